@@ -1,0 +1,27 @@
+// The agent leg's status callback (conference mode): when the agent was never reached, the
+// caller, who is waiting alone in the conference with music, hears an apology and the call ends.
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import { agentWasUnreachable, apologizeToCaller } from './conference-call';
+import { emptyTwiml } from './caller-prompts';
+import { CALL_SID } from './control-request';
+import { badInput } from './failure';
+import { failureResponse, twimlResponse } from './responses';
+import { twilioClient } from './twilio-client';
+import type { FunctionEvent, HoldContext } from './env';
+
+export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  try {
+    const { CallerCallSid: callerCallSid, CallStatus: callStatus } = event;
+    if (typeof callerCallSid !== 'string' || !CALL_SID.test(callerCallSid)) {
+      throw badInput('CallerCallSid is missing or malformed');
+    }
+    if (typeof callStatus !== 'string' || callStatus === '') throw badInput('CallStatus is missing');
+    if (agentWasUnreachable(callStatus)) {
+      const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
+      console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
+    }
+    return twimlResponse(emptyTwiml());
+  } catch (error) {
+    return failureResponse(error);
+  }
+}

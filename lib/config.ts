@@ -1,0 +1,74 @@
+// Reads and validates the environment at the point of use, so a misconfiguration is reported
+// by the request that needs the setting, as a clear "misconfigured" failure (HTTP 500 without
+// a stack trace, or an apology to a caller), never as a crash at load time.
+import { misconfigured } from './failure';
+import { parsePartyAddress, parsePhoneNumber, type PartyAddress } from './party-address';
+import type { HoldEnv } from './env';
+
+export type HoldMode = 'conference' | 'dial';
+
+export function holdMode(env: HoldEnv): HoldMode {
+  const value = (env.HOLD_MODE ?? '').trim().toLowerCase();
+  if (value === '' || value === 'conference') return 'conference';
+  if (value === 'dial') return 'dial';
+  throw misconfigured(`HOLD_MODE must be "conference" or "dial", not "${env.HOLD_MODE}"`);
+}
+
+export function agentAddress(env: HoldEnv): PartyAddress {
+  const value = env.AGENT_NUMBER?.trim();
+  if (!value) throw misconfigured('AGENT_NUMBER is not set');
+  const address = parsePartyAddress(value);
+  if (!address) {
+    throw misconfigured(
+      `AGENT_NUMBER "${value}" is not an E.164 number (+14155550100), client:identity or sip: URI`,
+    );
+  }
+  return address;
+}
+
+/** CALLER_ID, when set, is the number the agent sees; otherwise the number the caller dialled. */
+export function callerIdOverride(env: HoldEnv): string | undefined {
+  const value = env.CALLER_ID?.trim();
+  if (!value) return undefined;
+  if (!parsePhoneNumber(value)) {
+    throw misconfigured(`CALLER_ID "${value}" is not an E.164 number`);
+  }
+  return value;
+}
+
+// Twilio accepts a participant/Dial ring timeout of 5 to 600 seconds (default 60); 30 s lets a
+// caller reach voicemail-free agents without waiting a full minute.
+export const DEFAULT_RING_TIMEOUT_SECONDS = 30;
+
+export function ringTimeoutSeconds(env: HoldEnv): number {
+  const value = env.AGENT_RING_TIMEOUT?.trim();
+  if (!value) return DEFAULT_RING_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 5 || seconds > 600) {
+    throw misconfigured(`AGENT_RING_TIMEOUT must be a whole number of seconds from 5 to 600, not "${value}"`);
+  }
+  return seconds;
+}
+
+export function holdApiToken(env: HoldEnv): string {
+  const token = env.HOLD_API_TOKEN;
+  // Never open by default: without a token the control API refuses every request.
+  if (!token) throw misconfigured('HOLD_API_TOKEN is not configured');
+  return token;
+}
+
+/** An optional absolute http(s) URL from the environment; an invalid one is a misconfiguration. */
+export function optionalHttpUrl(env: HoldEnv, name: 'HOLD_MUSIC_URL' | 'TWILIO_API_BASE_URL'): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw misconfigured(`${name} "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw misconfigured(`${name} must be an http(s) URL, not "${value}"`);
+  }
+  return value;
+}

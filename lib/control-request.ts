@@ -1,0 +1,56 @@
+// The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
+// into `event`), parsed once into a typed request.
+import { badInput } from './failure';
+import type { FunctionEvent } from './env';
+
+export type Party = 'caller' | 'agent';
+
+export interface ControlRequest {
+  /** The CALLER's call SID: it names the call in both modes. */
+  callSid: string;
+  /** Conference mode: saves the conference lookup. */
+  conferenceSid?: string;
+  /** Conference mode: which party to hold or resume. */
+  participant: Party;
+  /** Dial mode: the agent's leg, which saves the ParentCallSid lookup. */
+  agentCallSid?: string;
+}
+
+export const CALL_SID = /^CA[0-9a-f]{32}$/;
+export const CONFERENCE_SID = /^CF[0-9a-f]{32}$/;
+
+export function parseControlRequest(event: FunctionEvent): ControlRequest {
+  const callSid = requiredSid(event, 'CallSid', CALL_SID, 'CA');
+  const conferenceSid = optionalSid(event, 'ConferenceSid', CONFERENCE_SID, 'CF');
+  const agentCallSid = optionalSid(event, 'AgentCallSid', CALL_SID, 'CA');
+  const participant = optionalString(event, 'Participant') ?? 'caller';
+  if (participant !== 'caller' && participant !== 'agent') {
+    throw badInput(`Participant must be "caller" or "agent", not "${participant}"`);
+  }
+  return { callSid, conferenceSid, participant, agentCallSid };
+}
+
+function optionalString(event: FunctionEvent, name: string): string | undefined {
+  const value = event[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw badInput(`${name} must be a string`);
+  return value;
+}
+
+function requiredSid(event: FunctionEvent, name: string, pattern: RegExp, prefix: string): string {
+  const value = optionalString(event, name);
+  if (value === undefined) throw badInput(`${name} is required`);
+  return checkSid(name, value, pattern, prefix);
+}
+
+function optionalSid(event: FunctionEvent, name: string, pattern: RegExp, prefix: string): string | undefined {
+  const value = optionalString(event, name);
+  return value === undefined ? undefined : checkSid(name, value, pattern, prefix);
+}
+
+function checkSid(name: string, value: string, pattern: RegExp, prefix: string): string {
+  if (!pattern.test(value)) {
+    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not "${value}"`);
+  }
+  return value;
+}

@@ -1,0 +1,23 @@
+import type { Context } from '@twilio-labs/serverless-runtime-types/types';
+
+/** The environment variables this project reads (documented in .env.example). */
+export interface HoldEnv {
+  [key: string]: string | undefined;
+  ACCOUNT_SID?: string;
+  AUTH_TOKEN?: string;
+  AGENT_NUMBER?: string;
+  CALLER_ID?: string;
+  HOLD_MODE?: string;
+  HOLD_API_TOKEN?: string;
+  HOLD_MUSIC_URL?: string;
+  AGENT_RING_TIMEOUT?: string;
+  TWILIO_API_BASE_URL?: string;
+}
+
+export type HoldContext = Context<HoldEnv>;
+
+/** What a Twilio Function receives as `event`: the request's parameters plus its headers. */
+export interface FunctionEvent {
+  [param: string]: unknown;
+  request?: { headers?: Record<string, string | string[] | undefined>; cookies?: unknown };
+}

@@ -1,0 +1,31 @@
+import twilio from 'twilio';
+import { optionalHttpUrl } from './config';
+import { isFailure } from './failure';
+import { functionUrl } from './function-url';
+import type { HoldContext } from './env';
+
+export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
+export const HOLD_MUSIC_FUNCTION_PATH = '/hold-music';
+
+/** The audio the held party hears: HOLD_MUSIC_URL when it is a valid http(s) URL, else our MP3. */
+export function holdMusicAudioUrl(context: HoldContext): string {
+  try {
+    const configured = optionalHttpUrl(context, 'HOLD_MUSIC_URL');
+    if (configured) return configured;
+  } catch (error) {
+    // A caller on hold must hear music, not an error: fall back to the bundled MP3 and log why.
+    console.error(isFailure(error) ? error.message : error, '- playing the bundled hold music instead');
+  }
+  return functionUrl(context, HOLD_MUSIC_ASSET_PATH);
+}
+
+/**
+ * TwiML for holdUrl (conference) and waitUrl (dial mode's hold queue). <Play loop="0"> repeats
+ * forever: a holdUrl that runs out of TwiML leaves the held party in silence, while an audio
+ * holdUrl is played only once (twilio-voice-semantics.md, "Conference participants").
+ */
+export function holdMusicTwiml(context: HoldContext): InstanceType<typeof twilio.twiml.VoiceResponse> {
+  const twiml = new twilio.twiml.VoiceResponse();
+  twiml.play({ loop: 0 }, holdMusicAudioUrl(context));
+  return twiml;
+}

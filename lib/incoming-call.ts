@@ -1,0 +1,47 @@
+// The phone number's Voice webhook: connect the caller to the agent in the configured mode.
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import { SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
+import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './config';
+import { connectCallerToAgent, type IncomingCall } from './conference-call';
+import { CALL_SID } from './control-request';
+import { badInput, isFailure, misconfigured } from './failure';
+import { functionUrl } from './function-url';
+import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
+import { failureResponse, twimlResponse } from './responses';
+import { twilioClient } from './twilio-client';
+import type { FunctionEvent, HoldContext } from './env';
+
+export const AGENT_STATUS_PATH = '/agent-status';
+
+export function parseIncomingCall(event: FunctionEvent): IncomingCall {
+  const { CallSid: callSid, To: calledNumber } = event;
+  if (typeof callSid !== 'string' || !CALL_SID.test(callSid)) throw badInput('CallSid is missing or malformed');
+  if (typeof calledNumber !== 'string' || calledNumber === '') throw badInput('To is missing');
+  return { callSid, calledNumber };
+}
+
+export async function answerIncomingCall(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  let call: IncomingCall;
+  try {
+    call = parseIncomingCall(event);
+  } catch (error) {
+    // Twilio always sends these; a request without them did not come from Twilio.
+    return failureResponse(error);
+  }
+  try {
+    const mode = holdMode(context);
+    if (mode !== 'conference') throw misconfigured(`HOLD_MODE=${mode} is not available in this version`);
+    const twiml = await connectCallerToAgent(twilioClient(context), call, {
+      agent: agentAddress(context),
+      callerId: callerIdOverride(context),
+      ringTimeoutSeconds: ringTimeoutSeconds(context),
+      holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+      agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid }),
+    });
+    return twimlResponse(twiml);
+  } catch (error) {
+    // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.
+    console.error(`cannot connect call ${call.callSid}:`, isFailure(error) ? error.message : error);
+    return twimlResponse(sayAndHangUp(SERVICE_UNAVAILABLE));
+  }
+}

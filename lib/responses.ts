@@ -1,0 +1,54 @@
+/// <reference types="@twilio-labs/serverless-runtime-types" />
+// The one place where outcomes become HTTP responses: failure kinds map to status codes here
+// and nowhere else, and no response ever carries a stack trace.
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import type twilio from 'twilio';
+import { Failure, isFailure, type FailureKind } from './failure';
+
+const STATUS_OF: Record<FailureKind, number> = {
+  'bad-input': 400,
+  unauthorized: 401,
+  'not-found': 404,
+  conflict: 409,
+  misconfigured: 500,
+  upstream: 502,
+};
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+export function jsonResponse(status: number, body: object): TwilioResponse {
+  const response = new Twilio.Response();
+  response.setStatusCode(status);
+  response.appendHeader('Content-Type', 'application/json');
+  response.appendHeader('Cache-Control', 'no-store');
+  response.setBody(body);
+  return response;
+}
+
+export function twimlResponse(twiml: VoiceResponse): TwilioResponse {
+  const response = new Twilio.Response();
+  response.setStatusCode(200);
+  response.appendHeader('Content-Type', 'text/xml');
+  response.setBody(twiml.toString());
+  return response;
+}
+
+/** Maps any error to a JSON response; unexpected errors are logged and reported without detail. */
+export function failureResponse(error: unknown): TwilioResponse {
+  const failure = isFailure(error) ? error : unexpected(error);
+  if (failure.kind === 'misconfigured' || failure.kind === 'upstream') console.error(failure.message);
+  const response = jsonResponse(STATUS_OF[failure.kind], {
+    error: failure.kind,
+    message: failure.message,
+    ...(failure.twilio ? { twilio: failure.twilio } : {}),
+  });
+  if (failure.kind === 'unauthorized') {
+    response.appendHeader('WWW-Authenticate', 'Bearer realm="call-hold"');
+  }
+  return response;
+}
+
+function unexpected(error: unknown): Failure {
+  console.error('unexpected error', error);
+  return new Failure('misconfigured', 'internal error; see the function logs');
+}

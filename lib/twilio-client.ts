@@ -1,0 +1,19 @@
+import type { Twilio } from 'twilio';
+import { optionalHttpUrl } from './config';
+import type { HoldContext } from './env';
+
+// Each REST request gets at most this long; with the retry budget below it keeps a request
+// inside the 10 s a Twilio Function may run.
+const REQUEST_TIMEOUT_MS = 5000;
+
+/**
+ * The one Twilio REST client factory. Deployed and under twilio-run it is the runtime's own
+ * client; with TWILIO_API_BASE_URL set (the local emulator) every 2010-04-01 request goes there.
+ * This project only uses the api.twilio.com domain, so moving that one domain is enough.
+ */
+export function twilioClient(context: HoldContext): Twilio {
+  const client = context.getTwilioClient({ timeout: REQUEST_TIMEOUT_MS });
+  const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL');
+  if (baseUrl) client.api.baseUrl = baseUrl.replace(/\/+$/, '');
+  return client;
+}

@@ -1,0 +1,106 @@
+// Every Twilio REST request goes through callTwilio: it retries what is safe to retry and turns
+// what Twilio answered into a Failure with Twilio's own code and message.
+import { conflict, misconfigured, notFound, upstream, type Failure, type TwilioErrorDetail } from './failure';
+
+export interface RetryPolicy {
+  /** All attempts and waits must end within this many ms (Functions are stopped at 10 s). */
+  budgetMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  budgetMs: 8000,
+  baseDelayMs: 200,
+  maxDelayMs: 2500,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+  now: Date.now,
+};
+
+/** 20429/429 means "not processed, retry with backoff"; 503 is Twilio's "try again later". */
+const RETRYABLE_STATUS = new Set([429, 503]);
+/** Connection failures where the request did not reach Twilio or got no answer on a reused socket. */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+
+interface TwilioLikeError {
+  status?: unknown;
+  code?: unknown;
+  message?: unknown;
+  moreInfo?: unknown;
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as TwilioLikeError | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function networkCodeOf(error: unknown): string | undefined {
+  const code = (error as TwilioLikeError | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isRetryable(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  if (status !== undefined) return RETRYABLE_STATUS.has(status);
+  const code = networkCodeOf(error);
+  return code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+}
+
+/**
+ * Runs a Twilio request, retrying 429, 503 and connection resets with exponential backoff and
+ * full jitter while the next attempt can still start inside the budget.
+ * `what` names the request for error messages ("update participant caller").
+ */
+export async function callTwilio<T>(
+  what: string,
+  request: () => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<T> {
+  const deadline = policy.now() + policy.budgetMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!isRetryable(error)) throw failureOf(what, error, attempt);
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.round(policy.random() * ceiling);
+      if (policy.now() + delay >= deadline) throw failureOf(what, error, attempt);
+      await policy.sleep(delay);
+    }
+  }
+}
+
+function detailOf(error: unknown): TwilioErrorDetail | undefined {
+  const status = httpStatusOf(error);
+  if (status === undefined) return undefined;
+  const { code, message, moreInfo } = error as TwilioLikeError;
+  return {
+    status,
+    ...(typeof code === 'number' ? { code } : {}),
+    message: typeof message === 'string' ? message : `HTTP ${status}`,
+    ...(typeof moreInfo === 'string' ? { moreInfo } : {}),
+  };
+}
+
+/** Translates a failed Twilio request into a Failure; see DESIGN.md for the status codes. */
+export function failureOf(what: string, error: unknown, attempts = 1): Failure {
+  const detail = detailOf(error);
+  if (!detail) {
+    const reason = networkCodeOf(error) ?? (error instanceof Error ? error.message : 'unknown error');
+    return upstream(`could not reach Twilio to ${what} (${reason}) after ${attempts} attempt(s)`);
+  }
+  if (detail.status === 404 || detail.code === 20404) return notFound(`${what}: not found`, detail);
+  if (detail.status === 401 || detail.code === 20003) {
+    return misconfigured('Twilio rejected the credentials (ACCOUNT_SID / AUTH_TOKEN)');
+  }
+  // 21220: "Call is not in-progress. Cannot redirect." The call exists but has ended or not begun.
+  if (detail.code === 21220) return conflict(`${what}: the call is not in progress`, detail);
+  if (RETRYABLE_STATUS.has(detail.status ?? 0)) {
+    return upstream(`Twilio was unavailable (HTTP ${detail.status}) to ${what} after ${attempts} attempt(s)`, detail);
+  }
+  return upstream(`Twilio refused to ${what}: ${detail.message}`, detail);
+}

@@ -1,0 +1,44 @@
+// Builds what twilio-run serves and deploys (see .twilioserverlessrc):
+//   dist/functions/<name>.js  one self-contained CommonJS file per function; a deployed Twilio
+//                             Function cannot import a sibling file by relative path, so lib/ is
+//                             bundled into each one (npm packages stay external: Twilio installs them)
+//   dist/assets/              a copy of assets/ without source maps or TypeScript sources, which
+//                             would otherwise become public files
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+const dist = join(root, 'dist');
+const NOT_PUBLIC = /\.(map|ts|tsx)$/;
+
+async function main(): Promise<void> {
+  rmSync(dist, { recursive: true, force: true });
+  const entryPoints = readdirSync(join(root, 'functions'))
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .map((name) => join(root, 'functions', name));
+
+  await build({
+    entryPoints,
+    outdir: join(dist, 'functions'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  cpSync(join(root, 'assets'), join(dist, 'assets'), {
+    recursive: true,
+    filter: (source) => !NOT_PUBLIC.test(source),
+  });
+  console.log(`built ${entryPoints.length} functions and assets into ${dist}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
