@@ -1,6 +1,14 @@
 // Twilio Functions run with a global `Twilio` (the twilio package plus Twilio.Response).
-// twilio-run builds it the same way; unit tests that call handlers directly need it too.
+// twilio-run builds it the same way from @twilio/runtime-handler's dev runtime; unit tests that
+// call handlers directly need it too. The package's exports map hides that file, so it is
+// loaded by path.
+import { join } from 'node:path';
 import twilio from 'twilio';
-import { Response } from '@twilio/runtime-handler/dist/dev-runtime/internal/response';
+
+const runtimeHandler = join(__dirname, '..', '..', 'node_modules', '@twilio', 'runtime-handler');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Response } = require(join(runtimeHandler, 'dist', 'dev-runtime', 'internal', 'response.js')) as {
+  Response: new () => unknown;
+};
 
 (globalThis as unknown as { Twilio: unknown }).Twilio = Object.assign({}, twilio, { Response });

@@ -1,0 +1,107 @@
+// A stand-in for api.twilio.com in unit tests: a real HTTP server that records every request and
+// answers from a routing function, so the tests exercise the real twilio SDK (client.api.baseUrl).
+// Call flows are tested on the emulator; this server is for exact request/response assertions.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query, e.g. /2010-04-01/Accounts/AC.../Conferences.json */
+  path: string;
+  query: URLSearchParams;
+  form: URLSearchParams;
+  authorization?: string;
+}
+
+export interface FakeReply {
+  status: number;
+  body: object;
+}
+
+export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset';
+
+export interface FakeTwilioApi {
+  url: string;
+  requests: RecordedRequest[];
+  route: FakeRoute;
+  close(): Promise<void>;
+}
+
+export const TEST_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
+export const TEST_AUTH_TOKEN = 'unit-test-auth-token';
+
+export function twilioError(status: number, code: number, message: string): FakeReply {
+  return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioApi> {
+  const api: FakeTwilioApi = { url: '', requests: [], route, close: async () => undefined };
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://fake');
+      const recorded: RecordedRequest = {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        form: new URLSearchParams(await readBody(request)),
+        authorization: request.headers.authorization,
+      };
+      api.requests.push(recorded);
+      const reply = api.route(recorded);
+      if (reply === 'reset') {
+        request.socket.destroy();
+        return;
+      }
+      response.writeHead(reply.status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(reply.body));
+    })();
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const address = server.address();
+  api.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  api.close = () =>
+    new Promise<void>((closed) => {
+      server.closeAllConnections();
+      server.close(() => closed());
+    });
+  return api;
+}
+
+export function participantJson(fields: { conferenceSid: string; callSid: string; label: string; hold: boolean }): object {
+  return {
+    account_sid: TEST_ACCOUNT_SID,
+    call_sid: fields.callSid,
+    conference_sid: fields.conferenceSid,
+    label: fields.label,
+    hold: fields.hold,
+    muted: false,
+    status: 'connected',
+    coaching: false,
+    end_conference_on_exit: true,
+    start_conference_on_enter: true,
+  };
+}
+
+export function conferenceListJson(conferences: { sid: string; friendlyName: string; status: string }[]): object {
+  return {
+    conferences: conferences.map((c) => ({
+      sid: c.sid,
+      account_sid: TEST_ACCOUNT_SID,
+      friendly_name: c.friendlyName,
+      status: c.status,
+    })),
+    first_page_uri: '/2010-04-01/Accounts/x/Conferences.json?PageSize=1&Page=0',
+    next_page_uri: null,
+    previous_page_uri: null,
+    page: 0,
+    page_size: 1,
+    start: 0,
+    end: conferences.length > 0 ? conferences.length - 1 : 0,
+    uri: '/2010-04-01/Accounts/x/Conferences.json',
+  };
+}

@@ -1,0 +1,145 @@
+// POST /incoming-call and /agent-status in conference mode: the TwiML the caller gets and the
+// agent leg the function asks Twilio to place.
+import { handler as incomingCall } from '../../functions/incoming-call.protected';
+import { handler as agentStatus } from '../../functions/agent-status.protected';
+import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { functionContext, invokeFunction } from '../support/invoke-function';
+import { parseTwiml, type TwimlNode } from '../support/twiml';
+
+const CALLER = 'CA' + '2'.repeat(32);
+const AGENT_LEG = 'CA' + '3'.repeat(32);
+const DIALLED = '+15550100000';
+const PARTICIPANTS = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Conferences/${CALLER}/Participants.json`;
+
+let api: FakeTwilioApi;
+
+beforeEach(async () => {
+  api = await startFakeTwilioApi((request) =>
+    request.path === PARTICIPANTS
+      ? { status: 201, body: { call_sid: AGENT_LEG, label: 'agent', conference_sid: 'CF' + 'c'.repeat(32), status: 'queued', hold: false } }
+      : { status: 200, body: { sid: CALLER, status: 'completed' } },
+  );
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await api.close();
+});
+
+function context(env: Record<string, string> = {}) {
+  return functionContext({
+    ACCOUNT_SID: TEST_ACCOUNT_SID,
+    AUTH_TOKEN: TEST_AUTH_TOKEN,
+    AGENT_NUMBER: '+15550100001',
+    TWILIO_API_BASE_URL: api.url,
+    ...env,
+  });
+}
+
+const call = { CallSid: CALLER, From: '+15551230000', To: DIALLED, CallStatus: 'ringing', Direction: 'inbound' };
+
+function expectApologyAndHangup(twiml: TwimlNode): void {
+  expect(twiml.children.map((c) => c.verb)).toEqual(['Say', 'Hangup']);
+  expect(twiml.children[0].text).toMatch(/sorry/i);
+}
+
+describe('incoming-call (conference mode)', () => {
+  it('puts the caller in a conference named after its CallSid, with music while the agent rings', async () => {
+    const reply = await invokeFunction(incomingCall, context(), call);
+    expect(reply.statusCode).toBe(200);
+    expect(reply.headers['Content-Type']).toBe('text/xml');
+    const twiml = parseTwiml(String(reply.body));
+    expect(twiml.children.map((c) => c.verb)).toEqual(['Dial']);
+    const [conference] = twiml.children[0].children;
+    expect(conference.verb).toBe('Conference');
+    expect(conference.text).toBe(CALLER);
+    expect(conference.attributes).toMatchObject({
+      participantLabel: 'caller',
+      startConferenceOnEnter: 'true',
+      endConferenceOnExit: 'true',
+      waitUrl: 'http://localhost:3000/hold-music',
+      waitMethod: 'POST',
+    });
+  });
+
+  it('adds the agent to the same conference with the Participants API', async () => {
+    await invokeFunction(incomingCall, context(), call);
+    expect(api.requests).toHaveLength(1);
+    const [create] = api.requests;
+    expect(create.method).toBe('POST');
+    expect(create.path).toBe(PARTICIPANTS);
+    expect(Object.fromEntries(create.form)).toMatchObject({
+      From: DIALLED,
+      To: '+15550100001',
+      Label: 'agent',
+      Timeout: '30',
+      EndConferenceOnExit: 'true',
+      StartConferenceOnEnter: 'true',
+      StatusCallback: `http://localhost:3000/agent-status?CallerCallSid=${CALLER}`,
+      StatusCallbackMethod: 'POST',
+      StatusCallbackEvent: 'completed',
+    });
+  });
+
+  it('uses CALLER_ID and AGENT_RING_TIMEOUT when set, and dials client: and sip: agents as they are', async () => {
+    await invokeFunction(incomingCall, context({ CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '15', AGENT_NUMBER: 'client:alice' }), call);
+    expect(Object.fromEntries(api.requests[0].form)).toMatchObject({ From: '+15550109999', To: 'client:alice', Timeout: '15' });
+    await invokeFunction(incomingCall, context({ AGENT_NUMBER: 'sip:agent@pbx.example.com' }), call);
+    expect(api.requests[1].form.get('To')).toBe('sip:agent@pbx.example.com');
+  });
+
+  it.each([
+    ['missing', ''],
+    ['invalid', '555-0100'],
+  ])('apologises and hangs up, without calling Twilio, when AGENT_NUMBER is %s', async (_case, agent) => {
+    const reply = await invokeFunction(incomingCall, context({ AGENT_NUMBER: agent }), call);
+    expect(reply.statusCode).toBe(200);
+    expectApologyAndHangup(parseTwiml(String(reply.body)));
+    expect(api.requests).toHaveLength(0);
+    expect(console.error).toHaveBeenCalledWith(expect.stringContaining(CALLER), expect.stringMatching(/AGENT_NUMBER/));
+  });
+
+  it('apologises and hangs up when Twilio will not place the agent call', async () => {
+    api.route = () => twilioError(400, 21211, "The 'To' number is not a valid phone number.");
+    const reply = await invokeFunction(incomingCall, context(), call);
+    expectApologyAndHangup(parseTwiml(String(reply.body)));
+  });
+
+  it('answers 400 to a request without a valid CallSid (it did not come from Twilio)', async () => {
+    const reply = await invokeFunction(incomingCall, context(), { ...call, CallSid: 'nope' });
+    expect(reply.statusCode).toBe(400);
+    expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('agent-status (conference mode)', () => {
+  const statusUrlQuery = { CallerCallSid: CALLER };
+
+  it.each(['busy', 'no-answer', 'failed', 'canceled'])('tells the waiting caller and ends the call when the agent is %s', async (status) => {
+    const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: status });
+    expect(reply.statusCode).toBe(200);
+    expect(api.requests).toHaveLength(1);
+    const [redirect] = api.requests;
+    expect(redirect.path).toBe(`/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls/${CALLER}.json`);
+    expectApologyAndHangup(parseTwiml(redirect.form.get('Twiml') ?? ''));
+  });
+
+  it('does nothing when the agent leg completed normally', async () => {
+    const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'completed' });
+    expect(reply.statusCode).toBe(200);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('is fine when the caller already hung up', async () => {
+    api.route = () => twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.');
+    const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'no-answer' });
+    expect(reply.statusCode).toBe(200);
+  });
+
+  it('answers 400 without a CallerCallSid', async () => {
+    const reply = await invokeFunction(agentStatus, context(), { CallSid: AGENT_LEG, CallStatus: 'busy' });
+    expect(reply.statusCode).toBe(400);
+  });
+});
