@@ -1,0 +1,166 @@
+// <Dial> of numbers, clients and SIP URIs: the parent/child bridge and its trap
+// (twilio-voice-semantics.md, "Calls bridged with <Dial>").
+import type { Call, CallStatus } from '../model/call';
+import type { Dial, PartiesTarget } from '../twiml/types';
+import type { TimerHandle } from './clock';
+import { CHILD_HANGUP_DELAY_MS, type Engine } from './engine';
+import { type Hearing, RINGING, SILENCE } from './hearing';
+import type { Blocker, CallRuntime } from './runtime';
+import type { TwimlSession } from './session';
+
+/** DialCallStatus values (TwiML <Dial> docs). */
+type DialCallStatus = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+
+export class PartiesDial implements Blocker {
+  private ringing: Call[] = [];
+  private child: Call | undefined;
+  private bridgedAt: number | undefined;
+  private lastStatus: DialCallStatus = 'no-answer';
+  private done = false;
+  private timeLimit: TimerHandle | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly parent: CallRuntime,
+    private readonly verb: Dial,
+    private readonly target: PartiesTarget,
+    private readonly session: TwimlSession,
+  ) {}
+
+  start(): void {
+    const { engine, parent, verb } = this;
+    parent.blocker = this;
+    for (const endpoint of this.target.endpoints) {
+      const child = engine.newCall({
+        // callerId defaults to the caller's own number (TwiML <Dial> callerId docs).
+        from: verb.callerId ?? parent.call.from,
+        to: endpoint.address,
+        direction: 'outbound-dial',
+        parentCallSid: parent.call.sid,
+        timeoutSec: verb.timeoutSec,
+        statusCallback: endpoint.statusCallback ? this.session.resolve(endpoint.statusCallback) : undefined,
+        statusCallbackMethod: endpoint.statusCallbackMethod,
+        statusCallbackEvents: endpoint.statusCallbackEvents,
+      });
+      this.ringing.push(child);
+      const childRt = engine.addRuntime(child);
+      engine.dialOut(childRt, {
+        answered: () => this.childAnswered(childRt),
+        unanswered: (status) => this.childUnanswered(child, status),
+      });
+      if (this.done) return;
+    }
+  }
+
+  hearing(): Hearing {
+    return this.child ? { kind: 'party', callSids: [this.child.sid] } : RINGING;
+  }
+
+  /** Redirecting the PARENT hangs up the child ~170 ms later; the Dial action is still requested
+   *  (DialCallStatus=completed) but its answer is ignored: only the new TwiML runs. */
+  redirected(): void {
+    if (this.done) return;
+    this.done = true;
+    this.timeLimit?.cancel();
+    const child = this.child;
+    if (child) {
+      this.engine.clock.schedule(CHILD_HANGUP_DELAY_MS, () => this.engine.endCall(child.sid, 'completed'));
+      this.reportIgnored('completed');
+    } else {
+      this.cancelRinging();
+      this.reportIgnored('canceled');
+    }
+  }
+
+  /** The caller hung up: the child goes too; Twilio still reports the Dial's outcome. */
+  hungUp(): void {
+    if (this.done) return;
+    this.done = true;
+    this.timeLimit?.cancel();
+    if (this.child) {
+      this.engine.endCall(this.child.sid, 'completed');
+      this.reportIgnored('completed');
+    } else {
+      this.cancelRinging();
+      this.reportIgnored('canceled');
+    }
+  }
+
+  private childAnswered(childRt: CallRuntime): void {
+    if (this.done || this.child) {
+      this.engine.endCall(childRt.call.sid, 'completed');
+      return;
+    }
+    this.child = childRt.call;
+    this.bridgedAt = this.engine.clock.now();
+    this.ringing = this.ringing.filter((c) => c !== childRt.call);
+    // The first to answer wins; the others stop ringing (TwiML <Dial>: "simultaneous dialing").
+    this.cancelRinging();
+    childRt.blocker = new ChildLeg(this, childRt.call.sid, this.parent.call.sid);
+    this.engine.log.add('call', `bridged with ${childRt.call.sid}`, this.parent.call.sid);
+    this.timeLimit = this.engine.clock.schedule(this.verb.timeLimitSec * 1000, () => this.engine.endCall(childRt.call.sid, 'completed'));
+  }
+
+  private childUnanswered(child: Call, status: CallStatus): void {
+    this.ringing = this.ringing.filter((c) => c !== child);
+    if (this.done || this.child) return;
+    this.lastStatus = status === 'busy' || status === 'failed' || status === 'canceled' ? status : 'no-answer';
+    if (this.ringing.length === 0) this.finish(this.lastStatus);
+  }
+
+  /** The child hung up, or was redirected away: the parent's Dial ends and the parent goes on. */
+  childLeft(): void {
+    if (this.done) return;
+    this.finish('completed');
+  }
+
+  private cancelRinging(): void {
+    const legs = this.ringing;
+    this.ringing = [];
+    for (const leg of legs) this.engine.endCall(leg.sid, 'canceled');
+  }
+
+  private finish(status: DialCallStatus): void {
+    this.done = true;
+    this.timeLimit?.cancel();
+    const { verb } = this;
+    const action = verb.action ? { url: this.session.resolve(verb.action), method: verb.method, params: this.outcome(status) } : undefined;
+    this.engine.continueAfter(this.parent.call.sid, action, 'Dial action');
+  }
+
+  private reportIgnored(status: DialCallStatus): void {
+    if (!this.verb.action) return;
+    this.engine.notify(this.session.resolve(this.verb.action), this.verb.method,
+      { ...this.engine.callParams(this.parent.call), ...this.outcome(status) }, 'Dial action (answer ignored)', this.parent.call.sid);
+  }
+
+  private outcome(status: DialCallStatus): Record<string, string> {
+    const p: Record<string, string> = { DialCallStatus: status, DialBridged: String(this.bridgedAt !== undefined) };
+    const sid = this.child?.sid;
+    if (sid) p.DialCallSid = sid;
+    if (this.bridgedAt !== undefined) p.DialCallDuration = String(Math.floor((this.engine.clock.now() - this.bridgedAt) / 1000));
+    return p;
+  }
+
+  isBridgedWith(childSid: string): boolean {
+    return !this.done && this.child?.sid === childSid;
+  }
+}
+
+/** The child side of the bridge: it runs no TwiML and hears its parent. */
+class ChildLeg implements Blocker {
+  constructor(private readonly dial: PartiesDial, private readonly childSid: string, private readonly parentSid: string) {}
+
+  hearing(): Hearing {
+    return this.dial.isBridgedWith(this.childSid) ? { kind: 'party', callSids: [this.parentSid] } : SILENCE;
+  }
+
+  /** Redirecting the CHILD: it leaves the bridge and runs its new TwiML; the parent's Dial ends. */
+  redirected(): void {
+    this.dial.childLeft();
+  }
+
+  hungUp(): void {
+    this.dial.childLeft();
+  }
+}

@@ -1,0 +1,87 @@
+// The typed TwiML tree the engine runs. Only what the emulator implements is here; the parser
+// rejects everything else, the way Twilio rejects what it does not know.
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface Say { verb: 'Say'; text: string; loop: number; voice?: string; language?: string }
+/** loop=0 means "forever" (TwiML <Play> docs). */
+export interface Play { verb: 'Play'; url: string; loop: number }
+export interface Pause { verb: 'Pause'; lengthSec: number }
+export interface Redirect { verb: 'Redirect'; url: string; method: HttpMethod }
+export interface Hangup { verb: 'Hangup' }
+export interface Reject { verb: 'Reject'; reason: 'rejected' | 'busy' }
+export interface Leave { verb: 'Leave' }
+/** Gather is run as "nobody pressed anything": its prompts play, then it times out. */
+export interface Gather {
+  verb: 'Gather';
+  timeoutSec: number;
+  action?: string;
+  method: HttpMethod;
+  actionOnEmptyResult: boolean;
+  prompts: Array<Say | Play | Pause>;
+}
+export interface Enqueue {
+  verb: 'Enqueue';
+  name: string;
+  action?: string;
+  method: HttpMethod;
+  waitUrl?: string;
+  waitUrlMethod: HttpMethod;
+}
+
+export type EndpointKind = 'number' | 'client' | 'sip';
+export interface Endpoint {
+  kind: EndpointKind;
+  /** E.164 number, `client:identity` or `sip:uri`: the form parties are configured by. */
+  address: string;
+  statusCallback?: string;
+  statusCallbackMethod: HttpMethod;
+  statusCallbackEvents: CallEvent[];
+}
+export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+export interface ConferenceNoun {
+  kind: 'conference';
+  name: string;
+  muted: boolean;
+  beep: string;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** undefined = Twilio's default wait music; '' = silence (TwiML <Conference> docs). */
+  waitUrl?: string;
+  waitMethod: HttpMethod;
+  maxParticipants: number;
+  participantLabel?: string;
+  statusCallback?: string;
+  statusCallbackMethod: HttpMethod;
+  statusCallbackEvents: string[];
+}
+export interface QueueNoun { kind: 'queue'; name: string; url?: string; method: HttpMethod }
+export interface PartiesTarget { kind: 'parties'; endpoints: Endpoint[] }
+export type DialTarget = PartiesTarget | ConferenceNoun | QueueNoun;
+
+export interface Dial {
+  verb: 'Dial';
+  action?: string;
+  method: HttpMethod;
+  timeoutSec: number;
+  callerId?: string;
+  timeLimitSec: number;
+  target: DialTarget;
+}
+
+export type AudioVerb = Say | Play | Pause;
+export type Verb = Say | Play | Pause | Redirect | Hangup | Reject | Leave | Gather | Enqueue | Dial;
+
+/**
+ * Where a document is run decides which verbs it may use:
+ * - voice: a call's own TwiML;
+ * - hold: a conference participant's holdUrl (Play, Say, Pause, Redirect; else 13238);
+ * - conference-wait: a conference waitUrl (Play, Say, Pause, Redirect);
+ * - queue-wait: an <Enqueue> waitUrl (Play, Say, Pause, Hangup, Redirect, Leave, Gather);
+ * - queue-url: a <Queue url> played to the dequeued caller (Play, Say, Pause, Redirect).
+ */
+export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url';
+
+export interface TwimlError { code: number; message: string }
+export type ParseResult = { ok: true; verbs: Verb[] } | { ok: false; error: TwimlError };
