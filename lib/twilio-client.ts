@@ -1,5 +1,6 @@
 import type { Twilio } from 'twilio';
 import { optionalHttpUrl } from './config';
+import { misconfigured } from './failure';
 import type { HoldContext } from './env';
 
 // Each REST request gets at most this long; with the retry budget below it keeps a request
@@ -12,7 +13,14 @@ const REQUEST_TIMEOUT_MS = 5000;
  * This project only uses the api.twilio.com domain, so moving that one domain is enough.
  */
 export function twilioClient(context: HoldContext): Twilio {
-  const client = context.getTwilioClient({ timeout: REQUEST_TIMEOUT_MS });
+  let client: Twilio;
+  try {
+    client = context.getTwilioClient({ timeout: REQUEST_TIMEOUT_MS });
+  } catch (error) {
+    // twilio-run refuses malformed ACCOUNT_SID / AUTH_TOKEN values here, with a long banner.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw misconfigured(`cannot create the Twilio client: ${reason} (check ACCOUNT_SID and AUTH_TOKEN)`);
+  }
   const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL');
   if (baseUrl) client.api.baseUrl = baseUrl.replace(/\/+$/, '');
   return client;

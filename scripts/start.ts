@@ -1,0 +1,163 @@
+// npm start: serve the built functions with twilio-run.
+//   With ACCOUNT_SID and AUTH_TOKEN in .env: plain twilio-run against the real Twilio.
+//   Without them: offline, on the local emulator. The emulator plays Twilio (REST API, TwiML,
+//   a phone number whose Voice URL is /incoming-call, an agent who answers) and twilio-run
+//   serves the functions with TWILIO_API_BASE_URL pointing at it.
+// Ctrl-C (SIGINT) or SIGTERM stops everything this script started.
+//
+// Options (flags or environment): --port / PORT (functions, default 3000),
+// --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, parseEnv } from 'node:util';
+import { startEmulator, type Emulator } from '../emulator';
+
+const ROOT = resolve(__dirname, '..');
+const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
+const BUSINESS_NUMBER = '+15550100000';
+const DEFAULT_AGENT = '+15550100001';
+const DEMO_CALLER = '+15551230000';
+
+class StartError extends Error {}
+
+function option(flag: string | undefined, env: string | undefined, fallback: string): string {
+  return flag ?? env ?? fallback;
+}
+
+function portOf(name: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new StartError(`${name} must be a port number, not "${value}"`);
+  return port;
+}
+
+async function ensurePortFree(port: number, name: string): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        new StartError(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} (${name}) is already in use: stop what uses it, or choose another port with --${name === 'functions' ? 'port' : 'emulator-port'}`
+            : `cannot listen on port ${port} (${name}): ${error.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, () => probe.close(() => done()));
+  });
+}
+
+function readDotEnv(): Record<string, string> {
+  const path = join(ROOT, '.env');
+  return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
+}
+
+function startTwilioRun(port: number, envFile: string | undefined): ChildProcess {
+  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+  if (envFile) args.push('--env', envFile);
+  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, 'emulator-port': { type: 'string' }, mode: { type: 'string' } },
+  });
+  const dotEnv = readDotEnv();
+  const port = portOf('--port', option(values.port, process.env.PORT, '3000'));
+  await ensurePortFree(port, 'functions');
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  const online = Boolean(dotEnv.ACCOUNT_SID && dotEnv.AUTH_TOKEN);
+  if (online) {
+    const child = startTwilioRun(port, undefined);
+    cleanups.push(() => stopChild(child));
+    child.on('exit', (code) => void stop(code ?? 0));
+    console.log(
+      `\nServing the functions for your Twilio account on http://localhost:${port}.\n` +
+        'Twilio must reach /incoming-call over the internet: expose the port (for example `ngrok http ' +
+        `${port}\`) and set your number's Voice URL to https://<your-tunnel>/incoming-call.\n`,
+    );
+    return;
+  }
+
+  const emulatorPort = portOf('--emulator-port', option(values['emulator-port'], process.env.EMULATOR_PORT, '3001'));
+  await ensurePortFree(emulatorPort, 'emulator');
+  const mode = option(values.mode, process.env.HOLD_MODE, dotEnv.HOLD_MODE || 'conference');
+  if (mode !== 'conference' && mode !== 'dial') throw new StartError(`--mode must be conference or dial, not "${mode}"`);
+  const agentNumber = dotEnv.AGENT_NUMBER || DEFAULT_AGENT;
+  const token = dotEnv.HOLD_API_TOKEN || randomBytes(16).toString('hex');
+
+  const emulator: Emulator = await startEmulator({
+    // twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own.
+    accountSid: `AC${randomBytes(16).toString('hex')}`,
+    authToken: randomBytes(16).toString('hex'),
+    clock: 'real',
+    port: emulatorPort,
+    host: '127.0.0.1',
+    numbers: [{ phoneNumber: BUSINESS_NUMBER, voiceUrl: `http://localhost:${port}/incoming-call`, voiceMethod: 'POST' }],
+  });
+  cleanups.push(() => emulator.close());
+
+  const envDir = mkdtempSync(join(tmpdir(), 'call-hold-start-'));
+  cleanups.push(() => rmSync(envDir, { recursive: true, force: true }));
+  const envFile = join(envDir, '.env');
+  const functionsEnv: Record<string, string> = {
+    ...dotEnv,
+    ACCOUNT_SID: emulator.accountSid,
+    AUTH_TOKEN: emulator.authToken,
+    TWILIO_API_BASE_URL: emulator.url,
+    AGENT_NUMBER: agentNumber,
+    HOLD_MODE: mode,
+    HOLD_API_TOKEN: token,
+  };
+  writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+
+  const child = startTwilioRun(port, envFile);
+  cleanups.push(() => stopChild(child));
+  child.on('exit', (code) => void stop(code ?? 1));
+
+  const functions = `http://localhost:${port}`;
+  console.log(`
+Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
+  emulator         ${emulator.url}   (control page: ${emulator.url}/emulator)
+  functions        ${functions}   (HOLD_MODE=${mode}, AGENT_NUMBER=${agentNumber})
+  business number  ${BUSINESS_NUMBER} -> ${functions}/incoming-call
+
+Try it:
+  1. Place a call from ${DEMO_CALLER} to ${BUSINESS_NUMBER} (the agent answers after 2 s):
+       curl -s -X POST ${emulator.url}/emulator/calls --data-urlencode From=${DEMO_CALLER} --data-urlencode To=${BUSINESS_NUMBER}
+  2. Hold and resume it with the CallSid it printed:
+       curl -s -X POST ${functions}/hold   -H "Authorization: Bearer ${token}" -d CallSid=CA...
+       curl -s -X POST ${functions}/unhold -H "Authorization: Bearer ${token}" -d CallSid=CA...
+  3. See who hears what: ${emulator.url}/emulator  (or curl -s ${emulator.url}/emulator/state)
+Ctrl-C stops everything.
+`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof StartError ? `npm start: ${error.message}` : error);
+  process.exit(1);
+});
