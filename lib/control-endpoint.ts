@@ -1,9 +1,12 @@
 // POST /hold and POST /unhold: authenticate, parse, run the mode's hold or resume, answer.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import type { Twilio } from 'twilio';
 import { requireBearerToken } from './bearer-auth';
 import { holdApiToken, holdMode } from './config';
 import { setConferenceHold } from './conference-hold';
-import { parseControlRequest } from './control-request';
+import { parseControlRequest, type ControlRequest } from './control-request';
+import { holdDialCall, resumeDialCall } from './dial-hold';
+import { dialModeUrls } from './dial-urls';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
 import { failureResponse, jsonResponse } from './responses';
@@ -23,15 +26,28 @@ export async function handleControlRequest(
     const mode = holdMode(context);
     const client = twilioClient(context);
     const hold = action === 'hold';
-    const { held } = await setConferenceHold(client, {
-      callSid: request.callSid,
-      conferenceSid: request.conferenceSid,
-      participant: request.participant,
-      hold,
-      holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-    });
+    const { held } =
+      mode === 'dial'
+        ? await setDialHold(client, context, request, hold)
+        : await setConferenceHold(client, {
+            callSid: request.callSid,
+            conferenceSid: request.conferenceSid,
+            participant: request.participant,
+            hold,
+            holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+          });
     return jsonResponse(200, { callSid: request.callSid, mode, held });
   } catch (error) {
     return failureResponse(error);
   }
+}
+
+/**
+ * Dial mode always holds the CALLER (the party on music) by moving the agent's leg; Participant
+ * is a conference-mode option and ConferenceSid has no meaning here, so both are ignored.
+ */
+function setDialHold(client: Twilio, context: HoldContext, request: ControlRequest, hold: boolean): Promise<{ held: boolean }> {
+  const command = { callSid: request.callSid, agentCallSid: request.agentCallSid };
+  const urls = dialModeUrls(context);
+  return hold ? holdDialCall(client, command, urls) : resumeDialCall(client, command, urls);
 }

@@ -4,7 +4,9 @@ import { SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
 import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './config';
 import { connectCallerToAgent, type IncomingCall } from './conference-call';
 import { CALL_SID } from './control-request';
-import { badInput, isFailure, misconfigured } from './failure';
+import { callerDialsAgent } from './dial-twiml';
+import { dialModeUrls } from './dial-urls';
+import { badInput, isFailure } from './failure';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
 import { failureResponse, twimlResponse } from './responses';
@@ -29,8 +31,19 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
     return failureResponse(error);
   }
   try {
-    const mode = holdMode(context);
-    if (mode !== 'conference') throw misconfigured(`HOLD_MODE=${mode} is not available in this version`);
+    if (holdMode(context) === 'dial') {
+      // Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
+      const urls = dialModeUrls(context);
+      return twimlResponse(
+        callerDialsAgent({
+          agent: agentAddress(context),
+          callerId: callerIdOverride(context),
+          ringTimeoutSeconds: ringTimeoutSeconds(context),
+          actionUrl: urls.dialEnded,
+          agentStatusUrl: urls.agentLegStatus(call.callSid),
+        }),
+      );
+    }
     const twiml = await connectCallerToAgent(twilioClient(context), call, {
       agent: agentAddress(context),
       callerId: callerIdOverride(context),

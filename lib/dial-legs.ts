@@ -1,0 +1,61 @@
+// Dial mode's REST reads and moves of call legs. Every request goes through callTwilio.
+import type { Twilio } from 'twilio';
+import { agentLegAmong, legStateOf, type AgentLegLookup, type LegState } from './dial-decisions';
+import { isFailure } from './failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
+
+/**
+ * The state of a leg. A call Twilio does not know (404) is gone. If Twilio cannot be asked after
+ * retries the state is `unknown`: the decisions treat that as "keep everyone on the line".
+ */
+export async function legState(client: Twilio, callSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<LegState> {
+  try {
+    const call = await callTwilio('fetch the call leg', () => client.calls(callSid).fetch(), policy);
+    return legStateOf(call.status);
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') return 'gone';
+    console.error(`state of ${callSid} unknown:`, isFailure(error) ? error.message : error);
+    return 'unknown';
+  }
+}
+
+// The caller dials the agent once, so a handful is plenty; the limit keeps it to one page.
+const CHILD_LEG_LIMIT = 20;
+
+/** The agent's leg: the caller's child (one list request, filtered by ParentCallSid). */
+export async function findAgentLeg(
+  client: Twilio,
+  callerCallSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<AgentLegLookup> {
+  const children = await callTwilio(
+    "find the agent's leg",
+    () => client.calls.list({ parentCallSid: callerCallSid, limit: CHILD_LEG_LIMIT }),
+    policy,
+  );
+  return agentLegAmong(children.map((call) => ({ sid: call.sid, status: call.status })));
+}
+
+export type Delivery = 'delivered' | 'leg-gone' | 'failed';
+
+/**
+ * Gives a leg new TwiML where nobody's answer waits on the outcome (webhooks): a leg that has
+ * already ended (404, or 21220 "Call is not in-progress") needs nothing more, and a failure is
+ * logged rather than thrown so the webhook still answers its own call with TwiML.
+ */
+export async function sendTwimlToLeg(
+  client: Twilio,
+  callSid: string,
+  twiml: string,
+  what: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<Delivery> {
+  try {
+    await callTwilio(what, () => client.calls(callSid).update({ twiml }), policy);
+    return 'delivered';
+  } catch (error) {
+    if (isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict')) return 'leg-gone';
+    console.error(`could not ${what} (${callSid}):`, isFailure(error) ? error.message : error);
+    return 'failed';
+  }
+}

@@ -1,0 +1,139 @@
+// Dial mode's TwiML: what each leg runs, built from the steps decided in dial-decisions.ts.
+import twilio from 'twilio';
+import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from './caller-prompts';
+import type { AgentStep, CallerStep } from './dial-decisions';
+import type { PartyAddress } from './party-address';
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+// What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
+export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
+export const CALLER_ON_HOLD = 'Your caller is on hold.';
+export const CALLER_LEFT = 'Your caller has hung up. Goodbye.';
+
+/**
+ * How long each <Pause> of the agent's keep-alive loop lasts. A <Redirect> back to the loop
+ * follows, so the agent's leg never runs out of TwiML (a document that runs out hangs up); 30 s
+ * keeps that to two webhook requests a minute.
+ */
+export const HOLD_LOOP_PAUSE_SECONDS = 30;
+
+/**
+ * How long the agent's <Dial><Queue> waits for the caller. On an ordinary resume the caller is
+ * already waiting and is bridged at once; on a resume of a live call (a re-bridge) the caller gets
+ * there after its own action round trip. If the caller never comes, the Dial action decides.
+ */
+export const RESUME_WAIT_SECONDS = 20;
+
+export interface CallerDialSettings {
+  agent: PartyAddress;
+  callerId?: string;
+  ringTimeoutSeconds: number;
+  /** The caller's Dial action (/dial-ended). */
+  actionUrl: string;
+  /** The agent leg's status callback (/agent-leg-status?CallerCallSid=...). */
+  agentStatusUrl: string;
+}
+
+/**
+ * The caller's call dials the agent: the caller's call becomes the PARENT and the agent's leg its
+ * child. The action URL is requested when the Dial ends for any reason (no answer, the agent hung
+ * up, the agent's leg was moved by a hold).
+ */
+export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  const dial = twiml.dial({
+    action: settings.actionUrl,
+    method: 'POST',
+    timeout: settings.ringTimeoutSeconds,
+    // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
+    ...(settings.callerId ? { callerId: settings.callerId } : {}),
+  });
+  // Only the final status: it is how we learn that the agent hung up while the caller was held.
+  const callback = {
+    statusCallback: settings.agentStatusUrl,
+    statusCallbackMethod: 'POST',
+    statusCallbackEvent: ['completed' as const],
+  };
+  const { agent } = settings;
+  if (agent.kind === 'number') dial.number(callback, agent.value);
+  else if (agent.kind === 'client') dial.client(callback, agent.identity);
+  else dial.sip(callback, agent.value);
+  return twiml;
+}
+
+export interface HoldQueueSettings {
+  queueName: string;
+  /** /hold-music: Twilio requests a waitUrl again each time its TwiML runs out. */
+  waitUrl: string;
+  /** /hold-queue-ended?AgentCallSid=...: requested on every way out of the queue. */
+  actionUrl: string;
+}
+
+export function callerWaitsOnHold(settings: HoldQueueSettings): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  twiml.enqueue(
+    { action: settings.actionUrl, method: 'POST', waitUrl: settings.waitUrl, waitUrlMethod: 'POST' },
+    settings.queueName,
+  );
+  return twiml;
+}
+
+export function callerTwiml(step: CallerStep, hold: HoldQueueSettings): VoiceResponse {
+  switch (step) {
+    case 'wait-on-hold':
+      return callerWaitsOnHold(hold);
+    case 'agent-unavailable':
+      return sayAndHangUp(AGENT_UNAVAILABLE);
+    case 'agent-left':
+      return sayAndHangUp(AGENT_LEFT);
+    case 'cannot-hold':
+      return sayAndHangUp(SERVICE_UNAVAILABLE);
+    case 'nothing':
+      return emptyTwiml();
+  }
+}
+
+/**
+ * The agent's keep-alive loop: the agent is told once, then hears silence. The loop redirects to
+ * itself (flagged as announced) so the leg never runs out of TwiML, which would hang it up.
+ */
+export function agentHoldLoop(announce: boolean, announcedLoopUrl: string): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  if (announce) twiml.say(CALLER_ON_HOLD);
+  twiml.pause({ length: HOLD_LOOP_PAUSE_SECONDS });
+  twiml.redirect({ method: 'POST' }, announcedLoopUrl);
+  return twiml;
+}
+
+export interface ResumeSettings {
+  queueName: string;
+  /** /agent-dial-ended?CallerCallSid=...: the agent's Dial action. */
+  actionUrl: string;
+  /** /hold-queue-dequeued: requested with QueueSid as the caller is taken out of the queue. */
+  dequeuedUrl: string;
+}
+
+/**
+ * The agent's leg takes the caller back out of the hold queue. The agent's leg is the dialling side
+ * from now on and the caller the dequeued one: the caller is nobody's child, so a later hold can
+ * move the agent's leg again without touching the caller.
+ */
+export function agentTakesCallerBack(settings: ResumeSettings): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  twiml
+    .dial({ action: settings.actionUrl, method: 'POST', timeout: RESUME_WAIT_SECONDS })
+    .queue({ url: settings.dequeuedUrl, method: 'POST' }, settings.queueName);
+  return twiml;
+}
+
+export function agentTwiml(step: AgentStep, announcedLoopUrl: string): VoiceResponse {
+  switch (step) {
+    case 'hold-loop':
+      return agentHoldLoop(true, announcedLoopUrl);
+    case 'caller-left':
+      return sayAndHangUp(CALLER_LEFT);
+    case 'nothing':
+      return emptyTwiml();
+  }
+}

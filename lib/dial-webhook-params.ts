@@ -1,0 +1,33 @@
+// The parameters of dial mode's webhooks, parsed once into typed values. Twilio sends the call's
+// own CallSid and CallStatus with every request; the SIDs it does not send travel in our URL query
+// (dial-urls.ts), which Twilio includes in the request signature.
+import { CALL_SID } from './control-request';
+import { badInput } from './failure';
+import type { FunctionEvent } from './env';
+
+export function requiredText(event: FunctionEvent, name: string): string {
+  const value = event[name];
+  if (typeof value !== 'string' || value === '') throw badInput(`${name} is missing`);
+  return value;
+}
+
+export function requiredCallSid(event: FunctionEvent, name: string): string {
+  const value = event[name];
+  if (typeof value !== 'string' || !CALL_SID.test(value)) throw badInput(`${name} is missing or malformed`);
+  return value;
+}
+
+export function optionalCallSid(event: FunctionEvent, name: string): string | undefined {
+  const value = event[name];
+  if (value === undefined || value === '') return undefined;
+  return requiredCallSid(event, name);
+}
+
+const QUEUE_SID = /^QU[0-9a-f]{32}$/;
+
+export function optionalQueueSid(event: FunctionEvent): string | undefined {
+  const value = event.QueueSid;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !QUEUE_SID.test(value)) throw badInput('QueueSid is malformed');
+  return value;
+}
