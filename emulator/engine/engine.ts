@@ -319,6 +319,12 @@ export class Engine {
   redirect(callSid: string, doc: DocumentSource): void {
     const rt = this.runtimes.get(callSid);
     if (!rt) throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
+    if (rt.call.answeredAt === undefined && rt.call.direction === 'outbound-dial') {
+      // A <Dial> child that has not answered has no TwiML of its own to replace: its answer is the
+      // bridge. Twilio's docs are silent; we answer as for any call that is not in progress
+      // (inferred from 21220's own text) rather than accept TwiML that would never run.
+      throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
+    }
     this.log.add('call', `redirected to ${'url' in doc ? doc.url : 'inline TwiML'}`, callSid);
     if (rt.call.answeredAt === undefined && rt.outbound) { rt.pending = doc; return; }
     const blocker = rt.blocker;

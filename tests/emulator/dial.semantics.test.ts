@@ -141,3 +141,18 @@ describe('semantics: Calls list filters and paging', () => {
     expect((await h.client.calls.list({ status: 'in-progress', to: BUSINESS }))).toHaveLength(7);
   });
 });
+
+describe('semantics (inferred): a <Dial> child that is still ringing cannot be redirected (21220)', () => {
+  it('refuses new TwiML for the ringing child and bridges it normally when it answers', async () => {
+    h.web.on('/incoming', twiml(`<Dial action="/dial-action"><Number>${AGENT}</Number></Dial>`));
+    h.web.on('/new', twiml('<Say>never runs</Say>'));
+    const parent = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
+    await h.emu.settle();
+    const [child] = await h.client.calls.list({ parentCallSid: parent });
+    expect(h.emu.hears(parent)).toEqual({ kind: 'ringing' });
+    await expect(h.client.calls(child.sid).update({ url: h.web.url('/new') })).rejects.toMatchObject({ status: 400, code: 21220 });
+    await h.emu.advance(2000);
+    expect(h.emu.hears(parent)).toEqual({ kind: 'party', callSids: [child.sid] });
+    expect(h.web.hitsTo('/new')).toHaveLength(0);
+  });
+});
