@@ -7,6 +7,7 @@ import { setConferenceHold } from './conference-hold';
 import { parseControlRequest, type ControlRequest } from './control-request';
 import { holdDialCall, resumeDialCall } from './dial-hold';
 import { dialModeUrls } from './dial-urls';
+import { badInput } from './failure';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
 import { failureResponse, jsonResponse } from './responses';
@@ -43,10 +44,14 @@ export async function handleControlRequest(
 }
 
 /**
- * Dial mode always holds the CALLER (the party on music) by moving the agent's leg; Participant
- * is a conference-mode option and ConferenceSid has no meaning here, so both are ignored.
+ * Dial mode always holds the CALLER (the party on music) by moving the agent's leg. ConferenceSid
+ * has no meaning here and is ignored; asking to hold the agent is refused rather than silently
+ * holding the caller instead.
  */
 function setDialHold(client: Twilio, context: HoldContext, request: ControlRequest, hold: boolean): Promise<{ held: boolean }> {
+  if (request.participant === 'agent') {
+    throw badInput('Participant=agent is a conference-mode option: dial mode only holds the caller');
+  }
   const command = { callSid: request.callSid, agentCallSid: request.agentCallSid };
   const urls = dialModeUrls(context);
   return hold ? holdDialCall(client, command, urls) : resumeDialCall(client, command, urls);

@@ -146,6 +146,15 @@ describe('hold (dial mode)', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('400 for Participant=agent (dial mode only holds the caller), before any request', async () => {
+    for (const handler of [holdHandler, unholdHandler]) {
+      const reply = await invokeFunction(handler, context(), { CallSid: CALLER, Participant: 'agent', ...bearer(TOKEN) });
+      expect(reply.statusCode).toBe(400);
+      expect((reply.body as { message: string }).message).toMatch(/conference-mode option/);
+    }
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('retries a 429 and succeeds', async () => {
     let limited = 2;
     override = (request) => (request.method === 'POST' && limited-- > 0 ? twilioError(429, 20429, 'Too Many Requests') : undefined);
