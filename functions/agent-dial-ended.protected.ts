@@ -1,8 +1,5 @@
 // POST /agent-dial-ended?CallerCallSid=CA... — the agent's <Dial><Queue> action after a resume (dial mode).
-import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { functionHandler } from '../lib/function-handler';
 import { handleAgentDialEnded } from '../lib/dial-agent-webhooks';
-import type { FunctionEvent, HoldContext } from '../lib/env';
 
-export async function handler(context: HoldContext, event: FunctionEvent, callback: ServerlessCallback): Promise<void> {
-  callback(null, await handleAgentDialEnded(context, event));
-}
+export const handler = functionHandler(handleAgentDialEnded);

@@ -1,9 +1,10 @@
 // Every Twilio REST request goes through callTwilio: it retries what is safe to retry and turns
 // what Twilio answered into a Failure with Twilio's own code and message.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { conflict, misconfigured, notFound, upstream, type Failure, type TwilioErrorDetail } from './failure';
 
 export interface RetryPolicy {
-  /** All attempts and waits must end within this many ms (Functions are stopped at 10 s). */
+  /** All attempts and waits of one request end within this many ms (see also the invocation budget). */
   budgetMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -20,6 +21,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   random: Math.random,
   now: Date.now,
 };
+
+// A Function is stopped after 10 s, so all the REST requests of one invocation, with their retries,
+// share one budget of about 8 s: a webhook that makes three requests must not spend 8 s on each.
+export const INVOCATION_BUDGET_MS = 8000;
+const invocationDeadline = new AsyncLocalStorage<number>();
+
+/** Runs one function invocation; every callTwilio inside it retries only until its deadline. */
+export function withinInvocationBudget<T>(run: () => Promise<T>, budgetMs = INVOCATION_BUDGET_MS): Promise<T> {
+  return invocationDeadline.run(Date.now() + budgetMs, run);
+}
 
 /** 20429/429 means "not processed, retry with backoff"; 503 is Twilio's "try again later". */
 const RETRYABLE_STATUS = new Set([429, 503]);
@@ -60,7 +71,9 @@ export async function callTwilio<T>(
   request: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<T> {
-  const deadline = policy.now() + policy.budgetMs;
+  const shared = invocationDeadline.getStore();
+  const own = policy.now() + policy.budgetMs;
+  const deadline = shared === undefined ? own : Math.min(own, policy.now() + (shared - Date.now()));
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await request();

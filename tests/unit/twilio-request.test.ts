@@ -1,5 +1,5 @@
 // Retries and error mapping of every Twilio REST request, on an injected clock: no test sleeps.
-import { callTwilio, failureOf, isRetryable, type RetryPolicy } from '../../lib/twilio-request';
+import { callTwilio, failureOf, isRetryable, withinInvocationBudget, type RetryPolicy } from '../../lib/twilio-request';
 import { Failure } from '../../lib/failure';
 
 function restError(status: number, code: number, message = 'error'): Error {
@@ -123,5 +123,32 @@ describe('failureOf', () => {
       message: 'Call is not in-progress. Cannot redirect.',
       moreInfo: 'https://www.twilio.com/docs/errors/21220',
     });
+  });
+});
+
+describe('the invocation budget', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('makes all the requests of one invocation share one deadline', async () => {
+    // Each request alone may retry for 8 s; inside a 300 ms invocation budget, two of them
+    // together give up at 300 ms. Fake timers drive both Date.now and the backoff sleeps.
+    jest.useFakeTimers();
+    const clock = { ...fakePolicy(), now: Date.now, sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)), baseDelayMs: 20, maxDelayMs: 40 };
+    let attempts = 0;
+    const alwaysLimited = () => callTwilio('do it', async () => { attempts += 1; throw restError(429, 20429); }, clock);
+    const started = Date.now();
+    const outcomes: unknown[] = [];
+    let finishedAt = Infinity;
+    const invocation = withinInvocationBudget(async () => {
+      outcomes.push(await alwaysLimited().catch((failure: unknown) => failure));
+      outcomes.push(await alwaysLimited().catch((failure: unknown) => failure));
+      finishedAt = Date.now();
+    }, 300);
+    await jest.advanceTimersByTimeAsync(10_000);
+    await invocation;
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'upstream' }), expect.objectContaining({ kind: 'upstream' })]);
+    expect(finishedAt - started).toBeLessThanOrEqual(300);
+    // 20 ms, then 40 ms steps until 300 ms: a handful of attempts, not 8 s worth of them.
+    expect(attempts).toBeLessThan(15);
   });
 });

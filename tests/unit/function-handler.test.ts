@@ -1,0 +1,26 @@
+import { functionHandler } from '../../lib/function-handler';
+import { notFound } from '../../lib/failure';
+import { functionContext, invokeFunction } from '../support/invoke-function';
+
+describe('functionHandler', () => {
+  it('answers an unexpected error with a JSON 500 that carries no stack trace, and logs it', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const handler = functionHandler(() => {
+      throw new TypeError('cannot read properties of undefined');
+    });
+    const reply = await invokeFunction(handler, functionContext({}), {});
+    expect(reply.statusCode).toBe(500);
+    expect(reply.body).toEqual({ error: 'misconfigured', message: 'internal error; see the function logs' });
+    expect(error).toHaveBeenCalled();
+    error.mockRestore();
+  });
+
+  it('maps a Failure thrown by the domain to its status code', async () => {
+    const handler = functionHandler(async () => {
+      throw notFound('no live call CA1');
+    });
+    const reply = await invokeFunction(handler, functionContext({}), {});
+    expect(reply.statusCode).toBe(404);
+    expect(reply.body).toMatchObject({ error: 'not-found', message: 'no live call CA1' });
+  });
+});
