@@ -1,14 +1,42 @@
 // The emulator benchmark: N concurrent conference calls (caller by TwiML, agent by REST), each
-// doing hold/resume cycles on the virtual clock. Measures engine events per second and heap per
-// live call, with webhooks answered in-process (WebhookTransport) and over real HTTP.
+// doing hold/resume cycles on the virtual clock. Measures engine events per second, heap per live
+// call and the emulator's CPU use, with webhooks answered in-process (WebhookTransport) and over
+// real HTTP. Over HTTP the functions side (webhook server + the REST client that holds and resumes)
+// runs in its own process (bench-webhook-server.ts), so the emulator process's CPU time and
+// event-loop utilisation say whether the emulator is the bottleneck; the webhook server's own rate
+// is measured by driving it directly with the bytes the emulator sends (a cheap raw-socket load
+// generator with the emulator's 256 keep-alive sockets), so the generator cannot be what limits it.
 // Run with node --expose-gc (scripts/bench.ts does) so heap figures are after a full GC.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { startEmulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './index';
+import { fork, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './bench-functions';
+import { DEFAULT_AUTH_TOKEN, startEmulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './index';
 
 const BUSINESS = '+15550100000';
 const AGENT = '+15550100001';
 const CYCLES = 3;
+/** REST requests in flight from the functions process (its keep-alive pool has as many sockets). */
+const REST_WIDTH = 64;
+/** The emulator's HttpWebhookTransport pools 256 keep-alive sockets per protocol. */
+const WEBHOOK_WIDTH = 256;
+/** Event-loop utilisation above which a process's main thread counts as saturated. */
+const SATURATED = 0.9;
+/** Calls in the unreported warm-up run before each transport's measured runs. */
+const WARM_UP = 1000;
+
+export interface ServerCapacity {
+  /** Requests/s the webhook server answered when driven directly. */
+  rate: number;
+  /** The webhook server process's CPU over the measurement, fraction of one core. */
+  serverCpu: number;
+  /** The webhook server's event-loop utilisation (main thread busy), 0..1. */
+  serverElu: number;
+  /** The load generator's (benchmark process's) CPU, fraction of one core. */
+  generatorCpu: number;
+}
 
 export interface BenchRow {
   transport: 'in-process' | 'http';
@@ -20,46 +48,81 @@ export interface BenchRow {
   webhooks: number;
   webhooksPerSec: number;
   restRequests: number;
+  restPerSec: number;
+  /** The emulator process's CPU time over the measured wall time, fraction of one core. */
+  emulatorCpu: number;
+  /** The emulator process's event-loop utilisation (main thread busy), 0..1. */
+  emulatorElu: number;
+  /** HTTP only: the functions process (webhook server + REST client), fraction of one core. */
+  functionsCpu?: number;
+  functionsElu?: number;
+  /** HTTP only: TCP connections the webhook server accepted during the run. */
+  webhookConnections?: number;
+  /** HTTP only: the webhook server alone, measured just before the run. */
+  capacity?: ServerCapacity;
 }
 
-/** The functions side of the benchmark: the same two documents whichever transport carries them. */
-function answer(url: string, params: Record<string, string>): WebhookResponse {
-  const path = new URL(url).pathname;
-  const body = path === '/incoming'
-    ? `<Response><Dial><Conference waitUrl="">room-${params.CallSid}</Conference></Dial></Response>`
-    : '<Response><Play loop="0">https://bench.test/hold.mp3</Play></Response>';
-  return { status: 200, contentType: 'text/xml', body };
-}
+/** One request of each kind as the emulator really sends it (captured in-process). */
+const samples = new Map<string, WebhookRequest>();
 
 class InProcessTransport implements WebhookTransport {
   count = 0;
   async send(request: WebhookRequest): Promise<WebhookResponse> {
     this.count++;
+    if (samples.size < 2) {
+      const { pathname } = new URL(request.url);
+      if (!samples.has(pathname)) samples.set(pathname, request);
+    }
     const params = request.method === 'GET' ? Object.fromEntries(new URL(request.url).searchParams) : request.params;
     return answer(request.url, params);
   }
 }
 
-async function startWebhookServer(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
-  let count = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      count++;
-      const url = `http://bench${req.url}`;
-      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-      const r = answer(url, params);
-      res.writeHead(r.status, { 'Content-Type': r.contentType }).end(r.body);
+/** Omit distributed over a union. */
+type WithoutId<C> = C extends unknown ? Omit<C, 'id'> : never;
+
+/** The functions process: webhook server + REST client, driven over IPC. */
+export class FunctionsProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (s: FunctionsStats) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly child: ChildProcess, readonly url: string) {
+    child.on('message', (m: FunctionsReply) => {
+      if (m.type === 'ready') return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.type === 'ok') p?.resolve(m.stats);
+      else p?.reject(new Error(`functions process: ${m.message}`));
     });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    count: () => count,
-    close: () => { server.closeAllConnections(); return new Promise((r) => server.close(() => r())); },
-  };
+  }
+
+  static start(): Promise<FunctionsProcess> {
+    const child = fork(path.join(__dirname, 'bench-webhook-server.ts'), [], { execArgv: ['--import', 'tsx'], cwd: path.join(__dirname, '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`functions process exited early (${code})`)));
+      child.once('message', (m: FunctionsReply) => {
+        if (m.type === 'ready') resolve(new FunctionsProcess(child, m.url));
+      });
+    });
+  }
+
+  command(cmd: WithoutId<FunctionsCommand>): Promise<FunctionsStats> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ ...cmd, id } as FunctionsCommand);
+    });
+  }
+
+  stats(): Promise<FunctionsStats> { return this.command({ type: 'stats' }); }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.disconnect();
+    });
+  }
 }
 
 function heapAfterGc(): number {
@@ -69,18 +132,57 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** Runs `n` tasks with at most `width` in flight. */
-async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
-    while (next < n) await task(next++);
-  }));
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
-export async function benchOnce(calls: number, transport: 'in-process' | 'http'): Promise<BenchRow> {
+/** Wall time, CPU time and event-loop use of this process and the functions process, over measured segments. */
+class Meter {
+  seconds = 0;
+  cpuSeconds = 0;
+  eluActive = 0;
+  eluIdle = 0;
+  fnCpuSeconds = 0;
+  fnEluActive = 0;
+  fnEluIdle = 0;
+  first: FunctionsStats | undefined;
+  last: FunctionsStats | undefined;
+  private t = 0n;
+  private cpu = 0;
+  private elu = performance.eventLoopUtilization();
+  private fn: FunctionsStats | undefined;
+
+  constructor(private readonly functions?: FunctionsProcess) {}
+
+  async start(): Promise<void> {
+    this.fn = await this.functions?.stats();
+    this.first ??= this.fn;
+    this.cpu = cpuMicros();
+    this.elu = performance.eventLoopUtilization();
+    this.t = process.hrtime.bigint();
+  }
+
+  async stop(): Promise<void> {
+    this.seconds += Number(process.hrtime.bigint() - this.t) / 1e9;
+    this.cpuSeconds += (cpuMicros() - this.cpu) / 1e6;
+    const elu = performance.eventLoopUtilization(this.elu);
+    this.eluActive += elu.active;
+    this.eluIdle += elu.idle;
+    const fn = await this.functions?.stats();
+    if (fn && this.fn) {
+      this.fnCpuSeconds += (fn.cpuMicros - this.fn.cpuMicros) / 1e6;
+      this.fnEluActive += fn.eluActive - this.fn.eluActive;
+      this.fnEluIdle += fn.eluIdle - this.fn.eluIdle;
+    }
+    this.last = fn;
+  }
+}
+
+export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess): Promise<BenchRow> {
+  if (transport === 'http' && !functions) throw new Error('the http benchmark needs the functions process');
   const inProcess = new InProcessTransport();
-  const server = transport === 'http' ? await startWebhookServer() : undefined;
-  const base = server?.url ?? 'http://functions.bench';
+  const base = transport === 'http' ? functions!.url : 'http://functions.bench';
   const emu = await startEmulator({
     clock: 'virtual', logLimit: 0, callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${base}/incoming` }],
@@ -88,27 +190,16 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http')
     webhookTransport: transport === 'in-process' ? inProcess : undefined,
   });
   const { engine } = emu;
-  const auth = 'Basic ' + Buffer.from(`${emu.accountSid}:${emu.authToken}`).toString('base64');
+  const meter = new Meter(functions);
   let restRequests = 0;
-  const restAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const rest = (path: string, form: Record<string, string>): Promise<void> => new Promise((resolve, reject) => {
-    restRequests++;
-    const body = new URLSearchParams(form).toString();
-    const req = http.request(`${emu.url}/2010-04-01/Accounts/${emu.accountSid}${path}`, {
-      method: 'POST', agent: restAgent,
-      headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode! >= 300 ? reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`)) : resolve()));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const restRound = async (round: 'participants' | 'hold' | 'resume'): Promise<void> => {
+    await functions!.command({ type: 'rest', round, holdUrl: `${base}/hold`, width: REST_WIDTH });
+    restRequests += calls;
+  };
 
   const heap0 = heapAfterGc();
   const events0 = engine.log.total;
-  const t0 = process.hrtime.bigint();
+  await meter.start();
 
   const callers: string[] = [];
   for (let i = 0; i < calls; i++) callers.push(engine.placeInboundCall(`+1555${String(1_000_000 + i)}`, BUSINESS));
@@ -122,79 +213,206 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http')
   if (transport === 'in-process') {
     for (const sid of confSids) engine.conferences.createParticipant(sid, participantSpec);
   } else {
-    await pool(calls, 64, (i) => rest(`/Conferences/${confSids[i]}/Participants.json`, { From: BUSINESS, To: AGENT }));
+    await functions!.command({ type: 'calls', emulatorUrl: emu.url, accountSid: emu.accountSid, authToken: emu.authToken, confSids, callerSids: callers });
+    await restRound('participants');
   }
   await engine.advance(1000);
-  const setupSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  // The forced GC for the heap figure is left out of wall and CPU time.
+  await meter.stop();
   const bytesPerCall = (heapAfterGc() - heap0) / calls;
-  const t1 = process.hrtime.bigint();
+  await meter.start();
 
   for (let c = 0; c < CYCLES; c++) {
     for (const hold of [true, false]) {
       if (transport === 'in-process') {
         for (let i = 0; i < calls; i++) engine.conferences.updateParticipant(confSids[i], callers[i], { hold, holdUrl: hold ? `${base}/hold` : undefined });
       } else {
-        await pool(calls, 64, (i) => rest(`/Conferences/${confSids[i]}/Participants/${callers[i]}.json`, hold ? { Hold: 'true', HoldUrl: `${base}/hold` } : { Hold: 'false' }));
+        await restRound(hold ? 'hold' : 'resume');
       }
       await engine.advance(1000);
     }
   }
-  // Wall time of the work only: the forced GC for the heap figure is left out.
-  const seconds = setupSeconds + Number(process.hrtime.bigint() - t1) / 1e9;
-  restAgent.destroy();
+  await meter.stop();
+  if (transport === 'http') await functions!.command({ type: 'done-calls' });
   const live = engine.liveCallCount();
   if (live !== 2 * calls) throw new Error(`expected ${2 * calls} live calls, found ${live}`);
   const heard = emu.hears(callers[0]);
   if (heard?.kind !== 'party') throw new Error(`caller should hear the agent after resume, hears ${JSON.stringify(heard)}`);
   const events = engine.log.total - events0;
-  const webhooks = transport === 'in-process' ? inProcess.count : server!.count();
   await emu.close();
-  await server?.close();
-  return { transport, calls, seconds, events, eventsPerSec: events / seconds, bytesPerCall, webhooks, webhooksPerSec: webhooks / seconds, restRequests };
+  const { seconds } = meter;
+  const http = transport === 'http' ? { first: meter.first!, last: meter.last! } : undefined;
+  const webhooks = http ? http.last.webhooks - http.first.webhooks : inProcess.count;
+  if (http && http.last.restRequests - http.first.restRequests !== restRequests) throw new Error('REST request count mismatch');
+  return {
+    transport, calls, seconds, events, eventsPerSec: events / seconds, bytesPerCall,
+    webhooks, webhooksPerSec: webhooks / seconds, restRequests, restPerSec: restRequests / seconds,
+    emulatorCpu: meter.cpuSeconds / seconds,
+    emulatorElu: meter.eluActive / (meter.eluActive + meter.eluIdle),
+    functionsCpu: http ? meter.fnCpuSeconds / seconds : undefined,
+    functionsElu: http ? meter.fnEluActive / (meter.fnEluActive + meter.fnEluIdle) : undefined,
+    webhookConnections: http ? http.last.connections - http.first.connections : undefined,
+  };
 }
 
-/** The webhook server's own capacity: plain keep-alive requests as fast as it answers them. */
-export async function webhookServerCapacity(ms = 2000): Promise<number> {
-  const server = await startWebhookServer();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * The exact bytes the emulator's HttpWebhookTransport puts on the wire for `s` (a captured request),
+ * re-signed for the webhook server's URL: method, path and query, Twilio's headers, form body.
+ */
+function wireRequest(s: WebhookRequest, base: string): Buffer {
+  const u = new URL(s.url);
+  const url = base + u.pathname + u.search;
+  const body = s.method === 'POST' ? new URLSearchParams(s.params).toString() : '';
+  const headers: Record<string, string> = { ...s.headers, 'X-Twilio-Signature': getExpectedTwilioSignature(DEFAULT_AUTH_TOKEN, url, s.params) };
+  if (s.method === 'POST') headers['Content-Length'] = String(Buffer.byteLength(body));
+  headers.Host = new URL(base).host;
+  headers.Connection = 'keep-alive';
+  const head = `${s.method} ${u.pathname}${u.search} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return Buffer.from(head + body, 'utf8');
+}
+
+/**
+ * A load generator much cheaper per request than Node's HTTP client, so that it can saturate the
+ * webhook server: `width` keep-alive sockets, one request in flight on each (as the emulator's
+ * pool), pre-encoded requests, responses framed by Content-Length. Returns the responses counted.
+ */
+function rawLoad(base: string, requests: Buffer[], width: number, ms: number): Promise<number> {
+  const { hostname, port } = new URL(base);
   const until = Date.now() + ms;
   let n = 0;
-  const one = () => new Promise<void>((resolve, reject) => {
-    const body = 'CallSid=CA00';
-    const req = http.request(`${server.url}/incoming`, { method: 'POST', agent, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => { n++; resolve(); });
+  return Promise.all(Array.from({ length: width }, (_, k) => new Promise<void>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.setNoDelay(true);
+    let buf: Buffer = Buffer.alloc(0);
+    let i = k;
+    const next = (): void => {
+      if (Date.now() >= until) socket.end(); else socket.write(requests[i++ % requests.length]);
+    };
+    socket.on('connect', next);
+    socket.on('error', reject);
+    // Resolved once closed, so no socket is left over to skew the next heap baseline.
+    socket.on('close', () => resolve());
+    socket.on('data', (d: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.toString('latin1', 0, end);
+        const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+        if (!head.startsWith('HTTP/1.1 200 ') || !length) {
+          socket.destroy();
+          reject(new Error(`webhook server answered: ${head.split('\r\n')[0]}`));
+          return;
+        }
+        const total = end + 4 + Number(length[1]);
+        if (buf.length < total) return;
+        buf = buf.subarray(total);
+        n++;
+        next();
+      }
     });
-    req.on('error', reject);
-    req.end(body);
-  });
-  const t0 = Date.now();
-  await Promise.all(Array.from({ length: 64 }, async () => { while (Date.now() < until) await one(); }));
-  const rate = n / ((Date.now() - t0) / 1000);
-  agent.destroy();
-  await server.close();
-  return rate;
+  }))).then(() => n);
+}
+
+/**
+ * The webhook server's own capacity: the emulator's real webhook requests (1 incoming POST with a
+ * signed form body : 3 signed hold GETs, as in the benchmark) with WEBHOOK_WIDTH in flight on as
+ * many keep-alive sockets (the emulator's HttpWebhookTransport pool), after a short warm-up.
+ */
+export async function webhookServerCapacity(functions: FunctionsProcess, ms = 2500): Promise<ServerCapacity> {
+  if (!samples.has('/incoming') || !samples.has('/hold')) await benchOnce(2, 'in-process');
+  const requests = ['/incoming', '/hold', '/hold', '/hold'].map((p) => wireRequest(samples.get(p)!, functions.url));
+  await rawLoad(functions.url, requests, WEBHOOK_WIDTH, 500);
+  const s0 = await functions.stats();
+  const cpu0 = cpuMicros();
+  const t0 = process.hrtime.bigint();
+  const n = await rawLoad(functions.url, requests, WEBHOOK_WIDTH, ms);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (cpuMicros() - cpu0) / 1e6;
+  const s1 = await functions.stats();
+  if (s1.webhooks - s0.webhooks !== n) throw new Error(`webhook count mismatch: server ${s1.webhooks - s0.webhooks}, client ${n}`);
+  const active = s1.eluActive - s0.eluActive;
+  return {
+    rate: n / seconds, serverCpu: (s1.cpuMicros - s0.cpuMicros) / 1e6 / seconds,
+    serverElu: active / (active + s1.eluIdle - s0.eluIdle), generatorCpu: cpu / seconds,
+  };
+}
+
+const pct = (f: number | undefined): string => (f === undefined ? '-' : `${Math.round(f * 100)}%`);
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function verdict(r: BenchRow): string {
+  if (r.transport === 'in-process') {
+    return `N=${int(r.calls)} in-process: ${int(r.eventsPerSec)} events/s (target >= 50,000: ${r.eventsPerSec >= 50_000 ? 'met' : 'NOT met'}), `
+      + `emulator main thread ${pct(r.emulatorElu)} busy, CPU ${pct(r.emulatorCpu)}`
+      + (r.emulatorCpu < 0.8 * r.emulatorElu ? ' (busy but little CPU: the machine was contended)' : '');
+  }
+  const cap = r.capacity!;
+  const emuBusy = r.emulatorElu >= SATURATED;
+  const fnBusy = (r.functionsElu ?? 0) >= SATURATED;
+  const head = emuBusy && !fnBusy ? 'emulator IS the bottleneck (its main thread is saturated, the functions process has headroom)'
+    : fnBusy && !emuBusy ? 'emulator not the bottleneck (the functions process is saturated, the emulator waits on it)'
+      : emuBusy && fnBusy ? 'both processes saturated (2 cores): neither has headroom'
+        : 'neither process saturated: round-trip latency bound';
+  return `N=${int(r.calls)} http: ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}), `
+    + `functions process ${pct(r.functionsElu)} busy (CPU ${pct(r.functionsCpu)}); emulator served ${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s `
+    + `(${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); the webhook server alone answered ${int(cap.rate)} req/s `
+    + `at ${pct(cap.serverElu)} busy (CPU ${pct(cap.serverCpu)})`
+    + `; per exchange the emulator used ${(r.emulatorCpu / r.functionsCpu!).toFixed(1)}x the CPU of the functions process`
+    + (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '');
 }
 
 export async function runEmulatorBench(sizes = [100, 1000, 10_000]): Promise<BenchRow[]> {
   if (!(globalThis as { gc?: unknown }).gc) console.warn('note: run node with --expose-gc for exact heap figures');
   const rows: BenchRow[] = [];
-  for (const transport of ['in-process', 'http'] as const) {
+  // One unreported warm-up run per transport, so that small N are not timing the JIT.
+  await benchOnce(WARM_UP, 'in-process');
+  for (const n of sizes) {
+    const row = await benchOnce(n, 'in-process');
+    rows.push(row);
+    console.log(`  in-process N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
+  }
+  const functions = await FunctionsProcess.start();
+  try {
+    await benchOnce(WARM_UP, 'http', functions);
     for (const n of sizes) {
-      const row = await benchOnce(n, transport);
+      const capacity = await webhookServerCapacity(functions);
+      const row = { ...(await benchOnce(n, 'http', functions)), capacity };
       rows.push(row);
-      console.log(`  ${transport.padEnd(10)} N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
+      console.log(`  http       N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s (webhook server alone: ${int(capacity.rate)} req/s at ${pct(capacity.serverElu)} busy)`);
     }
+  } finally {
+    await functions.close();
   }
-  const capacity = await webhookServerCapacity();
-  console.log('\nEmulator: N concurrent conference calls (caller + agent legs), 3 hold/resume cycles each, virtual clock');
-  console.log('transport   |      N | wall s | engine events | events/s | heap/call (2 legs) | webhooks | webhooks/s | REST reqs');
-  console.log('------------|--------|--------|---------------|----------|--------------------|----------|------------|----------');
-  for (const r of rows) {
-    console.log(`${r.transport.padEnd(11)} | ${String(r.calls).padStart(6)} | ${r.seconds.toFixed(2).padStart(6)} | ${String(r.events).padStart(13)} | ${Math.round(r.eventsPerSec).toString().padStart(8)} | ${(r.bytesPerCall / 1024).toFixed(1).padStart(15)} KiB | ${String(r.webhooks).padStart(8)} | ${Math.round(r.webhooksPerSec).toString().padStart(10)} | ${String(r.restRequests).padStart(9)}`);
+
+  console.log(`\nEmulator: N concurrent conference calls (caller + agent legs), ${CYCLES} hold/resume cycles each, virtual clock.`);
+  console.log('http: the webhook server and the REST client (hold/resume requests) run in a separate process ("fn").');
+  console.log('CPU = process CPU time / wall time (100% = one core; GC threads can push it past 100%);');
+  console.log('events/CPU-s = events per second of emulator-process CPU time: steadier than events/s on a contended machine.');
+  console.log('busy = event-loop utilisation of the main thread (100% = saturated). "server alone" = the same webhook');
+  console.log(`server driven directly from this process with the emulator's request bytes, ${WEBHOOK_WIDTH} keep-alive sockets, measured before each run.`);
+  console.log(`Each transport had one unreported warm-up run (N=${int(WARM_UP)}).\n`);
+  const head = ['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap/call', 'webhooks/s', 'REST req/s', 'emu CPU/busy', 'fn CPU/busy', 'sockets', 'server alone req/s (CPU/busy)'];
+  const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)}/${pct(elu)}`);
+  const table = rows.map((r) => [
+    r.transport, int(r.calls), r.seconds.toFixed(2), int(r.events), int(r.eventsPerSec), int(r.events / (r.emulatorCpu * r.seconds)), `${(r.bytesPerCall / 1024).toFixed(1)} KiB`,
+    int(r.webhooksPerSec), int(r.restPerSec), both(r.emulatorCpu, r.emulatorElu), both(r.functionsCpu, r.functionsElu),
+    r.webhookConnections === undefined ? '-' : String(r.webhookConnections),
+    r.capacity ? `${int(r.capacity.rate)} (${both(r.capacity.serverCpu, r.capacity.serverElu)})` : '-',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const t of table) console.log(line(t));
+  const caps = rows.flatMap((r) => (r.capacity ? [r.capacity] : []));
+  if (caps.length) console.log(`(load generator CPU while measuring the server alone: ${caps.map((c) => pct(c.generatorCpu)).join(', ')})`);
+  console.log('\nheap/call: heapUsed after GC with all calls live, minus the baseline, over N (each call = 2 live legs).');
+  const biggest = Math.max(...sizes);
+  for (const r of rows.filter((x) => x.calls === biggest)) {
+    console.log(`N=${int(r.calls)} ${r.transport}: projected heap for all calls ${((r.bytesPerCall * r.calls) / 2 ** 20).toFixed(0)} MiB (target < 1024 MiB)`);
   }
-  const biggest = rows.filter((r) => r.calls === Math.max(...sizes));
-  console.log(`\nWebhook server alone: ${Math.round(capacity)} requests/s (64 keep-alive clients).`);
-  for (const r of biggest) console.log(`N=${r.calls} ${r.transport}: projected heap for all calls ${((r.bytesPerCall * r.calls) / 2 ** 20).toFixed(0)} MiB (target < 1024 MiB)`);
+  console.log('');
+  for (const r of rows) console.log(verdict(r));
   return rows;
 }
