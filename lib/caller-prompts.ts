@@ -5,6 +5,7 @@ type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 export const AGENT_UNAVAILABLE =
   'We are sorry, no one is available to take your call right now. Please try again later. Goodbye.';
+export const CALLER_NOT_THERE = 'Your caller is no longer on the line. Goodbye.';
 export const SERVICE_UNAVAILABLE =
   'We are sorry, we cannot connect your call right now. Please try again later. Goodbye.';
 

@@ -2,15 +2,13 @@
 // CallSid; the agent is added to the same conference by the Participants API.
 import twilio, { type Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
-import { conferenceNameFor } from './conference-hold';
+import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './conference-hold';
 import { isFailure } from './failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
 import type { PartyAddress } from './party-address';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
-export const CALLER_LABEL = 'caller';
-export const AGENT_LABEL = 'agent';
 
 export interface IncomingCall {
   callSid: string;
@@ -26,6 +24,8 @@ export interface ConferenceCallSettings {
   holdMusicUrl: string;
   /** Absolute URL of /agent-status, told the caller's CallSid, for the agent leg's final status. */
   agentStatusUrl: string;
+  /** Absolute URL of /agent-alone: the agent's waitUrl, heard only if the caller is not there. */
+  agentAloneUrl: string;
 }
 
 /**
@@ -52,6 +52,10 @@ export async function connectCallerToAgent(
           endConferenceOnExit: true,
           startConferenceOnEnter: true,
           beep: 'false',
+          // The caller joins first, so the agent hears waitUrl only when no caller ever comes
+          // (e.g. the caller hung up while the agent rang): /agent-alone then releases the agent.
+          waitUrl: settings.agentAloneUrl,
+          waitMethod: 'POST',
           statusCallback: settings.agentStatusUrl,
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['completed'],
@@ -59,11 +63,44 @@ export async function connectCallerToAgent(
       policy,
     );
   } catch (error) {
+    if (await agentMayBeComing(client, conferenceName, error, policy)) {
+      console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
+      return callerJoinsConference(conferenceName, settings.holdMusicUrl);
+    }
     console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
     return sayAndHangUp(SERVICE_UNAVAILABLE);
   }
   return callerJoinsConference(conferenceName, settings.holdMusicUrl);
 }
+
+/**
+ * Whether Twilio placed the agent's call although the request to add it failed. Apologising and
+ * hanging up then would leave the agent alone in a conference nobody joins. A definite refusal
+ * (a 4xx, or 429 after the retries: "not processed") placed nothing; a 16025 "label already in
+ * use" means an earlier attempt did add the agent; a timeout, a reset or a 5xx has no known
+ * outcome, so the conference the request would have created is looked for (it exists only if the
+ * agent was added: the caller has not joined yet).
+ */
+async function agentMayBeComing(client: Twilio, conferenceName: string, error: unknown, policy: RetryPolicy): Promise<boolean> {
+  if (!isFailure(error)) return false;
+  if (error.twilio?.code === DUPLICATE_PARTICIPANT_LABEL) return true;
+  const status = error.twilio?.status;
+  const unknownOutcome = error.kind === 'upstream' && (status === undefined || status >= 500);
+  if (!unknownOutcome) return false;
+  try {
+    const conferences = await callTwilio(
+      'check whether the agent was called',
+      () => client.conferences.list({ friendlyName: conferenceName, status: 'init', limit: 1 }),
+      policy,
+    );
+    return conferences.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+// "Participant label already in use" (twilio-voice-semantics.md, <Conference participantLabel>).
+const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
 export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): VoiceResponse {
   const twiml = new twilio.twiml.VoiceResponse();

@@ -4,6 +4,10 @@ import { conflict, isFailure, notFound } from './failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
 import type { Party } from './control-request';
 
+/** Participant labels: the caller joins with <Conference participantLabel>, the agent is added with Label. */
+export const CALLER_LABEL = 'caller';
+export const AGENT_LABEL = 'agent';
+
 export interface ConferenceHoldCommand {
   /** The caller's call SID, which is also the conference's friendly name. */
   callSid: string;
@@ -35,7 +39,7 @@ export async function setConferenceHold(
   try {
     const participant = await callTwilio(
       `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
-      () => client.conferences(conferenceSid).participants(command.participant).update(update),
+      () => client.conferences(conferenceSid).participants(participantPathOf(command)).update(update),
       policy,
     );
     return { held: participant.hold };
@@ -45,6 +49,17 @@ export async function setConferenceHold(
     }
     throw error;
   }
+}
+
+/**
+ * How the participant is named in the update's path: Twilio accepts its call SID or its label
+ * (twilio-voice-semantics.md, "Conference participants"). The caller is addressed by its own
+ * CallSid, which ties the request to the call it names: a ConferenceSid of another call then
+ * answers 404 instead of holding somebody else's caller. The agent's leg SID is not known to the
+ * API user, so the agent is addressed by its label, and a given ConferenceSid is trusted for it.
+ */
+function participantPathOf(command: ConferenceHoldCommand): string {
+  return command.participant === 'caller' ? command.callSid : AGENT_LABEL;
 }
 
 /**

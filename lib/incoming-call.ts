@@ -14,6 +14,7 @@ import { twilioClient } from './twilio-client';
 import type { FunctionEvent, HoldContext } from './env';
 
 export const AGENT_STATUS_PATH = '/agent-status';
+export const AGENT_ALONE_PATH = '/agent-alone';
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
   const { CallSid: callSid, To: calledNumber } = event;
@@ -50,6 +51,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       ringTimeoutSeconds: ringTimeoutSeconds(context),
       holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
       agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid }),
+      agentAloneUrl: functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: call.callSid }),
     });
     return twimlResponse(twiml);
   } catch (error) {

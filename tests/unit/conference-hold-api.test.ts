@@ -29,10 +29,12 @@ beforeEach(async () => {
       const status = request.query.get('Status');
       return { status: 200, body: conferenceListJson(status === 'in-progress' ? [{ sid: CONFERENCE, friendlyName: CALLER, status }] : []) };
     }
-    const participant = /\/Participants\/(caller|agent)\.json$/.exec(request.path);
+    // The caller is addressed by its CallSid, the agent by its label.
+    const participant = new RegExp(`/Participants/(${CALLER}|agent)\\.json$`).exec(request.path);
     if (participant && request.path.startsWith(PARTICIPANTS) && request.method === 'POST') {
       held = request.form.get('Hold') === 'true';
-      return { status: 200, body: participantJson({ conferenceSid: CONFERENCE, callSid: CALLER, label: participant[1], hold: held }) };
+      const label = participant[1] === CALLER ? 'caller' : 'agent';
+      return { status: 200, body: participantJson({ conferenceSid: CONFERENCE, callSid: CALLER, label, hold: held }) };
     }
     return twilioError(404, 20404, 'The requested resource was not found');
   });
@@ -109,14 +111,14 @@ describe('validation', () => {
 });
 
 describe('hold and resume', () => {
-  it('holds the caller with ONE request when the ConferenceSid is given', async () => {
+  it('holds the caller with ONE request when the ConferenceSid is given, addressing it by its CallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
     expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true });
     expect(api.requests).toHaveLength(1);
     const [update] = api.requests;
     expect(update.method).toBe('POST');
-    expect(update.path).toBe(`${PARTICIPANTS}/caller.json`);
+    expect(update.path).toBe(`${PARTICIPANTS}/${CALLER}.json`);
     expect(Object.fromEntries(update.form)).toEqual({
       Hold: 'true',
       HoldUrl: 'http://localhost:3000/hold-music',
@@ -130,7 +132,7 @@ describe('hold and resume', () => {
     expect(reply.statusCode).toBe(200);
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET ${CONFERENCES}`,
-      `POST ${PARTICIPANTS}/caller.json`,
+      `POST ${PARTICIPANTS}/${CALLER}.json`,
     ]);
     expect(api.requests[0].query.get('FriendlyName')).toBe(CALLER);
     expect(api.requests[0].query.get('Status')).toBe('in-progress');

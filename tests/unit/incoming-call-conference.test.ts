@@ -80,6 +80,8 @@ describe('incoming-call (conference mode)', () => {
       StatusCallback: `http://localhost:3000/agent-status?CallerCallSid=${CALLER}`,
       StatusCallbackMethod: 'POST',
       StatusCallbackEvent: 'completed',
+      WaitUrl: `http://localhost:3000/agent-alone?CallerCallSid=${CALLER}`,
+      WaitMethod: 'POST',
     });
   });
 
@@ -105,6 +107,33 @@ describe('incoming-call (conference mode)', () => {
     api.route = () => twilioError(400, 21211, "The 'To' number is not a valid phone number.");
     const reply = await invokeFunction(incomingCall, context(), call);
     expectApologyAndHangup(parseTwiml(String(reply.body)));
+  });
+
+  it('connects the caller anyway when adding the agent had no clear answer but Twilio did place the call', async () => {
+    api.route = (request) =>
+      request.path === PARTICIPANTS
+        ? twilioError(502, 20500, 'Bad gateway')
+        : { status: 200, body: { conferences: [{ sid: 'CF' + 'c'.repeat(32), friendly_name: CALLER, status: 'init' }], next_page_uri: null, page: 0, page_size: 1 } };
+    const reply = await invokeFunction(incomingCall, context(), call);
+    expect(parseTwiml(String(reply.body)).children.map((c) => c.verb)).toEqual(['Dial']);
+    expect(api.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+    expect(api.requests[1].query.get('FriendlyName')).toBe(CALLER);
+    expect(api.requests[1].query.get('Status')).toBe('init');
+  });
+
+  it('apologises when adding the agent had no clear answer and no conference was created', async () => {
+    api.route = (request) =>
+      request.path === PARTICIPANTS
+        ? twilioError(500, 20500, 'Internal error')
+        : { status: 200, body: { conferences: [], next_page_uri: null, page: 0, page_size: 1 } };
+    const reply = await invokeFunction(incomingCall, context(), call);
+    expectApologyAndHangup(parseTwiml(String(reply.body)));
+  });
+
+  it('connects the caller when a retried add finds the agent label already in use (16025)', async () => {
+    api.route = () => twilioError(400, 16025, 'Participant label already in use');
+    const reply = await invokeFunction(incomingCall, context(), call);
+    expect(parseTwiml(String(reply.body)).children.map((c) => c.verb)).toEqual(['Dial']);
   });
 
   it('answers 400 to a request without a valid CallSid (it did not come from Twilio)', async () => {

@@ -1,0 +1,45 @@
+// Conference mode: the agent's waitUrl. The caller joins the conference before the agent's phone
+// has even rung, so the agent hears waitUrl only when it answers into a conference that the
+// caller never joined (the caller hung up while it rang, or Twilio placed the agent's call after
+// our request to add it had timed out). A party left alone is released: after a short grace, in
+// case the caller is joining at that very moment, the agent is told and its leg ends.
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import twilio from 'twilio';
+import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from './caller-prompts';
+import { CALL_SID } from './control-request';
+import { badInput, isFailure } from './failure';
+import { functionUrl } from './function-url';
+import { AGENT_ALONE_PATH } from './incoming-call';
+import { twimlResponse } from './responses';
+import { callTwilio } from './twilio-request';
+import { twilioClient } from './twilio-client';
+import type { FunctionEvent, HoldContext } from './env';
+
+// waitUrl TwiML may only use Play, Say, Pause and Redirect (twilio-voice-semantics.md), so the
+// grace is a Pause and the release is a REST redirect of the agent's own leg.
+export const ALONE_GRACE_SECONDS = 5;
+
+export async function handleAgentAlone(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  const { CallSid: agentCallSid, CallerCallSid: callerCallSid, Waited: waited } = event;
+  if (typeof agentCallSid !== 'string' || !CALL_SID.test(agentCallSid)) throw badInput('CallSid is missing or malformed');
+  if (typeof callerCallSid !== 'string' || !CALL_SID.test(callerCallSid)) throw badInput('CallerCallSid is missing or malformed');
+
+  if (waited !== 'true') {
+    const twiml = new twilio.twiml.VoiceResponse();
+    twiml.pause({ length: ALONE_GRACE_SECONDS });
+    twiml.redirect({ method: 'POST' }, functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' }));
+    return twimlResponse(twiml);
+  }
+  try {
+    await callTwilio('release the agent left alone', () =>
+      twilioClient(context).calls(agentCallSid).update({ twiml: sayAndHangUp(CALLER_NOT_THERE).toString() }),
+    );
+    console.log(`agent ${agentCallSid} was alone (caller ${callerCallSid} never joined): released`);
+  } catch (error) {
+    // A leg that has ended needs nothing more; anything else is logged, and the agent can hang up.
+    if (!(isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict'))) {
+      console.error(`could not release agent ${agentCallSid}:`, isFailure(error) ? error.message : error);
+    }
+  }
+  return twimlResponse(emptyTwiml());
+}
