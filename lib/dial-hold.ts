@@ -9,7 +9,7 @@
 // resuming a live call a true no-op: 2 requests and nothing moves).
 import type { Twilio } from 'twilio';
 import { agentLegMustMove, legStateOf } from './dial-decisions';
-import { findAgentLeg, legState } from './dial-legs';
+import { fetchLegState, findAgentLeg } from './dial-legs';
 import { agentTakesCallerBack } from './dial-twiml';
 import type { DialModeUrls } from './dial-urls';
 import { badInput, conflict, isFailure, notFound } from './failure';
@@ -97,7 +97,8 @@ async function moveAgentLeg(
     // 21220 "Call is not in-progress": the leg is still ringing (409) or has ended (404). Only
     // this failure path costs the extra read; the successful path stays one request.
     if (isFailure(error) && error.kind === 'conflict') {
-      const state = await legState(client, agentCallSid, policy);
+      // If that read fails too, its own failure (a 502 with Twilio's answer) is the answer.
+      const state = await fetchLegState(client, agentCallSid, policy);
       if (state === 'gone') throw notFound(`the agent leg ${agentCallSid} of call ${callerCallSid} has ended`, error.twilio);
       throw conflict(`call ${callerCallSid} is not connected to the agent yet`, error.twilio);
     }

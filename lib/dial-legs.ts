@@ -4,16 +4,29 @@ import { agentLegAmong, legStateOf, type AgentLegLookup, type LegState } from '.
 import { isFailure } from './failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
 
+/** The state of a leg; a call Twilio does not know (404) is gone. Other failures are thrown. */
+export async function fetchLegState(
+  client: Twilio,
+  callSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<Exclude<LegState, 'unknown'>> {
+  try {
+    const call = await callTwilio('fetch the call leg', () => client.calls(callSid).fetch(), policy);
+    return legStateOf(call.status) as Exclude<LegState, 'unknown'>;
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') return 'gone';
+    throw error;
+  }
+}
+
 /**
- * The state of a leg. A call Twilio does not know (404) is gone. If Twilio cannot be asked after
- * retries the state is `unknown`: the decisions treat that as "keep everyone on the line".
+ * The state of a leg, for webhooks. If Twilio cannot be asked after retries the state is
+ * `unknown`: the decisions treat that as "keep everyone on the line".
  */
 export async function legState(client: Twilio, callSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<LegState> {
   try {
-    const call = await callTwilio('fetch the call leg', () => client.calls(callSid).fetch(), policy);
-    return legStateOf(call.status);
+    return await fetchLegState(client, callSid, policy);
   } catch (error) {
-    if (isFailure(error) && error.kind === 'not-found') return 'gone';
     console.error(`state of ${callSid} unknown:`, isFailure(error) ? error.message : error);
     return 'unknown';
   }

@@ -135,6 +135,16 @@ describe('hold (dial mode)', () => {
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`, `GET /Calls/${AGENT}.json`]);
   });
 
+  it('502 when the given AgentCallSid answers 21220 and the read that would tell ringing from ended fails', async () => {
+    calls.get(AGENT)!.status = 'completed';
+    override = (request) => (request.method === 'GET' ? twilioError(500, 20500, 'Internal Server Error') : undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+    error.mockRestore();
+    expect(reply.statusCode).toBe(502);
+    expect(reply.body).toMatchObject({ error: 'upstream', twilio: { status: 500, code: 20500 } });
+  });
+
   it('404 when Twilio does not know the given AgentCallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: 'CA' + '3'.repeat(32), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
