@@ -17,7 +17,12 @@ export type FunctionsCommand =
   | { type: 'calls'; id: number; emulatorUrl: string; accountSid: string; authToken: string; confSids: string[]; callerSids: string[] }
   /** One REST request per call, at most `width` in flight, on a keep-alive pool of `width` sockets. */
   | { type: 'rest'; id: number; round: 'participants' | 'hold' | 'resume'; holdUrl: string; width: number }
-  | { type: 'done-calls'; id: number };
+  | { type: 'done-calls'; id: number }
+  /**
+   * The real-functions comparison: POST `url` (the functions' /hold or /unhold) once per call SID
+   * with Authorization: Bearer `token` and the form CallSid=..., at most `width` in flight.
+   */
+  | { type: 'control'; id: number; url: string; token: string; callSids: string[]; width: number };
 
 export interface FunctionsStats {
   /** Webhook requests answered since the process started. */

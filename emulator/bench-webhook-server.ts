@@ -50,6 +50,33 @@ function post(c: Calls, agent: http.Agent, path: string, form: Record<string, st
   });
 }
 
+/** POST /hold or /unhold of the real functions for each call (a client of twilio-run). */
+async function controlRound(url: string, token: string, callSids: string[], width: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: width });
+  let next = 0;
+  try {
+    await Promise.all(Array.from({ length: Math.min(width, callSids.length) }, async () => {
+      while (next < callSids.length) {
+        const body = new URLSearchParams({ CallSid: callSids[next++] }).toString();
+        await new Promise<void>((resolve, reject) => {
+          const req = http.request(url, {
+            method: 'POST', agent,
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
+          }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (b: Buffer) => chunks.push(b));
+            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`))));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      }
+    }));
+  } finally {
+    agent.destroy();
+  }
+}
+
 async function restRound(round: 'participants' | 'hold' | 'resume', holdUrl: string, width: number): Promise<void> {
   const c = calls;
   if (!c) throw new Error('no calls: send a calls command first');
@@ -90,6 +117,7 @@ process.on('message', (m: FunctionsCommand) => {
         break;
       case 'rest': await restRound(m.round, m.holdUrl, m.width); break;
       case 'done-calls': calls?.agent?.destroy(); calls = undefined; break;
+      case 'control': await controlRound(m.url, m.token, m.callSids, m.width); break;
     }
   };
   run().then(() => reply({ type: 'ok', id: m.id, stats: stats() }), (e: unknown) => reply({ type: 'error', id: m.id, message: (e as Error).message }));

@@ -7,8 +7,10 @@
 // is measured by driving it directly with the bytes the emulator sends (a cheap raw-socket load
 // generator with the emulator's 256 keep-alive sockets), so the generator cannot be what limits it.
 // Run with node --expose-gc (scripts/bench.ts does) so heap figures are after a full GC.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -39,7 +41,7 @@ export interface ServerCapacity {
 }
 
 export interface BenchRow {
-  transport: 'in-process' | 'http';
+  transport: 'in-process' | 'http' | 'functions';
   calls: number;
   seconds: number;
   events: number;
@@ -60,6 +62,8 @@ export interface BenchRow {
   webhookConnections?: number;
   /** HTTP only: the webhook server alone, measured just before the run. */
   capacity?: ServerCapacity;
+  /** functions only: the real functions under twilio-run (requests it served, its CPU and busy). */
+  twilioRun?: { requests: number; perSec: number; cpu: number; elu: number; controlRequests: number };
 }
 
 /** One request of each kind as the emulator really sends it (captured in-process). */
@@ -338,10 +342,185 @@ export async function webhookServerCapacity(functions: FunctionsProcess, ms = 25
   };
 }
 
+// ---- the real functions under twilio-run ---------------------------------------------------------
+
+const ROOT = path.join(__dirname, '..');
+const TWILIO_RUN = path.join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
+/** twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own. */
+const FN_ACCOUNT_SID = 'AC' + 'be4c'.repeat(8);
+const FN_AUTH_TOKEN = 'be4c'.repeat(8);
+const HOLD_API_TOKEN = 'bench-hold-api-token-0123456789';
+const AGENT_ANSWERS_AFTER_MS = 2000;
+
+/**
+ * Loaded into twilio-run with -r: counts the requests its HTTP server handles and answers
+ * GET http://127.0.0.1:$BENCH_STATS_PORT/ with its CPU time and event-loop utilisation, so the
+ * benchmark can read twilio-run's own figures without changing it.
+ */
+const STATS_PRELOAD = `
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
+let requests = 0;
+let stats;
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, ...args) {
+  if (event === 'request' && this !== stats) requests++;
+  return emit.call(this, event, ...args);
+};
+stats = http.createServer((req, res) => {
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  res.end(JSON.stringify({ requests, cpuMicros: cpu.user + cpu.system, eluActive: elu.active, eluIdle: elu.idle }));
+});
+stats.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1');
+stats.unref();
+`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface TwilioRunStats { requests: number; cpuMicros: number; eluActive: number; eluIdle: number }
+
+/** The BUILT functions (dist/) served by the real twilio-run, as tests/support/functions-server.ts does. */
+class TwilioRun {
+  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string,
+    private readonly statsUrl: string, readonly emulatorPort: number) {}
+
+  static async start(): Promise<TwilioRun> {
+    if (!existsSync(path.join(ROOT, 'dist', 'functions', 'hold.js'))) throw new Error('the functions benchmark serves dist/: run npm run build first');
+    const [port, statsPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-twilio-run-'));
+    writeFileSync(path.join(dir, 'preload.cjs'), STATS_PRELOAD);
+    // The emulator of every run listens on emulatorPort: twilio-run's TWILIO_API_BASE_URL is fixed.
+    const env = {
+      ACCOUNT_SID: FN_ACCOUNT_SID, AUTH_TOKEN: FN_AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
+      AGENT_NUMBER: AGENT, HOLD_MODE: 'conference', HOLD_API_TOKEN,
+    };
+    writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    // --no-fork-process: one process answers every request (a forked runner per request costs ~270 ms).
+    const child = spawn(process.execPath, ['-r', path.join(dir, 'preload.cjs'), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port),
+      '--env', path.join(dir, '.env'), '--no-fork-process', '--no-live'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', BENCH_STATS_PORT: String(statsPort) } });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
+    const tr = new TwilioRun(child, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) { await tr.stop(); throw new Error(`twilio-run exited with ${child.exitCode}: ${stderr}`); }
+      try {
+        if ((await fetch(`${tr.url}/hold-music`)).status === 200) return tr;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) { await tr.stop(); throw new Error(`twilio-run did not start within 30 s: ${stderr}`); }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stats(): Promise<TwilioRunStats> {
+    return (await (await fetch(this.statsUrl)).json()) as TwilioRunStats;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * N inbound calls answered by the real functions in conference mode (incoming-call puts the caller
+ * in a conference and adds the agent by REST; the agent answers after 2 s), then CYCLES rounds of
+ * POST /hold and POST /unhold per call (Bearer token, CallSid), sent by the driver process
+ * (bench-webhook-server.ts, REST_WIDTH in flight), so that the emulator process runs only the
+ * emulator. Everything between the emulator and twilio-run is real HTTP.
+ */
+export async function benchFunctions(calls: number, driver: FunctionsProcess, tr: TwilioRun): Promise<BenchRow> {
+  const emu = await startEmulator({
+    accountSid: FN_ACCOUNT_SID, authToken: FN_AUTH_TOKEN, port: tr.emulatorPort,
+    clock: 'virtual', logLimit: 0, callsPerSecond: 0,
+    numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
+    defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
+  });
+  const { engine } = emu;
+  // The log keeps nothing (logLimit 0); count webhooks (incl. status callbacks) and REST requests as they pass.
+  const counts = { webhook: 0, rest: 0 };
+  const add = engine.log.add.bind(engine.log);
+  engine.log.add = (type, ...rest) => {
+    if (type === 'webhook' || type === 'rest') counts[type]++;
+    add(type, ...rest);
+  };
+  const meter = new Meter(driver);
+  const heap0 = heapAfterGc();
+  const events0 = engine.log.total;
+  const tr0 = await tr.stats();
+  await meter.start();
+  const callers: string[] = [];
+  for (let i = 0; i < calls; i++) callers.push(engine.placeInboundCall(`+1555${String(1_000_000 + i)}`, BUSINESS));
+  await engine.settle();
+  await engine.advance(AGENT_ANSWERS_AFTER_MS);
+  await meter.stop();
+  const bytesPerCall = (heapAfterGc() - heap0) / calls;
+  await meter.start();
+  for (let c = 0; c < CYCLES; c++) {
+    for (const action of ['hold', 'unhold']) {
+      await driver.command({ type: 'control', url: `${tr.url}/${action}`, token: HOLD_API_TOKEN, callSids: callers, width: REST_WIDTH });
+      await engine.advance(1000);
+    }
+  }
+  await meter.stop();
+  const tr1 = await tr.stats();
+  const live = engine.liveCallCount();
+  if (live !== 2 * calls) throw new Error(`expected ${2 * calls} live calls, found ${live}`);
+  const heard = emu.hears(callers[0]);
+  if (heard?.kind !== 'party') throw new Error(`caller should hear the agent after resume, hears ${JSON.stringify(heard)}`);
+  const events = engine.log.total - events0;
+  await emu.close();
+  const { seconds } = meter;
+  const controlRequests = 2 * CYCLES * calls;
+  // twilio-run's figures span the whole run including the forced GC above (this process only).
+  const trActive = tr1.eluActive - tr0.eluActive;
+  return {
+    transport: 'functions', calls, seconds, events, eventsPerSec: events / seconds, bytesPerCall,
+    webhooks: counts.webhook, webhooksPerSec: counts.webhook / seconds, restRequests: counts.rest, restPerSec: counts.rest / seconds,
+    emulatorCpu: meter.cpuSeconds / seconds, emulatorElu: meter.eluActive / (meter.eluActive + meter.eluIdle),
+    functionsCpu: meter.fnCpuSeconds / seconds, functionsElu: meter.fnEluActive / (meter.fnEluActive + meter.fnEluIdle),
+    twilioRun: {
+      requests: tr1.requests - tr0.requests, perSec: (tr1.requests - tr0.requests) / seconds, controlRequests,
+      cpu: (tr1.cpuMicros - tr0.cpuMicros) / 1e6 / seconds, elu: trActive / (trActive + tr1.eluIdle - tr0.eluIdle),
+    },
+  };
+}
+
 const pct = (f: number | undefined): string => (f === undefined ? '-' : `${Math.round(f * 100)}%`);
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 function verdict(r: BenchRow): string {
+  if (r.transport === 'functions') {
+    const t = r.twilioRun!;
+    const emuBusy = r.emulatorElu >= SATURATED;
+    const trBusy = t.elu >= SATURATED;
+    const head = trBusy && !emuBusy ? 'emulator not the bottleneck (twilio-run is saturated, the emulator waits on it)'
+      : emuBusy && !trBusy ? 'emulator IS the bottleneck (its main thread is saturated, twilio-run has headroom)'
+        : emuBusy && trBusy ? 'both saturated (2 cores): neither has headroom'
+          : 'neither saturated: round-trip latency bound';
+    return `N=${int(r.calls)} functions (twilio-run): ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}) serving `
+      + `${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s (${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); `
+      + `twilio-run ${pct(t.elu)} busy (CPU ${pct(t.cpu)}) serving ${int(t.perSec)} req/s (webhooks + ${int(t.controlRequests)} /hold and /unhold); `
+      + `driver (the /hold client) CPU ${pct(r.functionsCpu)}; per emulator HTTP exchange: emulator ${int(1e6 * r.emulatorCpu / (r.webhooksPerSec + r.restPerSec))} us CPU, `
+      + `twilio-run ${int(1e6 * t.cpu / t.perSec)} us CPU per request it served`;
+  }
   if (r.transport === 'in-process') {
     return `N=${int(r.calls)} in-process: ${int(r.eventsPerSec)} events/s (target >= 50,000: ${r.eventsPerSec >= 50_000 ? 'met' : 'NOT met'}), `
       + `emulator main thread ${pct(r.emulatorElu)} busy, CPU ${pct(r.emulatorCpu)}`
@@ -362,27 +541,51 @@ function verdict(r: BenchRow): string {
     + (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '');
 }
 
-export async function runEmulatorBench(sizes = [100, 1000, 10_000]): Promise<BenchRow[]> {
+export const TRANSPORTS = ['in-process', 'http', 'functions'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+export async function runEmulatorBench(sizes = [100, 1000, 10_000], transports: readonly Transport[] = TRANSPORTS): Promise<BenchRow[]> {
   if (!(globalThis as { gc?: unknown }).gc) console.warn('note: run node with --expose-gc for exact heap figures');
   const rows: BenchRow[] = [];
   // One unreported warm-up run per transport, so that small N are not timing the JIT.
-  await benchOnce(WARM_UP, 'in-process');
-  for (const n of sizes) {
-    const row = await benchOnce(n, 'in-process');
-    rows.push(row);
-    console.log(`  in-process N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
-  }
-  const functions = await FunctionsProcess.start();
-  try {
-    await benchOnce(WARM_UP, 'http', functions);
+  if (transports.includes('in-process')) {
+    await benchOnce(WARM_UP, 'in-process');
     for (const n of sizes) {
-      const capacity = await webhookServerCapacity(functions);
-      const row = { ...(await benchOnce(n, 'http', functions)), capacity };
+      const row = await benchOnce(n, 'in-process');
       rows.push(row);
-      console.log(`  http       N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s (webhook server alone: ${int(capacity.rate)} req/s at ${pct(capacity.serverElu)} busy)`);
+      console.log(`  in-process N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
     }
-  } finally {
-    await functions.close();
+  }
+  if (transports.includes('http')) {
+    const functions = await FunctionsProcess.start();
+    try {
+      await benchOnce(WARM_UP, 'http', functions);
+      for (const n of sizes) {
+        const capacity = await webhookServerCapacity(functions);
+        const row = { ...(await benchOnce(n, 'http', functions)), capacity };
+        rows.push(row);
+        console.log(`  http       N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s (webhook server alone: ${int(capacity.rate)} req/s at ${pct(capacity.serverElu)} busy)`);
+      }
+    } finally {
+      await functions.close();
+    }
+  }
+
+  if (transports.includes('functions')) {
+    const driver = await FunctionsProcess.start();
+    const tr = await TwilioRun.start();
+    try {
+      // twilio-run costs ~3 ms of CPU per request: a short warm-up (N = 100) is enough for the JIT.
+      await benchFunctions(Math.min(100, Math.max(...sizes)), driver, tr);
+      for (const n of sizes) {
+        const row = await benchFunctions(n, driver, tr);
+        rows.push(row);
+        console.log(`  functions  N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
+      }
+    } finally {
+      await tr.stop();
+      await driver.close();
+    }
   }
 
   console.log(`\nEmulator: N concurrent conference calls (caller + agent legs), ${CYCLES} hold/resume cycles each, virtual clock.`);
@@ -391,14 +594,17 @@ export async function runEmulatorBench(sizes = [100, 1000, 10_000]): Promise<Ben
   console.log('events/CPU-s = events per second of emulator-process CPU time: steadier than events/s on a contended machine.');
   console.log('busy = event-loop utilisation of the main thread (100% = saturated). "server alone" = the same webhook');
   console.log(`server driven directly from this process with the emulator's request bytes, ${WEBHOOK_WIDTH} keep-alive sockets, measured before each run.`);
-  console.log(`Each transport had one unreported warm-up run (N=${int(WARM_UP)}).\n`);
-  const head = ['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap/call', 'webhooks/s', 'REST req/s', 'emu CPU/busy', 'fn CPU/busy', 'sockets', 'server alone req/s (CPU/busy)'];
+  console.log('functions: the real functions (dist/) under twilio-run answer the webhooks in conference mode; the driver process ("fn")');
+  console.log(`sends POST /hold and /unhold (${REST_WIDTH} in flight); twilio-run req/s counts every request twilio-run served.`);
+  console.log(`Each transport had one unreported warm-up run (N=${int(WARM_UP)}; functions: N=100).\n`);
+  const head = ['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap/call', 'webhooks/s', 'REST req/s', 'emu CPU/busy', 'fn CPU/busy', 'sockets', 'server alone req/s (CPU/busy)', 'twilio-run req/s (CPU/busy)'];
   const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)}/${pct(elu)}`);
   const table = rows.map((r) => [
     r.transport, int(r.calls), r.seconds.toFixed(2), int(r.events), int(r.eventsPerSec), int(r.events / (r.emulatorCpu * r.seconds)), `${(r.bytesPerCall / 1024).toFixed(1)} KiB`,
     int(r.webhooksPerSec), int(r.restPerSec), both(r.emulatorCpu, r.emulatorElu), both(r.functionsCpu, r.functionsElu),
     r.webhookConnections === undefined ? '-' : String(r.webhookConnections),
     r.capacity ? `${int(r.capacity.rate)} (${both(r.capacity.serverCpu, r.capacity.serverElu)})` : '-',
+    r.twilioRun ? `${int(r.twilioRun.perSec)} (${both(r.twilioRun.cpu, r.twilioRun.elu)})` : '-',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
@@ -408,6 +614,7 @@ export async function runEmulatorBench(sizes = [100, 1000, 10_000]): Promise<Ben
   const caps = rows.flatMap((r) => (r.capacity ? [r.capacity] : []));
   if (caps.length) console.log(`(load generator CPU while measuring the server alone: ${caps.map((c) => pct(c.generatorCpu)).join(', ')})`);
   console.log('\nheap/call: heapUsed after GC with all calls live, minus the baseline, over N (each call = 2 live legs).');
+  if (!rows.length) return rows;
   const biggest = Math.max(...sizes);
   for (const r of rows.filter((x) => x.calls === biggest)) {
     console.log(`N=${int(r.calls)} ${r.transport}: projected heap for all calls ${((r.bytesPerCall * r.calls) / 2 ** 20).toFixed(0)} MiB (target < 1024 MiB)`);

@@ -107,8 +107,8 @@ export async function handleControl(engine: Engine, req: IncomingMessage, res: S
         if (target !== 'rest' && target !== 'webhook') throw new BadRequest('target must be rest or webhook');
         const num = (n: string) => (field(body, n) === undefined ? undefined : Number(field(body, n)));
         const fault: Fault = target === 'rest'
-          ? { target, method: field(body, 'method'), path: pattern(body.path), status: num('status') as 429 | 500 | 503 | undefined, count: num('count'), latencyMs: num('latencyMs') }
-          : { target, url: pattern(body.url), status: num('status'), count: num('count'), latencyMs: num('latencyMs') };
+          ? { target, method: field(body, 'method'), path: pattern(body.path), status: num('status') as 429 | 500 | 503 | undefined, count: num('count'), skip: num('skip'), latencyMs: num('latencyMs') }
+          : { target, url: pattern(body.url), status: num('status'), count: num('count'), skip: num('skip'), latencyMs: num('latencyMs') };
         engine.faults.add(fault);
         return json(res, 201, { ok: true });
       }

@@ -8,6 +8,8 @@ export interface RestFault {
   latencyMs?: number;
   /** How many matching requests it applies to; default: every one until cleared. */
   count?: number;
+  /** How many matching requests pass untouched before it applies (e.g. 1 = from the second on). */
+  skip?: number;
 }
 
 export interface WebhookFault {
@@ -18,11 +20,12 @@ export interface WebhookFault {
   /** Delay before the request is sent; beyond 15 s the request fails with 11200, as on Twilio. */
   latencyMs?: number;
   count?: number;
+  skip?: number;
 }
 
 export type Fault = RestFault | WebhookFault;
 
-interface Armed<F> { fault: F; remaining: number }
+interface Armed<F> { fault: F; remaining: number; toSkip: number }
 
 function matches(pattern: RegExp | string | undefined, value: string): boolean {
   if (pattern === undefined) return true;
@@ -34,9 +37,9 @@ export class Faults {
   private webhook: Armed<WebhookFault>[] = [];
 
   add(fault: Fault): void {
-    const remaining = fault.count ?? Infinity;
-    if (fault.target === 'rest') this.rest.push({ fault, remaining });
-    else this.webhook.push({ fault, remaining });
+    const armed = { remaining: fault.count ?? Infinity, toSkip: fault.skip ?? 0 };
+    if (fault.target === 'rest') this.rest.push({ fault, ...armed });
+    else this.webhook.push({ fault, ...armed });
   }
 
   clear(): void {
@@ -61,6 +64,10 @@ export class Faults {
     const i = armed.findIndex((a) => a.remaining > 0 && match(a.fault));
     if (i < 0) return undefined;
     const a = armed[i];
+    if (a.toSkip > 0) {
+      a.toSkip--;
+      return undefined;
+    }
     a.remaining--;
     if (a.remaining <= 0) armed.splice(i, 1);
     return a.fault;

@@ -42,18 +42,28 @@ export class HttpWebhookTransport implements WebhookTransport {
     const body = request.method === 'POST' ? new URLSearchParams(request.params).toString() : undefined;
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
+      if (signal.aborted) { reject(signal.reason); return; }
+      // The signal is watched by hand instead of passing `signal` to http.request, which wraps
+      // every request in addAbortSignal + an end-of-stream watcher (a few listeners and closures
+      // per webhook, visible in the HTTP benchmark's profile). Same outcome: on abort the request
+      // is destroyed and the promise rejects with the signal's reason (a TimeoutError).
+      const onAbort = (): void => { req.destroy(signal.reason as Error); };
+      const settle = (): void => signal.removeEventListener('abort', onAbort);
       const req = mod.request(url, {
         method: request.method,
         headers: body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(body) },
         agent: url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'],
-        signal,
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        res.on('end', () => {
+          settle();
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', (e) => { settle(); reject(signal.aborted ? signal.reason : e); });
       });
-      req.on('error', reject);
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => { settle(); reject(e); });
       req.end(body);
     });
   }

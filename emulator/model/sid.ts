@@ -3,8 +3,21 @@ import { randomBytes } from 'node:crypto';
 
 export type SidPrefix = 'CA' | 'CF' | 'QU' | 'AC';
 
+/**
+ * Random bytes are drawn 4 KiB at a time (256 SIDs) rather than 16 bytes per SID: one
+ * randomBytes call per SID cost about as much as the rest of creating a call in the HTTP
+ * benchmark's profile. The SIDs are exactly as random as before.
+ */
+let pool = Buffer.alloc(0);
+let offset = 0;
+
 export function newSid(prefix: SidPrefix): string {
-  return prefix + randomBytes(16).toString('hex');
+  if (offset + 16 > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  offset += 16;
+  return prefix + pool.toString('hex', offset - 16, offset);
 }
 
 export function isSid(value: string, prefix: SidPrefix): boolean {

@@ -15,10 +15,18 @@ export function decodeParams(encoded: string): RawParams {
   return out;
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request body as UTF-8. Plain 'data'/'end' listeners rather than `for await (... of req)`:
+ * the stream's async iterator costs an end-of-stream watcher, several listeners and a promise per
+ * chunk, which showed up in the HTTP benchmark's profile (about 1% of the emulator's CPU).
+ */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 export class Params {

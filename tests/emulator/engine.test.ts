@@ -136,6 +136,14 @@ describe('faults', () => {
     await expect(create()).resolves.toMatchObject({ status: expect.any(String) });
     expect((await h.client.calls.list()).length).toBeGreaterThan(0);
   });
+  it('lets the first `skip` matching requests through, then applies the fault `count` times', async () => {
+    h.emu.faults.add({ target: 'rest', status: 500, skip: 2, count: 1 });
+    await expect(h.client.calls.list()).resolves.toEqual([]);
+    await expect(h.client.queues.list()).resolves.toEqual([]);
+    await expect(h.client.calls.list()).rejects.toMatchObject({ status: 500, code: 20500 });
+    await expect(h.client.calls.list()).resolves.toEqual([]);
+    expect(h.emu.faults.list()).toEqual([]);
+  });
   it('injects 503 and latency', async () => {
     h.emu.faults.add({ target: 'rest', path: '/Calls.json', status: 503, latencyMs: 50, count: 1 });
     const t0 = Date.now();
