@@ -1,0 +1,210 @@
+// Runs one generated sequence against the real system: a fresh call through the emulator and the
+// built functions under twilio-run (real HTTP both ways), every step interpreted, the model advanced
+// alongside, and the invariants checked after every step.
+import fc from 'fast-check';
+import { AGENT_ANSWERS_AFTER_MS, type E2eHarness } from '../../support/e2e-harness';
+import { armFault, disarmFaults } from './faults';
+import {
+  checkAnswer,
+  checkNothingLeft,
+  checkState,
+  InvariantViolation,
+  isLive,
+  sidOf,
+  type CallUnderTest,
+} from './invariants';
+import {
+  advanceOutcome,
+  applicable,
+  controlOutcome,
+  hangupOutcome,
+  initialState,
+  releaseOf,
+  type Command,
+  type Mode,
+  type ModelState,
+  type Party,
+  type Sequence,
+} from './model';
+import { sequenceArb } from './generators';
+
+/** Ends whatever an earlier, failed run left behind, so that each run starts from a quiet emulator. */
+async function endLeftovers(h: E2eHarness): Promise<void> {
+  disarmFaults(h.emu);
+  const live = h.emu.calls().filter(isLive);
+  if (live.length === 0) return;
+  for (const call of live) {
+    if (!isLive(h.emu.call(call.sid))) continue; // its partner's hang-up took it along
+    await h.emu.hangup(call.sid);
+    await h.emu.settle();
+  }
+  await h.advance(60_000);
+}
+
+/** A fresh call: the agent's phone rings, or (unless `ringing`) the agent has answered. */
+async function freshCall(h: E2eHarness, mode: Mode, ringing: boolean): Promise<CallUnderTest> {
+  const earlierCalls = new Set(h.emu.calls().map((c) => c.sid));
+  const caller = await h.placeCall();
+  let call: CallUnderTest;
+  if (mode === 'dial') {
+    const agent = h.agentLegOf(caller);
+    if (!agent) throw new Error(`dial mode: no agent leg for ${caller}`);
+    call = { mode, caller, agent, earlierCalls };
+  } else {
+    const conference = h.emu.conferences().find((c) => c.friendlyName === caller);
+    const agent = conference?.participants.find((p) => p.label === 'agent')?.callSid;
+    if (!conference || !agent) throw new Error(`conference mode: no conference with an agent for ${caller}`);
+    call = { mode, caller, agent, conferenceSid: conference.sid, earlierCalls };
+  }
+  if (!ringing) await h.advance(AGENT_ANSWERS_AFTER_MS);
+  return call;
+}
+
+function requestBody(call: CallUnderTest, command: Extract<Command, { type: 'hold' | 'unhold' }>): Record<string, string> {
+  const body: Record<string, string> = { CallSid: call.caller };
+  if (command.participant !== undefined) body.Participant = command.participant;
+  if (command.withSid) {
+    if (call.mode === 'conference') body.ConferenceSid = call.conferenceSid!;
+    else body.AgentCallSid = call.agent;
+  }
+  return body;
+}
+
+/**
+ * Invariant 4: after `party` hangs up, the other is released within the bound of releaseOf()
+ * (virtual time), hearing nothing but the goodbye or apology until then, never music.
+ */
+async function hangUp(h: E2eHarness, call: CallUnderTest, state: ModelState, party: Party): Promise<string> {
+  const other: Party = party === 'caller' ? 'agent' : 'caller';
+  const otherSid = sidOf(call, other);
+  const { boundMs, meanwhile } = releaseOf(call.mode, state, party);
+  const hungUpAt = h.emu.now();
+  await h.partyHangsUp(sidOf(call, party));
+  const heard = h.hears(otherSid);
+  if (heard !== 'ended' && !(meanwhile !== undefined && heard.kind === 'speech' && heard.text === meanwhile)) {
+    throw new InvariantViolation(
+      '4 (the party left alone is released)',
+      `right after the ${party} hung up, the ${other} hears ${JSON.stringify(heard)} ` +
+        `(expected ${meanwhile !== undefined ? `"${meanwhile}" or ` : ''}the end of its call)`,
+    );
+  }
+  if (boundMs > 0) await h.advance(boundMs);
+  const view = h.emu.call(otherSid);
+  if (isLive(view) || view?.endedAt === undefined || view.endedAt - hungUpAt > boundMs) {
+    throw new InvariantViolation(
+      `4 (released within ${boundMs} ms of virtual time)`,
+      `the ${other} was ${view?.status} ${view?.endedAt === undefined ? 'still' : `ended ${view.endedAt - hungUpAt} ms`} ` +
+        `after the ${party} hung up; it hears ${JSON.stringify(h.hears(otherSid))}`,
+    );
+  }
+  return `${other} ${view.status} after ${view.endedAt - hungUpAt} ms`;
+}
+
+async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, command: Command): Promise<{ next: ModelState; result: string }> {
+  switch (command.type) {
+    case 'advance': {
+      await h.advance(command.ms);
+      const next = advanceOutcome(state, command.ms);
+      checkState(h, call, next);
+      return { next, result: 'ok' };
+    }
+    case 'hangup': {
+      armFault(h.emu, command.fault);
+      let result: string;
+      try {
+        result = await hangUp(h, call, state, command.party);
+      } finally {
+        disarmFaults(h.emu);
+      }
+      const next = hangupOutcome();
+      checkNothingLeft(h, call);
+      return { next, result };
+    }
+    case 'hold':
+    case 'unhold': {
+      const expected = controlOutcome(call.mode, state, command);
+      armFault(h.emu, command.fault);
+      let reply;
+      try {
+        reply = await h.control(command.type, requestBody(call, command));
+      } finally {
+        disarmFaults(h.emu);
+      }
+      const result = `${reply.status} ${JSON.stringify(reply.body)}${expected.note ? ` (${expected.note})` : ''}`;
+      checkAnswer(reply, expected.answers, call, state);
+      checkState(h, call, expected.next);
+      return { next: expected.next, result };
+    }
+  }
+}
+
+/** One property run: a fresh call, the sequence, then the final hang-up if still needed. */
+export async function runSequence(h: E2eHarness, mode: Mode, sequence: Sequence): Promise<void> {
+  await endLeftovers(h);
+  const call = await freshCall(h, mode, sequence.startRinging);
+  const trace: string[] = [`caller ${call.caller}, agent ${call.agent}${call.conferenceSid ? `, conference ${call.conferenceSid}` : ''}`];
+  let state: ModelState = initialState(sequence.startRinging);
+  const steps: Command[] = [...sequence.commands, { type: 'hangup', party: sequence.finalHangup, fault: { kind: 'none' } }];
+  try {
+    checkState(h, call, state);
+    for (const [i, command] of steps.entries()) {
+      if (!applicable(state, command)) {
+        trace.push(`#${i} ${JSON.stringify(command)}: skipped (call already ended)`);
+        continue;
+      }
+      const before = state;
+      const { next, result } = await runStep(h, call, state, command);
+      state = next;
+      trace.push(`#${i} ${JSON.stringify(command)} in ${JSON.stringify(before)} -> ${result}`);
+    }
+    checkNothingLeft(h, call);
+  } catch (error) {
+    const failed = `at step #${trace.length - 1}: ${steps[trace.length - 1] ? JSON.stringify(steps[trace.length - 1]) : ''}`;
+    const heard = `caller hears ${JSON.stringify(h.hears(call.caller))}, agent hears ${JSON.stringify(h.hears(call.agent))}`;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n  ${failed}\n  now: ${heard}\n  trace:\n    ${trace.join('\n    ')}`);
+  }
+}
+
+export interface PropertySettings {
+  seed: number;
+  path?: string;
+  numRuns: number;
+}
+
+/** FC_SEED / FC_PATH replay a failure (fast-check prints both), FC_RUNS sets the number of runs. */
+export function propertySettings(mode: Mode): PropertySettings {
+  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+  const path = process.env.FC_PATH || undefined;
+  const numRuns = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 200;
+  if (!Number.isInteger(seed) || !Number.isInteger(numRuns) || numRuns < 1) {
+    throw new Error(`FC_SEED and FC_RUNS must be integers (FC_SEED=${process.env.FC_SEED}, FC_RUNS=${process.env.FC_RUNS})`);
+  }
+  console.log(
+    `[property ${mode}] seed=${seed}${path ? ` path=${path}` : ''} numRuns=${numRuns} ` +
+      `(replay: FC_SEED=${seed}${path ? ` FC_PATH=${path}` : ''} npx jest tests/property/${mode}.property.test.ts)`,
+  );
+  return { seed, path, numRuns };
+}
+
+/** The whole property for one mode; the harness is the test file's, started once in beforeAll. */
+export async function checkProperty(harness: () => E2eHarness, mode: Mode, timeLimitMs: number): Promise<void> {
+  const settings = propertySettings(mode);
+  const started = Date.now();
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(sequenceArb(mode), async (sequence) => {
+      runs += 1;
+      await runSequence(harness(), mode, sequence);
+    }),
+    {
+      seed: settings.seed,
+      path: settings.path,
+      numRuns: settings.numRuns,
+      // A run that takes too long (e.g. while shrinking) must fail, not pass silently.
+      interruptAfterTimeLimit: timeLimitMs,
+      markInterruptAsFailure: true,
+    },
+  );
+  console.log(`[property ${mode}] ${runs} runs in ${((Date.now() - started) / 1000).toFixed(1)} s (seed=${settings.seed})`);
+}
