@@ -6,13 +6,13 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import twilio from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from './caller-prompts';
-import { CALL_SID } from './control-request';
-import { badInput, isFailure } from './failure';
+import { isFailure } from './failure';
 import { functionUrl } from './function-url';
 import { AGENT_ALONE_PATH } from './incoming-call';
 import { twimlResponse } from './responses';
 import { callTwilio } from './twilio-request';
 import { twilioClient } from './twilio-client';
+import { requiredCallSid } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
 
 // waitUrl TwiML may only use Play, Say, Pause and Redirect (twilio-voice-semantics.md), so the
@@ -20,11 +20,9 @@ import type { FunctionEvent, HoldContext } from './env';
 export const ALONE_GRACE_SECONDS = 5;
 
 export async function handleAgentAlone(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const { CallSid: agentCallSid, CallerCallSid: callerCallSid, Waited: waited } = event;
-  if (typeof agentCallSid !== 'string' || !CALL_SID.test(agentCallSid)) throw badInput('CallSid is missing or malformed');
-  if (typeof callerCallSid !== 'string' || !CALL_SID.test(callerCallSid)) throw badInput('CallerCallSid is missing or malformed');
-
-  if (waited !== 'true') {
+  const agentCallSid = requiredCallSid(event, 'CallSid');
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  if (event.Waited !== 'true') {
     const twiml = new twilio.twiml.VoiceResponse();
     twiml.pause({ length: ALONE_GRACE_SECONDS });
     twiml.redirect({ method: 'POST' }, functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' }));

@@ -3,19 +3,15 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { agentWasUnreachable, apologizeToCaller } from './conference-call';
 import { emptyTwiml } from './caller-prompts';
-import { CALL_SID } from './control-request';
-import { badInput } from './failure';
 import { failureResponse, twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
+import { requiredCallSid, requiredText } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
 
 export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   try {
-    const { CallerCallSid: callerCallSid, CallStatus: callStatus } = event;
-    if (typeof callerCallSid !== 'string' || !CALL_SID.test(callerCallSid)) {
-      throw badInput('CallerCallSid is missing or malformed');
-    }
-    if (typeof callStatus !== 'string' || callStatus === '') throw badInput('CallStatus is missing');
+    const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+    const callStatus = requiredText(event, 'CallStatus');
     if (agentWasUnreachable(callStatus)) {
       const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
       console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);

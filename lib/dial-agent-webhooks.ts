@@ -12,7 +12,7 @@ import {
 import { legState, sendTwimlToLeg } from './dial-legs';
 import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './dial-twiml';
 import { ANNOUNCED_PARAM, dialModeUrls } from './dial-urls';
-import { requiredCallSid, requiredText } from './dial-webhook-params';
+import { requiredCallSid, requiredText } from './webhook-params';
 import { isFailure } from './failure';
 import { callerIsWaitingOnHold } from './hold-queue';
 import { failureResponse, twimlResponse } from './responses';

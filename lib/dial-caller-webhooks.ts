@@ -12,7 +12,7 @@ import {
 import { legState, sendTwimlToLeg } from './dial-legs';
 import { CALLER_LEFT, callerTwiml, type HoldQueueSettings } from './dial-twiml';
 import { dialModeUrls, type DialModeUrls } from './dial-urls';
-import { optionalCallSid, optionalQueueSid, requiredCallSid, requiredText } from './dial-webhook-params';
+import { optionalCallSid, optionalQueueSid, requiredCallSid, requiredText } from './webhook-params';
 import { deleteHoldQueue, holdQueueName } from './hold-queue';
 import { failureResponse, twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';

@@ -3,24 +3,21 @@ import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
 import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './config';
 import { connectCallerToAgent, type IncomingCall } from './conference-call';
-import { CALL_SID } from './control-request';
 import { callerDialsAgent } from './dial-twiml';
 import { dialModeUrls } from './dial-urls';
-import { badInput, isFailure } from './failure';
+import { isFailure } from './failure';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
 import { failureResponse, twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
+import { requiredCallSid, requiredText } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
 
 export const AGENT_STATUS_PATH = '/agent-status';
 export const AGENT_ALONE_PATH = '/agent-alone';
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
-  const { CallSid: callSid, To: calledNumber } = event;
-  if (typeof callSid !== 'string' || !CALL_SID.test(callSid)) throw badInput('CallSid is missing or malformed');
-  if (typeof calledNumber !== 'string' || calledNumber === '') throw badInput('To is missing');
-  return { callSid, calledNumber };
+  return { callSid: requiredCallSid(event, 'CallSid'), calledNumber: requiredText(event, 'To') };
 }
 
 export async function answerIncomingCall(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {

@@ -1,6 +1,6 @@
-// The parameters of dial mode's webhooks, parsed once into typed values. Twilio sends the call's
+// The parameters of Twilio's webhooks, parsed once into typed values. Twilio sends the call's
 // own CallSid and CallStatus with every request; the SIDs it does not send travel in our URL query
-// (dial-urls.ts), which Twilio includes in the request signature.
+// (function-url.ts, dial-urls.ts), which Twilio includes in the request signature.
 import { CALL_SID } from './control-request';
 import { badInput } from './failure';
 import type { FunctionEvent } from './env';
