@@ -15,7 +15,8 @@ export type { ParticipantView, QueueMemberView } from './engine/views';
 export { DEFAULT_MUSIC_URL, APPLICATION_ERROR_TEXT } from './engine/hearing';
 
 export const DEFAULT_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
-export const DEFAULT_AUTH_TOKEN = 'emulator-auth-token';
+// 32 characters, like a real auth token: twilio-run's getTwilioClient() refuses any other length.
+export const DEFAULT_AUTH_TOKEN = 'emulator0auth0token0000000000000';
 
 export interface EmulatorOptions {
   accountSid?: string;
