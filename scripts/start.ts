@@ -6,7 +6,8 @@
 // Ctrl-C (SIGINT) or SIGTERM stops everything this script started.
 //
 // Options (flags or environment): --port / PORT (functions, default 3000),
-// --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial).
+// --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial),
+// --ngrok (with credentials: twilio-run opens an ngrok tunnel, see below).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,16 +56,22 @@ function readDotEnv(): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-function startTwilioRun(port: number, envFile: string | undefined): ChildProcess {
+function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
   const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
   if (envFile) args.push('--env', envFile);
+  if (ngrok) args.push('--ngrok');
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
   return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'emulator-port': { type: 'string' }, mode: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      'emulator-port': { type: 'string' },
+      mode: { type: 'string' },
+      ngrok: { type: 'boolean' },
+    },
   });
   const dotEnv = readDotEnv();
   const port = portOf('--port', option(values.port, process.env.PORT, '3000'));
@@ -83,17 +90,22 @@ async function main(): Promise<void> {
 
   const online = Boolean(dotEnv.ACCOUNT_SID && dotEnv.AUTH_TOKEN);
   if (online) {
-    const child = startTwilioRun(port, undefined);
+    const child = startTwilioRun(port, undefined, values.ngrok === true);
     cleanups.push(() => stopChild(child));
     child.on('exit', (code) => void stop(code ?? 0));
     console.log(
-      `\nServing the functions for your Twilio account on http://localhost:${port}.\n` +
-        'Twilio must reach /incoming-call over the internet: expose the port (for example `ngrok http ' +
-        `${port}\`) and set your number's Voice URL to https://<your-tunnel>/incoming-call.\n`,
+      values.ngrok
+        ? '\nServing the functions for your Twilio account through an ngrok tunnel (its URL is printed ' +
+            'below): set your number\'s Voice URL to https://<tunnel>/incoming-call.\n'
+        : `\nServing the functions for your Twilio account on http://localhost:${port}, which Twilio ` +
+            'cannot reach. Use `npm start -- --ngrok`: twilio-run then opens a tunnel and the functions ' +
+            'build their webhook URLs (holdUrl, waitUrl, callbacks) on its https address. A tunnel ' +
+            'opened by hand is not enough: those URLs would still point at localhost.\n',
     );
     return;
   }
 
+  if (values.ngrok) throw new StartError('--ngrok needs ACCOUNT_SID and AUTH_TOKEN in .env: offline, the emulator calls the functions on localhost');
   const emulatorPort = portOf('--emulator-port', option(values['emulator-port'], process.env.EMULATOR_PORT, '3001'));
   await ensurePortFree(emulatorPort, 'emulator');
   const mode = option(values.mode, process.env.HOLD_MODE, dotEnv.HOLD_MODE || 'conference');
