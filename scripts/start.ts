@@ -7,7 +7,8 @@
 //
 // Options (flags or environment): --port / PORT (functions, default 3000),
 // --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial),
-// --ngrok (with credentials: twilio-run opens an ngrok tunnel, see below).
+// --ngrok (with credentials: twilio-run opens an ngrok tunnel, see below),
+// --dotenv FILE (default .env at the project's root; not --env-file, which Node 20 takes for itself).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,8 +52,7 @@ async function ensurePortFree(port: number, name: string): Promise<void> {
   });
 }
 
-function readDotEnv(): Record<string, string> {
-  const path = join(ROOT, '.env');
+function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
@@ -71,9 +71,11 @@ async function main(): Promise<void> {
       'emulator-port': { type: 'string' },
       mode: { type: 'string' },
       ngrok: { type: 'boolean' },
+      dotenv: { type: 'string' },
     },
   });
-  const dotEnv = readDotEnv();
+  const dotEnvPath = resolve(values.dotenv ?? join(ROOT, '.env'));
+  const dotEnv = readDotEnv(dotEnvPath);
   const port = portOf('--port', option(values.port, process.env.PORT, '3000'));
   await ensurePortFree(port, 'functions');
 
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
 
   const online = Boolean(dotEnv.ACCOUNT_SID && dotEnv.AUTH_TOKEN);
   if (online) {
-    const child = startTwilioRun(port, undefined, values.ngrok === true);
+    const child = startTwilioRun(port, dotEnvPath, values.ngrok === true);
     cleanups.push(() => stopChild(child));
     child.on('exit', (code) => void stop(code ?? 0));
     console.log(
