@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './bench-functions';
-import { DEFAULT_AUTH_TOKEN, startEmulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './index';
+import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './index';
 
 const BUSINESS = '+15550100000';
 const AGENT = '+15550100001';
@@ -129,6 +129,14 @@ export class FunctionsProcess {
   }
 }
 
+/** After the last resume every call must still have both legs, talking to each other. */
+function expectAllCallsResumed(emu: Emulator, calls: number, aCaller: string): void {
+  const live = emu.engine.liveCallCount();
+  if (live !== 2 * calls) throw new Error(`expected ${2 * calls} live calls, found ${live}`);
+  const heard = emu.hears(aCaller);
+  if (heard?.kind !== 'party') throw new Error(`caller should hear the agent after resume, hears ${JSON.stringify(heard)}`);
+}
+
 function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -238,10 +246,7 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   }
   await meter.stop();
   if (transport === 'http') await functions!.command({ type: 'done-calls' });
-  const live = engine.liveCallCount();
-  if (live !== 2 * calls) throw new Error(`expected ${2 * calls} live calls, found ${live}`);
-  const heard = emu.hears(callers[0]);
-  if (heard?.kind !== 'party') throw new Error(`caller should hear the agent after resume, hears ${JSON.stringify(heard)}`);
+  expectAllCallsResumed(emu, calls, callers[0]);
   const events = engine.log.total - events0;
   await emu.close();
   const { seconds } = meter;
@@ -481,10 +486,7 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
   }
   await meter.stop();
   const tr1 = await tr.stats();
-  const live = engine.liveCallCount();
-  if (live !== 2 * calls) throw new Error(`expected ${2 * calls} live calls, found ${live}`);
-  const heard = emu.hears(callers[0]);
-  if (heard?.kind !== 'party') throw new Error(`caller should hear the agent after resume, hears ${JSON.stringify(heard)}`);
+  expectAllCallsResumed(emu, calls, callers[0]);
   const events = engine.log.total - events0;
   await emu.close();
   const { seconds } = meter;

@@ -6,11 +6,10 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import twilio from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from './caller-prompts';
-import { isFailure } from './failure';
 import { functionUrl } from './function-url';
-import { AGENT_ALONE_PATH } from './incoming-call';
+import { AGENT_ALONE_PATH } from './conference-call';
 import { twimlResponse } from './responses';
-import { callTwilio } from './twilio-request';
+import { sendTwimlToLeg } from './leg-twiml';
 import { twilioClient } from './twilio-client';
 import { requiredCallSid } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
@@ -28,16 +27,8 @@ export async function handleAgentAlone(context: HoldContext, event: FunctionEven
     twiml.redirect({ method: 'POST' }, functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' }));
     return twimlResponse(twiml);
   }
-  try {
-    await callTwilio('release the agent left alone', () =>
-      twilioClient(context).calls(agentCallSid).update({ twiml: sayAndHangUp(CALLER_NOT_THERE).toString() }),
-    );
-    console.log(`agent ${agentCallSid} was alone (caller ${callerCallSid} never joined): released`);
-  } catch (error) {
-    // A leg that has ended needs nothing more; anything else is logged, and the agent can hang up.
-    if (!(isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict'))) {
-      console.error(`could not release agent ${agentCallSid}:`, isFailure(error) ? error.message : error);
-    }
-  }
+  const release = sayAndHangUp(CALLER_NOT_THERE).toString();
+  const outcome = await sendTwimlToLeg(twilioClient(context), agentCallSid, release, 'release the agent left alone');
+  console.log(`agent ${agentCallSid} was alone (caller ${callerCallSid} never joined): ${outcome}`);
   return twimlResponse(emptyTwiml());
 }

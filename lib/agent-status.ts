@@ -3,21 +3,17 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { agentWasUnreachable, apologizeToCaller } from './conference-call';
 import { emptyTwiml } from './caller-prompts';
-import { failureResponse, twimlResponse } from './responses';
+import { twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
 import { requiredCallSid, requiredText } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
 
 export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-    const callStatus = requiredText(event, 'CallStatus');
-    if (agentWasUnreachable(callStatus)) {
-      const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
-      console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
-    }
-    return twimlResponse(emptyTwiml());
-  } catch (error) {
-    return failureResponse(error);
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const callStatus = requiredText(event, 'CallStatus');
+  if (agentWasUnreachable(callStatus)) {
+    const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
+    console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
   }
+  return twimlResponse(emptyTwiml());
 }

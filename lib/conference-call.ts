@@ -4,11 +4,16 @@ import twilio, { type Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
 import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './conference-hold';
 import { isFailure } from './failure';
+import { sendTwimlToLeg, type Delivery } from './leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
 import type { PartyAddress } from './party-address';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
+
+/** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
+export const AGENT_STATUS_PATH = '/agent-status';
+export const AGENT_ALONE_PATH = '/agent-alone';
 
 export interface IncomingCall {
   callSid: string;
@@ -128,22 +133,9 @@ export function agentWasUnreachable(callStatus: string): boolean {
 
 /**
  * The agent could not be reached: the caller, waiting alone with music, hears an apology and the
- * call ends. A caller who already hung up is fine (Twilio answers 404 or 21220).
+ * call ends. A caller who already hung up needs nothing more.
  */
-export async function apologizeToCaller(
-  client: Twilio,
-  callerCallSid: string,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<'told' | 'caller-gone'> {
-  try {
-    await callTwilio(
-      'tell the caller that no agent is available',
-      () => client.calls(callerCallSid).update({ twiml: sayAndHangUp(AGENT_UNAVAILABLE).toString() }),
-      policy,
-    );
-    return 'told';
-  } catch (error) {
-    if (isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict')) return 'caller-gone';
-    throw error;
-  }
+export function apologizeToCaller(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<Delivery> {
+  const apology = sayAndHangUp(AGENT_UNAVAILABLE).toString();
+  return sendTwimlToLeg(client, callerCallSid, apology, 'tell the caller that no agent is available', policy);
 }

@@ -10,7 +10,7 @@ import { dialModeUrls } from './dial-urls';
 import { badInput } from './failure';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
-import { failureResponse, jsonResponse } from './responses';
+import { jsonResponse } from './responses';
 import { twilioClient } from './twilio-client';
 import type { FunctionEvent, HoldContext } from './env';
 
@@ -21,26 +21,22 @@ export async function handleControlRequest(
   event: FunctionEvent,
   action: ControlAction,
 ): Promise<TwilioResponse> {
-  try {
-    requireBearerToken(event, holdApiToken(context));
-    const request = parseControlRequest(event);
-    const mode = holdMode(context);
-    const client = twilioClient(context);
-    const hold = action === 'hold';
-    const { held } =
-      mode === 'dial'
-        ? await setDialHold(client, context, request, hold)
-        : await setConferenceHold(client, {
-            callSid: request.callSid,
-            conferenceSid: request.conferenceSid,
-            participant: request.participant,
-            hold,
-            holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-          });
-    return jsonResponse(200, { callSid: request.callSid, mode, held });
-  } catch (error) {
-    return failureResponse(error);
-  }
+  requireBearerToken(event, holdApiToken(context));
+  const request = parseControlRequest(event);
+  const mode = holdMode(context);
+  const client = twilioClient(context);
+  const hold = action === 'hold';
+  const { held } =
+    mode === 'dial'
+      ? await setDialHold(client, context, request, hold)
+      : await setConferenceHold(client, {
+          callSid: request.callSid,
+          conferenceSid: request.conferenceSid,
+          participant: request.participant,
+          hold,
+          holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+        });
+  return jsonResponse(200, { callSid: request.callSid, mode, held });
 }
 
 /**

@@ -9,13 +9,14 @@ import {
   readAgentDialEnd,
   readAgentLegStatus,
 } from './dial-decisions';
-import { legState, sendTwimlToLeg } from './dial-legs';
+import { legState } from './dial-legs';
+import { sendTwimlToLeg } from './leg-twiml';
 import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './dial-twiml';
 import { ANNOUNCED_PARAM, dialModeUrls } from './dial-urls';
 import { requiredCallSid, requiredText } from './webhook-params';
 import { isFailure } from './failure';
 import { callerIsWaitingOnHold } from './hold-queue';
-import { failureResponse, twimlResponse } from './responses';
+import { twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
 import type { FunctionEvent, HoldContext } from './env';
 
@@ -35,27 +36,23 @@ export function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent):
  * is safe at this point: the agent's leg, the only leg it could drop, has already ended.
  */
 export async function handleAgentLegStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-    const agentStatus = requiredText(event, 'CallStatus');
-    if (readAgentLegStatus(agentStatus) === ASK_HOLD_QUEUE) {
-      const client = twilioClient(context);
-      const waiting = await callerIsWaitingOnHold(client, callerCallSid).catch((error: unknown) => {
-        // Unknown: tell the caller anyway. At worst a caller whose own action also noticed hears
-        // the goodbye twice; nobody is left on hold forever.
-        console.error(`cannot tell whether ${callerCallSid} is held:`, isFailure(error) ? error.message : error);
-        return true;
-      });
-      const step = callerStepWhenAgentLegEnded(waiting);
-      if (step === 'agent-left') {
-        const outcome = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(AGENT_LEFT).toString(), 'tell the held caller the agent left');
-        console.log(`agent left while ${callerCallSid} was held: ${outcome}`);
-      }
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const agentStatus = requiredText(event, 'CallStatus');
+  if (readAgentLegStatus(agentStatus) === ASK_HOLD_QUEUE) {
+    const client = twilioClient(context);
+    const waiting = await callerIsWaitingOnHold(client, callerCallSid).catch((error: unknown) => {
+      // Unknown: tell the caller anyway. At worst a caller whose own action also noticed hears
+      // the goodbye twice; nobody is left on hold forever.
+      console.error(`cannot tell whether ${callerCallSid} is held:`, isFailure(error) ? error.message : error);
+      return true;
+    });
+    const step = callerStepWhenAgentLegEnded(waiting);
+    if (step === 'agent-left') {
+      const outcome = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(AGENT_LEFT).toString(), 'tell the held caller the agent left');
+      console.log(`agent left while ${callerCallSid} was held: ${outcome}`);
     }
-    return twimlResponse(emptyTwiml());
-  } catch (error) {
-    return failureResponse(error);
   }
+  return twimlResponse(emptyTwiml());
 }
 
 /**
@@ -65,14 +62,10 @@ export async function handleAgentLegStatus(context: HoldContext, event: Function
  * the answer, and there is no side effect here beyond one read of the caller's leg.
  */
 export async function handleAgentDialEnded(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-    const end = { agentStatus: requiredText(event, 'CallStatus') };
-    const first = readAgentDialEnd(end);
-    const step = first !== ASK_CALLER_LEG ? first : agentStepWhenQueueDialEnded(await legState(twilioClient(context), callerCallSid));
-    console.log(`agent-dial-ended for ${callerCallSid}: Dial ${String(event.DialCallStatus)} -> ${step}`);
-    return twimlResponse(agentTwiml(step, dialModeUrls(context).agentHoldLoop(true)));
-  } catch (error) {
-    return failureResponse(error);
-  }
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const end = { agentStatus: requiredText(event, 'CallStatus') };
+  const first = readAgentDialEnd(end);
+  const step = first !== ASK_CALLER_LEG ? first : agentStepWhenQueueDialEnded(await legState(twilioClient(context), callerCallSid));
+  console.log(`agent-dial-ended for ${callerCallSid}: Dial ${String(event.DialCallStatus)} -> ${step}`);
+  return twimlResponse(agentTwiml(step, dialModeUrls(context).agentHoldLoop(true)));
 }

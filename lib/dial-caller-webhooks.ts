@@ -9,12 +9,13 @@ import {
   readCallerDialEnd,
   readHoldQueueEnd,
 } from './dial-decisions';
-import { legState, sendTwimlToLeg } from './dial-legs';
+import { legState } from './dial-legs';
+import { sendTwimlToLeg } from './leg-twiml';
 import { CALLER_LEFT, callerTwiml, type HoldQueueSettings } from './dial-twiml';
 import { dialModeUrls, type DialModeUrls } from './dial-urls';
 import { optionalCallSid, optionalQueueSid, requiredCallSid, requiredText } from './webhook-params';
 import { deleteHoldQueue, holdQueueName } from './hold-queue';
-import { failureResponse, twimlResponse } from './responses';
+import { twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
 import type { FunctionEvent, HoldContext } from './env';
 
@@ -34,21 +35,17 @@ function holdQueueSettings(urls: DialModeUrls, callerCallSid: string, agentCallS
  * side effects here beyond one read of the agent's leg.
  */
 export async function handleDialEnded(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const callerCallSid = requiredCallSid(event, 'CallSid');
-    const end = { callerStatus: requiredText(event, 'CallStatus'), dialCallStatus: requiredText(event, 'DialCallStatus') };
-    const agentCallSid = optionalCallSid(event, 'DialCallSid');
-    const first = readCallerDialEnd(end);
-    const step =
-      first !== ASK_AGENT_LEG
-        ? first
-        : callerStepWhenBridgeEnded(agentCallSid ? await legState(twilioClient(context), agentCallSid) : 'gone');
-    console.log(`dial-ended ${callerCallSid}: Dial ${end.dialCallStatus}, caller ${end.callerStatus} -> ${step}`);
-    // A step of 'wait-on-hold' implies the agent's leg is known (a missing DialCallSid is 'gone').
-    return twimlResponse(callerTwiml(step, holdQueueSettings(dialModeUrls(context), callerCallSid, agentCallSid ?? '')));
-  } catch (error) {
-    return failureResponse(error);
-  }
+  const callerCallSid = requiredCallSid(event, 'CallSid');
+  const end = { callerStatus: requiredText(event, 'CallStatus'), dialCallStatus: requiredText(event, 'DialCallStatus') };
+  const agentCallSid = optionalCallSid(event, 'DialCallSid');
+  const first = readCallerDialEnd(end);
+  const step =
+    first !== ASK_AGENT_LEG
+      ? first
+      : callerStepWhenBridgeEnded(agentCallSid ? await legState(twilioClient(context), agentCallSid) : 'gone');
+  console.log(`dial-ended ${callerCallSid}: Dial ${end.dialCallStatus}, caller ${end.callerStatus} -> ${step}`);
+  // A step of 'wait-on-hold' implies the agent's leg is known (a missing DialCallSid is 'gone').
+  return twimlResponse(callerTwiml(step, holdQueueSettings(dialModeUrls(context), callerCallSid, agentCallSid ?? '')));
 }
 
 /**
@@ -58,29 +55,25 @@ export async function handleDialEnded(context: HoldContext, event: FunctionEvent
  * where a caller hanging up while held releases the agent, and where the queue is deleted.
  */
 export async function handleHoldQueueEnded(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const callerCallSid = requiredCallSid(event, 'CallSid');
-    const agentCallSid = requiredCallSid(event, 'AgentCallSid');
-    const end = { callerStatus: requiredText(event, 'CallStatus'), queueResult: requiredText(event, 'QueueResult') };
-    const queueSid = optionalQueueSid(event);
-    const client = twilioClient(context);
-    const first = readHoldQueueEnd(end);
-    const outcome = first !== ASK_AGENT_LEG ? first : holdQueueOutcomeWhenBridgeEnded(await legState(client, agentCallSid));
-    // Both side effects are independent; in parallel they stay well inside a webhook's time limit.
-    await Promise.all([
-      outcome.deleteQueue && queueSid ? deleteHoldQueue(client, queueSid) : undefined,
-      outcome.releaseAgent
-        ? sendTwimlToLeg(client, agentCallSid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up')
-        : undefined,
-    ]);
-    console.log(
-      `hold-queue-ended ${callerCallSid}: ${end.queueResult}, caller ${end.callerStatus} -> ${outcome.caller}` +
-        `${outcome.releaseAgent ? ', agent released' : ''}${outcome.deleteQueue ? ', queue deleted' : ''}`,
-    );
-    return twimlResponse(callerTwiml(outcome.caller, holdQueueSettings(dialModeUrls(context), callerCallSid, agentCallSid)));
-  } catch (error) {
-    return failureResponse(error);
-  }
+  const callerCallSid = requiredCallSid(event, 'CallSid');
+  const agentCallSid = requiredCallSid(event, 'AgentCallSid');
+  const end = { callerStatus: requiredText(event, 'CallStatus'), queueResult: requiredText(event, 'QueueResult') };
+  const queueSid = optionalQueueSid(event);
+  const client = twilioClient(context);
+  const first = readHoldQueueEnd(end);
+  const outcome = first !== ASK_AGENT_LEG ? first : holdQueueOutcomeWhenBridgeEnded(await legState(client, agentCallSid));
+  // Both side effects are independent; in parallel they stay well inside a webhook's time limit.
+  await Promise.all([
+    outcome.deleteQueue && queueSid ? deleteHoldQueue(client, queueSid) : undefined,
+    outcome.releaseAgent
+      ? sendTwimlToLeg(client, agentCallSid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up')
+      : undefined,
+  ]);
+  console.log(
+    `hold-queue-ended ${callerCallSid}: ${end.queueResult}, caller ${end.callerStatus} -> ${outcome.caller}` +
+      `${outcome.releaseAgent ? ', agent released' : ''}${outcome.deleteQueue ? ', queue deleted' : ''}`,
+  );
+  return twimlResponse(callerTwiml(outcome.caller, holdQueueSettings(dialModeUrls(context), callerCallSid, agentCallSid)));
 }
 
 /**
@@ -89,11 +82,7 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
  * <Enqueue> creates it again, so it is deleted. The caller hears nothing extra before the bridge.
  */
 export async function handleHoldQueueDequeued(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  try {
-    const queueSid = optionalQueueSid(event);
-    if (queueSid) await deleteHoldQueue(twilioClient(context), queueSid);
-    return twimlResponse(emptyTwiml());
-  } catch (error) {
-    return failureResponse(error);
-  }
+  const queueSid = optionalQueueSid(event);
+  if (queueSid) await deleteHoldQueue(twilioClient(context), queueSid);
+  return twimlResponse(emptyTwiml());
 }

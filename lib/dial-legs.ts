@@ -48,27 +48,3 @@ export async function findAgentLeg(
   );
   return agentLegAmong(children.map((call) => ({ sid: call.sid, status: call.status })));
 }
-
-export type Delivery = 'delivered' | 'leg-gone' | 'failed';
-
-/**
- * Gives a leg new TwiML where nobody's answer waits on the outcome (webhooks): a leg that has
- * already ended (404, or 21220 "Call is not in-progress") needs nothing more, and a failure is
- * logged rather than thrown so the webhook still answers its own call with TwiML.
- */
-export async function sendTwimlToLeg(
-  client: Twilio,
-  callSid: string,
-  twiml: string,
-  what: string,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<Delivery> {
-  try {
-    await callTwilio(what, () => client.calls(callSid).update({ twiml }), policy);
-    return 'delivered';
-  } catch (error) {
-    if (isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict')) return 'leg-gone';
-    console.error(`could not ${what} (${callSid}):`, isFailure(error) ? error.message : error);
-    return 'failed';
-  }
-}

@@ -2,32 +2,25 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
 import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './config';
-import { connectCallerToAgent, type IncomingCall } from './conference-call';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference-call';
 import { callerDialsAgent } from './dial-twiml';
 import { dialModeUrls } from './dial-urls';
 import { isFailure } from './failure';
 import { functionUrl } from './function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
-import { failureResponse, twimlResponse } from './responses';
+import { twimlResponse } from './responses';
 import { twilioClient } from './twilio-client';
 import { requiredCallSid, requiredText } from './webhook-params';
 import type { FunctionEvent, HoldContext } from './env';
 
-export const AGENT_STATUS_PATH = '/agent-status';
-export const AGENT_ALONE_PATH = '/agent-alone';
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
   return { callSid: requiredCallSid(event, 'CallSid'), calledNumber: requiredText(event, 'To') };
 }
 
 export async function answerIncomingCall(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  let call: IncomingCall;
-  try {
-    call = parseIncomingCall(event);
-  } catch (error) {
-    // Twilio always sends these; a request without them did not come from Twilio.
-    return failureResponse(error);
-  }
+  // Twilio always sends these; a request without them did not come from Twilio (a 400).
+  const call = parseIncomingCall(event);
   try {
     if (holdMode(context) === 'dial') {
       // Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.

@@ -1,23 +1,14 @@
 // Read-only views of the engine for tests, the control API and its page.
-import type { CallDirection, CallStatus } from '../model/call';
+import type { Call } from '../model/call';
 import type { ConferenceStatus, ParticipantStatus } from '../model/conference';
 import type { Engine } from './engine';
 import type { Hearing } from './hearing';
 
-export interface CallView {
-  sid: string;
-  parentCallSid?: string;
-  from: string;
-  to: string;
-  direction: CallDirection;
-  status: CallStatus;
-  /** Emulator clock ms. */
-  createdAt: number;
-  answeredAt?: number;
-  endedAt?: number;
+/** A call as the model holds it (times in emulator clock ms), with what it hears. */
+export type CallView = Pick<Call, 'sid' | 'parentCallSid' | 'from' | 'to' | 'direction' | 'status' | 'createdAt' | 'answeredAt' | 'endedAt'> & {
   /** undefined once the call has ended. */
   hears?: Hearing;
-}
+};
 
 export interface ParticipantView {
   callSid: string;
