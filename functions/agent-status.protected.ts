@@ -1,5 +1,5 @@
 // POST /agent-status?CallerCallSid=CA... — status callback of the agent's conference leg.
-import { functionHandler } from '../lib/function-handler';
-import { handleAgentStatus } from '../lib/agent-status';
+import { functionHandler } from '../lib/platform/function-handler';
+import { handleAgentStatus } from '../lib/conference/agent-status';
 
 export const handler = functionHandler(handleAgentStatus);

@@ -1,18 +1,18 @@
 // POST /hold and POST /unhold: authenticate, parse, run the mode's hold or resume, answer.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
-import { requireBearerToken } from './bearer-auth';
-import { holdApiToken, holdMode } from './config';
-import { setConferenceHold } from './conference-hold';
-import { parseControlRequest, type ControlRequest } from './control-request';
-import { holdDialCall, resumeDialCall } from './dial-hold';
-import { dialModeUrls } from './dial-urls';
-import { badInput } from './failure';
-import { functionUrl } from './function-url';
-import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
-import { jsonResponse } from './responses';
-import { twilioClient } from './twilio-client';
-import type { FunctionEvent, HoldContext } from './env';
+import { requireBearerToken } from './platform/bearer-auth';
+import { holdApiToken, holdMode } from './platform/config';
+import { setConferenceHold } from './conference/hold';
+import { parseControlRequest, type ControlRequest } from './shared/control-request';
+import { holdDialCall, resumeDialCall } from './dial/hold';
+import { dialModeUrls } from './dial/urls';
+import { badInput } from './platform/failure';
+import { functionUrl } from './platform/function-url';
+import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
+import { jsonResponse } from './platform/responses';
+import { twilioClient } from './platform/twilio-client';
+import type { FunctionEvent, HoldContext } from './platform/env';
 
 export type ControlAction = 'hold' | 'unhold';
 

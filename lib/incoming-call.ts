@@ -1,17 +1,17 @@
 // The phone number's Voice webhook: connect the caller to the agent in the configured mode.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
-import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './config';
-import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference-call';
-import { callerDialsAgent } from './dial-twiml';
-import { dialModeUrls } from './dial-urls';
-import { isFailure } from './failure';
-import { functionUrl } from './function-url';
-import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
-import { twimlResponse } from './responses';
-import { twilioClient } from './twilio-client';
-import { requiredCallSid, requiredText } from './webhook-params';
-import type { FunctionEvent, HoldContext } from './env';
+import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
+import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
+import { callerDialsAgent } from './dial/twiml';
+import { dialModeUrls } from './dial/urls';
+import { isFailure } from './platform/failure';
+import { functionUrl } from './platform/function-url';
+import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
+import { twimlResponse } from './platform/responses';
+import { twilioClient } from './platform/twilio-client';
+import { requiredCallSid, requiredText } from './platform/webhook-params';
+import type { FunctionEvent, HoldContext } from './platform/env';
 
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {

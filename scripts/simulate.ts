@@ -4,11 +4,11 @@
 // timeline (virtual time, the webhooks and REST requests of each step, who hears what) and checks
 // expectations at every step; it exits 1 listing those that failed. Everything it starts
 // (the emulator, twilio-run by its PID) is stopped on every way out, Ctrl-C included.
-// The start-up is the end-to-end tests' own (tests/support/e2e-harness.ts), so what this shows is
+// The start-up is the end-to-end tests' own (harness/e2e.ts), so what this shows is
 // what the tests exercise.
 import { parseArgs } from 'node:util';
 import type { Hearing, LogEntry } from '../emulator';
-import { AGENT_ANSWERS_AFTER_MS, startE2e, type E2eHarness } from '../tests/support/e2e-harness';
+import { AGENT_ANSWERS_AFTER_MS, startE2e, type E2eHarness } from '../harness/e2e';
 
 type Mode = 'conference' | 'dial';
 type Heard = Hearing | 'ended';

@@ -6,7 +6,7 @@ import type { Conference, ConferenceCallbacks, Participant } from '../model/conf
 import { isSid, newSid } from '../model/sid';
 import type { CallEvent, ConferenceNoun, Dial, HttpMethod } from '../twiml/types';
 import { PlaybackOwner } from './audio-owner';
-import type { Engine } from './engine';
+import type { CallHost } from './call-host';
 import { TwilioApiError, notFound } from './errors';
 import { DEFAULT_MUSIC_URL, type Hearing, SILENCE } from './hearing';
 import type { Blocker, CallRuntime } from './runtime';
@@ -60,7 +60,7 @@ type Origin = { kind: 'twiml'; verb: Dial; resolve: (url: string) => string } | 
 export class ConferenceService {
   private readonly seats = new Map<string, Seat>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: CallHost) {}
 
   // --- joining ---------------------------------------------------------------------------------
 
@@ -348,7 +348,7 @@ export class Seat implements Blocker {
 
   constructor(
     private readonly service: ConferenceService,
-    private readonly engine: Engine,
+    private readonly engine: CallHost,
     private readonly rt: CallRuntime,
     readonly participant: Participant,
     readonly conf: Conference,

@@ -3,10 +3,13 @@
 import type { Call, CallStatus } from '../model/call';
 import type { Dial, PartiesTarget } from '../twiml/types';
 import type { TimerHandle } from './clock';
-import { CHILD_HANGUP_DELAY_MS, type Engine } from './engine';
+import type { CallHost } from './call-host';
 import { type Hearing, RINGING, SILENCE } from './hearing';
 import type { Blocker, CallRuntime } from './runtime';
 import type { TwimlSession } from './session';
+
+/** Twilio hangs up the child of a redirected parent "~170 ms later" (semantics page). */
+export const CHILD_HANGUP_DELAY_MS = 170;
 
 /** DialCallStatus values (TwiML <Dial> docs). */
 type DialCallStatus = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -20,7 +23,7 @@ export class PartiesDial implements Blocker {
   private timeLimit: TimerHandle | undefined;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: CallHost,
     private readonly parent: CallRuntime,
     private readonly verb: Dial,
     private readonly target: PartiesTarget,

@@ -1,10 +1,12 @@
 // The engine: runs every call's TwiML against the model on a clock. It owns call lifecycles
 // (ring, answer, end, redirect) and the webhook parameters; <Dial>, conferences and queues live in
-// their own modules and come back here to continue or end a call.
-import { type Call, type CallDirection, type CallStatus, TERMINAL_STATUSES, callDurationSec } from '../model/call';
+// their own modules, which it hands itself as their CallHost (call-host.ts) to continue or end a
+// call: they never import this file.
+import { type Call, type CallStatus, TERMINAL_STATUSES, callDurationSec } from '../model/call';
 import { newSid } from '../model/sid';
 import { Store } from '../model/store';
 import type { CallEvent, HttpMethod, TwimlError, Verb } from '../twiml/types';
+import type { CallHost, NewOutboundCall, VerbAction } from './call-host';
 import { type Clock, RealClock, VirtualClock } from './clock';
 import { ConferenceService } from './conferences';
 import { PartiesDial } from './dial';
@@ -34,21 +36,7 @@ export interface EngineOptions {
 
 export interface PhoneNumberConfig { phoneNumber: string; voiceUrl: string; voiceMethod?: HttpMethod }
 
-export interface NewOutboundCall {
-  from: string;
-  to: string;
-  direction: CallDirection;
-  parentCallSid?: string;
-  timeoutSec: number;
-  statusCallback?: string;
-  statusCallbackMethod?: HttpMethod;
-  statusCallbackEvents?: CallEvent[];
-}
-
-/** Twilio hangs up the child of a redirected parent "~170 ms later" (semantics page). */
-export const CHILD_HANGUP_DELAY_MS = 170;
-
-export class Engine {
+export class Engine implements CallHost {
   readonly store = new Store();
   readonly clock: Clock;
   readonly log: EventLog;
@@ -292,7 +280,7 @@ export class Engine {
    * verb's action URL when it has one, else with the next verb. A leg that runs no TwiML of its
    * own (a <Dial> child, a REST-created participant) has nothing to go on with and hangs up.
    */
-  continueAfter(callSid: string, action: { url: string; method: HttpMethod; params: Record<string, string> } | undefined, purpose: string): void {
+  continueAfter(callSid: string, action: VerbAction | undefined, purpose: string): void {
     const rt = this.runtimes.get(callSid);
     if (!rt) {
       // The call is gone; Twilio still reports the verb's outcome, and ignores the answer.

@@ -5,7 +5,7 @@ import { newSid } from '../model/sid';
 import type { Dial, Enqueue, HttpMethod, QueueNoun, TwimlError, Verb } from '../twiml/types';
 import { PlaybackOwner } from './audio-owner';
 import type { TimerHandle } from './clock';
-import type { Engine } from './engine';
+import type { CallHost } from './call-host';
 import { TwilioApiError, notFound } from './errors';
 import { DEFAULT_MUSIC_URL, type Hearing, RINGING, SILENCE } from './hearing';
 import type { Blocker, CallRuntime } from './runtime';
@@ -26,7 +26,7 @@ export class QueueService {
   private readonly seats = new Map<string, QueueSeat>();
   private readonly waiters = new Map<string, DialQueue[]>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: CallHost) {}
 
   // --- REST ------------------------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ class QueueSeat implements Blocker, SessionOwner {
 
   constructor(
     private readonly service: QueueService,
-    private readonly engine: Engine,
+    private readonly engine: CallHost,
     private readonly rt: CallRuntime,
     readonly queue: Queue,
     private readonly verb: Enqueue,
@@ -286,7 +286,7 @@ class DialQueue implements Blocker {
 
   constructor(
     private readonly service: QueueService,
-    private readonly engine: Engine,
+    private readonly engine: CallHost,
     private readonly rt: CallRuntime,
     private readonly verb: Dial,
     private readonly noun: QueueNoun,

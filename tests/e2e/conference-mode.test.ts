@@ -3,8 +3,8 @@
 // Basic auth). Every step asserts who hears what, and that no party was disconnected by our own
 // doing. One emulator + twilio-run for the whole file (starting one costs ~2 s), a fresh call per test.
 // Needs `npm run build` first.
-import { AGENT_UNAVAILABLE } from '../../lib/caller-prompts';
-import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/config';
+import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
+import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/platform/config';
 import {
   AGENT_ANSWERS_AFTER_MS,
   AGENT_NUMBER,
@@ -12,7 +12,7 @@ import {
   startE2e,
   type ControlReply,
   type E2eHarness,
-} from '../support/e2e-harness';
+} from '../../harness/e2e';
 
 let h: E2eHarness;
 

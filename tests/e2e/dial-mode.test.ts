@@ -2,9 +2,9 @@
 // twilio-run, and everything between them is real HTTP (webhooks signed, REST with Basic auth).
 // Every flow asserts who hears what at each step, and that no call ended by our own doing.
 // Needs `npm run build` first.
-import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD } from '../../lib/dial-twiml';
-import { AGENT_UNAVAILABLE } from '../../lib/caller-prompts';
-import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, startE2e, type E2eHarness } from '../support/e2e-harness';
+import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD } from '../../lib/dial/twiml';
+import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
+import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, startE2e, type E2eHarness } from '../../harness/e2e';
 
 let h: E2eHarness;
 

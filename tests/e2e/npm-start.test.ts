@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../support/functions-server';
+import { freePort } from '../../harness/functions-server';
 
 const ROOT = resolve(__dirname, '..', '..');
 

@@ -4,7 +4,7 @@
 // each on a fresh call through the emulator and the BUILT functions under the real twilio-run.
 // The model, generators and invariants are in ./support. Needs `npm run build` first.
 // Replay a failure with the seed and path it prints: FC_SEED=... FC_PATH=... npx jest tests/property/conference
-import { startE2e, type E2eHarness } from '../support/e2e-harness';
+import { startE2e, type E2eHarness } from '../../harness/e2e';
 import { checkProperty } from './support/runner';
 
 const TIME_LIMIT_MS = 9 * 60_000;

@@ -1,7 +1,7 @@
 // Calls a Twilio Function handler the way the runtime does (context, event, callback) and
 // returns what it answered as status, headers and body.
 import twilio from 'twilio';
-import type { HoldContext, HoldEnv } from '../../lib/env';
+import type { HoldContext, HoldEnv } from '../../lib/platform/env';
 
 export interface FunctionReply {
   statusCode: number;

@@ -1,6 +1,6 @@
-import { agentAddress, callerIdOverride, holdMode, optionalHttpUrl, ringTimeoutSeconds, holdApiToken } from '../../lib/config';
-import { parsePartyAddress } from '../../lib/party-address';
-import { sameSecret } from '../../lib/bearer-auth';
+import { agentAddress, callerIdOverride, holdMode, optionalHttpUrl, ringTimeoutSeconds, holdApiToken } from '../../lib/platform/config';
+import { parsePartyAddress } from '../../lib/platform/party-address';
+import { sameSecret } from '../../lib/platform/bearer-auth';
 
 describe('AGENT_NUMBER', () => {
   it.each([

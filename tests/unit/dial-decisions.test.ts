@@ -15,7 +15,7 @@ import {
   readCallerDialEnd,
   readHoldQueueEnd,
   type LegState,
-} from '../../lib/dial-decisions';
+} from '../../lib/dial/decisions';
 
 const CALL_STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'];
 const ENDED = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];

@@ -7,8 +7,8 @@ import { handler as holdQueueDequeued } from '../../functions/hold-queue-dequeue
 import { handler as agentHoldLoop } from '../../functions/agent-hold-loop.protected';
 import { handler as agentLegStatus } from '../../functions/agent-leg-status.protected';
 import { handler as agentDialEnded } from '../../functions/agent-dial-ended.protected';
-import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/caller-prompts';
-import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD, HOLD_LOOP_PAUSE_SECONDS } from '../../lib/dial-twiml';
+import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/shared/caller-prompts';
+import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD, HOLD_LOOP_PAUSE_SECONDS } from '../../lib/dial/twiml';
 import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';

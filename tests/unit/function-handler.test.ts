@@ -1,5 +1,5 @@
-import { functionHandler } from '../../lib/function-handler';
-import { notFound } from '../../lib/failure';
+import { functionHandler } from '../../lib/platform/function-handler';
+import { notFound } from '../../lib/platform/failure';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 
 describe('functionHandler', () => {

@@ -1,6 +1,6 @@
 // Retries and error mapping of every Twilio REST request, on an injected clock: no test sleeps.
-import { callTwilio, failureOf, isRetryable, withinInvocationBudget, type RetryPolicy } from '../../lib/twilio-request';
-import { Failure } from '../../lib/failure';
+import { callTwilio, failureOf, isRetryable, withinInvocationBudget, type RetryPolicy } from '../../lib/platform/twilio-request';
+import { Failure } from '../../lib/platform/failure';
 
 function restError(status: number, code: number, message = 'error'): Error {
   return Object.assign(new Error(message), { status, code, moreInfo: `https://www.twilio.com/docs/errors/${code}` });

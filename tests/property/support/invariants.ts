@@ -1,7 +1,7 @@
 // The invariants of issue 5, checked against the real system (emulator + twilio-run) after every
 // step. Each check throws an Error that says which invariant broke and what was observed.
 import type { CallView, Hearing } from '../../../emulator';
-import type { E2eHarness } from '../../support/e2e-harness';
+import type { E2eHarness } from '../../../harness/e2e';
 import type { AnswerSpec, HearingSpec, Mode, ModelState, Party } from './model';
 import { expectedHearing } from './model';
 

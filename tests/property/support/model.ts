@@ -1,9 +1,9 @@
 // The pure model behind the property tests: what state a call is in, what each step does to it,
 // what every hold/unhold must answer, and what each party must hear. No I/O: the runner
 // (runner.ts) drives the real system and compares it with what this file predicts.
-import { AGENT_UNAVAILABLE } from '../../../lib/caller-prompts';
-import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD } from '../../../lib/dial-twiml';
-import { AGENT_ANSWERS_AFTER_MS } from '../../support/e2e-harness';
+import { AGENT_UNAVAILABLE } from '../../../lib/shared/caller-prompts';
+import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD } from '../../../lib/dial/twiml';
+import { AGENT_ANSWERS_AFTER_MS } from '../../../harness/e2e';
 
 export type Mode = 'conference' | 'dial';
 export type Party = 'caller' | 'agent';
@@ -124,7 +124,7 @@ export function targetOf(mode: Mode, command: Extract<Command, { type: 'hold' | 
 /**
  * How many REST requests the API itself makes for this command in this state, before any webhook
  * runs (the API's write, if any, is always its last request; see the headers of
- * lib/conference-hold.ts and lib/dial-hold.ts):
+ * lib/conference/hold.ts and lib/dial/hold.ts):
  * - conference: with ConferenceSid, the participant update; without, list(in-progress) then the
  *   update, or, when no conference is in progress, list(in-progress) and list(init).
  * - dial, live call: with AgentCallSid, the one POST to the agent's leg; without, the children

@@ -2,7 +2,7 @@
 // built functions under twilio-run (real HTTP both ways), every step interpreted, the model advanced
 // alongside, and the invariants checked after every step.
 import fc from 'fast-check';
-import { AGENT_ANSWERS_AFTER_MS, type E2eHarness } from '../../support/e2e-harness';
+import { AGENT_ANSWERS_AFTER_MS, type E2eHarness } from '../../../harness/e2e';
 import { armFault, disarmFaults } from './faults';
 import {
   checkAnswer,

@@ -1,6 +1,6 @@
 // Dial mode: the webhooks of the AGENT's leg, the one leg that hold and resume move.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { emptyTwiml, sayAndHangUp } from './caller-prompts';
+import { emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import {
   ASK_CALLER_LEG,
   ASK_HOLD_QUEUE,
@@ -8,17 +8,17 @@ import {
   callerStepWhenAgentLegEnded,
   readAgentDialEnd,
   readAgentLegStatus,
-} from './dial-decisions';
-import { legState } from './dial-legs';
-import { sendTwimlToLeg } from './leg-twiml';
-import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './dial-twiml';
-import { ANNOUNCED_PARAM, dialModeUrls } from './dial-urls';
-import { requiredCallSid, requiredText } from './webhook-params';
-import { isFailure } from './failure';
+} from './decisions';
+import { legState } from './legs';
+import { sendTwimlToLeg } from '../shared/leg-twiml';
+import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './twiml';
+import { ANNOUNCED_PARAM, dialModeUrls } from './urls';
+import { requiredCallSid, requiredText } from '../platform/webhook-params';
+import { isFailure } from '../platform/failure';
 import { callerIsWaitingOnHold } from './hold-queue';
-import { twimlResponse } from './responses';
-import { twilioClient } from './twilio-client';
-import type { FunctionEvent, HoldContext } from './env';
+import { twimlResponse } from '../platform/responses';
+import { twilioClient } from '../platform/twilio-client';
+import type { FunctionEvent, HoldContext } from '../platform/env';
 
 /**
  * GET|POST /agent-hold-loop[?Announced=true]: the agent's keep-alive loop while the caller is

@@ -1,6 +1,6 @@
-// The functions side of the emulator benchmark (emulator/bench.ts): the same two TwiML documents
-// whether they are answered in-process or by the webhook server process (bench-webhook-server.ts).
-import type { WebhookResponse } from './engine/webhooks';
+// The functions side of the emulator benchmark (bench/emulator.ts): the same two TwiML documents
+// whether they are answered in-process or by the webhook server process (webhook-server.ts).
+import type { WebhookResponse } from '../emulator/engine/webhooks';
 
 export function answer(url: string, params: Record<string, string>): WebhookResponse {
   const path = new URL(url).pathname;

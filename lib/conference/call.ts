@@ -1,12 +1,12 @@
 // Conference mode: answering an incoming call. The caller joins a conference named after its
 // CallSid; the agent is added to the same conference by the Participants API.
 import twilio, { type Twilio } from 'twilio';
-import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from './caller-prompts';
-import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './conference-hold';
-import { isFailure } from './failure';
-import { sendTwimlToLeg, type Delivery } from './leg-twiml';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
-import type { PartyAddress } from './party-address';
+import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
+import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';
+import { isFailure } from '../platform/failure';
+import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import type { PartyAddress } from '../platform/party-address';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 

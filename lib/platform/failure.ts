@@ -1,5 +1,5 @@
 // Every failure the functions report is a Failure with a kind. Exactly one place
-// (lib/responses.ts) turns a kind into an HTTP status code and a JSON body.
+// (responses.ts) turns a kind into an HTTP status code and a JSON body.
 
 export type FailureKind =
   | 'bad-input'

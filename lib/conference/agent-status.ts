@@ -1,12 +1,12 @@
 // The agent leg's status callback (conference mode): when the agent was never reached, the
 // caller, who is waiting alone in the conference with music, hears an apology and the call ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { agentWasUnreachable, apologizeToCaller } from './conference-call';
-import { emptyTwiml } from './caller-prompts';
-import { twimlResponse } from './responses';
-import { twilioClient } from './twilio-client';
-import { requiredCallSid, requiredText } from './webhook-params';
-import type { FunctionEvent, HoldContext } from './env';
+import { agentWasUnreachable, apologizeToCaller } from './call';
+import { emptyTwiml } from '../shared/caller-prompts';
+import { twimlResponse } from '../platform/responses';
+import { twilioClient } from '../platform/twilio-client';
+import { requiredCallSid, requiredText } from '../platform/webhook-params';
+import type { FunctionEvent, HoldContext } from '../platform/env';
 
 export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');

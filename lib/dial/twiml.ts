@@ -1,8 +1,8 @@
-// Dial mode's TwiML: what each leg runs, built from the steps decided in dial-decisions.ts.
+// Dial mode's TwiML: what each leg runs, built from the steps decided in decisions.ts.
 import twilio from 'twilio';
-import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from './caller-prompts';
-import type { AgentStep, CallerStep } from './dial-decisions';
-import type { PartyAddress } from './party-address';
+import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
+import type { AgentStep, CallerStep } from './decisions';
+import type { PartyAddress } from '../platform/party-address';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 

@@ -1,11 +1,11 @@
-// The benchmark's functions process, forked by emulator/bench.ts (node --import tsx): a minimal
+// The benchmark's functions process, forked by bench/emulator.ts (node --import tsx): a minimal
 // webhook server answering the emulator's signed webhooks (it does not check signatures, so it is
 // as fast as a functions server can be), plus the REST client that puts participants on hold and
 // takes them off, as real Functions would. Talks to the benchmark over IPC: see FunctionsCommand.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './bench-functions';
+import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
 
 let webhooks = 0;
 let connections = 0;

@@ -5,14 +5,14 @@
 // case the caller is joining at that very moment, the agent is told and its leg ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import twilio from 'twilio';
-import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from './caller-prompts';
-import { functionUrl } from './function-url';
-import { AGENT_ALONE_PATH } from './conference-call';
-import { twimlResponse } from './responses';
-import { sendTwimlToLeg } from './leg-twiml';
-import { twilioClient } from './twilio-client';
-import { requiredCallSid } from './webhook-params';
-import type { FunctionEvent, HoldContext } from './env';
+import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
+import { functionUrl } from '../platform/function-url';
+import { AGENT_ALONE_PATH } from './call';
+import { twimlResponse } from '../platform/responses';
+import { sendTwimlToLeg } from '../shared/leg-twiml';
+import { twilioClient } from '../platform/twilio-client';
+import { requiredCallSid } from '../platform/webhook-params';
+import type { FunctionEvent, HoldContext } from '../platform/env';
 
 // waitUrl TwiML may only use Play, Say, Pause and Redirect (twilio-voice-semantics.md), so the
 // grace is a Pause and the release is a REST redirect of the agent's own leg.

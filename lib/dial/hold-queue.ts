@@ -2,8 +2,8 @@
 // demand and deleted once the caller has left it for good (Twilio advises deleting queues that are
 // no longer used; twilio-voice-semantics.md, "Queues").
 import type { Twilio } from 'twilio';
-import { isFailure } from './failure';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
+import { isFailure } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 /** A CallSid is 34 characters, well inside the 64 Twilio allows for a queue name. */
 export function holdQueueName(callerCallSid: string): string {

@@ -2,11 +2,11 @@
 // doing hold/resume cycles on the virtual clock. Measures engine events per second, heap per live
 // call and the emulator's CPU use, with webhooks answered in-process (WebhookTransport) and over
 // real HTTP. Over HTTP the functions side (webhook server + the REST client that holds and resumes)
-// runs in its own process (bench-webhook-server.ts), so the emulator process's CPU time and
+// runs in its own process (webhook-server.ts), so the emulator process's CPU time and
 // event-loop utilisation say whether the emulator is the bottleneck; the webhook server's own rate
 // is measured by driving it directly with the bytes the emulator sends (a cheap raw-socket load
 // generator with the emulator's 256 keep-alive sockets), so the generator cannot be what limits it.
-// Run with node --expose-gc (scripts/bench.ts does) so heap figures are after a full GC.
+// Run with node --expose-gc (bench/run.ts does) so heap figures are after a full GC.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './bench-functions';
-import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './index';
+import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
+import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../emulator';
 
 const BUSINESS = '+15550100000';
 const AGENT = '+15550100001';
@@ -101,7 +101,7 @@ export class FunctionsProcess {
   }
 
   static start(): Promise<FunctionsProcess> {
-    const child = fork(path.join(__dirname, 'bench-webhook-server.ts'), [], { execArgv: ['--import', 'tsx'], cwd: path.join(__dirname, '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'webhook-server.ts'), [], { execArgv: ['--import', 'tsx'], cwd: path.join(__dirname, '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`functions process exited early (${code})`)));
@@ -394,7 +394,7 @@ function freePort(): Promise<number> {
 
 interface TwilioRunStats { requests: number; cpuMicros: number; eluActive: number; eluIdle: number }
 
-/** The BUILT functions (dist/) served by the real twilio-run, as tests/support/functions-server.ts does. */
+/** The BUILT functions (dist/) served by the real twilio-run, as harness/functions-server.ts does. */
 class TwilioRun {
   private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string,
     private readonly statsUrl: string, readonly emulatorPort: number) {}
@@ -448,7 +448,7 @@ class TwilioRun {
  * N inbound calls answered by the real functions in conference mode (incoming-call puts the caller
  * in a conference and adds the agent by REST; the agent answers after 2 s), then CYCLES rounds of
  * POST /hold and POST /unhold per call (Bearer token, CallSid), sent by the driver process
- * (bench-webhook-server.ts, REST_WIDTH in flight), so that the emulator process runs only the
+ * (webhook-server.ts, REST_WIDTH in flight), so that the emulator process runs only the
  * emulator. Everything between the emulator and twilio-run is real HTTP.
  */
 export async function benchFunctions(calls: number, driver: FunctionsProcess, tr: TwilioRun): Promise<BenchRow> {

@@ -1,9 +1,9 @@
 // Dial mode's webhook URLs. A later webhook needs SIDs that Twilio does not send it, so they travel
 // in the URL's query; Twilio signs the full URL including the query (X-Twilio-Signature), so a
 // protected function can trust them.
-import { functionUrl } from './function-url';
-import { HOLD_MUSIC_FUNCTION_PATH } from './hold-music';
-import type { HoldContext } from './env';
+import { functionUrl } from '../platform/function-url';
+import { HOLD_MUSIC_FUNCTION_PATH } from '../shared/hold-music';
+import type { HoldContext } from '../platform/env';
 
 export const DIAL_ENDED_PATH = '/dial-ended';
 export const HOLD_QUEUE_ENDED_PATH = '/hold-queue-ended';

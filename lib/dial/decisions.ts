@@ -1,6 +1,6 @@
 // Dial mode's decisions, as pure functions of what a webhook or the API was told and of the state
-// of the other leg. No HTTP, no REST: the handlers in dial-caller-webhooks.ts, dial-agent-webhooks.ts
-// and dial-hold.ts read the state they are asked for and carry out the step decided here.
+// of the other leg. No HTTP, no REST: the handlers in caller-webhooks.ts, agent-webhooks.ts
+// and hold.ts read the state they are asked for and carry out the step decided here.
 //
 // The one rule behind all of them (twilio-voice-semantics.md, "Calls bridged with <Dial>"):
 // redirecting the caller's leg while it is the PARENT of a bridge hangs up the agent, so hold and

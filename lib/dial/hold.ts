@@ -2,19 +2,19 @@
 // caller's: the caller's leg is the parent of the <Dial> bridge, and redirecting a parent hangs up
 // its child, the agent (twilio-voice-semantics.md, "Calls bridged with <Dial>"). When the agent's
 // leg leaves the bridge, the caller's own action handler puts the caller in the hold queue
-// (dial-caller-webhooks.ts), so one request to the agent's leg is the whole hold.
+// (caller-webhooks.ts), so one request to the agent's leg is the whole hold.
 //
 // REST requests: hold = 1 with AgentCallSid, 2 without (find the agent's leg by ParentCallSid).
 // Resume = 1 with AgentCallSid, 3 without (the lookup, then one read of the hold queue that makes
 // resuming a live call a true no-op: 2 requests and nothing moves).
 import type { Twilio } from 'twilio';
-import { agentLegMustMove, legStateOf } from './dial-decisions';
-import { fetchLegState, findAgentLeg } from './dial-legs';
-import { agentTakesCallerBack } from './dial-twiml';
-import type { DialModeUrls } from './dial-urls';
-import { badInput, conflict, isFailure, notFound } from './failure';
+import { agentLegMustMove, legStateOf } from './decisions';
+import { fetchLegState, findAgentLeg } from './legs';
+import { agentTakesCallerBack } from './twiml';
+import type { DialModeUrls } from './urls';
+import { badInput, conflict, isFailure, notFound } from '../platform/failure';
 import { callerIsWaitingOnHold, holdQueueName } from './hold-queue';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 export interface DialHoldCommand {
   /** The CALLER's CallSid: it names the call. */

@@ -1,8 +1,8 @@
 // Conference mode hold and resume: one participant update, addressed by label.
 import type { Twilio } from 'twilio';
-import { conflict, isFailure, notFound } from './failure';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
-import type { Party } from './control-request';
+import { conflict, isFailure, notFound } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import type { Party } from '../shared/control-request';
 
 /** Participant labels: the caller joins with <Conference participantLabel>, the agent is added with Label. */
 export const CALLER_LABEL = 'caller';

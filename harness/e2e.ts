@@ -1,7 +1,8 @@
-// End-to-end setup shared by the call-flow tests: the local emulator (virtual clock) and the BUILT
-// functions served by the real twilio-run, wired together over real HTTP. Run `npm run build`
-// first. Conference-mode end-to-end tests can reuse it with mode 'conference'.
-import { type ConferenceView, type Emulator, type Hearing, startEmulator } from '../../emulator';
+// The offline stack, end to end: the local emulator (virtual clock) and the BUILT functions served
+// by the real twilio-run, wired together over real HTTP, in either mode. The call-flow tests and
+// `npm run simulate` both start it from here, so a simulation shows exactly what the tests exercise.
+// Run `npm run build` first.
+import { type ConferenceView, type Emulator, type Hearing, startEmulator } from '../emulator';
 import { type FunctionsServer, startFunctionsServer } from './functions-server';
 
 export const BUSINESS_NUMBER = '+15550100000';

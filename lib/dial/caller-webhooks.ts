@@ -1,23 +1,23 @@
 // Dial mode: the webhooks of the CALLER's call. The caller's leg is never moved by hold or resume;
 // these action handlers decide what it does when its bridge with the agent ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { sayAndHangUp, emptyTwiml } from './caller-prompts';
+import { sayAndHangUp, emptyTwiml } from '../shared/caller-prompts';
 import {
   ASK_AGENT_LEG,
   callerStepWhenBridgeEnded,
   holdQueueOutcomeWhenBridgeEnded,
   readCallerDialEnd,
   readHoldQueueEnd,
-} from './dial-decisions';
-import { legState } from './dial-legs';
-import { sendTwimlToLeg } from './leg-twiml';
-import { CALLER_LEFT, callerTwiml, type HoldQueueSettings } from './dial-twiml';
-import { dialModeUrls, type DialModeUrls } from './dial-urls';
-import { optionalCallSid, optionalQueueSid, requiredCallSid, requiredText } from './webhook-params';
+} from './decisions';
+import { legState } from './legs';
+import { sendTwimlToLeg } from '../shared/leg-twiml';
+import { CALLER_LEFT, callerTwiml, type HoldQueueSettings } from './twiml';
+import { dialModeUrls, type DialModeUrls } from './urls';
+import { optionalCallSid, optionalQueueSid, requiredCallSid, requiredText } from '../platform/webhook-params';
 import { deleteHoldQueue, holdQueueName } from './hold-queue';
-import { twimlResponse } from './responses';
-import { twilioClient } from './twilio-client';
-import type { FunctionEvent, HoldContext } from './env';
+import { twimlResponse } from '../platform/responses';
+import { twilioClient } from '../platform/twilio-client';
+import type { FunctionEvent, HoldContext } from '../platform/env';
 
 function holdQueueSettings(urls: DialModeUrls, callerCallSid: string, agentCallSid: string): HoldQueueSettings {
   return {

@@ -1,8 +1,8 @@
 // Dial mode's REST reads and moves of call legs. Every request goes through callTwilio.
 import type { Twilio } from 'twilio';
-import { agentLegAmong, legStateOf, type AgentLegLookup, type LegState } from './dial-decisions';
-import { isFailure } from './failure';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
+import { agentLegAmong, legStateOf, type AgentLegLookup, type LegState } from './decisions';
+import { isFailure } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 /** The state of a leg; a call Twilio does not know (404) is gone. Other failures are thrown. */
 export async function fetchLegState(

@@ -1,8 +1,8 @@
 import twilio from 'twilio';
-import { optionalHttpUrl } from './config';
-import { isFailure } from './failure';
-import { functionUrl } from './function-url';
-import type { HoldContext } from './env';
+import { optionalHttpUrl } from '../platform/config';
+import { isFailure } from '../platform/failure';
+import { functionUrl } from '../platform/function-url';
+import type { HoldContext } from '../platform/env';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
 export const HOLD_MUSIC_FUNCTION_PATH = '/hold-music';

@@ -1,7 +1,7 @@
 // The parameters of Twilio's webhooks, parsed once into typed values. Twilio sends the call's
 // own CallSid and CallStatus with every request; the SIDs it does not send travel in our URL query
-// (function-url.ts, dial-urls.ts), which Twilio includes in the request signature.
-import { CALL_SID } from './control-request';
+// (function-url.ts, lib/dial/urls.ts), which Twilio includes in the request signature.
+import { CALL_SID, QUEUE_SID } from './sids';
 import { badInput } from './failure';
 import type { FunctionEvent } from './env';
 
@@ -22,8 +22,6 @@ export function optionalCallSid(event: FunctionEvent, name: string): string | un
   if (value === undefined || value === '') return undefined;
   return requiredCallSid(event, name);
 }
-
-const QUEUE_SID = /^QU[0-9a-f]{32}$/;
 
 export function optionalQueueSid(event: FunctionEvent): string | undefined {
   const value = event.QueueSid;

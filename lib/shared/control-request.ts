@@ -1,7 +1,8 @@
 // The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
 // into `event`), parsed once into a typed request.
-import { badInput } from './failure';
-import type { FunctionEvent } from './env';
+import { badInput } from '../platform/failure';
+import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
+import type { FunctionEvent } from '../platform/env';
 
 export type Party = 'caller' | 'agent';
 
@@ -15,9 +16,6 @@ export interface ControlRequest {
   /** Dial mode: the agent's leg, which saves the ParentCallSid lookup. */
   agentCallSid?: string;
 }
-
-export const CALL_SID = /^CA[0-9a-f]{32}$/;
-export const CONFERENCE_SID = /^CF[0-9a-f]{32}$/;
 
 export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const callSid = requiredSid(event, 'CallSid', CALL_SID, 'CA');

@@ -1,8 +1,8 @@
 // Giving a live call leg new TwiML from a webhook, in both modes: telling a party that the other
 // has gone, then ending its leg. Every request goes through callTwilio.
 import type { Twilio } from 'twilio';
-import { isFailure } from './failure';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './twilio-request';
+import { isFailure } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 export type Delivery = 'delivered' | 'leg-gone' | 'failed';
 
