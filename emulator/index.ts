@@ -13,6 +13,7 @@ export type { CallView, ConferenceView, Fault, Hearing, LogEntry, PartyConfig, P
 export type { WebhookRequest, WebhookResponse } from './engine/webhooks';
 export type { ParticipantView, QueueMemberView } from './engine/views';
 export { DEFAULT_MUSIC_URL, APPLICATION_ERROR_TEXT } from './engine/hearing';
+export { PARTICIPANT_TIMEOUT_BUFFER_SEC } from './engine/conferences';
 
 export const DEFAULT_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
 // 32 characters, like a real auth token: twilio-run's getTwilioClient() refuses any other length.
