@@ -32,7 +32,12 @@ export interface EngineOptions {
   callsPerSecond?: number;
   /** Event log ring size; 0 keeps none (the count still runs). */
   logLimit?: number;
+  /** Check every REST response against Twilio's OpenAPI response schemas (tests). Default off. */
+  validateResponses?: boolean;
 }
+
+/** A REST response that does not match Twilio's OpenAPI response schema. */
+export interface ResponseViolation { method: string; path: string; status: number; problems: string[] }
 
 export interface PhoneNumberConfig { phoneNumber: string; voiceUrl: string; voiceMethod?: HttpMethod }
 
@@ -47,6 +52,8 @@ export class Engine implements CallHost {
   readonly queues: QueueService;
   readonly timings: AudioTimings;
   readonly numbers = new Map<string, PhoneNumberConfig>();
+  /** With options.validateResponses: every REST response that broke Twilio's schema. */
+  readonly responseViolations: ResponseViolation[] = [];
   private readonly transport: WebhookTransport;
   private readonly runtimes = new Map<string, CallRuntime>();
   private readonly inflight = new Set<Promise<unknown>>();
