@@ -14,7 +14,12 @@ export interface Scenario {
   rule: string;
   /** Where Twilio documents it (URL), or "inferred: ..." when no Twilio text states it. */
   source: string;
-  /** What it costs on a live account: call legs created (each billed at least a minute), and wall time. */
+  /**
+   * What it costs on a live account: the call legs it creates (a call between two numbers of the
+   * account is two legs, the outbound one and the inbound one; each answered leg is billed per
+   * started minute) and about how many minutes of wall time it takes. Every leg it creates ends
+   * within the scenario (clean-up hangs up what is left; its TwiML never keeps a leg up beyond 2 min).
+   */
   cost: { legs: number; minutes: number };
   /** The emulator's behaviour, asserted offline and compared with Twilio's live. */
   emulator: Observation;
@@ -90,7 +95,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'ringing-child-redirect',
     rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio) (issue 10, point 2)',
     source: 'https://www.twilio.com/docs/api/rest/change-call-state ("any call which is currently ringing within a <Dial> verb is in-progress"); what the parent\'s Dial then reports is inferred',
-    cost: { legs: 3, minutes: 0.5 },
+    cost: { legs: 4, minutes: 0.5 },
     emulator: {
       'child before': 'ringing', 'redirect answer': '200 (ringing)', 'parent Dial action within 3 s': 'no-answer',
       'new TwiML requested once answered': 'yes', 'child after it answered': 'in-progress',
@@ -121,7 +126,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'child-redirect-dial-status',
     rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets (issue 10, point 3)',
     source: 'inferred: the Dial docs list the DialCallStatus values but not which one a redirected child gives; https://www.twilio.com/docs/voice/twiml/dial#action documents no DialCallDuration after a child redirect',
-    cost: { legs: 3, minutes: 0.5 },
+    cost: { legs: 4, minutes: 0.5 },
     emulator: { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: 'the child', DialCallDuration: 'not sent', 'caller after the action': 'in-progress' },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 1000 });
@@ -204,7 +209,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'holdurl-runs-out',
     rule: 'A holdUrl TwiML document that runs out without <Redirect> leaves the held participant in silence (it is not requested again)',
     source: 'inferred: documented for waitUrl, not for holdUrl (twilio-voice-semantics.md, "Conference participants")',
-    cost: { legs: 3, minutes: 0.5 },
+    cost: { legs: 4, minutes: 0.7 },
     emulator: { 'holdUrl requests in 15 s': '1', 'still held': 'true' },
     async run(t): Promise<Observation> {
       t.on('/s6/hold', twiml('<Say>You are on hold.</Say>'));
@@ -221,7 +226,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'participant-redirected-gone',
     rule: 'A participant whose call is redirected to new TwiML leaves the conference: fetching it is 404 (20404), and its <Dial> action is still requested',
     source: 'inferred: twilio-voice-semantics.md, "Conference participants" (404) and emulator/README.md (the Dial action)',
-    cost: { legs: 3, minutes: 0.5 },
+    cost: { legs: 4, minutes: 0.5 },
     emulator: { 'fetch after the redirect': '404 20404', 'caller Dial action requested': 'yes', DialCallStatus: 'completed' },
     async run(t): Promise<Observation> {
       const { caller, conferenceSid } = await conferenceWithAgent(t, 's7', '/s7/dial-action');
@@ -240,7 +245,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'dial-call-sid-busy',
     rule: 'The Dial action carries DialCallSid, the dialled leg, also when it did not answer (busy)',
     source: 'https://www.twilio.com/docs/voice/twiml/dial#action (DialCallSid: "The call sid of the new call leg")',
-    cost: { legs: 3, minutes: 0.5 },
+    cost: { legs: 4, minutes: 0.5 },
     emulator: { DialCallStatus: 'busy', DialCallSid: 'the dialled leg', DialBridged: 'false' },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ busy: true });
@@ -255,6 +260,26 @@ export const SCENARIOS: Scenario[] = [
         DialCallSid: p.DialCallSid !== undefined && p.DialCallSid === child?.sid ? 'the dialled leg' : p.DialCallSid ? 'another SID' : 'not sent',
         DialBridged: p.DialBridged ?? '(none)',
       };
+    },
+  },
+  {
+    id: 'queue-error-codes',
+    rule: 'Queue REST errors: creating a queue whose name exists, and deleting a queue that has members',
+    source: 'inferred: the emulator answers 400 with 22003 and 22004 (its own choice; twilio-voice-semantics.md names no codes)',
+    cost: { legs: 2, minutes: 0.3 },
+    emulator: { 'create a duplicate name': '400 22003', 'delete with a member waiting': '400 22004', 'delete once empty': 'deleted' },
+    async run(t): Promise<Observation> {
+      const name = t.uniqueName('s9');
+      const queue = await t.client.queues.create({ friendlyName: name });
+      const duplicate = await restOutcome(t.client.queues.create({ friendlyName: name }).then(() => ({ status: 'created' })));
+      t.on('/incoming', twiml(`<Enqueue>${name}</Enqueue>`));
+      const caller = await t.placeInboundCall();
+      await t.waitFor(async () => (await t.client.queues(queue.sid).fetch()).currentSize === 1, 10_000);
+      const busy = await restOutcome(t.client.queues(queue.sid).remove().then(() => ({ status: 'deleted' })));
+      await t.client.calls(caller).update({ status: 'completed' });
+      await t.waitFor(async () => (await t.client.queues(queue.sid).fetch()).currentSize === 0, 10_000);
+      const empty = await t.client.queues(queue.sid).remove().then(() => 'deleted', (e: { status?: number; code?: number }) => `${e.status} ${e.code}`);
+      return { 'create a duplicate name': duplicate, 'delete with a member waiting': busy, 'delete once empty': empty };
     },
   },
 ];
