@@ -62,7 +62,7 @@ async function main(): Promise<number> {
 
   if (options.list) {
     for (const s of scenarios) console.log(`${s.id}\n  ${s.rule}\n  source: ${s.source}\n  live cost: ${s.cost.legs} call legs, about ${s.cost.minutes} min\n`);
-    console.log(`total live cost: ${cost.legs} call legs (each billed at least one minute), about ${cost.minutes} min of wall time`);
+    console.log(`total live cost: ${cost.legs} call legs (each answered leg billed per started minute), about ${cost.minutes} min of wall time`);
     return 0;
   }
 
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const config = liveConfig(process.env);
   console.log(`Live run on account ${config.accountSid}: ${scenarios.length} scenarios, ${cost.legs} call legs `
-    + `(each billed at least one minute), about ${cost.minutes} min. Numbers ${config.callerNumber} and `
+    + `(each answered leg billed per started minute), about ${cost.minutes} min. Numbers ${config.callerNumber} and `
     + `${config.businessNumber} point at ${config.publicUrl} during the run and are restored after it.`);
   const live = await LiveTarget.open(config);
   try {
