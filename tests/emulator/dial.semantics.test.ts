@@ -172,6 +172,28 @@ describe('semantics: a <Dial> child that is still ringing is in-progress to Twil
     expect(h.emu.call(parent)?.status).toBe('in-progress');
     expect(h.emu.hears(parent)).not.toEqual({ kind: 'party', callSids: [child] });
   });
+  it('with several legs ringing, only the redirected one leaves: the Dial goes on with the others', async () => {
+    const other = '+15550100002';
+    h.web.on('/incoming', twiml(`<Dial action="/dial-action"><Number>${AGENT}</Number><Number>${other}</Number></Dial>`));
+    h.web.on('/dial-action', twiml('<Hangup/>'));
+    h.web.on('/new', twiml('<Pause length="100"/>'));
+    h.emu.setParty(other, { behavior: 'answer', afterMs: 3000 });
+    const parent = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
+    await h.emu.settle();
+    const legs = await h.client.calls.list({ parentCallSid: parent });
+    const agentLeg = legs.find((c) => c.to === AGENT)!.sid;
+    const otherLeg = legs.find((c) => c.to === other)!.sid;
+    await h.client.calls(agentLeg).update({ url: h.web.url('/new') });
+    await h.emu.settle();
+    expect(h.web.hitsTo('/dial-action')).toHaveLength(0);
+    await h.emu.advance(2000);
+    // The redirected leg answered on its own; the Dial still waits for the other.
+    expect(h.emu.call(agentLeg)?.status).toBe('in-progress');
+    expect(h.emu.hears(parent)).toEqual({ kind: 'ringing' });
+    await h.emu.advance(1000);
+    expect(h.emu.hears(parent)).toEqual({ kind: 'party', callSids: [otherLeg] });
+    expect(h.emu.hears(agentLeg)).toEqual({ kind: 'silence' });
+  });
   it('ignores Status=canceled and hangs the leg up on Status=completed (the Dial reports canceled)', async () => {
     const { child } = await ringingChild();
     expect((await h.client.calls(child).update({ status: 'canceled' })).status).toBe('ringing');
