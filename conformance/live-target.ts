@@ -17,6 +17,8 @@ export interface LiveConfig {
   /** The public https URL that reaches the recorder's port. */
   publicUrl: string;
   port: number;
+  /** Tests only: send the REST requests here instead of api.twilio.com. Never read from .env. */
+  apiBaseUrl?: string;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -51,8 +53,9 @@ export class LiveTarget extends TargetBase {
   private saved: SavedVoiceUrl[] = [];
 
   private constructor(private readonly config: LiveConfig, recorder: Recorder) {
-    super(twilio(config.accountSid, config.authToken), recorder,
-      { caller: config.callerNumber, business: config.businessNumber }, config.publicUrl, randomBytes(4).toString('hex'));
+    const client = twilio(config.accountSid, config.authToken);
+    if (config.apiBaseUrl) client.api.baseUrl = config.apiBaseUrl;
+    super(client, recorder, { caller: config.callerNumber, business: config.businessNumber }, config.publicUrl, randomBytes(4).toString('hex'));
   }
 
   /** Starts the recorder, checks the tunnel reaches it, points both numbers at it. */

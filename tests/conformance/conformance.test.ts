@@ -5,6 +5,8 @@ import { EmulatorTarget } from '../../conformance/emulator-target';
 import { LiveTarget, liveConfig } from '../../conformance/live-target';
 import { SCENARIOS, totalCost } from '../../conformance/scenarios';
 import { compare, renderTable } from '../../conformance/table';
+import { freePort } from '../../harness/functions-server';
+import { type FakeTwilioApi, type RecordedRequest, TEST_ACCOUNT_SID, startFakeTwilioApi } from '../support/fake-twilio-api';
 
 describe.each(SCENARIOS.map((s) => [s.id, s] as const))('conformance scenario %s', (_id, scenario) => {
   let t: EmulatorTarget;
@@ -60,5 +62,64 @@ describe('the live run', () => {
     const text = renderTable(rows);
     expect(text.split('\n')[0]).toMatch(/^rule .*\| emulator .*\| Twilio .*\| agree/);
     expect(text).toMatch(/DialCallStatus: failed .*\| DialCallStatus: no-answer .*\| DISAGREE/);
+  });
+});
+
+// The live target's own steps (pointing the numbers at the recorder, restoring them, placing the
+// caller's call and finding its inbound leg), against a stand-in for api.twilio.com: the only
+// part of the live path that the emulator cannot run.
+describe('the live target, against a stand-in for api.twilio.com', () => {
+  const A = '+15005550006';
+  const B = '+15005550007';
+  const PN: Record<string, string> = { [A]: 'PN' + 'a'.repeat(32), [B]: 'PN' + 'b'.repeat(32) };
+  const INBOUND = 'CA' + 'c'.repeat(32);
+  let api: FakeTwilioApi;
+  let port: number;
+  const posts = (r: RecordedRequest[]) => r.filter((x) => x.method === 'POST').map((x) => [x.path.split('/').pop(), Object.fromEntries(x.form)]);
+
+  beforeEach(async () => {
+    port = await freePort();
+    api = await startFakeTwilioApi((request) => {
+      if (request.path.endsWith('/IncomingPhoneNumbers.json')) {
+        const number = request.query.get('PhoneNumber') ?? '';
+        return { status: 200, body: {
+          incoming_phone_numbers: [{ sid: PN[number], phone_number: number, voice_url: `https://old.example/${number}`, voice_method: 'GET' }],
+          next_page_uri: null, page: 0, page_size: 1,
+        } };
+      }
+      if (request.path.endsWith('/Calls.json') && request.method === 'POST') {
+        // Twilio would now request the business number's voice URL: so does the test.
+        setTimeout(() => {
+          void fetch(`http://127.0.0.1:${port}/incoming`, { method: 'POST', body: new URLSearchParams({ CallSid: INBOUND, From: A, To: B }) });
+        }, 50);
+        return { status: 201, body: { sid: 'CA' + 'd'.repeat(32), status: 'queued' } };
+      }
+      return { status: 200, body: { sid: request.path.split('/').pop()?.replace('.json', '') } };
+    });
+  });
+  afterEach(() => api.close());
+
+  it('points both numbers at the recorder, places the caller\'s call, finds its inbound leg, and restores the numbers', async () => {
+    const target = await LiveTarget.open({
+      accountSid: TEST_ACCOUNT_SID, authToken: 'x'.repeat(32), callerNumber: A, businessNumber: B,
+      publicUrl: `http://127.0.0.1:${port}`, port, apiBaseUrl: api.url,
+    });
+    try {
+      expect(posts(api.requests)).toEqual([
+        [`${PN[B]}.json`, { VoiceUrl: `http://127.0.0.1:${port}/incoming`, VoiceMethod: 'POST' }],
+        [`${PN[A]}.json`, { VoiceUrl: `http://127.0.0.1:${port}/agent`, VoiceMethod: 'POST' }],
+      ]);
+      expect(await target.placeInboundCall()).toBe(INBOUND);
+      expect(posts(api.requests)[2]).toEqual(['Calls.json', { From: A, To: B, Twiml: '<Response><Pause length="120"/></Response>' }]);
+      expect(await target.agent({ busy: true })).toBe(A);
+    } finally {
+      api.requests.length = 0;
+      await target.close();
+    }
+    // Restored in reverse order, to exactly what they were.
+    expect(posts(api.requests)).toEqual([
+      [`${PN[A]}.json`, { VoiceUrl: `https://old.example/${A}`, VoiceMethod: 'GET' }],
+      [`${PN[B]}.json`, { VoiceUrl: `https://old.example/${B}`, VoiceMethod: 'GET' }],
+    ]);
   });
 });
