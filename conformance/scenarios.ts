@@ -98,7 +98,8 @@ export const SCENARIOS: Scenario[] = [
     cost: { legs: 4, minutes: 0.5 },
     emulator: {
       'child before': 'ringing', 'redirect answer': '200 (ringing)', 'parent Dial action within 3 s': 'no-answer',
-      'new TwiML requested once answered': 'yes', 'child after it answered': 'in-progress',
+      'new TwiML requested within 3 s (before the agent answers)': 'no', 'new TwiML requested once answered': 'yes',
+      'child after it answered': 'in-progress',
     },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 8000 });
@@ -110,13 +111,16 @@ export const SCENARIOS: Scenario[] = [
       if (!child) return { 'child before': '(no child leg)' };
       const before = await callStatus(t, child);
       const answer = await restOutcome(t.client.calls(child).update({ url: t.url('/s2/new'), method: 'POST' }));
-      await t.waitFor(() => t.hits('/s2/dial-action').length > 0, 3000);
+      await t.wait(3000);
       const action = firstParams(t, '/s2/dial-action');
+      const early = t.hits('/s2/new').length > 0;
+      // The agent answers 8 s after it was dialled.
       await t.waitFor(() => t.hits('/s2/new').length > 0, 12_000);
       return {
         'child before': before,
         'redirect answer': answer,
         'parent Dial action within 3 s': action?.DialCallStatus ?? '(none)',
+        'new TwiML requested within 3 s (before the agent answers)': yesNo(early),
         'new TwiML requested once answered': yesNo(t.hits('/s2/new').length > 0),
         'child after it answered': await callStatus(t, child),
       };
