@@ -1,4 +1,4 @@
-// GET|POST /agent-hold-loop[?Announced=true] — the agent's keep-alive loop while the caller is held (dial mode).
+// GET|POST /agent-hold-loop?CallerCallSid=CA... — the agent queue's waitUrl while the caller is held (dial mode).
 import { functionHandler } from '../lib/platform/function-handler';
 import { handleAgentHoldLoop } from '../lib/dial/agent-webhooks';
 

@@ -1,71 +1,79 @@
-// Dial mode: the webhooks of the AGENT's leg, the one leg that hold and resume move.
+// Dial mode: the webhooks of the AGENT's leg. None of them is needed to keep anyone on the line:
+// a failed answer leaves the agent in silence in its queue, or a caller on hold music, until the
+// party hangs up (docs/reliability.md, "What a failed webhook costs").
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
-import {
-  ASK_CALLER_LEG,
-  ASK_HOLD_QUEUE,
-  agentStepWhenQueueDialEnded,
-  callerStepWhenAgentLegEnded,
-  readAgentDialEnd,
-  readAgentLegStatus,
-} from './decisions';
+import { agentHoldStep, callerStepWhenAgentLegEnded } from './decisions';
 import { legState } from './legs';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
-import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './twiml';
-import { ANNOUNCED_PARAM, dialModeUrls } from './urls';
+import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
+import { AGENT_UNAVAILABLE } from '../shared/caller-prompts';
+import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
-import { isFailure } from '../platform/failure';
-import { callerIsWaitingOnHold } from './hold-queue';
+import { agentQueueName, deleteHoldQueues } from './hold-queue';
+import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 
 /**
- * GET|POST /agent-hold-loop[?Announced=true]: the agent's keep-alive loop while the caller is
- * held. Pure TwiML, no REST: the agent hears "your caller is on hold" once, then silence.
+ * The caller a request about the agent's leg claims, checked against what Twilio itself sends
+ * with it: the agent's leg is the caller's <Dial> child, so its ParentCallSid is the caller. A
+ * request about any other call is refused (400) before anything is read or moved.
  */
-export function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent): TwilioResponse {
-  const announce = event[ANNOUNCED_PARAM] !== 'true';
-  return twimlResponse(agentHoldLoop(announce, dialModeUrls(context).agentHoldLoop(true)));
+function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentCallSid: string } {
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const agentCallSid = requiredCallSid(event, 'CallSid');
+  if (event.ParentCallSid !== callerCallSid) {
+    throw badInput(`call ${agentCallSid} is not the agent leg of call ${callerCallSid}`);
+  }
+  return { callerCallSid, agentCallSid };
 }
 
 /**
- * POST /agent-leg-status?CallerCallSid=...: the final status of the agent's leg. The only case
- * that needs us is an agent hanging up while the caller WAITS in the hold queue: no action of the
- * caller's is requested then, so the caller is told here and its call ends. Redirecting the caller
- * is safe at this point: the agent's leg, the only leg it could drop, has already ended.
+ * GET|POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on
+ * hold" once per wait, then an hour of silence (Twilio asks again when it runs out). One read of
+ * the caller's leg: an agent that came back here because the caller hung up is told and released.
+ */
+export async function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  const { callerCallSid } = callerOfAgentLeg(event);
+  const caller = await legState(twilioClient(context), callerCallSid);
+  const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
+  return twimlResponse(agentHoldTwiml(agentHoldStep(caller, firstOfThisWait)));
+}
+
+/**
+ * POST /agent-rejoin-hold?CallerCallSid=...: the agent's hold TwiML ran out (it came back to its
+ * queue AGENT_QUEUE_REJOINS times without a new hold): the same TwiML again. No REST request.
+ */
+export function handleAgentRejoinHold(context: HoldContext, event: FunctionEvent): TwilioResponse {
+  const { callerCallSid } = callerOfAgentLeg(event);
+  const urls = dialModeUrls(context);
+  return twimlResponse(
+    agentWaitsOnHold({
+      queueName: agentQueueName(callerCallSid),
+      waitUrl: urls.agentHoldLoop(callerCallSid),
+      rejoinUrl: urls.agentRejoinHold(callerCallSid),
+    }),
+  );
+}
+
+/**
+ * POST /agent-leg-status?CallerCallSid=...: the final status of the agent's leg. The agent is gone,
+ * so whatever the caller was doing (its first <Dial>, its queue, or dialling the agent queue) it
+ * is nobody's parent now and is told safely: "the agent left" after a bridge, an apology when the
+ * agent never answered. Meanwhile the caller hears the hold music (its next verb), never silence.
+ * Then the call's queues are deleted (one that still holds the caller is kept, and the caller's
+ * own <Enqueue> action deletes it as the caller leaves).
  */
 export async function handleAgentLegStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-  const agentStatus = requiredText(event, 'CallStatus');
-  if (readAgentLegStatus(agentStatus) === ASK_HOLD_QUEUE) {
-    const client = twilioClient(context);
-    const waiting = await callerIsWaitingOnHold(client, callerCallSid).catch((error: unknown) => {
-      // Unknown: tell the caller anyway. At worst a caller whose own action also noticed hears
-      // the goodbye twice; nobody is left on hold forever.
-      console.error(`cannot tell whether ${callerCallSid} is held:`, isFailure(error) ? error.message : error);
-      return true;
-    });
-    const step = callerStepWhenAgentLegEnded(waiting);
-    if (step === 'agent-left') {
-      const outcome = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(AGENT_LEFT).toString(), 'tell the held caller the agent left');
-      console.log(`agent left while ${callerCallSid} was held: ${outcome}`);
-    }
-  }
+  const { callerCallSid } = callerOfAgentLeg(event);
+  const step = callerStepWhenAgentLegEnded(requiredText(event, 'CallStatus'));
+  if (step === 'nothing') return twimlResponse(emptyTwiml());
+  const client = twilioClient(context);
+  const text = step === 'agent-left' ? AGENT_LEFT : AGENT_UNAVAILABLE;
+  const delivery = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(text).toString(), `tell the caller: ${step}`);
+  console.log(`agent of ${callerCallSid} ended (${String(event.CallStatus)}): caller ${step}, ${delivery}`);
+  await deleteHoldQueues(client, callerCallSid);
   return twimlResponse(emptyTwiml());
-}
-
-/**
- * POST /agent-dial-ended?CallerCallSid=...: the agent's <Dial><Queue> (a resume) ended. When the
- * caller hung up, the agent is told and its leg ends; otherwise the agent goes back to the hold
- * loop. Requested with nothing to do when a new hold redirected the agent's leg: Twilio ignores
- * the answer, and there is no side effect here beyond one read of the caller's leg.
- */
-export async function handleAgentDialEnded(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-  const end = { agentStatus: requiredText(event, 'CallStatus') };
-  const first = readAgentDialEnd(end);
-  const step = first !== ASK_CALLER_LEG ? first : agentStepWhenQueueDialEnded(await legState(twilioClient(context), callerCallSid));
-  console.log(`agent-dial-ended for ${callerCallSid}: Dial ${String(event.DialCallStatus)} -> ${step}`);
-  return twimlResponse(agentTwiml(step, dialModeUrls(context).agentHoldLoop(true)));
 }
