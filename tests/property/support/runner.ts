@@ -2,8 +2,8 @@
 // built functions under twilio-run (real HTTP both ways), every step interpreted, the model advanced
 // alongside, and the invariants checked after every step.
 import fc from 'fast-check';
-import { AGENT_ANSWERS_AFTER_MS, type E2eHarness } from '../../../harness/e2e';
-import { armFault, disarmFaults } from './faults';
+import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, type E2eHarness } from '../../../harness/e2e';
+import { armFault, armOutage, armWebhookFault, disarmFaults } from './faults';
 import {
   checkAnswer,
   checkNothingLeft,
@@ -16,12 +16,16 @@ import {
 import {
   advanceOutcome,
   applicable,
+  burstOutcome,
   controlOutcome,
   hangupOutcome,
   initialState,
   releaseOf,
   type Command,
+  type ControlCommand,
+  type LiveState,
   type Mode,
+  type AnswerSpec,
   type ModelState,
   type Party,
   type Sequence,
@@ -60,14 +64,51 @@ async function freshCall(h: E2eHarness, mode: Mode, ringing: boolean): Promise<C
   return call;
 }
 
-function requestBody(call: CallUnderTest, command: Extract<Command, { type: 'hold' | 'unhold' }>): Record<string, string> {
+function requestBody(call: CallUnderTest, command: Pick<ControlCommand, 'participant' | 'withSid'>): Record<string, string> {
   const body: Record<string, string> = { CallSid: call.caller };
   if (command.participant !== undefined) body.Participant = command.participant;
   if (command.withSid) {
     if (call.mode === 'conference') body.ConferenceSid = call.conferenceSid!;
+    else if (call.handle) body.AgentHandle = call.handle;
     else body.AgentCallSid = call.agent;
   }
   return body;
+}
+
+/** Keeps the handle a dial-mode answer hands back, for the next request that sends one. */
+function rememberHandle(call: CallUnderTest, body: Record<string, unknown>): void {
+  if (typeof body.agentHandle === 'string') call.handle = body.agentHandle;
+}
+
+/**
+ * The burst: every request sent at once, straight to the functions (no settling in between), the
+ * answers ordered as they arrived; then everything settles and the call must be as the last 200
+ * says (or as it was, if no request won).
+ */
+async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, requests: Pick<ControlCommand, 'type' | 'participant' | 'withSid'>[]): Promise<{ next: ModelState; result: string }> {
+  const arrived: { status: number; held?: boolean; party: Party; type: string; body: Record<string, unknown> }[] = [];
+  await Promise.all(
+    requests.map(async (request) => {
+      const response = await fetch(`${h.functions.url}/${request.type}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${HOLD_API_TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(requestBody(call, request)).toString(),
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      const party: Party = call.mode === 'conference' ? request.participant ?? 'caller' : 'caller';
+      arrived.push({ status: response.status, held: typeof body.held === 'boolean' ? body.held : undefined, party, type: request.type, body });
+    }),
+  );
+  await h.emu.settle();
+  for (const answer of arrived) {
+    // Each answers for itself: a 200 that says what it was asked, or a 409 for a loser.
+    const expected: AnswerSpec[] = [{ status: 200, held: answer.type === 'hold' }, { status: 409, error: 'conflict' }];
+    checkAnswer({ status: answer.status, body: answer.body }, expected, call, state);
+    rememberHandle(call, answer.body);
+  }
+  const next = burstOutcome(call.mode, state, arrived);
+  checkState(h, call, next);
+  return { next, result: arrived.map((a) => `${a.type}${a.party === 'agent' ? '(agent)' : ''}->${a.status}${a.held === undefined ? '' : ` held:${a.held}`}`).join(', ') };
 }
 
 /**
@@ -120,10 +161,27 @@ async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, co
       checkNothingLeft(h, call);
       return { next, result };
     }
+    case 'outage': {
+      // Every webhook to the functions fails for the whole window (issue 9: an outage shorter
+      // than the hold), then the functions are back; nobody may be dropped meanwhile.
+      armOutage(h.emu, h.functions.url);
+      try {
+        await h.advance(command.ms);
+      } finally {
+        disarmFaults(h.emu);
+      }
+      const next = advanceOutcome(state, command.ms);
+      checkState(h, call, next);
+      return { next, result: 'ok' };
+    }
+    case 'burst':
+      return runBurst(h, call, state as LiveState, command.requests);
     case 'hold':
     case 'unhold': {
-      const expected = controlOutcome(call.mode, state, command);
+      const sending = { withSid: command.withSid, handle: call.mode === 'dial' && command.withSid && call.handle !== undefined };
+      const expected = controlOutcome(call.mode, state, command, sending);
       armFault(h.emu, command.fault);
+      armWebhookFault(h.emu, h.functions.url, command.webhookFault);
       let reply;
       try {
         reply = await h.control(command.type, requestBody(call, command));
@@ -132,6 +190,7 @@ async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, co
       }
       const result = `${reply.status} ${JSON.stringify(reply.body)}${expected.note ? ` (${expected.note})` : ''}`;
       checkAnswer(reply, expected.answers, call, state);
+      rememberHandle(call, reply.body);
       checkState(h, call, expected.next);
       return { next: expected.next, result };
     }
