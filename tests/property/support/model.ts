@@ -79,7 +79,7 @@ export type ModelState =
    * The agent's phone rings; it answers after `answersInMs` more of virtual time. Conference mode
    * with ConferenceSid reads nothing first (README), so a party may already be held then.
    */
-  | { phase: 'ringing'; answersInMs: number; callerHeld: boolean; agentHeld: boolean }
+  | { phase: 'ringing'; answersInMs: number; callerHeld: boolean; agentHeld: boolean; silentHold?: Party[] }
   /**
    * Both parties are on the line; agentHeld only ever in conference mode (Participant=agent).
    * `silentHold`: conference mode only, a party whose hold music (holdUrl, fetched once per hold)
@@ -95,11 +95,24 @@ export function initialState(startRinging: boolean): ModelState {
 
 const CONNECTED: ModelState = { phase: 'live', callerHeld: false, agentHeld: false };
 
+/**
+ * The functions are down for `ms`: time passes as with advanceOutcome, and nobody is dropped. What
+ * it costs (docs/reliability.md): in conference mode, a party held while the agent still rang joins
+ * the conference held when the agent answers, and its holdUrl is requested then: during the outage
+ * that fails, and the party hears silence until its next hold or resume. Dial mode: nothing.
+ */
+export function outageOutcome(mode: Mode, state: ModelState, ms: number): ModelState {
+  const next = advanceOutcome(state, ms);
+  if (mode !== 'conference' || state.phase !== 'ringing' || next.phase !== 'live') return next;
+  const silentHold = (['caller', 'agent'] as const).filter((party) => heldOf(next, party));
+  return silentHold.length > 0 ? { ...next, silentHold } : next;
+}
+
 /** Virtual time passes: a ringing agent answers when its time comes (nothing else changes). */
 export function advanceOutcome(state: ModelState, ms: number): ModelState {
   if (state.phase !== 'ringing') return state;
   if (ms < state.answersInMs) return { ...state, answersInMs: state.answersInMs - ms };
-  return { phase: 'live', callerHeld: state.callerHeld, agentHeld: state.agentHeld };
+  return { phase: 'live', callerHeld: state.callerHeld, agentHeld: state.agentHeld, ...(state.silentHold ? { silentHold: state.silentHold } : {}) };
 }
 
 /**
@@ -145,8 +158,9 @@ export interface ControlOutcome {
 }
 
 export type LiveState = Extract<ModelState, { phase: 'live' }>;
+type HeldFlags = Pick<LiveState, 'callerHeld' | 'agentHeld' | 'silentHold'>;
 
-function heldOf(state: LiveState, party: Party): boolean {
+function heldOf(state: HeldFlags, party: Party): boolean {
   return party === 'caller' ? state.callerHeld : state.agentHeld;
 }
 
@@ -193,14 +207,18 @@ function normalOutcome(mode: Mode, state: ModelState, command: ControlCommand, s
   // asked while the agent rings (README, "The hold/unhold API").
   if (state.phase === 'ringing' && mode === 'conference' && sending.withSid) {
     const hold = command.type === 'hold';
-    const next = targetOf(mode, command) === 'caller' ? { ...state, callerHeld: hold } : { ...state, agentHeld: hold };
+    const party = targetOf(mode, command);
+    const music = musicAfter(state, party, hold, command.webhookFault, mode);
+    const held = party === 'caller' ? { ...state, callerHeld: hold } : { ...state, agentHeld: hold };
+    const next = { ...held, silentHold: music.silentHold };
+    if (next.silentHold === undefined) delete next.silentHold;
     return { answers: [{ status: 200, held: hold }], next };
   }
   if (state.phase === 'ringing') return { answers: [{ status: 409, error: 'conflict' }], next: state };
   if (state.phase === 'ended') return { answers: [{ status: 404, error: 'not-found' }], next: state };
   const hold = command.type === 'hold';
   const party = targetOf(mode, command);
-  const music = musicAfter(state, party, command.webhookFault, mode);
+  const music = musicAfter(state, party, hold, command.webhookFault, mode);
   const next: ModelState = party === 'caller' ? { ...state, callerHeld: hold, ...music } : { ...state, agentHeld: hold, ...music };
   const note =
     mode === 'dial' && !hold && sending.handle && !heldOf(state, 'caller')
@@ -210,15 +228,21 @@ function normalOutcome(mode: Mode, state: ModelState, command: ControlCommand, s
 }
 
 /**
- * Conference mode: a hold or resume fetches that party's holdUrl (/hold-music) again; if that
- * webhook fails or is slow, the party held now hears silence instead of music (until its next
- * hold or resume). Dial mode: nothing to degrade (the music is a file, not a function).
+ * Conference mode: holding a party that is not held fetches its holdUrl (/hold-music); if that
+ * webhook fails or is slow, the party hears silence instead of music until it is resumed (holding
+ * a held party again fetches nothing, and changes nothing). Dial mode: nothing to degrade (the
+ * music is a file, not a function).
  */
-function musicAfter(state: LiveState, party: Party, fault: WebhookFault, mode: Mode): { silentHold?: Party[] } {
-  const others = (state.silentHold ?? []).filter((p) => p !== party);
-  const hit = mode === 'conference' && fault.kind !== 'none' && (fault.target === 'all' || fault.target === '/hold-music');
-  const silentHold = hit ? [...others, party] : others;
-  return silentHold.length > 0 ? { silentHold } : {};
+function musicAfter(state: HeldFlags, party: Party, hold: boolean, fault: WebhookFault, mode: Mode): { silentHold?: Party[] } {
+  const silent = new Set(state.silentHold ?? []);
+  const fetched = hold && !heldOf(state, party);
+  if (!hold) silent.delete(party);
+  if (fetched) {
+    const hit = mode === 'conference' && fault.kind !== 'none' && (fault.target === 'all' || fault.target === '/hold-music');
+    if (hit) silent.add(party);
+    else silent.delete(party);
+  }
+  return silent.size > 0 ? { silentHold: [...silent] } : {};
 }
 
 /**
@@ -249,9 +273,10 @@ export function burstOutcome(mode: Mode, state: LiveState, answers: { status: nu
   for (const answer of answers) {
     if (answer.status !== 200 || answer.held === undefined) continue;
     const party = mode === 'dial' ? 'caller' : answer.party;
+    const music = musicAfter(next, party, answer.held, { kind: 'none' }, mode);
     next = party === 'caller' ? { ...next, callerHeld: answer.held } : { ...next, agentHeld: answer.held };
-    next = { ...next, silentHold: (next.silentHold ?? []).filter((p) => p !== party) };
-    if (next.silentHold?.length === 0) delete next.silentHold;
+    next = { ...next, silentHold: music.silentHold };
+    if (next.silentHold === undefined) delete next.silentHold;
   }
   return next;
 }
@@ -282,7 +307,8 @@ export function expectedHearing(mode: Mode, state: ModelState, party: Party): He
   // While the agent's phone rings, the caller waits in the conference with the hold music as its
   // waitUrl (conference) or hears the <Dial> ring (dial); the agent's leg is ringing.
   if (state.phase === 'ringing') {
-    return [{ kind: party === 'agent' || mode === 'dial' ? 'ringing' : 'hold-music' }];
+    const heard: HearingSpec = { kind: party === 'agent' || mode === 'dial' ? 'ringing' : 'hold-music' };
+    return heard.kind === 'hold-music' && state.silentHold?.includes(party) ? [heard, { kind: 'silence' }] : [heard];
   }
   const other: Party = party === 'caller' ? 'agent' : 'caller';
   if (mode === 'conference') {

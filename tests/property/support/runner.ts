@@ -17,6 +17,7 @@ import {
   advanceOutcome,
   applicable,
   burstOutcome,
+  outageOutcome,
   controlOutcome,
   hangupOutcome,
   initialState,
@@ -215,7 +216,7 @@ async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, co
       } finally {
         disarmFaults(h.emu);
       }
-      const next = advanceOutcome(state, command.ms);
+      const next = outageOutcome(call.mode, state, command.ms);
       checkState(h, call, next);
       return { next, result: 'ok' };
     }
