@@ -36,8 +36,6 @@ export async function handleControlRequest(
           hold,
           holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
         });
-  // One line per answer given, in the order given: how concurrent requests are told apart in the logs.
-  console.log(`${action} ${request.callSid}: 200 held=${result.held}`);
   return jsonResponse(200, { callSid: request.callSid, mode, ...result });
 }
 

@@ -44,7 +44,7 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
 
 /**
  * POST /agent-rejoin-hold?CallerCallSid=...: the agent's hold TwiML ran out (it came back to its
- * queue AGENT_QUEUE_REJOINS times without a new hold): the same TwiML again. No REST request.
+ * queue agentQueueRejoins() times without a new hold): the same TwiML again. No REST request.
  */
 export function handleAgentRejoinHold(context: HoldContext, event: FunctionEvent): TwilioResponse {
   const { callerCallSid } = callerOfAgentLeg(event);

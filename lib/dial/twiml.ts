@@ -31,10 +31,25 @@ export const AGENT_HOLD_PAUSE_SECONDS = 3600;
 export const RESUME_WAIT_SECONDS = 600;
 
 /**
- * How many times the agent can come back into its queue (a bridge ended without a new hold: a
- * re-bridge, or the caller hanging up) before its TwiML runs out and /agent-rejoin-hold is asked.
+ * The agent's hold TwiML is sent inline with the REST update, whose Twiml parameter Twilio limits
+ * to 4,000 characters (Call resource, "Twiml"); this leaves room for the XML around the verbs.
  */
-export const AGENT_QUEUE_REJOINS = 8;
+export const INLINE_TWIML_BUDGET = 3_600;
+
+/** At most this many <Enqueue>s of the agent queue, however short the URLs. */
+export const MAX_AGENT_QUEUE_REJOINS = 30;
+
+/**
+ * How many times the agent can come back into its queue without a new hold (each re-bridge, that
+ * is a resume with the handle of a call that was not held, uses one) before its TwiML runs out and
+ * /agent-rejoin-hold is asked for more: as many <Enqueue>s as fit in the inline TwiML budget (16 on a
+ * *.twil.io domain, 17 on localhost:3000), at least 4.
+ */
+export function agentQueueRejoins(settings: AgentQueueSettings): number {
+  const one = `<Enqueue waitUrl="${settings.waitUrl}" waitUrlMethod="POST">${settings.queueName}</Enqueue>`.length + 16;
+  const fixed = `<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">${settings.rejoinUrl}</Redirect></Response>`.length + 16;
+  return Math.max(4, Math.min(MAX_AGENT_QUEUE_REJOINS, Math.floor((INLINE_TWIML_BUDGET - fixed) / one)));
+}
 
 export interface CallerQueueSettings {
   /** callerQueueName(caller) */
@@ -123,7 +138,7 @@ export interface AgentQueueSettings {
  */
 export function agentWaitsOnHold(settings: AgentQueueSettings): VoiceResponse {
   const twiml = new twilio.twiml.VoiceResponse();
-  for (let i = 0; i < AGENT_QUEUE_REJOINS; i += 1) {
+  for (let i = agentQueueRejoins(settings); i > 0; i -= 1) {
     twiml.enqueue({ waitUrl: settings.waitUrl, waitUrlMethod: 'POST' }, settings.queueName);
   }
   twiml.redirect({ method: 'POST' }, settings.rejoinUrl);

@@ -7,7 +7,7 @@ import { handler as agentHoldLoop } from '../../functions/agent-hold-loop.protec
 import { handler as agentRejoinHold } from '../../functions/agent-rejoin-hold.protected';
 import { handler as agentLegStatus } from '../../functions/agent-leg-status.protected';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/shared/caller-prompts';
-import { AGENT_HOLD_PAUSE_SECONDS, AGENT_LEFT, AGENT_QUEUE_REJOINS, CALLER_LEFT, CALLER_ON_HOLD } from '../../lib/dial/twiml';
+import { AGENT_HOLD_PAUSE_SECONDS, AGENT_LEFT, CALLER_LEFT, INLINE_TWIML_BUDGET, CALLER_ON_HOLD } from '../../lib/dial/twiml';
 import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
@@ -249,9 +249,21 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
 });
 
 describe('agent-rejoin-hold (more hold TwiML for the agent)', () => {
+  it.each(['localhost:3000', 'call-hold-1234-dev.twil.io', `a-very-long-custom-domain-name-for-a-deployment.${'x'.repeat(40)}.example.com`])(
+    'the hold TwiML fits the 4,000 characters of an inline Twiml parameter on %s',
+    async (domain) => {
+      const env = { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, HOLD_MODE: 'dial', AGENT_NUMBER: '+15550100001' };
+      const reply = await invokeFunction(agentRejoinHold, functionContext(env, domain), agentEvent());
+      expect(String(reply.body).length).toBeLessThanOrEqual(INLINE_TWIML_BUDGET + 200);
+      expect(String(reply.body).length).toBeLessThan(4000);
+    },
+  );
+
   it('gives the agent its queue again, no REST request', async () => {
     const twiml = await twimlOf(agentRejoinHold, agentEvent());
-    expect(verbs(twiml)).toEqual([...Array(AGENT_QUEUE_REJOINS).fill('Enqueue'), 'Redirect']);
+    const enqueues = verbs(twiml).filter((v) => v === 'Enqueue').length;
+    expect(verbs(twiml)).toEqual([...Array(enqueues).fill('Enqueue'), 'Redirect']);
+    expect(enqueues).toBeGreaterThanOrEqual(16);
     expect(twiml.children[0].text).toBe(`${CALLER}-agent`);
     expect(api.requests).toHaveLength(0);
   });

@@ -16,6 +16,11 @@ export interface CallUnderTest {
   earlierCalls: Set<string>;
   /** Dial mode: the AgentHandle of the latest answer that carried one. */
   handle?: string;
+  /**
+   * Dial mode: resumes with the handle since the last hold, an upper bound on the re-bridges that
+   * used up the agent's hold TwiML (lib/dial/twiml.ts, agentQueueRejoins).
+   */
+  resumesWithHandle: number;
 }
 
 export class InvariantViolation extends Error {
