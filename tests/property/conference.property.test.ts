@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 it(
-  'conference mode: no sequence of hold, unhold, hang-ups, clock advances and REST faults breaks the invariants',
+  'conference mode: no sequence of hold, unhold, hang-ups, clock advances, REST and webhook faults, outages and bursts breaks the invariants',
   () => checkProperty(() => h, 'conference', TIME_LIMIT_MS),
   TIME_LIMIT_MS + 60_000,
 );
