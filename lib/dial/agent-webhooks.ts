@@ -2,12 +2,11 @@
 // a failed answer leaves the agent in silence in its queue, or a caller on hold music, until the
 // party hangs up (docs/reliability.md, "What a failed webhook costs").
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
+import { AGENT_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { agentHoldStep, callerStepWhenAgentLegEnded } from './decisions';
 import { legState } from './legs';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
-import { AGENT_UNAVAILABLE } from '../shared/caller-prompts';
 import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import { agentQueueName, deleteHoldQueues } from './hold-queue';

@@ -32,17 +32,15 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
       console.error(`cannot find the agent of ${callerCallSid}:`, isFailure(error) ? error.message : error);
       return { kind: 'none' } as const;
     });
-    if (agent.kind !== 'none') {
-      const outcomeOfTelling = await sendTwimlToLeg(client, agent.sid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up');
-      console.log(`caller ${callerCallSid} left (${end.queueResult}); agent ${agent.sid}: ${outcomeOfTelling}`);
+    // Only an answered agent leg: a <Dial> child that still rings is never given TwiML (Twilio cancels it with its caller).
+    if (agent.kind === 'live') {
+      const delivery = await sendTwimlToLeg(client, agent.sid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up');
+      console.log(`caller ${callerCallSid} left its queue (${end.queueResult}); agent ${agent.sid} told: ${delivery}`);
     }
     if (outcome.cleanUp) await deleteHoldQueues(client, callerCallSid);
   }
+  const urls = dialModeUrls(context);
   return twimlResponse(
-    callerTwiml(outcome.caller, {
-      queueName: callerQueueName(callerCallSid),
-      waitUrl: dialModeUrls(context).holdMusic,
-      actionUrl: dialModeUrls(context).holdQueueEnded,
-    }),
+    callerTwiml(outcome.caller, { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, actionUrl: urls.holdQueueEnded }),
   );
 }
