@@ -152,3 +152,16 @@ async function moveLeg(
   }
   if (legStateOf(status) === 'connecting') throw conflict(`call ${callerCallSid} is not connected to the agent yet`);
 }
+
+/**
+ * The hold state of a dial-mode call as Twilio shows it now, for an answer whose outcome is unknown
+ * (a 504 with "held" read back, contracts.md): held when the caller waits in its queue. One request;
+ * undefined when it cannot be read either.
+ */
+export async function readDialHeld(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean | undefined> {
+  try {
+    return (await readHoldQueues(client, callerCallSid, policy)).callerWaiting;
+  } catch {
+    return undefined;
+  }
+}
