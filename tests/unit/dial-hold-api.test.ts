@@ -6,6 +6,7 @@ import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, typ
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
 import { signAgentHandle } from '../../lib/dial/agent-handle';
+import { readDialHeld } from '../../lib/dial/hold';
 
 const TOKEN = 'a-long-random-control-token';
 const CALLER = 'CA' + '1'.repeat(32);
@@ -309,5 +310,26 @@ describe('unhold (dial mode)', () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
+  });
+});
+
+describe('readDialHeld (the read-back for an answer whose outcome is unknown)', () => {
+  const client = () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const twilio = require('twilio') as typeof import('twilio');
+    const c = twilio(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN);
+    c.api.baseUrl = api.url;
+    return c;
+  };
+  const fast = { budgetMs: 0, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined, random: () => 0, now: Date.now };
+
+  it('held when the caller waits in its queue, not held otherwise, undefined when it cannot be read; one request', async () => {
+    queues = { caller: 1, agent: 1 };
+    expect(await readDialHeld(client(), CALLER, fast)).toBe(true);
+    queues = { caller: 0, agent: 0 };
+    expect(await readDialHeld(client(), CALLER, fast)).toBe(false);
+    override = () => twilioError(500, 20500, 'Internal Server Error');
+    expect(await readDialHeld(client(), CALLER, fast)).toBeUndefined();
+    expect(requests()).toEqual(['GET /Queues.json', 'GET /Queues.json', 'GET /Queues.json']);
   });
 });
