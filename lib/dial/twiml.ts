@@ -78,7 +78,9 @@ export interface CallerDialSettings {
  * The caller's call dials the agent (the caller's call becomes the PARENT and the agent's leg its
  * child), and when that <Dial> ends for any reason, goes on with the NEXT verb: the caller queue.
  * There is no Dial action on purpose: the first hold moves the agent's leg out of the bridge, and
- * the caller must reach its hold music without a request to our functions. When the <Dial> ended
+ * the caller must reach its hold music without a request to our functions ("If you do not provide
+ * an action URL ... Twilio will continue to render the original TwiML document",
+ * https://www.twilio.com/docs/voice/twiml/dial). When the <Dial> ended
  * because the agent never answered or hung up, the agent leg's status callback tells the caller
  * (agent-webhooks.ts); meanwhile the caller hears the music.
  */
