@@ -66,8 +66,9 @@ export async function startFunctionsServer(env: Record<string, string>, port?: n
       throw new Error(`twilio-run exited with ${child.exitCode}:\n${output}`);
     }
     try {
-      const response = await fetch(`${url}/hold-music`);
-      if (response.status === 200) break;
+      // Webhooks refuse unsigned requests (403): any answer from the function means it is served.
+      const response = await fetch(`${url}/hold-music`, { method: 'POST' });
+      if (response.status === 200 || response.status === 403) break;
     } catch {
       // not listening yet
     }

@@ -8,10 +8,13 @@ import { Failure, isFailure, type FailureKind } from './failure';
 const STATUS_OF: Record<FailureKind, number> = {
   'bad-input': 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   misconfigured: 500,
   upstream: 502,
+  // The request may have acted: the client must not assume either outcome (see docs/security.md).
+  'outcome-unknown': 504,
 };
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -36,10 +39,14 @@ export function twimlResponse(twiml: VoiceResponse): TwilioResponse {
 /** Maps any error to a JSON response; unexpected errors are logged and reported without detail. */
 export function failureResponse(error: unknown): TwilioResponse {
   const failure = isFailure(error) ? error : unexpected(error);
-  if (failure.kind === 'misconfigured' || failure.kind === 'upstream') console.error(failure.message);
+  if (failure.kind === 'misconfigured' || failure.kind === 'upstream' || failure.kind === 'outcome-unknown') {
+    console.error(failure.message);
+  }
   const response = jsonResponse(STATUS_OF[failure.kind], {
     error: failure.kind,
     message: failure.message,
+    ...(failure.kind === 'outcome-unknown' ? { outcome: 'unknown' } : {}),
+    ...failure.details,
     ...(failure.twilio ? { twilio: failure.twilio } : {}),
   });
   if (failure.kind === 'unauthorized') {

@@ -55,7 +55,7 @@ describe('npm start (offline)', () => {
     const functions = `http://localhost:${port}`;
     const emulator = `http://127.0.0.1:${emulatorPort}`;
 
-    await waitFor('twilio-run', async () => (await fetch(`${functions}/hold-music`).catch(() => undefined))?.status === 200, () => output);
+    await waitFor('twilio-run', async () => [200, 403].includes((await fetch(`${functions}/hold-music`, { method: 'POST' }).catch(() => undefined))?.status ?? 0), () => output);
     expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
     expect(output).toContain(`${emulator}/emulator`);
 
