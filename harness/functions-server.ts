@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
+const LOCAL_GUARD_NODE_ARGS = ['--import', 'tsx', '--import', pathToFileURL(join(ROOT, 'scripts', 'local-guard.ts')).href];
 
 export interface FunctionsServer {
   /** e.g. http://localhost:41234 */
@@ -40,8 +42,9 @@ export async function startFunctionsServer(env: Record<string, string>, port?: n
 
   const child: ChildProcess = spawn(
     process.execPath,
-    [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
+    // With scripts/local-guard.ts, as `npm start` runs it: loopback only, short JSON body errors.
+    [...LOCAL_GUARD_NODE_ARGS, TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', LOCAL_GUARD_HOST: '127.0.0.1' } },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -15,11 +15,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
+const LOCAL_GUARD_NODE_ARGS = ['--import', 'tsx', '--import', pathToFileURL(join(ROOT, 'scripts', 'local-guard.ts')).href];
 const BUSINESS_NUMBER = '+15550100000';
 const DEFAULT_AGENT = '+15550100001';
 const DEMO_CALLER = '+15551230000';
@@ -56,12 +58,15 @@ function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
-  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
+  // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
+  // twilio-run listen on 127.0.0.1 only (docs/security.md).
+  const args = [...LOCAL_GUARD_NODE_ARGS, TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
+  const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
 }
 
 async function main(): Promise<void> {
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
 
-  const child = startTwilioRun(port, envFile);
+  const child = startTwilioRun(port, envFile, false, true);
   cleanups.push(() => stopChild(child));
   child.on('exit', (code) => void stop(code ?? 1));
 
