@@ -13,7 +13,7 @@ export interface ControlRequest {
   conferenceSid?: string;
   /** Conference mode: which party to hold or resume. */
   participant: Party;
-  /** Dial mode: the agent's leg, which saves the ParentCallSid lookup. */
+  /** The agent's leg, as an earlier answer gave it (dial mode; conference mode with Participant=agent). */
   agentCallSid?: string;
 }
 
