@@ -402,8 +402,9 @@ describe('conference mode, end to end', () => {
       expect(webhooksSince(logFrom)).toEqual([
         `POST /agent-status?CallerCallSid=${call.caller} (status callback completed) -> 200`,
       ]);
-      // The apology replaces the caller's TwiML: one REST request.
-      expect(restSince(restFrom)).toEqual([`POST /Calls/${call.caller}.json -> 200`]);
+      // One read (the caller still waits alone: its conference has not started), then the apology
+      // replaces the caller's TwiML.
+      expect(restSince(restFrom)).toEqual(['GET /Conferences.json -> 200', `POST /Calls/${call.caller}.json -> 200`]);
       expect(h.conferenceOf(call.caller)).toBeUndefined();
       // While the apology plays there is no conference to hold the caller in.
       expect((await h.control('hold', { CallSid: call.caller })).status).toBe(404);

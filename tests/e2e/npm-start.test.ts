@@ -78,7 +78,7 @@ describe('npm start (offline)', () => {
       headers: { Authorization: 'Bearer start-test-token', 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ CallSid: callSid }),
     });
-    expect(await hold.json()).toEqual({ callSid, mode: 'conference', held: true });
+    expect(await hold.json()).toEqual({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
     await waitFor('hold music', async () => (await hears() as { kind?: string })?.kind === 'music', () => output);
 
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
