@@ -78,4 +78,23 @@ export function installLocalGuard(host: string | undefined): void {
   http.createServer = patched as typeof http.createServer;
 }
 
+/**
+ * Node's own flags without the `--import tsx --import .../local-guard.ts` that loaded this module:
+ * twilio-run without --no-fork-process forks a runner per request with process.execArgv, and a
+ * runner needs neither (loading tsx would cost every request).
+ */
+export function withoutGuardImports(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i += 1) {
+    const next = execArgv[i + 1] ?? '';
+    if (execArgv[i] === '--import' && (next === 'tsx' || next.endsWith('/local-guard.ts'))) {
+      i += 1;
+      continue;
+    }
+    kept.push(execArgv[i]);
+  }
+  return kept;
+}
+
 installLocalGuard(process.env.LOCAL_GUARD_HOST || undefined);
+process.execArgv = withoutGuardImports(process.execArgv);
