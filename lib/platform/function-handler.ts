@@ -3,6 +3,7 @@
 // escapes to the runtime (which would answer an empty 500, or a stack trace under twilio-run).
 import type { ServerlessCallback, TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { checkEventLimits } from './event-limits';
+import { publicContext } from './function-url';
 import { failureResponse } from './responses';
 import { withinInvocationBudget } from './twilio-request';
 import type { FunctionEvent, HoldContext } from './env';
@@ -17,7 +18,7 @@ export function functionHandler(
     try {
       response = await withinInvocationBudget(async () => {
         checkEventLimits(event);
-        return run(context, event);
+        return run(publicContext(context, event), event);
       });
     } catch (error) {
       response = failureResponse(error);

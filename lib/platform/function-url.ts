@@ -1,4 +1,4 @@
-import type { HoldContext } from './env';
+import type { FunctionEvent, HoldContext } from './env';
 
 // Twilio serves functions over https on *.twil.io; twilio-run serves them over plain http on
 // localhost. Webhook URLs we hand to Twilio (holdUrl, waitUrl, action, statusCallback) must be
@@ -31,4 +31,27 @@ export function functionUrl(context: Pick<HoldContext, 'DOMAIN_NAME'>, path: str
   const entries = Object.entries(query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined);
   for (const [name, value] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) url.searchParams.set(name, value);
   return url.toString();
+}
+
+// A Host header is a hostname or [IPv6] with an optional port; anything else is ignored.
+const HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
+
+/** The request's Host header, when it has the shape of one. */
+export function requestHost(event: FunctionEvent): string | undefined {
+  const host = event.request?.headers?.host;
+  return typeof host === 'string' && HOST.test(host) ? host : undefined;
+}
+
+/**
+ * The context a request's URLs are built from. Under twilio-run DOMAIN_NAME is always
+ * localhost:PORT, also behind `--ngrok` (twilio-run opens the tunnel after it configured the dev
+ * server), so webhook URLs handed to Twilio would point at localhost. A request that arrived through
+ * a public host (the tunnel) builds them on that host, over https. Deployed, DOMAIN_NAME is the
+ * service's own domain and the runtime withholds the Host header: nothing changes there.
+ */
+export function publicContext<C extends Pick<HoldContext, 'DOMAIN_NAME'>>(context: C, event: FunctionEvent): C {
+  const host = requestHost(event);
+  if (!isLocalDomain(context.DOMAIN_NAME) || !host || isLocalDomain(host)) return context;
+  // Object.create, not a spread: twilio-run's context has getters that warn when read.
+  return Object.create(context, { DOMAIN_NAME: { value: host, enumerable: true } }) as C;
 }

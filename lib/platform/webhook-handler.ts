@@ -5,7 +5,7 @@
 // functions/*.protected.ts refuses an unsigned request.
 import { forbidden, misconfigured } from './failure';
 import { functionHandler, type FunctionHandler } from './function-handler';
-import { functionUrl, isLocalDomain, WEBHOOK_QUERY_PARAMS, type WebhookQuery } from './function-url';
+import { functionUrl, isLocalDomain, requestHost, WEBHOOK_QUERY_PARAMS, type WebhookQuery } from './function-url';
 import { signatureMatches } from './twilio-signature';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { FunctionEvent, HoldContext } from './env';
@@ -41,9 +41,6 @@ export function splitWebhookParams(event: FunctionEvent): SignedParts | undefine
   return { query, body };
 }
 
-// A Host header is a hostname or [IPv6] with an optional port; anything else is ignored.
-const HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
-
 /**
  * The URLs Twilio may have signed for this request. Deployed: https://DOMAIN_NAME + PATH (the
  * runtime hides the Host header). Under twilio-run DOMAIN_NAME is always localhost:PORT, even behind
@@ -55,8 +52,8 @@ export function signedUrlCandidates(context: HoldContext, event: FunctionEvent, 
   const path = context.PATH;
   if (typeof path !== 'string' || !path.startsWith('/')) throw misconfigured('the runtime gave no PATH: cannot check X-Twilio-Signature');
   const urls = [functionUrl(context, path, query)];
-  const host = headerValue(event, 'host');
-  if (isLocalDomain(context.DOMAIN_NAME) && host && HOST.test(host) && host !== context.DOMAIN_NAME) {
+  const host = requestHost(event);
+  if (isLocalDomain(context.DOMAIN_NAME) && host && host !== context.DOMAIN_NAME) {
     urls.push(functionUrl({ DOMAIN_NAME: host }, path, query));
   }
   return urls;

@@ -224,6 +224,22 @@ describe('hold and resume', () => {
     expect(api.requests[0].form.get('HoldUrl')).toBe('https://call-hold-1234-dev.twil.io/hold-music');
   });
 
+  it('under twilio-run behind --ngrok (DOMAIN_NAME is localhost), builds the holdUrl on the host the request came through', async () => {
+    const throughTunnel = { request: { headers: { authorization: `Bearer ${TOKEN}`, host: 'abc123.ngrok-free.app' }, cookies: {} } };
+    await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...throughTunnel });
+    expect(api.requests[0].form.get('HoldUrl')).toBe('https://abc123.ngrok-free.app/hold-music');
+  });
+
+  it('deployed, ignores a Host header', async () => {
+    const deployed = functionContext(
+      { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, HOLD_API_TOKEN: TOKEN, TWILIO_API_BASE_URL: api.url },
+      'call-hold-1234-dev.twil.io',
+    );
+    const forgedHost = { request: { headers: { authorization: `Bearer ${TOKEN}`, host: 'evil.example.com' }, cookies: {} } };
+    await invokeFunction(holdHandler, deployed, { CallSid: CALLER, ConferenceSid: CONFERENCE, ...forgedHost });
+    expect(api.requests[0].form.get('HoldUrl')).toBe('https://call-hold-1234-dev.twil.io/hold-music');
+  });
+
   it('is a 200 no-op to hold a held caller or resume a live one', async () => {
     const first = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const second = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });

@@ -157,6 +157,19 @@ describe('the URL as Twilio signed it', () => {
     expect((await invokeFunction(handler, contextFor(file), event)).statusCode).toBe(200);
   });
 
+  it('behind --ngrok, the URLs handed to Twilio are built on the tunnel\'s host, not on localhost', async () => {
+    const file = 'incoming-call.protected.ts';
+    const params = { CallSid: CALLER, To: '+15550100000', From: '+15551230000' };
+    const url = 'https://abc123.ngrok-free.app/incoming-call';
+    const event = withHeaders(params, { host: 'abc123.ngrok-free.app', 'x-twilio-signature': twilioSignature(TEST_AUTH_TOKEN, url, params) });
+    const reply = await invokeFunction(handlerOf(file), contextFor(file), event);
+    expect(reply.statusCode).toBe(200);
+    const [addAgent] = api.requests;
+    expect(addAgent.form.get('StatusCallback')).toBe(`https://abc123.ngrok-free.app/agent-status?CallerCallSid=${CALLER}`);
+    expect(addAgent.form.get('WaitUrl')).toBe(`https://abc123.ngrok-free.app/agent-alone?CallerCallSid=${CALLER}`);
+    expect(String(reply.body)).toContain('https://abc123.ngrok-free.app/hold-music');
+  });
+
   it('deployed, a Host header is not trusted (the runtime does not pass one; a forged one changes nothing)', async () => {
     const context = contextFor(file, 'call-hold-1234-dev.twil.io');
     const event = withHeaders({ CallSid: AGENT }, { host: 'evil.example.com', 'x-twilio-signature': sign('https://evil.example.com/hold-music') });
