@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { localGuardNodeArgs } from '../scripts/local-guard-args';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
-const LOCAL_GUARD_NODE_ARGS = ['--import', 'tsx', '--import', pathToFileURL(join(ROOT, 'scripts', 'local-guard.ts')).href];
 
 export interface FunctionsServer {
   /** e.g. http://localhost:41234 */
@@ -43,7 +42,7 @@ export async function startFunctionsServer(env: Record<string, string>, port?: n
   const child: ChildProcess = spawn(
     process.execPath,
     // With scripts/local-guard.ts, as `npm start` runs it: loopback only, short JSON body errors.
-    [...LOCAL_GUARD_NODE_ARGS, TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
+    [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', LOCAL_GUARD_HOST: '127.0.0.1' } },
   );
   let output = '';

@@ -1,11 +1,11 @@
-// Loaded into the twilio-run process by `npm start` (and the test harness) with
-// `node --import tsx --import ./scripts/local-guard.ts twilio-run.js start ...`. twilio-run has no
-// option for either of the two things it does:
+// Loaded into the twilio-run process by `npm start` (and the test harness) with `node --require`
+// (compiled to CommonJS by scripts/local-guard-args.ts). twilio-run has no option for either of the
+// two things it does:
 //  1. With LOCAL_GUARD_HOST set (npm start offline: 127.0.0.1), twilio-run listens on that address
 //     only, not on every interface.
 //  2. Requests that twilio-run's body parsers refuse before any function runs (invalid JSON, more
-//     than 1,000 form fields, a body over LOCAL_GUARD_MAX_BODY_BYTES) answer a short JSON error like
-//     the functions' own, instead of express's HTML page with a stack trace and node_modules paths.
+//     than 1,000 form fields, a body over MAX_BODY_BYTES) answer a short JSON error like the
+//     functions' own, instead of express's HTML page with a stack trace and node_modules paths.
 // Deployed, Twilio's runtime parses requests itself and none of this applies (docs/security.md).
 import http from 'node:http';
 
@@ -79,15 +79,14 @@ export function installLocalGuard(host: string | undefined): void {
 }
 
 /**
- * Node's own flags without the `--import tsx --import .../local-guard.ts` that loaded this module:
- * twilio-run without --no-fork-process forks a runner per request with process.execArgv, and a
- * runner needs neither (loading tsx would cost every request).
+ * Node's own flags without the `--require .../local-guard.cjs` that loaded this module: twilio-run
+ * without --no-fork-process forks a runner per request with process.execArgv, and a runner does not
+ * need the guard.
  */
-export function withoutGuardImports(execArgv: readonly string[]): string[] {
+export function withoutGuard(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i += 1) {
-    const next = execArgv[i + 1] ?? '';
-    if (execArgv[i] === '--import' && (next === 'tsx' || next.endsWith('/local-guard.ts'))) {
+    if (execArgv[i] === '--require' && (execArgv[i + 1] ?? '').endsWith('local-guard.cjs')) {
       i += 1;
       continue;
     }
@@ -97,4 +96,4 @@ export function withoutGuardImports(execArgv: readonly string[]): string[] {
 }
 
 installLocalGuard(process.env.LOCAL_GUARD_HOST || undefined);
-process.execArgv = withoutGuardImports(process.execArgv);
+process.execArgv = withoutGuard(process.execArgv);

@@ -15,13 +15,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
+import { localGuardNodeArgs } from './local-guard-args';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
-const LOCAL_GUARD_NODE_ARGS = ['--import', 'tsx', '--import', pathToFileURL(join(ROOT, 'scripts', 'local-guard.ts')).href];
 const BUSINESS_NUMBER = '+15550100000';
 const DEFAULT_AGENT = '+15550100001';
 const DEMO_CALLER = '+15551230000';
@@ -61,7 +60,7 @@ function readDotEnv(path: string): Record<string, string> {
 function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
   // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
   // twilio-run listen on 127.0.0.1 only (docs/security.md).
-  const args = [...LOCAL_GUARD_NODE_ARGS, TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
   const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
