@@ -44,13 +44,15 @@ export function splitWebhookParams(event: FunctionEvent): SignedParts | undefine
 /**
  * The URLs Twilio may have signed for this request. Deployed: https://DOMAIN_NAME + PATH (the
  * runtime hides the Host header). Under twilio-run DOMAIN_NAME is always localhost:PORT, even behind
- * --ngrok (twilio-run opens the tunnel after it has configured the runtime), so a request that came
- * through a tunnel or the local guard is also checked against the Host it was sent to. The Host adds
- * no trust: a signature still needs the Auth Token, and Twilio signs the URL it requested.
+ * --ngrok (twilio-run opens the tunnel after it has configured the runtime; functionHandler then
+ * hands the run a context whose DOMAIN_NAME is the tunnel's host, see publicContext), and a local
+ * request may name the server otherwise (127.0.0.1:PORT): the Host it was sent to is tried too. The
+ * Host adds no trust: a signature still needs the Auth Token, and Twilio signs the URL it requested.
  */
 export function signedUrlCandidates(context: HoldContext, event: FunctionEvent, query: WebhookQuery): string[] {
   const path = context.PATH;
-  if (typeof path !== 'string' || !path.startsWith('/')) throw misconfigured('the runtime gave no PATH: cannot check X-Twilio-Signature');
+  // "The path of this Function" (serverless-runtime-types); functionUrl adds a missing leading slash.
+  if (typeof path !== 'string' || path === '') throw misconfigured('the runtime gave no PATH: cannot check X-Twilio-Signature');
   const urls = [functionUrl(context, path, query)];
   const host = requestHost(event);
   if (isLocalDomain(context.DOMAIN_NAME) && host && host !== context.DOMAIN_NAME) {
