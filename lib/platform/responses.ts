@@ -17,6 +17,8 @@ const STATUS_OF: Record<FailureKind, number> = {
   'outcome-unknown': 504,
 };
 
+const LOGGED = new Set<FailureKind>(['misconfigured', 'upstream', 'outcome-unknown', 'forbidden']);
+
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 export function jsonResponse(status: number, body: object): TwilioResponse {
@@ -39,9 +41,9 @@ export function twimlResponse(twiml: VoiceResponse): TwilioResponse {
 /** Maps any error to a JSON response; unexpected errors are logged and reported without detail. */
 export function failureResponse(error: unknown): TwilioResponse {
   const failure = isFailure(error) ? error : unexpected(error);
-  if (failure.kind === 'misconfigured' || failure.kind === 'upstream' || failure.kind === 'outcome-unknown') {
-    console.error(failure.message);
-  }
+  // What an operator must see in the function logs: our own faults, Twilio's, and refused webhooks
+  // (a deployment whose signature check refused Twilio itself would show here).
+  if (LOGGED.has(failure.kind)) console.error(failure.message);
   const response = jsonResponse(STATUS_OF[failure.kind], {
     error: failure.kind,
     message: failure.message,
