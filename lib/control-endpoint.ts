@@ -26,16 +26,20 @@ export async function handleControlRequest(
   const mode = holdMode(context);
   const client = twilioClient(context);
   const hold = action === 'hold';
-  const result =
-    mode === 'dial'
-      ? await setDialHold(client, context, request, hold)
-      : await setConferenceHold(client, {
-          callSid: request.callSid,
-          conferenceSid: request.conferenceSid,
-          participant: request.participant,
-          hold,
-          holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-        });
+  if (mode === 'dial') {
+    // The SIDs learned (and the agent handle) come back so that the next request costs one update.
+    const result = await setDialHold(client, context, request, hold);
+    return jsonResponse(200, { callSid: request.callSid, mode, ...result });
+  }
+  const result = await setConferenceHold(client, {
+    callSid: request.callSid,
+    conferenceSid: request.conferenceSid,
+    agentCallSid: request.agentCallSid,
+    participant: request.participant,
+    hold,
+    holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+  });
+  // The SIDs learned come back so that the next request can pass them and skip the lookups.
   return jsonResponse(200, { callSid: request.callSid, mode, ...result });
 }
 

@@ -30,7 +30,7 @@ function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentC
 }
 
 /**
- * GET|POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on
+ * POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on
  * hold" once per wait, then an hour of silence (Twilio asks again when it runs out). One read of
  * the caller's leg: an agent that came back here because the caller hung up is told and released.
  */

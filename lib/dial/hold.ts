@@ -7,8 +7,10 @@
 // - resume moves the CALLER's leg, which waits in its queue and is nobody's parent then, to dial
 //   the agent queue, where the agent waits.
 // Either one's effect is final whatever the other did before it, so concurrent holds and resumes
-// end in the state of the LAST update Twilio accepted, and each answer is given right after its
-// update (docs/reliability.md, "Concurrent requests").
+// end in the state of the LAST update Twilio accepted; one call's requests run one at a time in
+// this process (oneAtATime, as in conference mode), so its answers are given in that order too
+// (docs/reliability.md, "Concurrent requests"). An update with no answer in time is a 504 with the
+// state read back when there is time for one read (readDialHeld).
 //
 // REST requests (docs/reliability.md has the table):
 // - with AgentHandle (from an earlier answer): hold 1, resume 1 (the update).
@@ -21,9 +23,10 @@ import { fetchLegState, findAgentLeg } from './legs';
 import { signAgentHandle, verifyAgentHandle } from './agent-handle';
 import { agentWaitsOnHold, callerTakesAgentBack } from './twiml';
 import type { DialModeUrls } from './urls';
-import { badInput, conflict, isFailure, notFound } from '../platform/failure';
+import { badInput, conflict, isFailure, notFound, type Failure } from '../platform/failure';
+import { oneAtATime } from '../platform/one-at-a-time';
 import { agentQueueName, callerQueueName, readHoldQueues } from './hold-queue';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
 
 export interface DialHoldCommand {
   /** The CALLER's CallSid: it names the call. */
@@ -49,7 +52,15 @@ export interface DialSettings {
   policy?: RetryPolicy;
 }
 
-export async function holdDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+export function holdDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  return oneAtATime(command.callSid, () => hold(client, command, settings));
+}
+
+export function resumeDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  return oneAtATime(command.callSid, () => resume(client, command, settings));
+}
+
+async function hold(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
   const policy = settings.policy ?? DEFAULT_RETRY_POLICY;
   const agentCallSid = await provenAgentLeg(client, command, settings.token, policy);
   const twiml = agentWaitsOnHold({
@@ -63,7 +74,7 @@ export async function holdDialCall(client: Twilio, command: DialHoldCommand, set
   return { held: true, agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
 }
 
-export async function resumeDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+async function resume(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
   const policy = settings.policy ?? DEFAULT_RETRY_POLICY;
   const { callSid } = command;
   const twiml = callerTakesAgentBack(agentQueueName(callSid), {
@@ -140,6 +151,7 @@ async function moveLeg(
     if (isFailure(error) && error.kind === 'not-found') {
       throw notFound(`no live ${leg} leg ${legSid} on call ${callerCallSid}`, error.twilio);
     }
+    if (isFailure(error) && error.kind === 'outcome-unknown') throw await withStateReadBack(client, error, callerCallSid, policy);
     // 21220 "Call is not in-progress": the leg has ended (404) or has not begun (409). Only this
     // failure path costs the extra read; the successful path stays one request.
     if (isFailure(error) && error.kind === 'conflict') {
@@ -151,6 +163,25 @@ async function moveLeg(
     throw error;
   }
   if (legStateOf(status) === 'connecting') throw conflict(`call ${callerCallSid} is not connected to the agent yet`);
+}
+
+/**
+ * After an update with no answer in time: one read tells the API user where the call stands, if it
+ * fits in what is left of the invocation's time (a Function is stopped at 10 s); else the 504 says
+ * only "unknown" (contracts.md).
+ */
+async function withStateReadBack(client: Twilio, failure: Failure, callSid: string, policy: RetryPolicy): Promise<Failure> {
+  const unknown = failure.withDetails({ callSid });
+  const timeLeft = remainingBudgetMs() - 500;
+  if (timeLeft <= 0) return unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
+  try {
+    const held = await Promise.race([readDialHeld(client, callSid, policy), tooLate]);
+    return held === undefined ? unknown : failure.withDetails({ callSid, held });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

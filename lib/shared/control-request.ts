@@ -1,6 +1,6 @@
 // The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
 // into `event`), parsed once into a typed request.
-import { badInput } from '../platform/failure';
+import { badInput, excerpt } from '../platform/failure';
 import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
 import type { FunctionEvent } from '../platform/env';
 
@@ -13,7 +13,7 @@ export interface ControlRequest {
   conferenceSid?: string;
   /** Conference mode: which party to hold or resume. */
   participant: Party;
-  /** Dial mode: the agent's leg; checked against the caller's call before anything moves. */
+  /** The agent's leg, as an earlier answer gave it (dial mode: checked against the caller's call; conference mode with Participant=agent). */
   agentCallSid?: string;
   /** Dial mode: the handle an earlier answer gave (lib/dial/agent-handle.ts): no read needed. */
   agentHandle?: string;
@@ -28,7 +28,7 @@ export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const agentCallSid = optionalSid(event, 'AgentCallSid', CALL_SID, 'CA');
   const participant = optionalString(event, 'Participant') ?? 'caller';
   if (participant !== 'caller' && participant !== 'agent') {
-    throw badInput(`Participant must be "caller" or "agent", not "${participant}"`);
+    throw badInput(`Participant must be "caller" or "agent", not ${excerpt(participant)}`);
   }
   const agentHandle = optionalString(event, 'AgentHandle');
   if (agentHandle !== undefined && agentHandle.length > MAX_HANDLE_LENGTH) throw badInput('AgentHandle is too long to be a handle');
@@ -55,7 +55,7 @@ function optionalSid(event: FunctionEvent, name: string, pattern: RegExp, prefix
 
 function checkSid(name: string, value: string, pattern: RegExp, prefix: string): string {
   if (!pattern.test(value)) {
-    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not "${value}"`);
+    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not ${excerpt(value)}`);
   }
   return value;
 }

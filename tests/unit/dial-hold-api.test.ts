@@ -313,6 +313,34 @@ describe('unhold (dial mode)', () => {
   });
 });
 
+describe('an update with no answer in time (504, outcome unknown)', () => {
+  it.each([
+    ['hold', true],
+    ['unhold', false],
+  ] as const)('%s: a 504 "outcome unknown" with the state read back (one queue read)', async (action, heldAfter) => {
+    let updates = 0;
+    const route = api.route;
+    api.route = (request) => {
+      if (request.method === 'POST') {
+        updates += 1;
+        queues = heldAfter ? { caller: 1, agent: 1 } : { caller: 0, agent: 0 }; // Twilio acted, its answer never arrives
+        return 'hang';
+      }
+      return route(request);
+    };
+    queues = heldAfter ? { caller: 0, agent: 0 } : { caller: 1, agent: 1 };
+    const impatient = { ...context(), getTwilioClient: () => require('twilio')(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, { timeout: 300 }) };
+    const handler = action === 'hold' ? holdHandler : unholdHandler;
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const reply = await invokeFunction(handler, impatient as ReturnType<typeof context>, { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
+    error.mockRestore();
+    expect(reply.statusCode).toBe(504);
+    expect(reply.body).toMatchObject({ error: 'outcome-unknown', outcome: 'unknown', callSid: CALLER, held: heldAfter });
+    expect(updates).toBe(1);
+    expect(requests().at(-1)).toBe('GET /Queues.json');
+  });
+});
+
 describe('readDialHeld (the read-back for an answer whose outcome is unknown)', () => {
   const client = () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

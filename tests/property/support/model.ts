@@ -183,16 +183,23 @@ export interface Sending {
  * How many REST requests the API itself makes for this command in this state, before any webhook
  * runs (the API's write, if any, is always its last request; see the headers of
  * lib/conference/hold.ts and lib/dial/hold.ts):
- * - conference: with ConferenceSid, the participant update; without, list(in-progress) then the
- *   update, or, when no conference is in progress, list(in-progress) and list(init).
+ * - conference: with ConferenceSid, the participant update (Participant=agent: a read of the caller
+ *   in that conference first); without, list(in-progress) then the update, or, when no conference is
+ *   in progress, list(in-progress) and list(init).
  * - dial with the handle: the one update (hold: the agent's leg; resume: the caller's); on a call
  *   that has ended, that update (21220 "not in-progress") and a read of the leg that tells which.
  * - dial without it (AgentCallSid is only checked against the lookup): the children lookup, then
  *   the update (hold), or (resume) one read of the queues and the update only when the caller is
  *   held. Ringing or ended: the lookup alone (409 or 404).
  */
-export function apiRequestCount(mode: Mode, state: ModelState, command: Pick<ControlCommand, 'type'>, sending: Sending): number {
-  if (mode === 'conference') return sending.withSid ? 1 : 2;
+export function apiRequestCount(mode: Mode, state: ModelState, command: Pick<ControlCommand, 'type' | 'participant'>, sending: Sending): number {
+  if (mode === 'conference') {
+    if (!sending.withSid) return 2;
+    if (targetOf(mode, command) === 'caller') return 1;
+    // Participant=agent: a read binds the ConferenceSid to the call, then the update; for an ended
+    // call that read is a 404 and nothing follows.
+    return state.phase === 'ended' ? 1 : 2;
+  }
   if (sending.handle) return state.phase === 'live' ? 1 : 2;
   if (state.phase !== 'live') return 1;
   if (command.type === 'unhold') return state.callerHeld ? 3 : 2;
