@@ -31,8 +31,8 @@ export const AGENT_HOLD_PAUSE_SECONDS = 3600;
 export const RESUME_WAIT_SECONDS = 600;
 
 /**
- * The agent's hold TwiML is sent inline with the REST update, whose Twiml parameter Twilio limits
- * to 4,000 characters (Call resource, "Twiml"); this leaves room for the XML around the verbs.
+ * The agent's hold TwiML is sent inline with the REST update, whose Twiml Twilio limits to 4,000
+ * characters (error 32018, https://www.twilio.com/docs/api/errors/32018); this leaves a margin.
  */
 export const INLINE_TWIML_BUDGET = 3_600;
 
