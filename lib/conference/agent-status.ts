@@ -7,12 +7,16 @@ import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordCallEvent } from '../state/call-events';
 
 export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const callStatus = requiredText(event, 'CallStatus');
   if (agentWasUnreachable(callStatus)) {
-    const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
+    const [outcome] = await Promise.all([
+      apologizeToCaller(twilioClient(context), callerCallSid),
+      recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: new Date() }),
+    ]);
     console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
   }
   return twimlResponse(emptyTwiml());
