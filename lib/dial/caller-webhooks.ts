@@ -66,7 +66,7 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
   const outcome = first !== ASK_AGENT_LEG ? first : holdQueueOutcomeWhenBridgeEnded(await legState(client, agentCallSid));
   // Both side effects are independent; in parallel they stay well inside a webhook's time limit.
   await Promise.all([
-    recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus),
+    recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus, { queueResult: end.queueResult, queueTime: event.QueueTime }),
     outcome.deleteQueue && queueSid ? deleteHoldQueue(client, queueSid) : undefined,
     outcome.releaseAgent
       ? sendTwimlToLeg(client, agentCallSid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up')

@@ -59,8 +59,12 @@ export type CallEvent =
   | { kind: 'hold-started'; at: Date }
   /** `heldSeconds`: Twilio's own measure when it gives one (QueueTime in dial mode). */
   | { kind: 'hold-ended'; at: Date; heldSeconds?: number }
-  /** The agent hung up or was never reached; the caller is being told and released. */
-  | { kind: 'agent-gone'; at: Date };
+  /**
+   * The agent hung up or was never reached; the caller is being told and released. A running hold
+   * ends at `at`, unless Twilio measures it later (`holdMeasuredLater`: dial mode's QueueTime, in
+   * the caller's Enqueue action that follows), when a hold-ended event closes it.
+   */
+  | { kind: 'agent-gone'; at: Date; holdMeasuredLater?: boolean };
 
 /** The record after an event. Events that change nothing return the same object. */
 export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord {
@@ -80,11 +84,12 @@ export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord
       if (record.state === 'on-hold' || record.state === 'agent-gone') return record;
       return { ...record, state: 'on-hold', holds: record.holds + 1, holdStartedAt: event.at.toISOString() };
     case 'hold-ended':
-      if (record.state !== 'on-hold') return record;
-      return { ...endHold(record, event.at, event.heldSeconds), state: 'talking' };
+      if (record.holdStartedAt === null || (record.state !== 'on-hold' && record.state !== 'agent-gone')) return record;
+      return { ...endHold(record, event.at, event.heldSeconds), state: record.state === 'on-hold' ? 'talking' : record.state };
     case 'agent-gone':
       if (record.state === 'agent-gone') return record;
-      return { ...(record.state === 'on-hold' ? endHold(record, event.at) : record), state: 'agent-gone' };
+      if (record.state === 'on-hold' && !event.holdMeasuredLater) return { ...endHold(record, event.at), state: 'agent-gone' };
+      return { ...record, state: 'agent-gone' };
   }
 }
 

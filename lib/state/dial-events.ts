@@ -8,19 +8,35 @@ export type DialCallerStep = 'wait-on-hold' | 'agent-unavailable' | 'agent-left'
 
 const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
+/** What the caller's Enqueue action says of its time in the hold queue. */
+export interface HoldQueueExit {
+  queueResult: string;
+  /** QueueTime: seconds in the queue, measured by Twilio. */
+  queueTime: unknown;
+}
+
 /**
  * The caller's Dial or Enqueue action decided the caller's next step. `callerStatus` is the
- * caller's own CallStatus, which Twilio sends with every action.
+ * caller's own CallStatus, which Twilio sends with every action. From the Enqueue action, a caller
+ * redirected out of the queue (told that the agent left) ends its hold with Twilio's QueueTime.
  */
-export function recordDialCallerStep(context: HoldContext, callerCallSid: string, step: DialCallerStep, callerStatus: string, now = new Date()): Promise<void> {
+export function recordDialCallerStep(
+  context: HoldContext,
+  callerCallSid: string,
+  step: DialCallerStep,
+  callerStatus: string,
+  queue?: HoldQueueExit,
+  now = new Date(),
+): Promise<void> {
   if (ENDED_STATUSES.has(callerStatus)) return recordCallEnded(context, callerCallSid);
+  if (queue?.queueResult === 'redirected') return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queue.queueTime) });
   switch (step) {
     case 'wait-on-hold':
       return recordCallEvent(context, callerCallSid, { kind: 'hold-started', at: now });
     case 'agent-unavailable':
     case 'agent-left':
     case 'cannot-hold':
-      return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now });
+      return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
     case 'nothing':
       return Promise.resolve();
   }
@@ -28,14 +44,18 @@ export function recordDialCallerStep(context: HoldContext, callerCallSid: string
 
 /** The agent's <Dial><Queue> took the caller out of the hold queue: QueueTime is Twilio's measure of the hold. */
 export function recordDialResumed(context: HoldContext, callerCallSid: string, queueTime: unknown, now = new Date()): Promise<void> {
-  const seconds = typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : undefined;
-  return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds });
+  return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queueTime) });
+}
+
+function seconds(queueTime: unknown): number | undefined {
+  return typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : undefined;
 }
 
 /** The agent leg's status callback: answered (in-progress) or a final status. */
 export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, agentCallSid: string, agentStatus: string, now = new Date()): Promise<void> {
   if (agentStatus === 'in-progress') return recordCallEvent(context, callerCallSid, { kind: 'agent-connected', agentCallSid });
-  if (ENDED_STATUSES.has(agentStatus)) return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now });
+  // A held caller is then redirected out of the hold queue, whose Enqueue action measures the hold.
+  if (ENDED_STATUSES.has(agentStatus)) return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
   return Promise.resolve();
 }
 
