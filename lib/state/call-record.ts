@@ -52,8 +52,6 @@ export function newCallRecord(call: NewCall): CallRecord {
 
 /** What Twilio told a webhook or callback, as an event of the caller's call. */
 export type CallEvent =
-  /** The caller's leg joined its conference (conference mode): its SID is known from then on. */
-  | { kind: 'caller-joined'; conferenceSid: string }
   /** The agent answered and is connected to the caller. */
   | { kind: 'agent-connected'; agentCallSid: string; conferenceSid?: string }
   | { kind: 'hold-started'; at: Date }
@@ -69,8 +67,6 @@ export type CallEvent =
 /** The record after an event. Events that change nothing return the same object. */
 export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord {
   switch (event.kind) {
-    case 'caller-joined':
-      return record.conferenceSid === event.conferenceSid ? record : { ...record, conferenceSid: event.conferenceSid };
     case 'agent-connected':
       return {
         ...record,

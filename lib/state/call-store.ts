@@ -112,7 +112,7 @@ export async function changeCallRecord(client: Twilio, serviceSid: string, callS
 
 function ttlOf(record: CallRecord): number | undefined {
   if (record.state === 'agent-gone') return ENDED_CALL_TTL_SECONDS;
-  // Still ringing (e.g. only the caller's conference join was recorded): keep the TTL of arrival.
+  // Still ringing: keep the TTL set on arrival.
   if (record.state === 'ringing-agent') return undefined;
   return LIVE_CALL_TTL_SECONDS;
 }

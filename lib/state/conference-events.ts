@@ -50,8 +50,10 @@ export function callEventOfConference(status: ConferenceStatus): CallEvent | 'ca
   if (participantCallSid === undefined) return undefined;
   const isCaller = participantCallSid === callerCallSid;
   switch (event) {
+    // The caller joining tells nothing a console can use (no hold is possible while the agent
+    // rings), so it costs no Sync request; the agent joining brings both SIDs.
     case 'participant-join':
-      return isCaller ? { kind: 'caller-joined', conferenceSid } : { kind: 'agent-connected', agentCallSid: participantCallSid, conferenceSid };
+      return isCaller ? undefined : { kind: 'agent-connected', agentCallSid: participantCallSid, conferenceSid };
     case 'participant-leave':
       return isCaller ? 'call-ended' : { kind: 'agent-gone', at };
     // Only the caller's holds are the call's holds; holding the agent (Participant=agent) is not counted.

@@ -65,7 +65,7 @@ describe('conference status callback', () => {
   const meaning = (params: Record<string, string>) => callEventOfConference(parseConferenceStatus({ ...base, ...params }, T0));
 
   it('names the caller by the conference\'s friendly name and tells the agent by its CallSid', () => {
-    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: CALLER })).toEqual({ kind: 'caller-joined', conferenceSid: CONF });
+    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: CALLER })).toBeUndefined();
     expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: AGENT })).toEqual({ kind: 'agent-connected', agentCallSid: AGENT, conferenceSid: CONF });
     expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({ kind: 'hold-started', at: at(30) });
     expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({ kind: 'hold-ended', at: at(30) });
