@@ -98,6 +98,9 @@ export async function startConsoleStack(mode: 'conference' | 'dial'): Promise<Co
     functions,
     consoleUrl: `${functions.url}/index.html`,
     async close() {
+      // Every party hangs up first, so no webhook is in flight when the functions stop.
+      for (const call of emu.calls()) if (emu.hears(call.sid)) await emu.hangup(call.sid).catch(() => undefined);
+      await emu.settle();
       await functions.stop();
       await emu.close();
     },

@@ -48,6 +48,8 @@ const page = {
 
 let token: string | null = sessionStorage.getItem(TOKEN_KEY);
 let calls = new Map<string, ListedCall>();
+/** False until the first list is shown: the calls already there are not announced as new. */
+let listShown = false;
 let emulator = false;
 let refreshTimer: number | undefined;
 /** Calls whose Hold/Resume request is running: their button stays disabled through refreshes. */
@@ -83,6 +85,7 @@ function showSignIn(message = ''): void {
   token = null;
   sessionStorage.removeItem(TOKEN_KEY);
   calls = new Map();
+  listShown = false;
   page.calls.replaceChildren();
   page.console.hidden = true;
   page.signIn.hidden = false;
@@ -153,7 +156,7 @@ function show(data: CallsAnswer): void {
   }
   for (const call of data.calls) {
     const words = announcement(calls.get(call.callSid), call);
-    if (words && calls.size > 0) said.push(words);
+    if (words && listShown) said.push(words);
     renderRow(call);
   }
   // Keep the rows in the list's order (oldest first) without touching those already in place.
@@ -162,6 +165,7 @@ function show(data: CallsAnswer): void {
     if (row && page.calls.children[index] !== row) page.calls.insertBefore(row, page.calls.children[index] ?? null);
   });
   calls = next;
+  listShown = true;
   page.noCalls.hidden = data.calls.length > 0;
   page.refreshStatus.textContent = `Refreshed every ${REFRESH_MS / 1000} s; last at ${new Date().toLocaleTimeString()}.`;
   if (said.length > 0) announce(said.join(' '));

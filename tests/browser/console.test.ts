@@ -99,6 +99,8 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     expect(await textOf(row.locator('dd.holds'))).toBe('0');
     const from = (await textOf(row.locator('h3'))).replace('Call from ', '');
     expect(from).toMatch(/^\+1555123\d{4}$/);
+    // The new call was announced ("New call from …", or "Call from … is talking to the agent." once it is).
+    await page.locator('#announcer', { hasText: new RegExp(`(New call from|Call from) \\${from}`) }).waitFor({ state: 'attached' });
 
     await toggle(row).click();
     await callInState(page, 'on hold');
