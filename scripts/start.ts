@@ -57,7 +57,10 @@ function readDotEnv(path: string): Record<string, string> {
 }
 
 function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
-  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+  // --no-fork-process: the functions run inside twilio-run's own process, so stopping it stops
+  // them; a forked runner still busy with a webhook (e.g. the call-state bookkeeping) would
+  // otherwise outlive Ctrl-C as an orphan holding the terminal's pipes.
+  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
