@@ -1,6 +1,6 @@
 // POST /conference-status — the conference's status callback (conference mode): keeps the call's
 // record for GET /calls and the hold console (lib/state/).
-import { functionHandler } from '../lib/platform/function-handler';
+import { webhookHandler } from '../lib/platform/webhook-handler';
 import { handleConferenceStatus } from '../lib/state/conference-events';
 
-export const handler = functionHandler(handleConferenceStatus);
+export const handler = webhookHandler(handleConferenceStatus);
