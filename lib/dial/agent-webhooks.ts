@@ -9,11 +9,12 @@ import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
 import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
-import { agentQueueName, deleteHoldQueues } from './hold-queue';
+import { agentQueueName, deleteHoldQueues, readHoldQueues } from './hold-queue';
 import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep } from '../state/dial-events';
 
 /**
  * The caller a request about the agent's leg claims, checked against what Twilio itself sends
@@ -30,15 +31,25 @@ function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentC
 }
 
 /**
- * POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on
- * hold" once per wait, then an hour of silence (Twilio asks again when it runs out). One read of
- * the caller's leg: an agent that came back here because the caller hung up is told and released.
+ * POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on hold" once
+ * per wait, then an hour of silence (Twilio asks again when it runs out). One read of the queues:
+ * a caller waiting in its own queue is on hold, which is when the hold console records a hold
+ * (the API itself writes no record). Otherwise one more read, of the caller's leg: an agent that
+ * came back here because the caller hung up is told and released; one that came back for a
+ * re-bridge is taken at once, and what it is told is never heard.
  */
 export async function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const { callerCallSid } = callerOfAgentLeg(event);
-  const caller = await legState(twilioClient(context), callerCallSid);
+  const client = twilioClient(context);
   const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
-  return twimlResponse(agentHoldTwiml(agentHoldStep(caller, firstOfThisWait)));
+  const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
+  if (queues?.callerWaiting) {
+    if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
+    return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
+  }
+  const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
+  if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
+  return twimlResponse(agentHoldTwiml(step));
 }
 
 /**
@@ -66,8 +77,11 @@ export function handleAgentRejoinHold(context: HoldContext, event: FunctionEvent
  * own <Enqueue> action deletes it as the caller leaves).
  */
 export async function handleAgentLegStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const { callerCallSid } = callerOfAgentLeg(event);
-  const step = callerStepWhenAgentLegEnded(requiredText(event, 'CallStatus'));
+  const { callerCallSid, agentCallSid } = callerOfAgentLeg(event);
+  const agentStatus = requiredText(event, 'CallStatus');
+  // The console's record: answered gives it the agent leg; a final status, that the agent is gone.
+  await recordDialAgentLeg(context, callerCallSid, agentCallSid, agentStatus);
+  const step = callerStepWhenAgentLegEnded(agentStatus);
   if (step === 'nothing') return twimlResponse(emptyTwiml());
   const client = twilioClient(context);
   const text = step === 'agent-left' ? AGENT_LEFT : AGENT_UNAVAILABLE;

@@ -14,6 +14,7 @@ import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import { isFailure } from '../platform/failure';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordDialCallerStep } from '../state/dial-events';
 
 /**
  * POST /hold-queue-ended: the caller's <Enqueue> in its queue ended. When the caller hung up, the
@@ -25,6 +26,8 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
   const callerCallSid = requiredCallSid(event, 'CallSid');
   const end = { callerStatus: requiredText(event, 'CallStatus'), queueResult: requiredText(event, 'QueueResult') };
   const outcome = callerQueueEnded(end);
+  // The console's record: a resume (redirected) ends the hold with Twilio's QueueTime; a caller gone ends the call.
+  await recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus, { queueResult: end.queueResult, queueTime: event.QueueTime });
   if (outcome.releaseAgent) {
     const client = twilioClient(context);
     const agent = await findAgentLeg(client, callerCallSid).catch((error: unknown) => {
