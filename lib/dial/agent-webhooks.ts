@@ -87,6 +87,8 @@ export async function handleAgentLegStatus(context: HoldContext, event: Function
   const text = step === 'agent-left' ? AGENT_LEFT : AGENT_UNAVAILABLE;
   const delivery = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(text).toString(), `tell the caller: ${step}`);
   console.log(`agent of ${callerCallSid} ended (${String(event.CallStatus)}): caller ${step}, ${delivery}`);
+  // The caller's call is over too (it hung up first, and its first <Dial> has no action to say so).
+  if (delivery === 'leg-gone') await recordDialCallerLeft(context, callerCallSid);
   await deleteHoldQueues(client, callerCallSid);
   return twimlResponse(emptyTwiml());
 }

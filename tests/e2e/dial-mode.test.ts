@@ -119,8 +119,8 @@ describe('hold and resume, again and again', () => {
     for (let round = 1; round <= 2; round += 1) {
       let before = h.restLog().length;
       handle = expectAnswer(await h.control('hold', { CallSid: call.caller, AgentHandle: handle }), call, true)!;
-      // What the API did; the webhook that follows (the agent queue's waitUrl) reads the caller's leg.
-      const holdRequests = restSince(before).filter((r) => r !== `GET /Calls/${call.caller}.json`);
+      // What the API did; the webhook that follows (the agent queue's waitUrl) reads the queues.
+      const holdRequests = restSince(before).filter((r) => r !== 'GET /Queues.json');
       expect(holdRequests).toEqual([`POST /Calls/${call.agent}.json`]);
       await expectHeld(call);
 
