@@ -13,7 +13,7 @@
  * Off by default (it costs time per response); startEmulator({ validateResponses: true }) turns it
  * on, as the emulator's tests and the conformance suite do.
  */
-import { type SchemaJson, SUBSET, compileTemplate, resolve } from './subset';
+import { type SchemaJson, VOICE_SUBSET, compileTemplate, resolve } from './subset';
 
 interface ResponseOperation {
   readonly operationId: string;
@@ -22,7 +22,7 @@ interface ResponseOperation {
 }
 
 const OPERATIONS: ReadonlyArray<{ regex: RegExp; methods: ReadonlyMap<string, ResponseOperation> }> =
-  Object.entries(SUBSET.paths).map(([template, item]) => {
+  Object.entries(VOICE_SUBSET.paths).map(([template, item]) => {
     const methods = new Map<string, ResponseOperation>();
     for (const [method, op] of Object.entries(item)) {
       const responses = new Map<number, SchemaJson | undefined>();
@@ -66,7 +66,7 @@ function isUri(value: string): boolean {
 
 function check(schema: SchemaJson, value: unknown, at: string, problems: string[]): void {
   const isRef = schema.$ref !== undefined;
-  const s = resolve(schema);
+  const s = resolve(VOICE_SUBSET, schema);
   if (value === null) {
     // An enum reached by $ref (call status, reason_conference_ended, ...) carries no `nullable`
     // in the spec, but Twilio returns null where it has no value (a live conference's

@@ -1,6 +1,6 @@
 // The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
 // into `event`), parsed once into a typed request.
-import { badInput } from '../platform/failure';
+import { badInput, excerpt } from '../platform/failure';
 import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
 import type { FunctionEvent } from '../platform/env';
 
@@ -13,9 +13,14 @@ export interface ControlRequest {
   conferenceSid?: string;
   /** Conference mode: which party to hold or resume. */
   participant: Party;
-  /** Dial mode: the agent's leg, which saves the ParentCallSid lookup. */
+  /** The agent's leg, as an earlier answer gave it (dial mode: checked against the caller's call; conference mode with Participant=agent). */
   agentCallSid?: string;
+  /** Dial mode: the handle an earlier answer gave (lib/dial/agent-handle.ts): no read needed. */
+  agentHandle?: string;
 }
+
+// Handles are about 90 characters; anything much longer is not one (and is not echoed back).
+const MAX_HANDLE_LENGTH = 200;
 
 export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const callSid = requiredSid(event, 'CallSid', CALL_SID, 'CA');
@@ -23,9 +28,11 @@ export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const agentCallSid = optionalSid(event, 'AgentCallSid', CALL_SID, 'CA');
   const participant = optionalString(event, 'Participant') ?? 'caller';
   if (participant !== 'caller' && participant !== 'agent') {
-    throw badInput(`Participant must be "caller" or "agent", not "${participant}"`);
+    throw badInput(`Participant must be "caller" or "agent", not ${excerpt(participant)}`);
   }
-  return { callSid, conferenceSid, participant, agentCallSid };
+  const agentHandle = optionalString(event, 'AgentHandle');
+  if (agentHandle !== undefined && agentHandle.length > MAX_HANDLE_LENGTH) throw badInput('AgentHandle is too long to be a handle');
+  return { callSid, conferenceSid, participant, agentCallSid, ...(agentHandle !== undefined ? { agentHandle } : {}) };
 }
 
 function optionalString(event: FunctionEvent, name: string): string | undefined {
@@ -48,7 +55,7 @@ function optionalSid(event: FunctionEvent, name: string, pattern: RegExp, prefix
 
 function checkSid(name: string, value: string, pattern: RegExp, prefix: string): string {
   if (!pattern.test(value)) {
-    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not "${value}"`);
+    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not ${excerpt(value)}`);
   }
   return value;
 }
