@@ -8,8 +8,7 @@ import { parseControlRequest, type ControlRequest } from './shared/control-reque
 import { holdDialCall, resumeDialCall, type DialHoldResult } from './dial/hold';
 import { dialModeUrls } from './dial/urls';
 import { badInput } from './platform/failure';
-import { functionUrl } from './platform/function-url';
-import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
+import { conferenceHoldUrl, holdReminderSettings } from './shared/hold-music';
 import { jsonResponse } from './platform/responses';
 import { twilioClient } from './platform/twilio-client';
 import type { FunctionEvent, HoldContext } from './platform/env';
@@ -24,6 +23,9 @@ export async function handleControlRequest(
   requireBearerToken(event, holdApiToken(context));
   const request = parseControlRequest(event);
   const mode = holdMode(context);
+  // A held party never hears an error (/hold-music falls back to plain music): a misconfigured
+  // reminder is reported here, as a 500 to the API user, in both modes.
+  holdReminderSettings(context);
   const client = twilioClient(context);
   const hold = action === 'hold';
   if (mode === 'dial') {
@@ -37,7 +39,7 @@ export async function handleControlRequest(
     agentCallSid: request.agentCallSid,
     participant: request.participant,
     hold,
-    holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+    holdUrl: conferenceHoldUrl(context),
   });
   // The SIDs learned come back so that the next request can pass them and skip the lookups.
   return jsonResponse(200, { callSid: request.callSid, mode, ...result });

@@ -48,7 +48,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
           callerId: callerIdOverride(context),
           ringTimeoutSeconds: ringTimeoutSeconds(context),
           agentStatusUrl: urls.agentLegStatus(call.callSid),
-          hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, actionUrl: urls.holdQueueEnded },
+          hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
         }),
       );
     }

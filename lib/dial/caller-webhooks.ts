@@ -44,6 +44,6 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
   }
   const urls = dialModeUrls(context);
   return twimlResponse(
-    callerTwiml(outcome.caller, { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, actionUrl: urls.holdQueueEnded }),
+    callerTwiml(outcome.caller, { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded }),
   );
 }

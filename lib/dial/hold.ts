@@ -80,6 +80,7 @@ async function resume(client: Twilio, command: DialHoldCommand, settings: DialSe
   const twiml = callerTakesAgentBack(agentQueueName(callSid), {
     queueName: callerQueueName(callSid),
     waitUrl: settings.urls.holdMusic,
+    waitUrlMethod: settings.urls.holdMusicMethod,
     actionUrl: settings.urls.holdQueueEnded,
   }).toString();
   if (command.agentHandle !== undefined) {

@@ -54,14 +54,16 @@ export function agentQueueRejoins(settings: AgentQueueSettings): number {
 export interface CallerQueueSettings {
   /** callerQueueName(caller) */
   queueName: string;
-  /** The hold music audio (urls.holdMusic). */
+  /** The hold music audio, or /hold-music with reminders (urls.holdMusic). */
   waitUrl: string;
+  /** urls.holdMusicMethod */
+  waitUrlMethod: 'GET' | 'POST';
   /** /hold-queue-ended */
   actionUrl: string;
 }
 
 function enqueueCaller(twiml: VoiceResponse, queue: CallerQueueSettings): void {
-  twiml.enqueue({ action: queue.actionUrl, method: 'POST', waitUrl: queue.waitUrl, waitUrlMethod: 'GET' }, queue.queueName);
+  twiml.enqueue({ action: queue.actionUrl, method: 'POST', waitUrl: queue.waitUrl, waitUrlMethod: queue.waitUrlMethod }, queue.queueName);
 }
 
 export interface CallerDialSettings {

@@ -3,7 +3,8 @@
 // handler still checks them against what Twilio sends (ParentCallSid, CallSid): see
 // agent-webhooks.ts and caller-webhooks.ts.
 import { functionUrl } from '../platform/function-url';
-import { holdMusicAudioUrl } from '../shared/hold-music';
+import { remindersWanted } from '../platform/config';
+import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl } from '../shared/hold-music';
 import type { HoldContext } from '../platform/env';
 
 export const HOLD_QUEUE_ENDED_PATH = '/hold-queue-ended';
@@ -18,8 +19,12 @@ export interface DialModeUrls {
    * The caller queue's waitUrl: the hold music AUDIO itself (an asset, or HOLD_MUSIC_URL), not a
    * function, so a held caller's music never depends on a function answering. Twilio plays an
    * audio waitUrl and requests it again when it ends (twilio-voice-semantics.md, "Queues").
+   * With hold reminders on (HOLD_REMINDER_SECONDS), /hold-music instead: the reminders need
+   * Twilio's QueueTime, so the held caller needs our functions once per batch of reminders.
    */
   holdMusic: string;
+  /** GET for the audio file, POST for /hold-music (our webhooks answer POST only). */
+  holdMusicMethod: 'GET' | 'POST';
   /** The agent queue's waitUrl: "your caller is on hold", then a long silence. */
   agentHoldLoop(callerCallSid: string): string;
   /** Requested only if the agent's hold TwiML runs out (after many re-bridges): more of it. */
@@ -31,7 +36,8 @@ export interface DialModeUrls {
 export function dialModeUrls(context: HoldContext): DialModeUrls {
   return {
     holdQueueEnded: functionUrl(context, HOLD_QUEUE_ENDED_PATH),
-    holdMusic: holdMusicAudioUrl(context),
+    holdMusic: remindersWanted(context) ? functionUrl(context, HOLD_MUSIC_FUNCTION_PATH) : holdMusicAudioUrl(context),
+    holdMusicMethod: remindersWanted(context) ? 'POST' : 'GET',
     agentHoldLoop: (callerCallSid) => functionUrl(context, AGENT_HOLD_LOOP_PATH, { CallerCallSid: callerCallSid }),
     agentRejoinHold: (callerCallSid) => functionUrl(context, AGENT_REJOIN_HOLD_PATH, { CallerCallSid: callerCallSid }),
     agentLegStatus: (callerCallSid) => functionUrl(context, AGENT_LEG_STATUS_PATH, { CallerCallSid: callerCallSid }),

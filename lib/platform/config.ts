@@ -72,3 +72,51 @@ export function optionalHttpUrl(env: HoldEnv, name: 'HOLD_MUSIC_URL' | 'TWILIO_A
   }
   return value;
 }
+
+/** A whole number of seconds from `min` to `max`, or undefined when unset. */
+function optionalSeconds(env: HoldEnv, name: keyof HoldEnv & string, min: number, max: number): number | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < min || seconds > max) {
+    throw misconfigured(`${name} must be a whole number of seconds from ${min} to ${max}, not "${value}"`);
+  }
+  return seconds;
+}
+
+/** The reminder settings as configured (issue 13); the words' default lives in lib/shared/hold-reminder.ts. */
+export interface ReminderConfig {
+  everySeconds: number;
+  text?: string;
+  voice?: string;
+  /** HOLD_MUSIC_SECONDS, undefined = the bundled music's length. */
+  musicSeconds?: number;
+}
+
+/** True when HOLD_REMINDER_SECONDS is set at all: the held party's music then comes from /hold-music. */
+export function remindersWanted(env: HoldEnv): boolean {
+  return Boolean(env.HOLD_REMINDER_SECONDS?.trim());
+}
+
+// Twilio's <Say> takes up to 4,096 characters (https://www.twilio.com/docs/voice/twiml/say); a
+// reminder is one sentence, and the limit leaves room for the placeholder's words.
+const MAX_REMINDER_TEXT = 500;
+// <Say voice>: "man", "woman", "alice", or Polly.* / Google.* names such as Polly.Joanna-Neural
+// or Google.en-US-Standard-C (https://www.twilio.com/docs/voice/twiml/say/text-speech).
+const VOICE_NAME = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+
+/** HOLD_REMINDER_SECONDS (15-3600), HOLD_REMINDER_TEXT, HOLD_VOICE, HOLD_MUSIC_SECONDS; undefined = no reminders. */
+export function reminderConfig(env: HoldEnv): ReminderConfig | undefined {
+  const everySeconds = optionalSeconds(env, 'HOLD_REMINDER_SECONDS', 15, 3600);
+  const musicSeconds = optionalSeconds(env, 'HOLD_MUSIC_SECONDS', 5, 3600);
+  const text = env.HOLD_REMINDER_TEXT?.trim() || undefined;
+  if (text && text.length > MAX_REMINDER_TEXT) {
+    throw misconfigured(`HOLD_REMINDER_TEXT must be at most ${MAX_REMINDER_TEXT} characters, not ${text.length}`);
+  }
+  const voice = env.HOLD_VOICE?.trim() || undefined;
+  if (voice && !VOICE_NAME.test(voice)) {
+    throw misconfigured(`HOLD_VOICE "${voice}" is not a Twilio voice name (alice, Polly.Joanna, Google.en-US-Standard-C, ...)`);
+  }
+  if (everySeconds === undefined) return undefined;
+  return { everySeconds, text, voice, musicSeconds };
+}

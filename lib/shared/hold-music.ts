@@ -1,8 +1,9 @@
 import twilio from 'twilio';
-import { optionalHttpUrl } from '../platform/config';
+import { optionalHttpUrl, reminderConfig } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
-import type { HoldContext } from '../platform/env';
+import type { FunctionEvent, HoldContext } from '../platform/env';
+import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderBatch, type HoldReminderSettings } from './hold-reminder';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
 export const HOLD_MUSIC_FUNCTION_PATH = '/hold-music';
@@ -28,4 +29,76 @@ export function holdMusicTwiml(context: HoldContext): InstanceType<typeof twilio
   const twiml = new twilio.twiml.VoiceResponse();
   twiml.play({ loop: 0 }, holdMusicAudioUrl(context));
   return twiml;
+}
+
+/** The reminder settings, with the defaults filled in; undefined = no reminders. Throws if misconfigured. */
+export function holdReminderSettings(context: HoldContext): HoldReminderSettings | undefined {
+  const config = reminderConfig(context);
+  if (!config) return undefined;
+  return {
+    everySeconds: config.everySeconds,
+    text: config.text ?? DEFAULT_REMINDER_TEXT,
+    voice: config.voice,
+    musicSeconds: config.musicSeconds ?? BUNDLED_MUSIC_SECONDS,
+  };
+}
+
+/** Where the held party's time comes from: our holdUrl's HeldFor (conference), Twilio's QueueTime (dial). */
+type HeldTime = { source: 'hold-url' | 'queue'; seconds: number };
+
+const SECONDS = /^\d{1,7}(\.\d{1,3})?$/;
+
+function heldTime(event: FunctionEvent): HeldTime | undefined {
+  const heldFor = event.HeldFor;
+  if (typeof heldFor === 'string' && SECONDS.test(heldFor)) return { source: 'hold-url', seconds: Number(heldFor) };
+  // Twilio sends QueueTime, "the time the call has spent in the queue", on every waitUrl request
+  // (https://www.twilio.com/docs/voice/twiml/enqueue#attributes-wait-url).
+  const queueTime = event.QueueTime;
+  if (typeof queueTime === 'string' && /^\d{1,7}$/.test(queueTime)) return { source: 'queue', seconds: Number(queueTime) };
+  return undefined;
+}
+
+/**
+ * The hold TwiML with reminders: a batch of [k plays of the music, the reminder], computed from the
+ * time held when Twilio asks. Conference mode's holdUrl ends with a <Redirect> carrying the time
+ * held at the batch's end (a holdUrl that runs out leaves silence); a queue's waitUrl needs none:
+ * Twilio requests it again, with a fresh QueueTime, when it runs out.
+ */
+export function holdMusicWithReminders(
+  context: HoldContext,
+  settings: HoldReminderSettings,
+  held: HeldTime,
+): InstanceType<typeof twilio.twiml.VoiceResponse> {
+  const twiml = new twilio.twiml.VoiceResponse();
+  const audio = holdMusicAudioUrl(context);
+  const batch = reminderBatch(settings, held.seconds);
+  for (const reminder of batch.reminders) {
+    twiml.play({ loop: batch.plays }, audio);
+    twiml.say(settings.voice ? { voice: settings.voice as never } : {}, reminder.words);
+  }
+  if (held.source === 'hold-url') {
+    const heldFor = String(Math.round(batch.endsAtSeconds * 1000) / 1000);
+    twiml.redirect({ method: 'POST' }, functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { HeldFor: heldFor }));
+  }
+  return twiml;
+}
+
+/** What /hold-music answers: the plain loop, or, for a held party with reminders on, the batch. */
+export function holdTwiml(context: HoldContext, event: FunctionEvent): InstanceType<typeof twilio.twiml.VoiceResponse> {
+  const held = heldTime(event);
+  if (!held) return holdMusicTwiml(context);
+  let settings: HoldReminderSettings | undefined;
+  try {
+    settings = holdReminderSettings(context);
+  } catch (error) {
+    // A caller on hold must hear music, not an error: the /hold API reports the misconfiguration.
+    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+  }
+  return settings ? holdMusicWithReminders(context, settings, held) : holdMusicTwiml(context);
+}
+
+/** The holdUrl a conference hold hands Twilio: with HeldFor=0 when reminders are on (it is requested afresh at each hold). */
+export function conferenceHoldUrl(context: HoldContext): string {
+  const reminders = holdReminderSettings(context);
+  return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, reminders ? { HeldFor: '0' } : undefined);
 }
