@@ -58,7 +58,7 @@ export function holdApiToken(env: HoldEnv): string {
 }
 
 /** An optional absolute http(s) URL from the environment; an invalid one is a misconfiguration. */
-export function optionalHttpUrl(env: HoldEnv, name: 'HOLD_MUSIC_URL' | 'TWILIO_API_BASE_URL'): string | undefined {
+export function optionalHttpUrl(env: HoldEnv, name: 'HOLD_MUSIC_URL' | 'TWILIO_API_BASE_URL' | 'HOLD_EVENTS_URL'): string | undefined {
   const value = env[name]?.trim();
   if (!value) return undefined;
   let url: URL;

@@ -16,6 +16,8 @@ export interface HoldEnv {
   HOLD_REMINDER_SECONDS?: string;
   HOLD_REMINDER_TEXT?: string;
   HOLD_VOICE?: string;
+  HOLD_EVENTS_URL?: string;
+  SYNC_SERVICE_SID?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;

@@ -7,7 +7,8 @@ import { isFailure } from '../platform/failure';
 import { twilioClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
-import { applyCallEvent, newCallRecord, type CallEvent, type NewCall } from './call-record';
+import { applyCallEvent, endOfCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type HoldEvent, type NewCall } from './call-record';
+import { deliverHoldEvents, eventDelivery } from './event-delivery';
 import { changeCallRecord, createCallRecord, deleteCallRecord, RINGING_GRACE_SECONDS, syncServiceSid } from './call-store';
 
 /** All the Sync requests of one bookkeeping step (a read, a write, a retry) end within this. */
@@ -32,16 +33,47 @@ export function recordCallArrived(context: HoldContext, call: NewCall, ringTimeo
   );
 }
 
-/** Something happened to a recorded call. 2 requests (read, write with If-Match), more on a race. */
-export function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent): Promise<void> {
-  return keepBooks(context, `record ${event.kind}`, callerCallSid, (client, service) =>
-    changeCallRecord(client, service, callerCallSid, (record) => applyCallEvent(record, event), BOOKKEEPING_POLICY),
-  );
+/**
+ * Something happened to a recorded call. 2 requests (read, write with If-Match), more on a race.
+ * The hold events it adds are then delivered to HOLD_EVENTS_URL, if set (event-delivery.ts).
+ */
+export async function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent): Promise<void> {
+  let added: HoldEvent[] = [];
+  await keepBooks(context, `record ${event.kind}`, callerCallSid, async (client, service) => {
+    // A race re-runs the change on a fresh read: only the events of the write that won are kept.
+    const written = await changeCallRecord(client, service, callerCallSid, (record) => {
+      const next = applyCallEvent(record, event);
+      added = newHoldEvents(record, next);
+      return next;
+    }, BOOKKEEPING_POLICY);
+    if (!written) added = [];
+  });
+  const delivery = eventDelivery(context);
+  if (delivery && added.length > 0) await deliverHoldEvents(delivery, added);
 }
 
-/** The caller's call ended: its record goes. 1 request. */
-export function recordCallEnded(context: HoldContext, callerCallSid: string): Promise<void> {
-  return keepBooks(context, 'remove the ended call', callerCallSid, (client, service) =>
-    deleteCallRecord(client, service, callerCallSid, BOOKKEEPING_POLICY),
-  );
+/**
+ * The caller's call ended at `at` (on the clock of the record's hold starts; dial mode gives Twilio's
+ * QueueTime of a caller who hung up while held as `heldSeconds`): its record goes.
+ * 1 request; with HOLD_EVENTS_URL set 2 (read, delete with If-Match), so that a hold running at the
+ * end is sent as a hang-up, followed by the call's summary.
+ */
+export async function recordCallEnded(context: HoldContext, callerCallSid: string, at: Date = new Date(), heldSeconds?: number): Promise<void> {
+  const delivery = eventDelivery(context);
+  if (!delivery) {
+    return keepBooks(context, 'remove the ended call', callerCallSid, (client, service) =>
+      deleteCallRecord(client, service, callerCallSid, BOOKKEEPING_POLICY),
+    );
+  }
+  let last: CallRecord | undefined;
+  await keepBooks(context, 'remove the ended call', callerCallSid, async (client, service) => {
+    const deleted = await changeCallRecord(client, service, callerCallSid, (record) => {
+      last = record;
+      return 'delete';
+    }, BOOKKEEPING_POLICY);
+    if (!deleted) last = undefined;
+  });
+  if (!last) return;
+  const { events, summary } = endOfCall(last, at, heldSeconds);
+  await deliverHoldEvents(delivery, [...events, summary]);
 }

@@ -23,7 +23,39 @@ export interface CallRecord {
   /** ISO 8601 instant the running hold began; null when the caller is not on hold. */
   holdStartedAt: string | null;
   startedAt: string;
+  /** Conference mode, Participant=agent: ISO 8601 start of the agent's running hold, else null. Not counted in `holds`. */
+  agentHoldStartedAt: string | null;
+  /** The call's hold events, oldest first, the last MAX_RECORDED_EVENTS of them (issue 13). */
+  events: HoldEvent[];
 }
+
+/** Who was held: the caller (the call's holds) or, in conference mode with Participant=agent, the agent. */
+export type HeldParty = 'caller' | 'agent';
+/** What started or ended a hold: the /hold and /unhold API, or the hold limit's automatic resume. */
+export type HoldCause = 'api' | 'limit';
+
+/**
+ * One hold event, as kept on the record and sent to HOLD_EVENTS_URL (docs/hold-experience.md).
+ * `hold`: a party was put on hold (heldFor 0); `resume`: it was taken off hold (`by: limit` is the
+ * automatic resume); `hang-up`: the hold ended because a party hung up or the agent was gone.
+ */
+export interface HoldEvent {
+  type: 'hold' | 'resume' | 'hang-up';
+  callSid: string;
+  party: HeldParty;
+  mode: CallMode;
+  /** ISO 8601 instant of the event (Twilio's Timestamp in conference mode, the function's clock in dial mode). */
+  at: string;
+  /** Whole seconds the party had been held at `at` (0 for `hold`). */
+  heldFor: number;
+  by: HoldCause;
+}
+
+/**
+ * A Sync Map item holds at most 16 KB of data (https://www.twilio.com/docs/sync/limits); an event
+ * is about 200 bytes, so the record keeps the last 40 and the counts keep the rest.
+ */
+export const MAX_RECORDED_EVENTS = 40;
 
 export interface NewCall {
   callSid: string;
@@ -47,6 +79,8 @@ export function newCallRecord(call: NewCall): CallRecord {
     longestHoldSeconds: 0,
     holdStartedAt: null,
     startedAt: call.at.toISOString(),
+    agentHoldStartedAt: null,
+    events: [],
   };
 }
 
@@ -54,9 +88,10 @@ export function newCallRecord(call: NewCall): CallRecord {
 export type CallEvent =
   /** The agent answered and is connected to the caller. */
   | { kind: 'agent-connected'; agentCallSid: string; conferenceSid?: string }
-  | { kind: 'hold-started'; at: Date }
+  /** `party` defaults to the caller, `by` to the API. */
+  | { kind: 'hold-started'; at: Date; party?: HeldParty; by?: HoldCause }
   /** `heldSeconds`: Twilio's own measure when it gives one (QueueTime in dial mode). */
-  | { kind: 'hold-ended'; at: Date; heldSeconds?: number }
+  | { kind: 'hold-ended'; at: Date; heldSeconds?: number; party?: HeldParty; by?: HoldCause }
   /**
    * The agent hung up or was never reached; the caller is being told and released. A running hold
    * ends at `at`, unless Twilio measures it later (`holdMeasuredLater`: dial mode's QueueTime, in
@@ -76,26 +111,103 @@ export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord
         state: record.state === 'ringing-agent' ? 'talking' : record.state,
       };
     case 'hold-started':
+      if (event.party === 'agent') {
+        if (record.agentHoldStartedAt !== null || record.state === 'agent-gone') return record;
+        return withEvent({ ...record, agentHoldStartedAt: event.at.toISOString() }, 'hold', 'agent', event.at, 0, event.by);
+      }
       // Holding a held caller is a no-op for the API, and so it is here.
       if (record.state === 'on-hold' || record.state === 'agent-gone') return record;
-      return { ...record, state: 'on-hold', holds: record.holds + 1, holdStartedAt: event.at.toISOString() };
-    case 'hold-ended':
+      return withEvent(
+        { ...record, state: 'on-hold', holds: record.holds + 1, holdStartedAt: event.at.toISOString() },
+        'hold', 'caller', event.at, 0, event.by,
+      );
+    case 'hold-ended': {
+      if (event.party === 'agent') {
+        if (record.agentHoldStartedAt === null) return record;
+        const heldFor = event.heldSeconds ?? secondsBetween(record.agentHoldStartedAt, event.at);
+        return withEvent({ ...record, agentHoldStartedAt: null }, 'resume', 'agent', event.at, heldFor, event.by);
+      }
       if (record.holdStartedAt === null || (record.state !== 'on-hold' && record.state !== 'agent-gone')) return record;
-      return { ...endHold(record, event.at, event.heldSeconds), state: record.state === 'on-hold' ? 'talking' : record.state };
+      const ended = endHold(record, event.at, event.heldSeconds);
+      // A hold that ends after the agent is gone ended by a hang-up (dial mode measures it late).
+      return record.state === 'on-hold'
+        ? withEvent({ ...ended.record, state: 'talking' }, 'resume', 'caller', event.at, ended.heldFor, event.by)
+        : withEvent(ended.record, 'hang-up', 'caller', event.at, ended.heldFor, 'api');
+    }
     case 'agent-gone':
       if (record.state === 'agent-gone') return record;
-      if (record.state === 'on-hold' && !event.holdMeasuredLater) return { ...endHold(record, event.at), state: 'agent-gone' };
+      if (record.state === 'on-hold' && !event.holdMeasuredLater) {
+        const ended = endHold(record, event.at);
+        return withEvent({ ...ended.record, state: 'agent-gone' }, 'hang-up', 'caller', event.at, ended.heldFor, 'api');
+      }
       return { ...record, state: 'agent-gone' };
   }
 }
 
-function endHold(record: CallRecord, at: Date, heldSeconds?: number): CallRecord {
+function withEvent(record: CallRecord, type: HoldEvent['type'], party: HeldParty, at: Date, heldFor: number, by: HoldCause = 'api'): CallRecord {
+  const event: HoldEvent = { type, callSid: record.callSid, party, mode: record.mode, at: at.toISOString(), heldFor, by };
+  return { ...record, events: [...record.events, event].slice(-MAX_RECORDED_EVENTS) };
+}
+
+/** The events `next` added to `before` (what a bookkeeping step has to deliver). */
+export function newHoldEvents(before: CallRecord, next: CallRecord): HoldEvent[] {
+  if (next === before) return [];
+  const last = before.events.at(-1);
+  const from = last === undefined ? 0 : next.events.lastIndexOf(last) + 1;
+  return next.events.slice(from);
+}
+
+/**
+ * What ends with the call: the running holds as hang-ups (the party hung up while held), then the
+ * call's summary. `at` is when the call ended, on the same clock as the holds' starts;
+ * `heldSeconds` is Twilio's measure of the caller's running hold when it gives one (QueueTime).
+ */
+export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): { events: HoldEvent[]; summary: CallSummary } {
+  let ended = record;
+  if (ended.holdStartedAt !== null) {
+    const hold = endHold(ended, at, heldSeconds);
+    ended = withEvent(hold.record, 'hang-up', 'caller', at, hold.heldFor, 'api');
+  }
+  if (ended.agentHoldStartedAt !== null) {
+    ended = withEvent({ ...ended, agentHoldStartedAt: null }, 'hang-up', 'agent', at, secondsBetween(ended.agentHoldStartedAt, at), 'api');
+  }
+  return {
+    events: newHoldEvents(record, ended),
+    summary: {
+      type: 'call-summary',
+      callSid: ended.callSid,
+      mode: ended.mode,
+      startedAt: ended.startedAt,
+      endedAt: at.toISOString(),
+      holds: ended.holds,
+      totalHoldSeconds: ended.totalHoldSeconds,
+      longestHoldSeconds: ended.longestHoldSeconds,
+    },
+  };
+}
+
+/** Sent to HOLD_EVENTS_URL when a call ends. */
+export interface CallSummary {
+  type: 'call-summary';
+  callSid: string;
+  mode: CallMode;
+  startedAt: string;
+  endedAt: string;
+  holds: number;
+  totalHoldSeconds: number;
+  longestHoldSeconds: number;
+}
+
+function endHold(record: CallRecord, at: Date, heldSeconds?: number): { record: CallRecord; heldFor: number } {
   const measured = heldSeconds ?? secondsBetween(record.holdStartedAt, at);
   return {
-    ...record,
-    holdStartedAt: null,
-    totalHoldSeconds: record.totalHoldSeconds + measured,
-    longestHoldSeconds: Math.max(record.longestHoldSeconds, measured),
+    heldFor: measured,
+    record: {
+      ...record,
+      holdStartedAt: null,
+      totalHoldSeconds: record.totalHoldSeconds + measured,
+      longestHoldSeconds: Math.max(record.longestHoldSeconds, measured),
+    },
   };
 }
 
@@ -139,5 +251,18 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
     longestHoldSeconds: d.longestHoldSeconds,
     holdStartedAt: d.holdStartedAt,
     startedAt: d.startedAt,
+    // Records written before issue 13 have neither: no agent hold, no events yet.
+    agentHoldStartedAt: textOrNull(d.agentHoldStartedAt) ? d.agentHoldStartedAt : null,
+    events: Array.isArray(d.events) ? d.events.filter(isHoldEvent) : [],
   };
+}
+
+const EVENT_TYPES = new Set<string>(['hold', 'resume', 'hang-up']);
+
+function isHoldEvent(v: unknown): v is HoldEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.type === 'string' && EVENT_TYPES.has(e.type) && typeof e.callSid === 'string' &&
+    (e.party === 'caller' || e.party === 'agent') && typeof e.mode === 'string' && MODES.has(e.mode) &&
+    typeof e.at === 'string' && typeof e.heldFor === 'number' && (e.by === 'api' || e.by === 'limit');
 }

@@ -56,11 +56,12 @@ export function callEventOfConference(status: ConferenceStatus): CallEvent | 'ca
       return isCaller ? undefined : { kind: 'agent-connected', agentCallSid: participantCallSid, conferenceSid };
     case 'participant-leave':
       return isCaller ? 'call-ended' : { kind: 'agent-gone', at };
-    // Only the caller's holds are the call's holds; holding the agent (Participant=agent) is not counted.
+    // Only the caller's holds are the call's holds; holding the agent (Participant=agent) is an
+    // event of its own and is not counted.
     case 'participant-hold':
-      return isCaller ? { kind: 'hold-started', at } : undefined;
+      return { kind: 'hold-started', at, party: isCaller ? 'caller' : 'agent' };
     case 'participant-unhold':
-      return isCaller ? { kind: 'hold-ended', at } : undefined;
+      return { kind: 'hold-ended', at, party: isCaller ? 'caller' : 'agent' };
     default:
       return undefined;
   }
@@ -69,7 +70,7 @@ export function callEventOfConference(status: ConferenceStatus): CallEvent | 'ca
 export async function handleConferenceStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const status = parseConferenceStatus(event, new Date());
   const change = callEventOfConference(status);
-  if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid);
+  if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid, status.at);
   else if (change !== undefined) await recordCallEvent(context, status.callerCallSid, change);
   return twimlResponse(emptyTwiml());
 }

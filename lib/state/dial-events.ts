@@ -28,7 +28,7 @@ export function recordDialCallerStep(
   queue?: HoldQueueExit,
   now = new Date(),
 ): Promise<void> {
-  if (ENDED_STATUSES.has(callerStatus)) return recordCallEnded(context, callerCallSid);
+  if (ENDED_STATUSES.has(callerStatus)) return recordCallEnded(context, callerCallSid, now, seconds(queue?.queueTime));
   if (queue?.queueResult === 'redirected') return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queue.queueTime) });
   switch (step) {
     case 'wait-on-hold':

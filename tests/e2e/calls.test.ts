@@ -24,6 +24,8 @@ interface ListedCall {
   longestHoldSeconds: number;
   holdStartedAt: string | null;
   startedAt: string;
+  agentHoldStartedAt: string | null;
+  events: Record<string, unknown>[];
 }
 
 async function getCalls(h: E2eHarness, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -92,6 +94,9 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
       longestHoldSeconds: 0,
       holdStartedAt: null,
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      // Issue 13: the hold events on the same record (docs/hold-experience.md).
+      agentHoldStartedAt: null,
+      events: [],
     });
 
     await h.advance(AGENT_ANSWERS_AFTER_MS);

@@ -1,6 +1,6 @@
 // The call record's transitions (lib/state/call-record.ts) and what a conference event means for
 // it (lib/state/conference-events.ts): pure functions, tested directly.
-import { applyCallEvent, newCallRecord, parseCallRecord, type CallRecord } from '../../lib/state/call-record';
+import { applyCallEvent, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord } from '../../lib/state/call-record';
 import { callEventOfConference, parseConferenceStatus } from '../../lib/state/conference-events';
 
 const CALLER = 'CA' + '1'.repeat(32);
@@ -19,7 +19,7 @@ describe('call record', () => {
     expect(newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', at: T0 })).toEqual({
       callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', state: 'ringing-agent',
       conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0,
-      holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z',
+      holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [],
     });
   });
 
@@ -67,9 +67,9 @@ describe('conference status callback', () => {
   it('names the caller by the conference\'s friendly name and tells the agent by its CallSid', () => {
     expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: CALLER })).toBeUndefined();
     expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: AGENT })).toEqual({ kind: 'agent-connected', agentCallSid: AGENT, conferenceSid: CONF });
-    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({ kind: 'hold-started', at: at(30) });
-    expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({ kind: 'hold-ended', at: at(30) });
-    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: AGENT })).toBeUndefined();
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({ kind: 'hold-started', at: at(30), party: 'caller' });
+    expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({ kind: 'hold-ended', at: at(30), party: 'caller' });
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: AGENT })).toEqual({ kind: 'hold-started', at: at(30), party: 'agent' });
     expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: AGENT })).toEqual({ kind: 'agent-gone', at: at(30) });
     expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: CALLER })).toBe('call-ended');
     expect(meaning({ StatusCallbackEvent: 'conference-end' })).toBe('call-ended');
@@ -79,5 +79,64 @@ describe('conference status callback', () => {
   it('uses its own clock without a Timestamp, and refuses a conference not named after a call', () => {
     expect(parseConferenceStatus({ FriendlyName: CALLER, ConferenceSid: CONF, StatusCallbackEvent: 'conference-end' }, T0).at).toEqual(T0);
     expect(() => parseConferenceStatus({ ...base, FriendlyName: 'sales', StatusCallbackEvent: 'conference-end' }, T0)).toThrow(/FriendlyName/);
+  });
+});
+
+describe('hold events (issue 13)', () => {
+  const event = (type: string, party: string, t: number, heldFor: number, by = 'api') =>
+    ({ type, callSid: CALLER, party, mode: 'conference', at: at(t).toISOString(), heldFor, by });
+
+  it('records every hold and resume of either party; only the caller\'s count in the metrics', () => {
+    let r = talking();
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(10) });
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(15), party: 'agent' });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(40), party: 'agent' });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(70), by: 'limit' });
+    expect(r.events).toEqual([
+      event('hold', 'caller', 10, 0), event('hold', 'agent', 15, 0), event('resume', 'agent', 40, 25), event('resume', 'caller', 70, 60, 'limit'),
+    ]);
+    expect(r).toMatchObject({ holds: 1, totalHoldSeconds: 60, longestHoldSeconds: 60, holdStartedAt: null, agentHoldStartedAt: null });
+  });
+
+  it('newHoldEvents gives what a step added, nothing for a no-op', () => {
+    const before = applyCallEvent(talking(), { kind: 'hold-started', at: at(10) });
+    const after = applyCallEvent(before, { kind: 'hold-ended', at: at(20) });
+    expect(newHoldEvents(before, after)).toEqual([event('resume', 'caller', 20, 10)]);
+    expect(newHoldEvents(before, applyCallEvent(before, { kind: 'hold-started', at: at(15) }))).toEqual([]);
+    expect(newHoldEvents(talking(), before)).toEqual([event('hold', 'caller', 10, 0)]);
+  });
+
+  it('the agent gone during a hold is a hang-up; measured later (dial mode) it comes with the measure', () => {
+    const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(10) });
+    expect(applyCallEvent(held, { kind: 'agent-gone', at: at(30) }).events.at(-1)).toEqual(event('hang-up', 'caller', 30, 20));
+    const gone = applyCallEvent(held, { kind: 'agent-gone', at: at(30), holdMeasuredLater: true });
+    expect(gone.events).toHaveLength(1);
+    expect(applyCallEvent(gone, { kind: 'hold-ended', at: at(31), heldSeconds: 21 }).events.at(-1)).toEqual(event('hang-up', 'caller', 31, 21));
+  });
+
+  it('at the end of the call: a running hold is a hang-up, then the summary', () => {
+    let r = applyCallEvent(talking(), { kind: 'hold-started', at: at(10) });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(20) });
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(30) });
+    const end = endOfCall(r, at(75));
+    expect(end.events).toEqual([event('hang-up', 'caller', 75, 45)]);
+    expect(end.summary).toEqual({
+      type: 'call-summary', callSid: CALLER, mode: 'conference', startedAt: T0.toISOString(), endedAt: at(75).toISOString(),
+      holds: 2, totalHoldSeconds: 55, longestHoldSeconds: 45,
+    });
+    expect(endOfCall(talking(), at(80)).events).toEqual([]);
+  });
+
+  it('keeps the last 40 events; reads records written before issue 13', () => {
+    let r = talking();
+    for (let i = 0; i < 30; i += 1) {
+      r = applyCallEvent(r, { kind: 'hold-started', at: at(2 * i) });
+      r = applyCallEvent(r, { kind: 'hold-ended', at: at(2 * i + 1) });
+    }
+    expect(r.events).toHaveLength(MAX_RECORDED_EVENTS);
+    expect(r.holds).toBe(30);
+    const { agentHoldStartedAt: _a, events: _e, ...old } = talking();
+    expect(parseCallRecord(old)).toEqual(talking());
+    expect(parseCallRecord({ ...talking(), events: [{ type: 'nonsense' }, r.events[0]] })!.events).toEqual([r.events[0]]);
   });
 });
