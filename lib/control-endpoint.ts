@@ -2,13 +2,14 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
-import { holdApiToken, holdMode } from './platform/config';
+import { holdApiToken, holdLimitConfig, holdMode } from './platform/config';
 import { setConferenceHold } from './conference/hold';
 import { parseControlRequest, type ControlRequest } from './shared/control-request';
 import { holdDialCall, resumeDialCall, type DialHoldResult } from './dial/hold';
 import { dialModeUrls } from './dial/urls';
 import { badInput } from './platform/failure';
 import { conferenceHoldUrl, holdReminderSettings } from './shared/hold-music';
+import { limitedHoldUrl } from './conference/hold-limit';
 import { jsonResponse } from './platform/responses';
 import { twilioClient } from './platform/twilio-client';
 import type { FunctionEvent, HoldContext } from './platform/env';
@@ -26,6 +27,7 @@ export async function handleControlRequest(
   // A held party never hears an error (/hold-music falls back to plain music): a misconfigured
   // reminder is reported here, as a 500 to the API user, in both modes.
   holdReminderSettings(context);
+  const limit = holdLimitConfig(context);
   const client = twilioClient(context);
   const hold = action === 'hold';
   if (mode === 'dial') {
@@ -39,7 +41,7 @@ export async function handleControlRequest(
     agentCallSid: request.agentCallSid,
     participant: request.participant,
     hold,
-    holdUrl: conferenceHoldUrl(context),
+    holdUrl: limit && request.participant === 'caller' ? limitedHoldUrl(context, request.callSid) : conferenceHoldUrl(context),
   });
   // The SIDs learned come back so that the next request can pass them and skip the lookups.
   return jsonResponse(200, { callSid: request.callSid, mode, ...result });

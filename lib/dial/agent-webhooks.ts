@@ -14,7 +14,11 @@ import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep } from '../state/dial-events';
+import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume } from '../state/dial-events';
+import { holdLimitConfig } from '../platform/config';
+import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
+import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
+import { callerQueueName } from './hold-queue';
 
 /**
  * The caller a request about the agent's leg claims, checked against what Twilio itself sends
@@ -45,12 +49,52 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
   if (queues?.callerWaiting) {
     if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
+    const limit = holdLimitOf(context);
+    if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
   const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
   if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
   return twimlResponse(agentHoldTwiml(step));
 }
+
+function holdLimitOf(context: HoldContext): HoldLimit | undefined {
+  try {
+    return holdLimitConfig(context);
+  } catch (error) {
+    // A held call is never failed for a setting: /hold reports it; here the hold has no limit.
+    console.error(error instanceof Error ? error.message : error, '- holding without a limit');
+    return undefined;
+  }
+}
+
+/**
+ * The hold limit on the agent's keep-alive loop (docs/hold-experience.md): the agent waits in
+ * silence until the warning is due (a <Pause> that ends then, after which Twilio asks this waitUrl
+ * again with a fresh QueueTime), hears the warning, waits until the limit, and at the limit the
+ * caller's leg gets the resume's TwiML (one REST update, as /unhold with the handle). The record
+ * is written first, so that the resume is counted as the limit's (by: limit). If the update fails,
+ * the agent waits a few seconds and this runs again.
+ */
+async function enforceHoldLimit(context: HoldContext, callerCallSid: string, limit: HoldLimit, queueTime: unknown, first: boolean) {
+  const held = typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : 0;
+  const step = agentLimitStep(limit, held, first ? CALLER_ON_HOLD : '');
+  if (step.kind !== 'resume') return agentHoldLimitTwiml(step, first);
+  await recordDialLimitResume(context, callerCallSid, held);
+  const urls = dialModeUrls(context);
+  const resume = callerTakesAgentBack(agentQueueName(callerCallSid), {
+    queueName: callerQueueName(callerCallSid),
+    waitUrl: urls.holdMusic,
+    waitUrlMethod: urls.holdMusicMethod,
+    actionUrl: urls.holdQueueEnded,
+  });
+  const delivery = await sendTwimlToLeg(twilioClient(context), callerCallSid, resume.toString(), 'resume the caller at the hold limit');
+  console.log(`hold limit of ${callerCallSid} reached after ${held} s: resume ${delivery}`);
+  return agentHoldLimitTwiml({ kind: 'wait', seconds: LIMIT_RETRY_SECONDS }, false);
+}
+
+/** If the automatic resume's update failed, the agent's loop asks again this much later. */
+const LIMIT_RETRY_SECONDS = 5;
 
 /**
  * POST /agent-rejoin-hold?CallerCallSid=...: the agent's hold TwiML ran out (it came back to its

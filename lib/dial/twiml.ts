@@ -8,6 +8,7 @@ import twilio from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
+import type { LimitStep } from '../shared/hold-limit';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
@@ -160,6 +161,19 @@ export function agentHoldTwiml(step: AgentHoldStep): VoiceResponse {
   const twiml = new twilio.twiml.VoiceResponse();
   if (step === 'announce') twiml.say(CALLER_ON_HOLD);
   twiml.pause({ length: AGENT_HOLD_PAUSE_SECONDS });
+  return twiml;
+}
+
+/**
+ * The agent queue's waitUrl document with a hold limit: silence until the next due time (the
+ * warning, then the limit), with "your caller is on hold" first and the warning when due; Twilio
+ * asks again when the <Pause> ends (lib/shared/hold-limit.ts).
+ */
+export function agentHoldLimitTwiml(step: Exclude<LimitStep, { kind: 'resume' }>, announce: boolean): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  if (announce) twiml.say(CALLER_ON_HOLD);
+  if (step.kind === 'warn') twiml.say(step.words);
+  twiml.pause({ length: Math.min(AGENT_HOLD_PAUSE_SECONDS, step.kind === 'warn' ? step.thenWaitSeconds : step.seconds) });
   return twiml;
 }
 

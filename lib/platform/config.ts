@@ -120,3 +120,25 @@ export function reminderConfig(env: HoldEnv): ReminderConfig | undefined {
   if (everySeconds === undefined) return undefined;
   return { everySeconds, text, voice, musicSeconds };
 }
+
+/** The hold limit (issue 13): the automatic resume after maxSeconds, a warning to the agent warningSeconds before. */
+export interface HoldLimitConfig {
+  maxSeconds: number;
+  warningSeconds: number;
+}
+
+export const DEFAULT_HOLD_WARNING_SECONDS = 60;
+
+/**
+ * HOLD_MAX_SECONDS (30-14400: 4 h is Twilio's default <Dial> time limit), HOLD_WARNING_SECONDS
+ * (5-3600, less than the limit; default 60, or half the limit when that is shorter); undefined = no limit.
+ */
+export function holdLimitConfig(env: HoldEnv): HoldLimitConfig | undefined {
+  const maxSeconds = optionalSeconds(env, 'HOLD_MAX_SECONDS', 30, 14_400);
+  const warning = optionalSeconds(env, 'HOLD_WARNING_SECONDS', 5, 3600);
+  if (maxSeconds === undefined) return undefined;
+  if (warning !== undefined && warning >= maxSeconds) {
+    throw misconfigured(`HOLD_WARNING_SECONDS (${warning}) must be less than HOLD_MAX_SECONDS (${maxSeconds})`);
+  }
+  return { maxSeconds, warningSeconds: warning ?? Math.min(DEFAULT_HOLD_WARNING_SECONDS, Math.floor(maxSeconds / 2)) };
+}

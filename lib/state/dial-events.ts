@@ -63,3 +63,12 @@ export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, 
 export function recordDialCallerLeft(context: HoldContext, callerCallSid: string): Promise<void> {
   return recordCallEnded(context, callerCallSid);
 }
+
+/**
+ * The hold limit resumed the caller (the agent's loop, before it moves the caller's leg): the hold
+ * ends by the limit, measured by the agent queue's QueueTime. The Enqueue action that follows
+ * finds the hold already ended and changes nothing.
+ */
+export function recordDialLimitResume(context: HoldContext, callerCallSid: string, heldSeconds: number, now = new Date()): Promise<void> {
+  return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds, by: 'limit' });
+}

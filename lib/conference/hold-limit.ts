@@ -1,0 +1,173 @@
+// Conference mode's hold limit (issue 13). A held caller's holdUrl document is the timer: it plays
+// the music (and the reminders) up to the first boundary at or after the next due time, then
+// <Redirect>s to /hold-music with the time held (HeldFor) and the caller (CallerCallSid); that
+// request does what is due: the warning (an announcement to the agent's participant) or, at the
+// limit, the resume (the caller's participant update, as /unhold). docs/hold-experience.md states
+// the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
+import twilio, { type Twilio } from 'twilio';
+import { holdLimitConfig } from '../platform/config';
+import { isFailure } from '../platform/failure';
+import { functionUrl } from '../platform/function-url';
+import { twilioClient } from '../platform/twilio-client';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import { CALL_SID } from '../platform/sids';
+import type { FunctionEvent, HoldContext } from '../platform/env';
+import { sayAndHangUp } from '../shared/caller-prompts';
+import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
+import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings } from '../shared/hold-music';
+import { reminderWords, playsPerReminder, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
+import { BUNDLED_MUSIC_SECONDS } from '../shared/hold-reminder';
+import { sendTwimlToLeg } from '../shared/leg-twiml';
+import { recordCallEvent } from '../state/call-events';
+import { AGENT_LABEL, conferenceNameFor } from './hold';
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+export const HOLD_WARNING_PATH = '/hold-warning';
+
+/** The holdUrl of a caller's hold with a limit: requested afresh at each hold, so HeldFor starts at 0. */
+export function limitedHoldUrl(context: HoldContext, callerCallSid: string): string {
+  return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: '0' });
+}
+
+/** The segments of a document: music (k plays) and, with reminders, the reminder after each. */
+interface Segment {
+  plays: number;
+  words?: string;
+  /** Seconds held when the segment ends. */
+  endsAt: number;
+}
+
+/**
+ * From `held` seconds, the segments up to the first boundary at or after `due` (the music cannot
+ * be cut short). Without reminders a segment is one play of the music.
+ */
+export function segmentsUntil(held: number, due: number, musicSeconds: number, reminders?: HoldReminderSettings): Segment[] {
+  const plays = reminders ? playsPerReminder(reminders) : 1;
+  const segments: Segment[] = [];
+  let atMs = Math.round(held * 1000);
+  const dueMs = Math.round(due * 1000);
+  do {
+    atMs += plays * musicSeconds * 1000;
+    const words = reminders ? reminderWords(reminders.text, atMs / 1000) : undefined;
+    if (words) atMs += Math.round(speechSeconds(words) * 1000);
+    segments.push({ plays, words, endsAt: atMs / 1000 });
+  } while (atMs < dueMs);
+  return segments;
+}
+
+function documentUntil(context: HoldContext, callerCallSid: string, held: number, due: number, reminders: HoldReminderSettings | undefined, warned: boolean): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  const audio = holdMusicAudioUrl(context);
+  const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
+  for (const segment of segments) {
+    twiml.play({ loop: segment.plays }, audio);
+    if (segment.words) twiml.say(reminders?.voice ? { voice: reminders.voice as never } : {}, segment.words);
+  }
+  const heldFor = String(segments.at(-1)!.endsAt);
+  twiml.redirect(
+    { method: 'POST' },
+    functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
+  );
+  return twiml;
+}
+
+/** How far one document plays at most before it asks again (the reminders' batch, or 10 minutes). */
+const MAX_DOCUMENT_SECONDS = 600;
+
+/**
+ * POST /hold-music?CallerCallSid=..&HeldFor=..[&Warned=true]: the held caller's holdUrl with a limit.
+ * Twilio sends the held participant's CallSid, which must be the caller's (else 400 upstream of here).
+ */
+export async function conferenceLimitedHold(context: HoldContext, event: FunctionEvent, limit: HoldLimit, held: number): Promise<VoiceResponse> {
+  const callerCallSid = String(event.CallerCallSid);
+  let reminders: HoldReminderSettings | undefined;
+  try {
+    reminders = holdReminderSettings(context);
+  } catch (error) {
+    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+  }
+  const warnAt = limit.maxSeconds - limit.warningSeconds;
+  const warned = event.Warned === 'true';
+  const client = twilioClient(context);
+  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held);
+  if (held >= warnAt && !warned) {
+    await warnAgent(context, client, callerCallSid, held);
+    return documentUntil(context, callerCallSid, held, limit.maxSeconds, reminders, true);
+  }
+  const due = Math.min(warned ? limit.maxSeconds : warnAt, held + MAX_DOCUMENT_SECONDS);
+  return documentUntil(context, callerCallSid, held, due, reminders, warned);
+}
+
+const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
+
+async function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
+  const live = await callTwilio('find the call\'s conference', () =>
+    client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), status: 'in-progress', limit: 1 }), POLICY);
+  return live[0]?.sid;
+}
+
+/** The warning: an announcement to the agent's participant (2 REST requests: find, update). */
+async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<void> {
+  try {
+    const conferenceSid = await liveConference(client, callerCallSid);
+    if (!conferenceSid) return;
+    const announceUrl = functionUrl(context, HOLD_WARNING_PATH, { HeldFor: String(Math.floor(held)) });
+    await callTwilio('warn the agent of the hold limit', () =>
+      client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }), POLICY);
+  } catch (error) {
+    // The warning is a courtesy: the resume at the limit does not depend on it.
+    console.error(`could not warn the agent of ${callerCallSid}:`, isFailure(error) ? error.message : error);
+  }
+}
+
+/**
+ * At the limit: the hold is recorded as ended by the limit (before the update, so the
+ * participant-unhold callback that follows finds it ended), then the caller's participant is
+ * resumed (2 REST requests). No live conference or no caller in it: the agent's side is gone,
+ * the caller is told and its leg ends. If the update fails, the music plays once more and the
+ * holdUrl asks again.
+ */
+async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<VoiceResponse> {
+  try {
+    const conferenceSid = await liveConference(client, callerCallSid);
+    if (conferenceSid) {
+      await recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: new Date(), heldSeconds: Math.floor(held), by: 'limit' });
+      await callTwilio('resume the caller at the hold limit', () =>
+        client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }), POLICY);
+      console.log(`hold limit of ${callerCallSid} reached after ${held} s: resumed`);
+      return new twilio.twiml.VoiceResponse();
+    }
+    await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
+    return new twilio.twiml.VoiceResponse();
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') {
+      await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
+      return new twilio.twiml.VoiceResponse();
+    }
+    console.error(`could not resume ${callerCallSid} at the hold limit:`, isFailure(error) ? error.message : error);
+    const retry = new twilio.twiml.VoiceResponse();
+    retry.play(holdMusicAudioUrl(context));
+    retry.redirect({ method: 'POST' }, functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held), Warned: 'true' }));
+    return retry;
+  }
+}
+
+/** POST /hold-warning?HeldFor=..: the announcement the agent hears. */
+export function holdWarningTwiml(event: FunctionEvent): VoiceResponse {
+  const twiml = new twilio.twiml.VoiceResponse();
+  const held = typeof event.HeldFor === 'string' && /^\d{1,7}$/.test(event.HeldFor) ? Number(event.HeldFor) : 0;
+  twiml.say(holdWarningWords(held));
+  return twiml;
+}
+
+/** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */
+export function conferenceHoldLimit(context: HoldContext, event: FunctionEvent): HoldLimit | undefined {
+  if (typeof event.CallerCallSid !== 'string' || !CALL_SID.test(event.CallerCallSid)) return undefined;
+  try {
+    return holdLimitConfig(context);
+  } catch (error) {
+    console.error(isFailure(error) ? error.message : error, '- holding without a limit');
+    return undefined;
+  }
+}

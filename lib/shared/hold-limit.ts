@@ -1,0 +1,42 @@
+// The hold limit (issue 13): HOLD_WARNING_SECONDS before HOLD_MAX_SECONDS the agent is warned, at
+// the limit the caller is resumed. Pure: what is due for a party held `heldSeconds`. The timers are
+// Twilio's own (<Pause> lengths and re-requested URLs): stateless functions cannot sleep.
+import { heldForWords, speechSeconds } from './hold-reminder';
+
+export interface HoldLimit {
+  maxSeconds: number;
+  warningSeconds: number;
+}
+
+/** What the agent hears at the warning: the time held is the limit minus the warning. */
+export function holdWarningWords(heldSeconds: number): string {
+  return `Your caller has been on hold for ${heldForWords(heldSeconds)}.`;
+}
+
+/** What a caller hears when the limit comes and the agent is gone. */
+export const HOLD_LIMIT_NO_AGENT = 'We are sorry, the agent is no longer available. Please call again later. Goodbye.';
+
+export type LimitStep =
+  /** Nothing due yet: wait (silence for the agent) this many whole seconds, then ask again. */
+  | { kind: 'wait'; seconds: number }
+  /** The warning is due: say it, then wait until the limit. */
+  | { kind: 'warn'; words: string; thenWaitSeconds: number }
+  /** The limit is reached: resume the caller. */
+  | { kind: 'resume' };
+
+/**
+ * Dial mode's agent loop: from Twilio's QueueTime of the agent queue (whole seconds, rounded down;
+ * the agent entered it at the hold). Each wait ends at or just after the next due time (the words
+ * said before it are subtracted rounded down), so the next request sees it due; a speech shorter
+ * than the estimate only makes one more short wait. `spokenFirst` is said before a first wait.
+ */
+export function agentLimitStep(limit: HoldLimit, queueSeconds: number, spokenFirst = ''): LimitStep {
+  const warnAt = limit.maxSeconds - limit.warningSeconds;
+  const spoken = spokenFirst ? Math.floor(speechSeconds(spokenFirst)) : 0;
+  if (queueSeconds < warnAt) return { kind: 'wait', seconds: Math.max(1, warnAt - queueSeconds - spoken) };
+  if (queueSeconds < limit.maxSeconds) {
+    const words = holdWarningWords(queueSeconds);
+    return { kind: 'warn', words, thenWaitSeconds: Math.max(1, limit.maxSeconds - queueSeconds - Math.floor(speechSeconds(words))) };
+  }
+  return { kind: 'resume' };
+}

@@ -1,0 +1,98 @@
+// The hold limit end to end (issue 13), both modes, on the virtual clock with the BUILT functions:
+// HOLD_MAX_SECONDS=600, HOLD_WARNING_SECONDS at its default (60), the bundled 30 s music (the
+// emulator plays every audio file for 30 s). docs/hold-experience.md states the seconds asserted
+// here. Needs `npm run build` first.
+import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
+
+const WARNING = 'Your caller has been on hold for about 9 minutes.';
+
+describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mode) => {
+  let h: E2eHarness;
+  beforeAll(async () => {
+    h = await startE2e({ mode, env: { HOLD_MAX_SECONDS: '600' } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  afterEach(async () => {
+    for (const call of h.emu.calls()) {
+      if (h.emu.hears(call.sid)) await h.emu.hangup(call.sid);
+    }
+    await h.emu.settle();
+  });
+
+  async function heldCall(): Promise<{ caller: string; agent: string; advanceTo: (ms: number) => Promise<void> }> {
+    const caller = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const agent = h.agentOf(caller)!;
+    expect(h.hears(caller)).toMatchObject({ kind: 'party' });
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    let heldMs = 0;
+    const advanceTo = async (ms: number) => {
+      while (heldMs < ms) {
+        const step = Math.min(30_000, ms - heldMs);
+        await h.advance(step);
+        heldMs += step;
+      }
+    };
+    return { caller, agent, advanceTo };
+  }
+
+  const warnings = (from: number) =>
+    h.emu.log().slice(from).filter((e) => e.type === 'conference' && /announcement .*\/hold-warning\?HeldFor=540/.test(e.summary));
+
+  it('warns the agent at 540 s and resumes the caller at 600 s, recorded as the limit\'s', async () => {
+    const logFrom = h.emu.log().length;
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(539_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    if (mode === 'dial') expect(h.hears(agent)).toEqual({ kind: 'silence' });
+    else expect(warnings(logFrom)).toHaveLength(0);
+    await advanceTo(541_000);
+    // Conference mode: an announcement to the agent's participant (the emulator logs it and does
+    // not play it; its words are /hold-warning's, tests/unit/hold-limit.test.ts). Dial mode: the
+    // agent's keep-alive loop says it.
+    if (mode === 'dial') expect(h.hears(agent)).toEqual({ kind: 'speech', text: WARNING });
+    else expect(warnings(logFrom)).toHaveLength(1);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    await advanceTo(599_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    await advanceTo(601_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.droppedCalls([caller, agent])).toEqual([]);
+
+    const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
+    expect(listed).toMatchObject({ state: 'talking', holds: 1, holdStartedAt: null });
+    expect((listed.events as Record<string, unknown>[]).at(-1)).toMatchObject({ type: 'resume', party: 'caller', by: 'limit', heldFor: 600 });
+
+    // A second hold has its own limit, counted from its start.
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    await h.advance(599_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    await h.advance(2_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+  });
+
+  it('a resume before the limit ends it: the next hold starts again from 0', async () => {
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(500_000);
+    expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    await h.advance(590_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    await h.advance(11_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+  });
+
+  it('the agent gone while the caller is held: the caller is told and released, not held to the limit', async () => {
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(100_000);
+    await h.partyHangsUp(agent);
+    await h.advance(10_000);
+    // Conference mode: the agent's leaving ends the conference for both (endConferenceOnExit);
+    // dial mode: /agent-leg-status tells the caller that the agent left and ends its leg.
+    expect(h.hears(caller)).toBe('ended');
+    expect(mode === 'dial' ? h.droppedCalls([caller]) : h.droppedConferenceCalls([caller])).toEqual([]);
+  });
+});

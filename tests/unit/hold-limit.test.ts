@@ -1,0 +1,69 @@
+// The hold limit (issue 13): what is due when, the conference holdUrl's segments, the warning's
+// words, and the configuration's validation.
+import { handler as holdWarning } from '../../functions/hold-warning.protected';
+import { holdLimitConfig } from '../../lib/platform/config';
+import { segmentsUntil } from '../../lib/conference/hold-limit';
+import { agentLimitStep, holdWarningWords } from '../../lib/shared/hold-limit';
+import { DEFAULT_REMINDER_TEXT } from '../../lib/shared/hold-reminder';
+import { functionContext, invokeFunction } from '../support/invoke-function';
+import { parseTwiml } from '../support/twiml';
+
+const limit = { maxSeconds: 600, warningSeconds: 60 };
+
+describe('dial mode: the agent loop\'s steps from QueueTime', () => {
+  it('waits until the warning (minus what it says first), warns, waits until the limit, resumes', () => {
+    expect(agentLimitStep(limit, 0, 'Your caller is on hold.')).toEqual({ kind: 'wait', seconds: 538 });
+    expect(agentLimitStep(limit, 0)).toEqual({ kind: 'wait', seconds: 540 });
+    expect(agentLimitStep(limit, 539)).toEqual({ kind: 'wait', seconds: 1 });
+    expect(agentLimitStep(limit, 540)).toEqual({ kind: 'warn', words: 'Your caller has been on hold for about 9 minutes.', thenWaitSeconds: 56 });
+    expect(agentLimitStep(limit, 598)).toMatchObject({ kind: 'warn', thenWaitSeconds: 1 });
+    expect(agentLimitStep(limit, 600)).toEqual({ kind: 'resume' });
+    expect(agentLimitStep(limit, 4000)).toEqual({ kind: 'resume' });
+  });
+
+  it('words the warning like the reminders', () => {
+    expect(holdWarningWords(30)).toBe('Your caller has been on hold for less than a minute.');
+    expect(holdWarningWords(3700)).toBe('Your caller has been on hold for more than an hour.');
+  });
+});
+
+describe('conference mode: the holdUrl document up to the next due time', () => {
+  it('without reminders: whole plays up to the first boundary at or after the due time', () => {
+    expect(segmentsUntil(0, 540, 30).map((s) => s.endsAt)).toEqual(Array.from({ length: 18 }, (_, i) => 30 * (i + 1)));
+    expect(segmentsUntil(540, 600, 30).map((s) => s.endsAt)).toEqual([570, 600]);
+    // A limit that is not a whole number of plays: the resume comes at the end of the play.
+    expect(segmentsUntil(0, 100, 30).at(-1)!.endsAt).toBe(120);
+  });
+
+  it('with reminders: each segment is k plays and the reminder', () => {
+    const segments = segmentsUntil(0, 540, 30, { everySeconds: 60, text: DEFAULT_REMINDER_TEXT, musicSeconds: 30 });
+    expect(segments[0]).toEqual({ plays: 2, words: 'Thanks for holding. You have been holding for about 1 minute.', endsAt: 64.4 });
+    expect(segments.at(-1)!.endsAt).toBeCloseTo(579.6, 6);
+  });
+});
+
+describe('/hold-warning', () => {
+  it('says how long the caller has been held', async () => {
+    const reply = await invokeFunction(holdWarning, functionContext({}, 'localhost:3000', '/hold-warning'), { HeldFor: '540' });
+    const children = parseTwiml(String(reply.body)).children;
+    expect(children.map((c) => [c.verb, c.text])).toEqual([['Say', 'Your caller has been on hold for about 9 minutes.']]);
+  });
+});
+
+describe('hold limit configuration', () => {
+  it('is off unless HOLD_MAX_SECONDS is set; the warning defaults to 60 s, or half a shorter limit', () => {
+    expect(holdLimitConfig({})).toBeUndefined();
+    expect(holdLimitConfig({ HOLD_MAX_SECONDS: '600' })).toEqual({ maxSeconds: 600, warningSeconds: 60 });
+    expect(holdLimitConfig({ HOLD_MAX_SECONDS: '90' })).toEqual({ maxSeconds: 90, warningSeconds: 45 });
+    expect(holdLimitConfig({ HOLD_MAX_SECONDS: '900', HOLD_WARNING_SECONDS: '120' })).toEqual({ maxSeconds: 900, warningSeconds: 120 });
+  });
+
+  it.each([
+    [{ HOLD_MAX_SECONDS: '29' }, /HOLD_MAX_SECONDS must be a whole number of seconds from 30 to 14400, not "29"/],
+    [{ HOLD_MAX_SECONDS: '10m' }, /HOLD_MAX_SECONDS/],
+    [{ HOLD_MAX_SECONDS: '600', HOLD_WARNING_SECONDS: '600' }, /HOLD_WARNING_SECONDS \(600\) must be less than HOLD_MAX_SECONDS \(600\)/],
+    [{ HOLD_MAX_SECONDS: '600', HOLD_WARNING_SECONDS: '4' }, /HOLD_WARNING_SECONDS must be a whole number of seconds from 5 to 3600/],
+  ])('refuses %j as misconfigured', (env, message) => {
+    expect(() => holdLimitConfig(env)).toThrow(expect.objectContaining({ kind: 'misconfigured', message: expect.stringMatching(message) }));
+  });
+});
