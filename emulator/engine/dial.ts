@@ -1,5 +1,5 @@
 // <Dial> of numbers, clients and SIP URIs: the parent/child bridge and its trap
-// (twilio-voice-semantics.md, "Calls bridged with <Dial>").
+// (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>").
 import type { Call, CallStatus } from '../model/call';
 import type { Dial, PartiesTarget } from '../twiml/types';
 import type { TimerHandle } from './clock';

@@ -104,7 +104,7 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
   }
 }
 
-// "Participant label already in use" (twilio-voice-semantics.md, <Conference participantLabel>).
+// "Participant label already in use" (docs/twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
 export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): VoiceResponse {

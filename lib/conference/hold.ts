@@ -53,7 +53,7 @@ export async function setConferenceHold(
 
 /**
  * How the participant is named in the update's path: Twilio accepts its call SID or its label
- * (twilio-voice-semantics.md, "Conference participants"). The caller is addressed by its own
+ * (docs/twilio-voice-semantics.md, "Conference participants"). The caller is addressed by its own
  * CallSid, which ties the request to the call it names: a ConferenceSid of another call then
  * answers 404 instead of holding somebody else's caller. The agent's leg SID is not known to the
  * API user, so the agent is addressed by its label, and a given ConferenceSid is trusted for it.

@@ -2,7 +2,7 @@
 // of the other leg. No HTTP, no REST: the handlers in caller-webhooks.ts, agent-webhooks.ts
 // and hold.ts read the state they are asked for and carry out the step decided here.
 //
-// The one rule behind all of them (twilio-voice-semantics.md, "Calls bridged with <Dial>"):
+// The one rule behind all of them (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>"):
 // redirecting the caller's leg while it is the PARENT of a bridge hangs up the agent, so hold and
 // resume only ever move the AGENT's leg; when the agent leaves a bridge, the caller's call goes on
 // with its action URL, and the caller's action handler decides what the caller hears next.
@@ -104,7 +104,7 @@ const QUEUE_FAILURES = new Set(['error', 'system-error', 'queue-full']);
 
 /**
  * The caller's <Enqueue> in the hold queue ended. Twilio requests this action on every way out of
- * the queue (twilio-voice-semantics.md, "Queues"), which makes it the place that cleans up.
+ * the queue (docs/twilio-voice-semantics.md, "Queues"), which makes it the place that cleans up.
  */
 export function readHoldQueueEnd(end: HoldQueueEnd): HoldQueueOutcome | typeof ASK_AGENT_LEG {
   // The caller hung up while held (hangup), or while bridged after a resume (bridged, with the

@@ -1,6 +1,6 @@
 // Dial mode's hold queue: one per call, named after the caller's CallSid, created by <Enqueue> on
 // demand and deleted once the caller has left it for good (Twilio advises deleting queues that are
-// no longer used; twilio-voice-semantics.md, "Queues").
+// no longer used; docs/twilio-voice-semantics.md, "Queues").
 import type { Twilio } from 'twilio';
 import { isFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';

@@ -1,6 +1,6 @@
 // Dial mode hold and resume through the REST API. Both move the AGENT's leg and never the
 // caller's: the caller's leg is the parent of the <Dial> bridge, and redirecting a parent hangs up
-// its child, the agent (twilio-voice-semantics.md, "Calls bridged with <Dial>"). When the agent's
+// its child, the agent (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>"). When the agent's
 // leg leaves the bridge, the caller's own action handler puts the caller in the hold queue
 // (caller-webhooks.ts), so one request to the agent's leg is the whole hold.
 //
