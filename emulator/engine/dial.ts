@@ -44,6 +44,7 @@ export class PartiesDial implements Blocker {
         statusCallback: endpoint.statusCallback ? this.session.resolve(endpoint.statusCallback) : undefined,
         statusCallbackMethod: endpoint.statusCallbackMethod,
         statusCallbackEvents: endpoint.statusCallbackEvents,
+        customParameters: endpoint.customParameters,
       });
       this.ringing.push(child);
       const childRt = engine.addRuntime(child);

@@ -29,6 +29,24 @@ export interface Call {
   /** How many status callbacks this call has sent (their SequenceNumber). */
   callbackSequence: number;
   timeoutSec: number;
+  /**
+   * Custom parameters handed to the callee (a Voice SDK exposes them as the call's
+   * customParameters): from `client:alice?key=value` in a REST `To`, or from <Parameter> nouns in
+   * <Dial><Client> (docs/twilio-voice-semantics.md, "Conference participants" and <Client>).
+   */
+  customParameters?: Record<string, string>;
+}
+
+/**
+ * Splits `client:alice?CallerCallSid=CA...` into the address the party answers at and the custom
+ * parameters appended to it. Phone numbers carry none. (Twilio documents appending custom
+ * parameters to the `To` of a Call or Participant; that `To` then reads as the bare address is
+ * inferred.)
+ */
+export function splitCustomParameters(to: string): { address: string; customParameters?: Record<string, string> } {
+  const query = to.indexOf('?');
+  if (query < 0 || !/^(client|sips?):/i.test(to)) return { address: to };
+  return { address: to.slice(0, query), customParameters: Object.fromEntries(new URLSearchParams(to.slice(query + 1))) };
 }
 
 export function isLive(call: Call): boolean {

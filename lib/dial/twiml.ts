@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { AgentStep, CallerStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
+import { agentCallParameters } from '../shared/agent-call-context';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
@@ -27,6 +28,8 @@ export const RESUME_WAIT_SECONDS = 20;
 
 export interface CallerDialSettings {
   agent: PartyAddress;
+  /** Handed to a client: agent's SDK as the custom parameter CallerCallSid. */
+  callerCallSid: string;
   callerId?: string;
   ringTimeoutSeconds: number;
   /** The caller's Dial action (/dial-ended). */
@@ -57,7 +60,11 @@ export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
   };
   const { agent } = settings;
   if (agent.kind === 'number') dial.number(callback, agent.value);
-  else if (agent.kind === 'client') dial.client(callback, agent.identity);
+  else if (agent.kind === 'client') {
+    const client = dial.client(callback);
+    client.identity(agent.identity);
+    for (const parameter of agentCallParameters(settings.callerCallSid)) client.parameter(parameter);
+  }
   else dial.sip(callback, agent.value);
   return twiml;
 }

@@ -138,11 +138,20 @@ describe('npm start (offline)', () => {
     const pasted = lines.slice(from + 1, to).join('\n');
     const tokenFile = /TOKEN=\$\(cat (\S+)\)/.exec(pasted)?.[1];
     expect(readFileSync(tokenFile!, 'utf8').trim()).toBe(token);
-    const answers = execFileSync('bash', ['-c', pasted], { encoding: 'utf8' }).split('\n');
-    const callSid = answers[0];
+    // Run as pasted, except that the line which sleeps while the agent's phone rings is replaced by
+    // waiting for the emulator to say the agent answered (no timing in tests).
+    const [setToken, placeCall, sleep, ...holdAndResume] = pasted.split('\n');
+    expect(sleep.trim()).toMatch(/^sleep \d+ /);
+    const callSid = execFileSync('bash', ['-c', `${setToken}\n${placeCall}`], { encoding: 'utf8' }).trim();
     expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
-    expect(JSON.parse(answers[1])).toMatchObject({ callSid, mode: 'conference', held: true });
-    expect(JSON.parse(answers[2])).toMatchObject({ callSid, mode: 'conference', held: false });
+    const hears = async (): Promise<{ kind?: string } | undefined> => {
+      const state = (await (await fetch(`${started.emulator}/emulator/state`)).json()) as { calls: { sid: string; hears?: { kind?: string } }[] };
+      return state.calls.find((c) => c.sid === callSid)?.hears;
+    };
+    await waitFor('the agent to answer', async () => (await hears())?.kind === 'party', started.output);
+    const answers = execFileSync('bash', ['-c', [setToken, `CALL=${callSid}`, ...holdAndResume].join('\n')], { encoding: 'utf8' }).split('\n');
+    expect(JSON.parse(answers[0])).toMatchObject({ callSid, mode: 'conference', held: true });
+    expect(JSON.parse(answers[1])).toMatchObject({ callSid, mode: 'conference', held: false });
 
     await stopWith(started, 'SIGINT');
   }, 90_000);
