@@ -64,8 +64,10 @@ function startTwilioRun(port: number, envFile: string | undefined, ngrok = false
   const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
-  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself, in a
+  // process group of its own, so that stopping the group also stops the function runners a forking
+  // twilio-run starts per request (killed mid-request, one would be left behind).
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', detached: true });
 }
 
 async function main(): Promise<void> {
@@ -181,13 +183,24 @@ async function untilServing(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/** Stops a child started in its own process group: the whole group, so nothing it forked is left. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // twilio-run itself may have exited first (Ctrl-C reaches it too) while a runner it forked lives on.
+  signalGroup('SIGKILL');
 }
 
 main().catch((error: unknown) => {

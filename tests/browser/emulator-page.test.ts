@@ -125,7 +125,7 @@ describe('the emulator page on the virtual clock', () => {
     const { page } = session;
     await page.getByLabel('To').fill(BUSINESS_NUMBER);
     await page.getByRole('button', { name: 'Call', exact: true }).click();
-    await page.locator('li.call .status.ringing').waitFor();
+    await page.locator('li.call', { hasText: 'outbound-api' }).locator('.status.ringing').waitFor();
     expect(await overflowsSideways(page)).toBe(false);
     const card = page.locator('li.call').first();
     const box = await card.boundingBox();

@@ -55,10 +55,15 @@ function descendantsOf(pid: number): number[] {
   return found;
 }
 
+/**
+ * Whether a process still runs. A zombie (exited, not yet reaped: in a container whose PID 1 does
+ * not reap orphans, a forked child of twilio-run can stay one) has stopped, so it counts as gone.
+ */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }
