@@ -108,8 +108,8 @@ export function onlineBanner(b: OnlineBannerInput): string {
     ? 'through an ngrok tunnel (its URL is printed below): set your number\'s Voice URL to https://<tunnel>/incoming-call, ' +
       'and open https://<tunnel>/index.html for the hold console.'
     : `on http://localhost:${b.port}, which Twilio cannot reach. Use \`npm start -- --ngrok\`: twilio-run then opens a ` +
-      'tunnel and the functions build their webhook URLs (holdUrl, waitUrl, callbacks) on its https address. A tunnel ' +
-      'opened by hand is not enough: those URLs would still point at localhost. To go live, see docs/going-live.md.';
+      'tunnel and the functions build their webhook URLs (holdUrl, waitUrl, callbacks) on its https address ' +
+      '(docs/security.md). To go live, see docs/going-live.md.';
   return `\nServing the functions for your Twilio account ${where}\n  HOLD_API_TOKEN   ${tokenOrigin(b)}\nCtrl-C stops everything.\n`;
 }
 

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
+import { localGuardNodeArgs } from './local-guard-args';
 import { configWarnings, offlineBanner, onlineBanner, stoppedLine, warningLines, type TokenSource } from './start-banner';
 
 const ROOT = resolve(__dirname, '..');
@@ -60,14 +61,17 @@ function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
-  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
+  // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
+  // twilio-run listen on 127.0.0.1 only (docs/security.md).
+  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
+  const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself, in a
   // process group of its own, so that stopping the group also stops the function runners a forking
   // twilio-run starts per request (killed mid-request, one would be left behind).
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', detached: true });
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
 }
 
 async function main(): Promise<void> {
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
   const tokenFile = join(envDir, 'hold-api-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
-  const child = startTwilioRun(port, envFile);
+  const child = startTwilioRun(port, envFile, false, true);
   cleanups.push(() => stopChild(child));
   child.on('exit', onTwilioRunExit);
 

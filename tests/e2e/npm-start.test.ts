@@ -156,7 +156,7 @@ describe('npm start (offline)', () => {
     };
     await waitFor('the agent to answer', async () => (await hears())?.kind === 'party', started.output);
     const answers = execFileSync('bash', ['-c', [setToken, `CALL=${callSid}`, ...holdAndResume].join('\n')], { encoding: 'utf8' }).split('\n');
-    expect(JSON.parse(answers[0])).toMatchObject({ callSid, mode: 'conference', held: true });
+    expect(JSON.parse(answers[0])).toMatchObject({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
     expect(JSON.parse(answers[1])).toMatchObject({ callSid, mode: 'conference', held: false });
 
     await stopWith(started, 'SIGINT');
