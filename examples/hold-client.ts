@@ -35,9 +35,16 @@ export interface HoldAnswer {
   callSid: string;
   mode: 'conference' | 'dial';
   held: boolean;
+  /** Conference mode, when known. */
+  conferenceSid?: string;
+  /** The agent's call leg, when known. */
+  agentCallSid?: string;
 }
 
-/** What the API answered when it did not answer 200: its status and its words. */
+/**
+ * What the API answered when it did not answer 200: its status and its words. A 504 means the
+ * outcome is unknown (the request reached Twilio, no answer came in time): list the calls again.
+ */
 export class HoldApiError extends Error {
   constructor(
     readonly status: number,

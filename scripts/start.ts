@@ -63,8 +63,11 @@ function readDotEnv(path: string): Record<string, string> {
 
 function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
   // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
-  // twilio-run listen on 127.0.0.1 only (docs/security.md).
-  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+  // twilio-run listen on 127.0.0.1 only (docs/security.md). --no-fork-process: the functions run
+  // inside twilio-run's own process, so stopping it stops them; a forked runner still busy with a
+  // webhook (e.g. the call-state bookkeeping) would otherwise outlive Ctrl-C as an orphan holding
+  // the terminal's pipes.
+  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
   const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;

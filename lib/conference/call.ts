@@ -8,6 +8,7 @@ import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
 import { agentDialAddress } from '../shared/agent-call-context';
+import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
@@ -32,6 +33,8 @@ export interface ConferenceCallSettings {
   agentStatusUrl: string;
   /** Absolute URL of /agent-alone: the agent's waitUrl, heard only if the caller is not there. */
   agentAloneUrl: string;
+  /** Absolute URL of /conference-status: the call-state bookkeeping (lib/state/). */
+  conferenceStatusUrl: string;
 }
 
 /**
@@ -66,18 +69,23 @@ export async function connectCallerToAgent(
           statusCallback: settings.agentStatusUrl,
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['completed'],
+          // Only the first participant's conference callback counts: the agent is added first here,
+          // the caller joins first on Twilio's timeline, so both name the same URL.
+          conferenceStatusCallback: settings.conferenceStatusUrl,
+          conferenceStatusCallbackMethod: 'POST',
+          conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
         }),
       policy,
     );
   } catch (error) {
     if (await agentMayBeComing(client, conferenceName, error, policy)) {
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
-      return callerJoinsConference(conferenceName, settings.holdMusicUrl);
+      return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
     }
     console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
     return sayAndHangUp(SERVICE_UNAVAILABLE);
   }
-  return callerJoinsConference(conferenceName, settings.holdMusicUrl);
+  return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
 }
 
 /**
@@ -109,7 +117,7 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
 // "Participant label already in use" (docs/twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
-export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): VoiceResponse {
+export function callerJoinsConference(conferenceName: string, holdMusicUrl: string, conferenceStatusUrl: string): VoiceResponse {
   const twiml = new twilio.twiml.VoiceResponse();
   twiml.dial().conference(
     {
@@ -120,6 +128,9 @@ export function callerJoinsConference(conferenceName: string, holdMusicUrl: stri
       // Until the agent joins, the conference has not started and the caller hears waitUrl.
       waitUrl: holdMusicUrl,
       waitMethod: 'POST',
+      statusCallback: conferenceStatusUrl,
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
     },
     conferenceName,
   );

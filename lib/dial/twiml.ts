@@ -52,11 +52,12 @@ export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
     // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
     ...(settings.callerId ? { callerId: settings.callerId } : {}),
   });
-  // Only the final status: it is how we learn that the agent hung up while the caller was held.
+  // The final status is how we learn that the agent hung up while the caller was held; answered
+  // gives the hold console the agent leg's SID (lib/state/dial-events.ts).
   const callback = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['completed' as const],
+    statusCallbackEvent: ['answered' as const, 'completed' as const],
   };
   const { agent } = settings;
   if (agent.kind === 'number') dial.number(callback, agent.value);

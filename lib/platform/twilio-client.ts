@@ -9,8 +9,9 @@ const REQUEST_TIMEOUT_MS = 5000;
 
 /**
  * The one Twilio REST client factory. Deployed and under twilio-run it is the runtime's own
- * client; with TWILIO_API_BASE_URL set (the local emulator) every 2010-04-01 request goes there.
- * This project only uses the api.twilio.com domain, so moving that one domain is enough.
+ * client; with TWILIO_API_BASE_URL set (the local emulator) every request goes there. This project
+ * uses two domains, api.twilio.com (calls, conferences, queues) and sync.twilio.com (the call
+ * records of lib/state/), so both are moved; the emulator serves both on one origin.
  */
 export function twilioClient(context: HoldContext): Twilio {
   let client: Twilio;
@@ -22,6 +23,9 @@ export function twilioClient(context: HoldContext): Twilio {
     throw misconfigured(`cannot create the Twilio client: ${reason} (check ACCOUNT_SID and AUTH_TOKEN)`);
   }
   const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL');
-  if (baseUrl) client.api.baseUrl = baseUrl.replace(/\/+$/, '');
+  if (baseUrl) {
+    client.api.baseUrl = baseUrl.replace(/\/+$/, '');
+    client.sync.baseUrl = client.api.baseUrl;
+  }
   return client;
 }

@@ -4,40 +4,21 @@
 // the emulator and the BUILT functions under twilio-run, on the virtual clock (so nothing moves
 // unless the test moves it), and a bare emulator on the real clock. Waits are for what the page
 // shows, never for a time. Needs `npm run build` first and /usr/bin/chromium.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startEmulator } from '../../emulator';
+import { type BrowserSession, openBrowser } from '../../harness/browser';
 import { BUSINESS_NUMBER, startE2e, type E2eHarness } from '../../harness/e2e';
 
 jest.setTimeout(90_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
+type Session = BrowserSession;
 
-interface Session {
-  page: Page;
-  close(): Promise<void>;
-}
-
-/** A fresh headless Chromium (its own --user-data-dir) with one page. */
+/** A fresh headless Chromium (harness/browser.ts: its own profile, the project's flags) on a URL. */
 async function openPage(url: string, viewport = { width: 1280, height: 900 }): Promise<Session> {
-  const profile = mkdtempSync(join(tmpdir(), 'emulator-page-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  await page.goto(url);
-  return {
-    page,
-    async close() {
-      await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  const session = await openBrowser(viewport);
+  session.page.setDefaultTimeout(20_000);
+  await session.page.goto(url);
+  return session;
 }
 
 /** "Virtual clock at 1:05 since start..." -> 65 (seconds). */
