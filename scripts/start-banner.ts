@@ -80,7 +80,7 @@ export function offlineBanner(b: OfflineBannerInput): string {
 Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
   hold console     ${b.functionsUrl}/index.html   (paste the token: cat ${b.tokenFile})
   emulator page    ${b.emulatorUrl}/emulator   (every call, who hears what, the log)
-  functions        ${b.functionsUrl}   (HOLD_MODE=${b.mode}, AGENT_NUMBER=${b.agentNumber})
+  functions        ${b.functionsUrl}   (HOLD_MODE=${b.mode}, AGENT_NUMBER=${b.agentNumber}; twilio-run --no-fork-process)
   business number  ${b.businessNumber} -> ${b.functionsUrl}/incoming-call
   HOLD_API_TOKEN   ${tokenOrigin(b)}; not printed, it is in ${b.tokenFile}
 

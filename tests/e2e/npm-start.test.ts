@@ -132,6 +132,8 @@ describe('npm start (offline)', () => {
     const output = started.output();
     expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
     expect(output).toContain(`hold console     ${started.functions}/index.html`);
+    // One process serves every request, and the banner says so.
+    expect(output).toContain('twilio-run --no-fork-process');
     expect(output).toContain(`${started.emulator}/emulator`);
     expect(output).toContain(`HOLD_API_TOKEN   set, from ${join(dir, '.env')}`);
     expect(output).not.toContain(token);
