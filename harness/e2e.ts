@@ -59,6 +59,12 @@ export interface E2eHarness {
    * left it, at that same instant, was released by that party, not dropped by us.
    */
   droppedConferenceCalls(callSids: string[]): string[];
+  /**
+   * An outage of the functions: twilio-run is stopped (every webhook to it then fails to connect,
+   * as when a deployment is down), until functionsBack() starts it again on the same port.
+   */
+  functionsDown(): Promise<void>;
+  functionsBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,16 +83,18 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     callsPerSecond: 0,
   });
   let functions: FunctionsServer;
+  const functionsEnv = {
+    ACCOUNT_SID: emu.accountSid,
+    AUTH_TOKEN: emu.authToken,
+    TWILIO_API_BASE_URL: emu.url,
+    AGENT_NUMBER,
+    HOLD_MODE: options.mode,
+    HOLD_API_TOKEN,
+    ...options.env,
+  };
+  let functionsUp = true;
   try {
-    functions = await startFunctionsServer({
-      ACCOUNT_SID: emu.accountSid,
-      AUTH_TOKEN: emu.authToken,
-      TWILIO_API_BASE_URL: emu.url,
-      AGENT_NUMBER,
-      HOLD_MODE: options.mode,
-      HOLD_API_TOKEN,
-      ...options.env,
-    });
+    functions = await startFunctionsServer(functionsEnv);
   } catch (error) {
     await emu.close();
     throw error;
@@ -188,8 +196,17 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       };
       return harness.droppedCalls(callSids).filter((sid) => !releasedByParty(sid));
     },
-    async close() {
+    async functionsDown() {
       await functions.stop();
+      functionsUp = false;
+    },
+    async functionsBack() {
+      functions = await startFunctionsServer(functionsEnv, functions.port);
+      harness.functions = functions;
+      functionsUp = true;
+    },
+    async close() {
+      if (functionsUp) await functions.stop();
       await emu.close();
     },
   };
