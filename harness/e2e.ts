@@ -81,6 +81,9 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     clock: 'virtual',
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
     callsPerSecond: 0,
+    // Every REST response the functions read is checked against Twilio's OpenAPI response
+    // schemas; close() fails on the first that does not match.
+    validateResponses: true,
   });
   let functions: FunctionsServer;
   const functionsEnv = {
@@ -206,8 +209,12 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       functionsUp = true;
     },
     async close() {
+      const violations = emu.responseViolations();
       if (functionsUp) await functions.stop();
       await emu.close();
+      if (violations.length > 0) {
+        throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+      }
     },
   };
   return harness;

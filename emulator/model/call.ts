@@ -29,6 +29,8 @@ export interface Call {
   /** How many status callbacks this call has sent (their SequenceNumber). */
   callbackSequence: number;
   timeoutSec: number;
+  /** Inbound calls: the opaque CallToken Twilio sends with their webhooks. */
+  callToken?: string;
   /**
    * Custom parameters handed to the callee (a Voice SDK exposes them as the call's
    * customParameters): from `client:alice?key=value` in a REST `To`, or from <Parameter> nouns in
