@@ -212,7 +212,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'holdurl-runs-out',
     rule: 'A holdUrl TwiML document that runs out without <Redirect> leaves the held participant in silence (it is not requested again)',
-    source: 'inferred: documented for waitUrl, not for holdUrl (twilio-voice-semantics.md, "Conference participants")',
+    source: 'inferred: documented for waitUrl, not for holdUrl (docs/twilio-voice-semantics.md, "Conference participants")',
     cost: { legs: 4, minutes: 0.7 },
     emulator: { 'holdUrl requests in 15 s': '1', 'still held': 'true' },
     async run(t): Promise<Observation> {
@@ -229,7 +229,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'participant-redirected-gone',
     rule: 'A participant whose call is redirected to new TwiML leaves the conference: fetching it is 404 (20404), and its <Dial> action is still requested',
-    source: 'inferred: twilio-voice-semantics.md, "Conference participants" (404) and emulator/README.md (the Dial action)',
+    source: 'inferred: docs/twilio-voice-semantics.md, "Conference participants" (404) and emulator/README.md (the Dial action)',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { 'fetch after the redirect': '404 20404', 'caller Dial action requested': 'yes', DialCallStatus: 'completed' },
     async run(t): Promise<Observation> {
@@ -269,7 +269,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'queue-error-codes',
     rule: 'Queue REST errors: creating a queue whose name exists, and deleting a queue that has members',
-    source: 'inferred: the emulator answers 400 with 22003 and 22004 (its own choice; twilio-voice-semantics.md names no codes)',
+    source: 'inferred: the emulator answers 400 with 22003 and 22004 (its own choice; docs/twilio-voice-semantics.md names no codes)',
     cost: { legs: 2, minutes: 0.3 },
     emulator: { 'create a duplicate name': '400 22003', 'delete with a member waiting': '400 22004', 'delete once empty': 'deleted' },
     async run(t): Promise<Observation> {

@@ -45,6 +45,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       return twimlResponse(
         callerDialsAgent({
           agent: agentAddress(context),
+          callerCallSid: call.callSid,
           callerId: callerIdOverride(context),
           ringTimeoutSeconds: ringTimeoutSeconds(context),
           agentStatusUrl: urls.agentLegStatus(call.callSid),

@@ -3,7 +3,10 @@
 //   Without them: offline, on the local emulator. The emulator plays Twilio (REST API, TwiML,
 //   a phone number whose Voice URL is /incoming-call, an agent who answers) and twilio-run
 //   serves the functions with TWILIO_API_BASE_URL pointing at it.
-// Ctrl-C (SIGINT) or SIGTERM stops everything this script started.
+// Ctrl-C (SIGINT), SIGTERM or SIGHUP stops everything this script started, and says so. `npm start`
+// runs this file with `exec` (package.json), so the process npm forwards those signals to is this
+// one: a signal sent to the npm process alone stops everything too (tests/e2e/npm-start.test.ts).
+// What it prints (warnings, banners) is in start-banner.ts; the token is never printed.
 //
 // Options (flags or environment): --port / PORT (functions, default 3000),
 // --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial),
@@ -18,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
 import { localGuardNodeArgs } from './local-guard-args';
+import { configWarnings, offlineBanner, onlineBanner, stoppedLine, warningLines, type TokenSource } from './start-banner';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
@@ -67,8 +71,10 @@ function startTwilioRun(port: number, envFile: string | undefined, ngrok = false
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
   const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
-  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
+  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself, in a
+  // process group of its own, so that stopping the group also stops the function runners a forking
+  // twilio-run starts per request (killed mid-request, one would be left behind).
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
 }
 
 async function main(): Promise<void> {
@@ -87,40 +93,45 @@ async function main(): Promise<void> {
   await ensurePortFree(port, 'functions');
 
   const cleanups: (() => Promise<void> | void)[] = [];
+  const ports = [port];
   let stopping = false;
-  const stop = async (code: number): Promise<void> => {
+  const stop = async (code: number, why?: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    if (why) console.error(`npm start: ${why}`);
     for (const cleanup of cleanups.reverse()) await cleanup();
+    console.log(stoppedLine(ports));
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // twilio-run gets Ctrl-C from the terminal too (same process group) and may exit first: that is
+  // part of stopping, not a failure. Exiting on its own is, and takes the rest down with it.
+  const onTwilioRunExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+    if (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP') void stop(0);
+    else void stop(code || 1, `twilio-run exited (${signal ?? `code ${code}`}); stopping the rest`);
+  };
 
   const online = Boolean(dotEnv.ACCOUNT_SID && dotEnv.AUTH_TOKEN);
   if (online) {
+    const tokenSource: TokenSource = dotEnv.HOLD_API_TOKEN ? 'dotenv' : 'unset';
+    process.stdout.write(warningLines(configWarnings({ agentNumber: dotEnv.AGENT_NUMBER, token: dotEnv.HOLD_API_TOKEN, tokenSource, dotEnvPath })));
     const child = startTwilioRun(port, dotEnvPath, values.ngrok === true);
     cleanups.push(() => stopChild(child));
-    child.on('exit', (code) => void stop(code ?? 0));
-    console.log(
-      values.ngrok
-        ? '\nServing the functions for your Twilio account through an ngrok tunnel (its URL is printed ' +
-            'below): set your number\'s Voice URL to https://<tunnel>/incoming-call.\n'
-        : `\nServing the functions for your Twilio account on http://localhost:${port}, which Twilio ` +
-            'cannot reach. Use `npm start -- --ngrok`: twilio-run then opens a tunnel and the functions ' +
-            'build their webhook URLs (holdUrl, waitUrl, callbacks) on its https address. A tunnel ' +
-            'opened by hand is not enough: those URLs would still point at localhost.\n',
-    );
+    child.on('exit', onTwilioRunExit);
+    console.log(onlineBanner({ port, ngrok: values.ngrok === true, tokenSource, dotEnvPath }));
     return;
   }
 
   if (values.ngrok) throw new StartError('--ngrok needs ACCOUNT_SID and AUTH_TOKEN in .env: offline, the emulator calls the functions on localhost');
   const emulatorPort = portOf('--emulator-port', option(values['emulator-port'], process.env.EMULATOR_PORT, '3001'));
   await ensurePortFree(emulatorPort, 'emulator');
+  ports.push(emulatorPort);
   const mode = option(values.mode, process.env.HOLD_MODE, dotEnv.HOLD_MODE || 'conference');
   if (mode !== 'conference' && mode !== 'dial') throw new StartError(`--mode must be conference or dial, not "${mode}"`);
   const agentNumber = dotEnv.AGENT_NUMBER || DEFAULT_AGENT;
+  const tokenSource: TokenSource = dotEnv.HOLD_API_TOKEN ? 'dotenv' : 'generated';
   const token = dotEnv.HOLD_API_TOKEN || randomBytes(16).toString('hex');
+  process.stdout.write(warningLines(configWarnings({ agentNumber, token, tokenSource, dotEnvPath })));
 
   const emulator: Emulator = await startEmulator({
     // twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own.
@@ -146,36 +157,58 @@ async function main(): Promise<void> {
     HOLD_API_TOKEN: token,
   };
   writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  const tokenFile = join(envDir, 'hold-api-token');
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 
   const child = startTwilioRun(port, envFile, false, true);
   cleanups.push(() => stopChild(child));
-  child.on('exit', (code) => void stop(code ?? 1));
+  child.on('exit', onTwilioRunExit);
 
   const functions = `http://localhost:${port}`;
-  console.log(`
-Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
-  emulator         ${emulator.url}   (control page: ${emulator.url}/emulator)
-  functions        ${functions}   (HOLD_MODE=${mode}, AGENT_NUMBER=${agentNumber})
-  business number  ${BUSINESS_NUMBER} -> ${functions}/incoming-call
-
-Try it:
-  1. Place a call from ${DEMO_CALLER} to ${BUSINESS_NUMBER} (the agent answers after 2 s):
-       curl -s -X POST ${emulator.url}/emulator/calls --data-urlencode From=${DEMO_CALLER} --data-urlencode To=${BUSINESS_NUMBER}
-  2. Hold and resume it with the CallSid it printed:
-       curl -s -X POST ${functions}/hold   -H "Authorization: Bearer ${token}" -d CallSid=CA...
-       curl -s -X POST ${functions}/unhold -H "Authorization: Bearer ${token}" -d CallSid=CA...
-  3. See who hears what: ${emulator.url}/emulator  (or curl -s ${emulator.url}/emulator/state)
-Ctrl-C stops everything.
-`);
+  // After twilio-run's own list of URLs, so the banner is the last thing on the screen.
+  await untilServing(`${functions}/hold-music`, child);
+  console.log(
+    offlineBanner({
+      emulatorUrl: emulator.url,
+      functionsUrl: functions,
+      mode,
+      agentNumber,
+      businessNumber: BUSINESS_NUMBER,
+      demoCaller: DEMO_CALLER,
+      tokenSource,
+      dotEnvPath,
+      tokenFile,
+    }),
+  );
 }
 
+async function untilServing(url: string, child: ChildProcess): Promise<void> {
+  for (let tries = 0; tries < 300 && child.exitCode === null; tries++) {
+    // Any answer will do (a protected function may refuse an unsigned request): it is serving.
+    const answer = await fetch(url).catch(() => undefined);
+    if (answer) return;
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+}
+
+/** Stops a child started in its own process group: the whole group, so nothing it forked is left. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // twilio-run itself may have exited first (Ctrl-C reaches it too) while a runner it forked lives on.
+  signalGroup('SIGKILL');
 }
 
 main().catch((error: unknown) => {

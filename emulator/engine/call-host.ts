@@ -18,6 +18,8 @@ export interface NewOutboundCall {
   statusCallback?: string;
   statusCallbackMethod?: HttpMethod;
   statusCallbackEvents?: CallEvent[];
+  /** From <Dial><Client><Parameter>; a `To` may carry more after a `?`. */
+  customParameters?: Record<string, string>;
 }
 
 /** A verb's action request: where the call goes on once the verb is over. */

@@ -1,6 +1,6 @@
 // Conferences: joins by <Dial><Conference> and by the Participants REST resource, the start rule,
 // hold and resume, endConferenceOnExit, and conference status callbacks
-// (twilio-voice-semantics.md, "Conference participants" and "Conferences").
+// (docs/twilio-voice-semantics.md, "Conference participants" and "Conferences").
 import type { CallStatus } from '../model/call';
 import type { Conference, ConferenceCallbacks, Participant } from '../model/conference';
 import { isSid, newSid } from '../model/sid';

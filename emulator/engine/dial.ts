@@ -1,5 +1,5 @@
 // <Dial> of numbers, clients and SIP URIs: the parent/child bridge and its trap
-// (twilio-voice-semantics.md, "Calls bridged with <Dial>").
+// (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>").
 import type { Call, CallStatus } from '../model/call';
 import type { Dial, PartiesTarget } from '../twiml/types';
 import type { TimerHandle } from './clock';
@@ -48,6 +48,7 @@ export class PartiesDial implements Blocker {
         statusCallback: endpoint.statusCallback ? this.session.resolve(endpoint.statusCallback) : undefined,
         statusCallbackMethod: endpoint.statusCallbackMethod,
         statusCallbackEvents: endpoint.statusCallbackEvents,
+        customParameters: endpoint.customParameters,
       });
       this.ringing.push(child);
       this.lastLeg ??= child;

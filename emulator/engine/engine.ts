@@ -2,7 +2,7 @@
 // (ring, answer, end, redirect) and the webhook parameters; <Dial>, conferences and queues live in
 // their own modules, which it hands itself as their CallHost (call-host.ts) to continue or end a
 // call: they never import this file.
-import { type Call, type CallStatus, TERMINAL_STATUSES, callDurationSec } from '../model/call';
+import { type Call, type CallStatus, TERMINAL_STATUSES, callDurationSec, splitCustomParameters } from '../model/call';
 import { newCallToken, newSid } from '../model/sid';
 import { Store } from '../model/store';
 import type { CallEvent, HttpMethod, TwimlError, Verb } from '../twiml/types';
@@ -219,12 +219,14 @@ export class Engine implements CallHost {
 
   newCall(spec: NewOutboundCall): Call {
     const now = this.clock.now();
+    const { address, customParameters } = splitCustomParameters(spec.to);
+    const parameters = { ...customParameters, ...spec.customParameters };
     const call: Call = {
       sid: newSid('CA'),
       accountSid: this.accountSid,
       parentCallSid: spec.parentCallSid,
       from: spec.from,
-      to: spec.to,
+      to: address,
       direction: spec.direction,
       status: 'queued',
       createdAt: now,
@@ -234,6 +236,7 @@ export class Engine implements CallHost {
       statusCallbackEvents: spec.statusCallbackEvents ?? ['completed'],
       callbackSequence: 0,
       timeoutSec: spec.timeoutSec,
+      ...(Object.keys(parameters).length > 0 ? { customParameters: parameters } : {}),
     };
     this.store.calls.set(call.sid, call);
     return call;

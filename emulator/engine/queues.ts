@@ -1,5 +1,5 @@
 // Queues: <Enqueue> and its waitUrl loop, <Dial><Queue> bridging with the front member, the
-// Enqueue action with QueueResult, and the REST dequeue (twilio-voice-semantics.md, "Queues").
+// Enqueue action with QueueResult, and the REST dequeue (docs/twilio-voice-semantics.md, "Queues").
 import { type Queue, averageWaitSec } from '../model/queue';
 import { newSid } from '../model/sid';
 import type { Dial, Enqueue, HttpMethod, QueueNoun, TwimlError, Verb } from '../twiml/types';

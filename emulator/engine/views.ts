@@ -5,7 +5,7 @@ import type { Engine } from './engine';
 import type { Hearing } from './hearing';
 
 /** A call as the model holds it (times in emulator clock ms), with what it hears. */
-export type CallView = Pick<Call, 'sid' | 'parentCallSid' | 'from' | 'to' | 'direction' | 'status' | 'createdAt' | 'answeredAt' | 'endedAt'> & {
+export type CallView = Pick<Call, 'sid' | 'parentCallSid' | 'from' | 'to' | 'direction' | 'status' | 'createdAt' | 'answeredAt' | 'endedAt' | 'customParameters'> & {
   /** undefined once the call has ended. */
   hears?: Hearing;
 };
@@ -30,6 +30,7 @@ export function callView(engine: Engine, sid: string): CallView | undefined {
   return {
     sid: c.sid, parentCallSid: c.parentCallSid, from: c.from, to: c.to, direction: c.direction, status: c.status,
     createdAt: c.createdAt, answeredAt: c.answeredAt, endedAt: c.endedAt, hears: engine.hears(c.sid),
+    ...(c.customParameters ? { customParameters: c.customParameters } : {}),
   };
 }
 

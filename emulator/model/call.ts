@@ -31,6 +31,24 @@ export interface Call {
   timeoutSec: number;
   /** Inbound calls: the opaque CallToken Twilio sends with their webhooks. */
   callToken?: string;
+  /**
+   * Custom parameters handed to the callee (a Voice SDK exposes them as the call's
+   * customParameters): from `client:alice?key=value` in a REST `To`, or from <Parameter> nouns in
+   * <Dial><Client> (docs/twilio-voice-semantics.md, "Conference participants" and <Client>).
+   */
+  customParameters?: Record<string, string>;
+}
+
+/**
+ * Splits `client:alice?CallerCallSid=CA...` into the address the party answers at and the custom
+ * parameters appended to it. Phone numbers carry none. (Twilio documents appending custom
+ * parameters to the `To` of a Call or Participant; that `To` then reads as the bare address is
+ * inferred.)
+ */
+export function splitCustomParameters(to: string): { address: string; customParameters?: Record<string, string> } {
+  const query = to.indexOf('?');
+  if (query < 0 || !/^(client|sips?):/i.test(to)) return { address: to };
+  return { address: to.slice(0, query), customParameters: Object.fromEntries(new URLSearchParams(to.slice(query + 1))) };
 }
 
 export function isLive(call: Call): boolean {

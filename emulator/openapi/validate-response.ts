@@ -8,7 +8,7 @@
  * Twilio's schemas mark no property `required`, yet its responses carry every declared field,
  * null when it has no value; so every declared property must be present here, and no other.
  * Errors are not in the spec: their body is Twilio's error shape {code, message, more_info, status}
- * (twilio-voice-semantics.md, "Errors, limits, signatures").
+ * (docs/twilio-voice-semantics.md, "Errors, limits, signatures").
  *
  * Off by default (it costs time per response); startEmulator({ validateResponses: true }) turns it
  * on, as the emulator's tests and the conformance suite do.

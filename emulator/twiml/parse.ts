@@ -179,7 +179,7 @@ function parseDial(node: XmlNode): Dial {
           const t = tagOf(n);
           const kind: EndpointKind | undefined = t === 'Number' ? 'number' : t === 'Client' ? 'client' : t === 'Sip' ? 'sip' : undefined;
           if (!kind) reject(12200, `Schema validation: <${t}> cannot be nested in <Dial>`);
-          return endpoint(kind, text(n), attrs(n));
+          return endpoint(kind, kind === 'client' ? clientIdentity(n) : text(n), attrs(n), kind === 'client' ? clientParameters(n) : undefined);
         }),
       };
     }
@@ -197,7 +197,22 @@ function parseDial(node: XmlNode): Dial {
   };
 }
 
-function endpoint(kind: EndpointKind, body: string, a: Record<string, string>): Endpoint {
+// <Client> holds either the bare identity or <Identity> and <Parameter> nouns (TwiML <Client> docs).
+function clientIdentity(node: XmlNode): string {
+  const identity = elements(childrenOf(node)).find((n) => tagOf(n) === 'Identity');
+  return identity ? text(identity) : text(node);
+}
+function clientParameters(node: XmlNode): Record<string, string> | undefined {
+  const parameters = elements(childrenOf(node)).filter((n) => tagOf(n) === 'Parameter');
+  if (parameters.length === 0) return undefined;
+  return Object.fromEntries(parameters.map((p) => {
+    const { name, value } = attrs(p);
+    if (!name) reject(12200, 'Schema validation: <Parameter> needs a name');
+    return [name, value ?? ''];
+  }));
+}
+
+function endpoint(kind: EndpointKind, body: string, a: Record<string, string>, customParameters?: Record<string, string>): Endpoint {
   if (!body) reject(12200, `Schema validation: <Dial> ${kind} without an address`);
   // Parties are configured as E.164, client:identity or sip:uri; <Client> bodies are bare identities.
   const address = kind === 'client' && !body.startsWith('client:') ? `client:${body}` : body;
@@ -207,6 +222,7 @@ function endpoint(kind: EndpointKind, body: string, a: Record<string, string>): 
     statusCallback: a.statusCallback,
     statusCallbackMethod: method(a.statusCallbackMethod, 'POST'),
     statusCallbackEvents: callEvents(a.statusCallbackEvent),
+    ...(customParameters ? { customParameters } : {}),
   };
 }
 

@@ -37,6 +37,8 @@ export interface Endpoint {
   statusCallback?: string;
   statusCallbackMethod: HttpMethod;
   statusCallbackEvents: CallEvent[];
+  /** <Client><Parameter name value>: handed to the callee's Voice SDK as custom parameters. */
+  customParameters?: Record<string, string>;
 }
 export type CallEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
 

@@ -17,7 +17,7 @@ import { twilioClient } from '../platform/twilio-client';
 import { requiredCallSid } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 
-// waitUrl TwiML may only use Play, Say, Pause and Redirect (twilio-voice-semantics.md), so the
+// waitUrl TwiML may only use Play, Say, Pause and Redirect (docs/twilio-voice-semantics.md), so the
 // grace is a Pause and the release is a REST redirect of the agent's own leg.
 export const ALONE_GRACE_SECONDS = 5;
 

@@ -7,6 +7,7 @@ import { isFailure } from '../platform/failure';
 import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
+import { agentDialAddress } from '../shared/agent-call-context';
 import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -53,7 +54,8 @@ export async function connectCallerToAgent(
       () =>
         client.conferences(conferenceName).participants.create({
           from: settings.callerId ?? call.calledNumber,
-          to: settings.agent.value,
+          // A client: agent's SDK receives the caller's CallSid as a custom parameter.
+          to: agentDialAddress(settings.agent, call.callSid),
           label: AGENT_LABEL,
           timeout: settings.ringTimeoutSeconds,
           // Either party leaving ends the conference, so nobody is left alone in it.
@@ -112,7 +114,7 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
   }
 }
 
-// "Participant label already in use" (twilio-voice-semantics.md, <Conference participantLabel>).
+// "Participant label already in use" (docs/twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
 export function callerJoinsConference(conferenceName: string, holdMusicUrl: string, conferenceStatusUrl: string): VoiceResponse {

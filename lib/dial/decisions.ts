@@ -2,7 +2,7 @@
 // it read. No HTTP, no REST: the handlers in caller-webhooks.ts, agent-webhooks.ts and hold.ts
 // read the state they are asked for and carry out the step decided here.
 //
-// The rules behind all of them (twilio-voice-semantics.md, "Calls bridged with <Dial>", and
+// The rules behind all of them (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>", and
 // docs/reliability.md): redirecting the caller's leg while it is the PARENT of its first <Dial>
 // hangs up the agent, so the first hold moves the AGENT's leg; after that the caller is nobody's
 // parent, and a resume moves the caller. No decision rests on one exact DialCallStatus or

@@ -2,7 +2,7 @@
 // caller's CallSid: the caller waits in the CALLER queue with the hold music; while the caller is
 // held, the agent waits in the AGENT queue (silence), which is what a resume dials. Nobody ever
 // dials the caller queue. Twilio advises deleting queues that are no longer used
-// (twilio-voice-semantics.md, "Queues"): they are deleted by name once the call is over.
+// (docs/twilio-voice-semantics.md, "Queues"): they are deleted by name once the call is over.
 import type { Twilio } from 'twilio';
 import { isFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';

@@ -3,7 +3,7 @@
 // - hold moves the AGENT's leg into the agent queue. Whatever the caller was doing (its first
 //   <Dial>, or dialling the agent queue after a resume), its <Dial> ends and it goes on with its
 //   next verb, the caller queue. Hold never touches the caller: during its first <Dial> the caller
-//   is the PARENT, and redirecting a parent hangs up its child (twilio-voice-semantics.md).
+//   is the PARENT, and redirecting a parent hangs up its child (docs/twilio-voice-semantics.md).
 // - resume moves the CALLER's leg, which waits in its queue and is nobody's parent then, to dial
 //   the agent queue, where the agent waits.
 // Either one's effect is final whatever the other did before it, so concurrent holds and resumes

@@ -9,6 +9,7 @@ import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from
 import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
 import type { LimitStep } from '../shared/hold-limit';
+import { agentCallParameters } from '../shared/agent-call-context';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
@@ -69,6 +70,8 @@ function enqueueCaller(twiml: VoiceResponse, queue: CallerQueueSettings): void {
 
 export interface CallerDialSettings {
   agent: PartyAddress;
+  /** Handed to a client: agent's SDK as the custom parameter CallerCallSid. */
+  callerCallSid: string;
   callerId?: string;
   ringTimeoutSeconds: number;
   /** The agent leg's status callback (/agent-leg-status?CallerCallSid=...). */
@@ -103,7 +106,11 @@ export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
   };
   const { agent } = settings;
   if (agent.kind === 'number') dial.number(callback, agent.value);
-  else if (agent.kind === 'client') dial.client(callback, agent.identity);
+  else if (agent.kind === 'client') {
+    const client = dial.client(callback);
+    client.identity(agent.identity);
+    for (const parameter of agentCallParameters(settings.callerCallSid)) client.parameter(parameter);
+  }
   else dial.sip(callback, agent.value);
   enqueueCaller(twiml, settings.hold);
   return twiml;

@@ -18,7 +18,7 @@ export interface DialModeUrls {
   /**
    * The caller queue's waitUrl: the hold music AUDIO itself (an asset, or HOLD_MUSIC_URL), not a
    * function, so a held caller's music never depends on a function answering. Twilio plays an
-   * audio waitUrl and requests it again when it ends (twilio-voice-semantics.md, "Queues").
+   * audio waitUrl and requests it again when it ends (docs/twilio-voice-semantics.md, "Queues").
    * With hold reminders on (HOLD_REMINDER_SECONDS), /hold-music instead: the reminders need
    * Twilio's QueueTime, so the held caller needs our functions once per batch of reminders.
    */

@@ -23,7 +23,7 @@ export function holdMusicAudioUrl(context: HoldContext): string {
 /**
  * TwiML for holdUrl (conference) and waitUrl (dial mode's hold queue). <Play loop="0"> repeats
  * forever: a holdUrl that runs out of TwiML leaves the held party in silence, while an audio
- * holdUrl is played only once (twilio-voice-semantics.md, "Conference participants").
+ * holdUrl is played only once (docs/twilio-voice-semantics.md, "Conference participants").
  */
 export function holdMusicTwiml(context: HoldContext): InstanceType<typeof twilio.twiml.VoiceResponse> {
   const twiml = new twilio.twiml.VoiceResponse();

@@ -1,10 +1,15 @@
-// The README's front door: `npm start` without credentials runs offline on the emulator, a call
-// placed through the emulator's control API reaches the functions, /hold works, and Ctrl-C
-// (SIGINT) stops everything it started, leaving no port behind. Runs scripts/start.ts on the
-// already built dist/ (npm test builds it first), with an empty env file so that a developer's
-// own .env with credentials cannot turn it into an online run.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The README's front door. `npm start` without credentials runs offline on the emulator; the
+// commands its banner prints work when pasted into bash (place a call, keep its CallSid, hold,
+// resume); the token is never printed; and SIGINT or SIGTERM sent to the npm process ALONE (not to
+// its process group, as a terminal's Ctrl-C would) stops every process it started and frees both
+// ports.
+//
+// It runs `npm run serve`, which is what `npm start` execs after building (package.json: the
+// `exec` is what makes npm's signal forwarding reach scripts/start.ts; a shell in between would
+// swallow it). Building here would rewrite dist/ under the other suites, so it serves the dist/
+// that `npm test` built. An empty env file keeps a developer's own .env out of it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,76 +36,161 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ou
   }
 }
 
+/** Every live process below pid (children, grandchildren, ...), from ps. */
+function descendantsOf(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of table) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/**
+ * Whether a process still runs. A zombie (exited, not yet reaped: in a container whose PID 1 does
+ * not reap orphans, a forked child of twilio-run can stay one) has stopped, so it counts as gone.
+ */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+interface Started {
+  npm: ChildProcess;
+  output: () => string;
+  functions: string;
+  emulator: string;
+  port: number;
+  emulatorPort: number;
+}
+
 describe('npm start (offline)', () => {
-  let child: ChildProcess | undefined;
+  let npm: ChildProcess | undefined;
   let dir: string;
+  let leftovers: number[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  });
   afterEach(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (npm && npm.exitCode === null) npm.kill('SIGKILL');
+    // Only the processes this test started (found by their parent chain), by PID.
+    for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    leftovers = [];
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the functions on the emulator, holds a call, and Ctrl-C leaves nothing behind', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  async function startServe(envText: string): Promise<Started> {
     const envFile = join(dir, '.env');
-    writeFileSync(envFile, 'HOLD_API_TOKEN=start-test-token\n');
+    writeFileSync(envFile, envText);
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/start.ts', '--port', String(port), '--emulator-port', String(emulatorPort), '--dotenv', envFile],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
-    );
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const functions = `http://localhost:${port}`;
-    const emulator = `http://127.0.0.1:${emulatorPort}`;
-
-    await waitFor('twilio-run', async () => [200, 403].includes((await fetch(`${functions}/hold-music`, { method: 'POST' }).catch(() => undefined))?.status ?? 0), () => output);
-    expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
-    expect(output).toContain(`${emulator}/emulator`);
-
-    const placed = await fetch(`${emulator}/emulator/calls`, {
-      method: 'POST',
-      body: new URLSearchParams({ From: '+15551230000', To: '+15550100000' }),
+    npm = spawn('npm', ['run', '--silent', 'serve', '--', '--port', String(port), '--emulator-port', String(emulatorPort), '--dotenv', envFile], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
     });
-    const { callSid } = (await placed.json()) as { callSid: string };
-    expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
+    let output = '';
+    npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const functions = `http://localhost:${port}`;
+    // Any HTTP answer means twilio-run serves (a protected function may refuse an unsigned request).
+    await waitFor('twilio-run', async () => (await fetch(`${functions}/hold-music`).catch(() => undefined)) !== undefined, () => output);
+    await waitFor('the banner', () => output.includes('Ctrl-C stops everything.'), () => output);
+    return { npm, output: () => output, functions, emulator: `http://127.0.0.1:${emulatorPort}`, port, emulatorPort };
+  }
 
-    // The emulator runs on the real clock here: the agent answers after 2 s.
-    const hears = async (): Promise<unknown> => {
-      const state = (await (await fetch(`${emulator}/emulator/state`)).json()) as { calls: { sid: string; hears?: unknown }[] };
+  async function stopWith(started: Started, signal: NodeJS.Signals): Promise<void> {
+    const pids = descendantsOf(started.npm.pid!);
+    leftovers = pids;
+    // npm, node scripts/start.ts and twilio-run at least.
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    const exited = new Promise<number | null>((done) => started.npm.once('exit', (code) => done(code)));
+    started.npm.kill(signal); // the npm process alone, not its group
+    expect(await exited).toBe(0);
+    await waitFor('every process npm started to exit', () => pids.every((pid) => !isAlive(pid)), started.output, 10_000);
+    expect(await portIsOpen(started.port)).toBe(false);
+    expect(await portIsOpen(started.emulatorPort)).toBe(false);
+    expect(started.output()).toContain(`Stopped: everything npm start started has exited; ports ${started.port} and ${started.emulatorPort} are free.`);
+  }
+
+  it('prints commands that work when pasted, never the token, and SIGINT to npm stops everything', async () => {
+    const token = 'start-test-token-0123456789abcdef0123';
+    const started = await startServe(`HOLD_API_TOKEN=${token}\n`);
+    const output = started.output();
+    expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
+    expect(output).toContain(`hold console     ${started.functions}/index.html`);
+    // One process serves every request, and the banner says so.
+    expect(output).toContain('twilio-run --no-fork-process');
+    expect(output).toContain(`${started.emulator}/emulator`);
+    expect(output).toContain(`HOLD_API_TOKEN   set, from ${join(dir, '.env')}`);
+    expect(output).not.toContain(token);
+    expect(output).not.toContain('WARNING');
+
+    // The banner's "Try it" lines, pasted into bash as they are.
+    const lines = output.split('\n');
+    const from = lines.findIndex((line) => line.startsWith('Try it'));
+    const to = lines.findIndex((line, i) => i > from && line.trim() === '');
+    const pasted = lines.slice(from + 1, to).join('\n');
+    const tokenFile = /TOKEN=\$\(cat (\S+)\)/.exec(pasted)?.[1];
+    expect(readFileSync(tokenFile!, 'utf8').trim()).toBe(token);
+    // Run as pasted, except that the line which sleeps while the agent's phone rings is replaced by
+    // waiting for the emulator to say the agent answered (no timing in tests).
+    const [setToken, placeCall, sleep, ...holdAndResume] = pasted.split('\n');
+    expect(sleep.trim()).toMatch(/^sleep \d+ /);
+    const callSid = execFileSync('bash', ['-c', `${setToken}\n${placeCall}`], { encoding: 'utf8' }).trim();
+    expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
+    const hears = async (): Promise<{ kind?: string } | undefined> => {
+      const state = (await (await fetch(`${started.emulator}/emulator/state`)).json()) as { calls: { sid: string; hears?: { kind?: string } }[] };
       return state.calls.find((c) => c.sid === callSid)?.hears;
     };
-    await waitFor('the agent to answer', async () => (await hears() as { kind?: string })?.kind === 'party', () => output);
+    await waitFor('the agent to answer', async () => (await hears())?.kind === 'party', started.output);
+    const answers = execFileSync('bash', ['-c', [setToken, `CALL=${callSid}`, ...holdAndResume].join('\n')], { encoding: 'utf8' }).split('\n');
+    expect(JSON.parse(answers[0])).toMatchObject({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
+    expect(JSON.parse(answers[1])).toMatchObject({ callSid, mode: 'conference', held: false });
 
-    const hold = await fetch(`${functions}/hold`, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer start-test-token', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ CallSid: callSid }),
-    });
-    expect(await hold.json()).toEqual({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
-    await waitFor('hold music', async () => (await hears() as { kind?: string })?.kind === 'music', () => output);
+    await stopWith(started, 'SIGINT');
+  }, 90_000);
 
-    const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(await portIsOpen(port)).toBe(false);
-    expect(await portIsOpen(emulatorPort)).toBe(false);
-  }, 60_000);
+  it('warns about a bad AGENT_NUMBER and a short token, and SIGTERM to npm stops everything', async () => {
+    const started = await startServe('HOLD_API_TOKEN=too-short\nAGENT_NUMBER=555-0100\n');
+    expect(started.output()).toContain('WARNING: AGENT_NUMBER "555-0100" is not an E.164 number');
+    expect(started.output()).toContain('WARNING: HOLD_API_TOKEN in');
+    expect(started.output()).toContain('is 9 characters long; use at least 32');
+    expect(started.output()).not.toContain('too-short');
+    await stopWith(started, 'SIGTERM');
+  }, 90_000);
+
+  it('npm start builds, then execs the same command, so that npm forwards signals to it', () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe('npm run build && exec npm run --silent serve --');
+    expect(scripts.serve).toBe('exec node --import tsx scripts/start.ts');
+  });
 
   it('reports a port in use in one line, without a stack trace', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
     const busy = createServer();
     await new Promise<void>((listening) => busy.listen(0, listening));
     const port = (busy.address() as AddressInfo).port;
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', String(port), '--dotenv', join(dir, 'none')], {
+      npm = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', String(port), '--dotenv', join(dir, 'none')], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((done) => child!.once('exit', (c) => done(c)));
+      npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((done) => npm!.once('exit', (c) => done(c)));
       expect(code).toBe(1);
       expect(output.trim()).toBe(`npm start: port ${port} (functions) is already in use: stop what uses it, or choose another port with --port`);
     } finally {

@@ -1,4 +1,4 @@
-// Conformance: twilio-voice-semantics.md, "Conference participants" and "Conferences".
+// Conformance: docs/twilio-voice-semantics.md, "Conference participants" and "Conferences".
 import { DEFAULT_MUSIC_URL } from '../../emulator';
 import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/harness';
 import { twiml } from './support/webhook-server';

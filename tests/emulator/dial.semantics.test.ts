@@ -1,4 +1,4 @@
-// Conformance: twilio-voice-semantics.md, "Calls bridged with <Dial> (the parent/child trap)" and the Call resource.
+// Conformance: docs/twilio-voice-semantics.md, "Calls bridged with <Dial> (the parent/child trap)" and the Call resource.
 import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/harness';
 import { twiml } from './support/webhook-server';
 

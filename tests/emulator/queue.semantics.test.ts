@@ -1,4 +1,4 @@
-// Conformance: twilio-voice-semantics.md, "Queues".
+// Conformance: docs/twilio-voice-semantics.md, "Queues".
 import { DEFAULT_MUSIC_URL } from '../../emulator';
 import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/harness';
 import { twiml } from './support/webhook-server';

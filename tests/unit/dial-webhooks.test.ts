@@ -142,12 +142,20 @@ describe('incoming-call (dial mode)', () => {
     expect(twiml.children[1].attributes.waitUrl).toBe('https://music.example.com/a.mp3');
   });
 
-  it.each([
-    ['client:alice', 'Client', 'alice'],
-    ['sip:agent@example.com', 'Sip', 'sip:agent@example.com'],
-  ])('dials %s with <%s>', async (address, noun, text) => {
-    const twiml = await twimlOf(incomingCall, incoming, { AGENT_NUMBER: address });
-    expect(twiml.children[0].children[0]).toMatchObject({ verb: noun, text });
+  it('dials sip: agents with <Sip>', async () => {
+    const twiml = await twimlOf(incomingCall, incoming, { AGENT_NUMBER: 'sip:agent@example.com' });
+    expect(twiml.children[0].children[0]).toMatchObject({ verb: 'Sip', text: 'sip:agent@example.com' });
+  });
+
+  it('dials client: agents with <Client><Identity>, handing their SDK the caller\'s CallSid as <Parameter>', async () => {
+    // TwiML <Client>: <Identity> and <Parameter> nouns (https://www.twilio.com/docs/voice/twiml/client).
+    const twiml = await twimlOf(incomingCall, incoming, { AGENT_NUMBER: 'client:alice' });
+    const client = twiml.children[0].children[0];
+    expect(client.verb).toBe('Client');
+    expect(client.children).toEqual([
+      expect.objectContaining({ verb: 'Identity', text: 'alice' }),
+      expect.objectContaining({ verb: 'Parameter', attributes: { name: 'CallerCallSid', value: CALLER } }),
+    ]);
   });
 
   it('apologises and hangs up when AGENT_NUMBER is missing', async () => {

@@ -94,9 +94,10 @@ describe('incoming-call (conference mode)', () => {
     });
   });
 
-  it('uses CALLER_ID and AGENT_RING_TIMEOUT when set, and dials client: and sip: agents as they are', async () => {
+  it('uses CALLER_ID and AGENT_RING_TIMEOUT when set; a client: agent gets the caller\'s CallSid as a custom parameter, sip: is dialled as it is', async () => {
+    // Participant resource, To: "Custom parameters may also be specified" (docs/twilio-voice-semantics.md).
     await invokeFunction(incomingCall, context({ CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '15', AGENT_NUMBER: 'client:alice' }), call);
-    expect(Object.fromEntries(api.requests[0].form)).toMatchObject({ From: '+15550109999', To: 'client:alice', Timeout: '15' });
+    expect(Object.fromEntries(api.requests[0].form)).toMatchObject({ From: '+15550109999', To: `client:alice?CallerCallSid=${CALLER}`, Timeout: '15' });
     await invokeFunction(incomingCall, context({ AGENT_NUMBER: 'sip:agent@pbx.example.com' }), call);
     expect(api.requests[1].form.get('To')).toBe('sip:agent@pbx.example.com');
   });
