@@ -61,4 +61,26 @@ describe.each(['conference', 'dial'] as const)('hold reminders in %s mode', (mod
     expect(h.hears(caller)).toMatchObject({ kind: 'party' });
     await h.partyHangsUp(caller);
   });
+
+  it('an outage over a batch boundary: the caller hears silence, is never dropped, and is resumed afterwards', async () => {
+    const caller = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const agent = h.agentOf(caller)!;
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    for (let i = 0; i < 10; i += 1) await h.advance(60_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' }); // 600 s: inside the first batch
+    await h.functionsDown();
+    try {
+      await h.advance(60_000); // the batch ends at 644 s: its next request fails
+      expect(h.hears(caller)).toEqual({ kind: 'silence' });
+    } finally {
+      await h.functionsBack();
+    }
+    await h.advance(30_000);
+    expect(h.hears(caller)).not.toBe('ended');
+    expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.droppedCalls([caller, agent])).toEqual([]);
+    await h.partyHangsUp(caller);
+  });
 });

@@ -1,11 +1,13 @@
 // The hold limit (issue 13): what is due when, the conference holdUrl's segments, the warning's
 // words, and the configuration's validation.
 import { handler as holdWarning } from '../../functions/hold-warning.protected';
+import { handler as holdHandler } from '../../functions/hold';
+import { handler as unholdHandler } from '../../functions/unhold';
 import { holdLimitConfig } from '../../lib/platform/config';
 import { segmentsUntil } from '../../lib/conference/hold-limit';
 import { agentLimitStep, holdWarningWords } from '../../lib/shared/hold-limit';
 import { DEFAULT_REMINDER_TEXT } from '../../lib/shared/hold-reminder';
-import { functionContext, invokeFunction } from '../support/invoke-function';
+import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
 
 const limit = { maxSeconds: 600, warningSeconds: 60 };
@@ -65,5 +67,28 @@ describe('hold limit configuration', () => {
     [{ HOLD_MAX_SECONDS: '600', HOLD_WARNING_SECONDS: '4' }, /HOLD_WARNING_SECONDS must be a whole number of seconds from 5 to 3600/],
   ])('refuses %j as misconfigured', (env, message) => {
     expect(() => holdLimitConfig(env)).toThrow(expect.objectContaining({ kind: 'misconfigured', message: expect.stringMatching(message) }));
+  });
+});
+
+describe('/hold and /unhold with a misconfigured reminder or limit', () => {
+  const TOKEN = 'unit-token-0123456789';
+  it.each([
+    [{ HOLD_MAX_SECONDS: '600', HOLD_WARNING_SECONDS: '900' }, /HOLD_WARNING_SECONDS \(900\) must be less than HOLD_MAX_SECONDS \(600\)/],
+    [{ HOLD_REMINDER_SECONDS: '5' }, /HOLD_REMINDER_SECONDS must be a whole number of seconds from 15 to 3600/],
+  ])('%j: 500 misconfigured naming the setting, before any Twilio request, in both modes', async (env, message) => {
+    for (const mode of ['conference', 'dial']) {
+      for (const handler of [holdHandler, unholdHandler]) {
+        const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+        const reply = await invokeFunction(
+          handler,
+          // No Twilio is reachable at this base URL: a request would fail as upstream, not misconfigured.
+          functionContext({ ...env, HOLD_MODE: mode, HOLD_API_TOKEN: TOKEN, AGENT_NUMBER: '+15550100001', ACCOUNT_SID: 'AC' + '0'.repeat(32), AUTH_TOKEN: 'x', TWILIO_API_BASE_URL: 'http://127.0.0.1:9' }),
+          { CallSid: 'CA' + 'a'.repeat(32), ...bearer(TOKEN) },
+        );
+        error.mockRestore();
+        expect(reply.statusCode).toBe(500);
+        expect(reply.body).toMatchObject({ error: 'misconfigured', message: expect.stringMatching(message) });
+      }
+    }
   });
 });
