@@ -14,9 +14,8 @@ import { CALL_SID } from '../platform/sids';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { sayAndHangUp } from '../shared/caller-prompts';
 import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
-import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings } from '../shared/hold-music';
-import { reminderWords, playsPerReminder, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
-import { BUNDLED_MUSIC_SECONDS } from '../shared/hold-reminder';
+import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, reminderSayAttributes } from '../shared/hold-music';
+import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
 import { AGENT_LABEL, conferenceNameFor } from './hold';
@@ -62,7 +61,7 @@ function documentUntil(context: HoldContext, callerCallSid: string, held: number
   const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
   for (const segment of segments) {
     twiml.play({ loop: segment.plays }, audio);
-    if (segment.words) twiml.say(reminders?.voice ? { voice: reminders.voice as never } : {}, segment.words);
+    if (segment.words) twiml.say(reminderSayAttributes(reminders ?? {}), segment.words);
   }
   const heldFor = String(segments.at(-1)!.endsAt);
   twiml.redirect(
