@@ -18,7 +18,7 @@ import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordD
 import { holdLimitConfig } from '../platform/config';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
-import { callerQueueName } from './hold-queue';
+import { callerQueueName, callerWaitSeconds } from './hold-queue';
 
 /**
  * The caller a request about the agent's leg claims, checked against what Twilio itself sends
@@ -50,7 +50,7 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   if (queues?.callerWaiting) {
     if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
     const limit = holdLimitOf(context);
-    if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, event.QueueTime, firstOfThisWait));
+    if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
   const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
@@ -76,8 +76,14 @@ function holdLimitOf(context: HoldContext): HoldLimit | undefined {
  * is written first, so that the resume is counted as the limit's (by: limit). If the update fails,
  * the agent waits a few seconds and this runs again.
  */
-async function enforceHoldLimit(context: HoldContext, callerCallSid: string, limit: HoldLimit, queueTime: unknown, first: boolean) {
-  const held = typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : 0;
+async function enforceHoldLimit(context: HoldContext, callerCallSid: string, limit: HoldLimit, callerQueueSid: string | undefined, queueTime: unknown, first: boolean) {
+  // The caller's own wait (one more request); if it cannot be read, the agent's QueueTime, which is
+  // the same unless a /hold of the held call moved the agent into its queue again.
+  const agentWait = typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : 0;
+  const callerWait = callerQueueSid
+    ? await callerWaitSeconds(twilioClient(context), callerQueueSid).catch(() => undefined)
+    : undefined;
+  const held = callerWait ?? agentWait;
   const step = agentLimitStep(limit, held, first ? CALLER_ON_HOLD : '');
   if (step.kind !== 'resume') return agentHoldLimitTwiml(step, first);
   await recordDialLimitResume(context, callerCallSid, held);

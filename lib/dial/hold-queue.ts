@@ -24,6 +24,8 @@ export interface HoldQueues {
   agentWaiting: boolean;
   /** The agent queue exists: a hold has happened, so the caller's first <Dial> is over. */
   everHeld: boolean;
+  /** The caller queue's SID, when it exists (callerWaitSeconds reads its member). */
+  callerQueueSid?: string;
 }
 
 // Twilio's largest page: one request covers any account that cleans up its queues.
@@ -49,7 +51,18 @@ export async function readHoldQueues(client: Twilio, callerCallSid: string, poli
     callerWaiting: (caller?.currentSize ?? 0) > 0,
     agentWaiting: (agent?.currentSize ?? 0) > 0,
     everHeld: agent !== undefined,
+    ...(caller ? { callerQueueSid: caller.sid } : {}),
   };
+}
+
+/**
+ * How long the caller has waited in its queue, i.e. been held: its member's wait_time (one
+ * request). Unlike the agent queue's QueueTime it does not start again when a /hold of a held call
+ * moves the agent into its queue again. Undefined when the caller is not in the queue.
+ */
+export async function callerWaitSeconds(client: Twilio, callerQueueSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number | undefined> {
+  const members = await callTwilio('read the held caller\'s wait', () => client.queues(callerQueueSid).members.list({ limit: 1 }), policy);
+  return members[0]?.waitTime;
 }
 
 export type QueueDeletion = 'deleted' | 'already-gone' | 'kept';

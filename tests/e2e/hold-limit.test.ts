@@ -74,6 +74,16 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
   });
 
+  it('a /hold of the held call does not restart the limit (dial mode: it moves the agent into its queue again)', async () => {
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(100_000);
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    await advanceTo(599_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    await advanceTo(601_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+  });
+
   it('a resume before the limit ends it: the next hold starts again from 0', async () => {
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(500_000);
