@@ -4,9 +4,9 @@
 // our request to add it had timed out). A party left alone is released: after a short grace, in
 // case the caller is joining at that very moment, the agent is told and its leg ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import twilio from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { functionUrl } from '../platform/function-url';
+import { pause, redirect, twiml } from '../platform/twiml';
 import { AGENT_ALONE_PATH } from './call';
 import { twimlResponse } from '../platform/responses';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
@@ -22,10 +22,8 @@ export async function handleAgentAlone(context: HoldContext, event: FunctionEven
   const agentCallSid = requiredCallSid(event, 'CallSid');
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   if (event.Waited !== 'true') {
-    const twiml = new twilio.twiml.VoiceResponse();
-    twiml.pause({ length: ALONE_GRACE_SECONDS });
-    twiml.redirect({ method: 'POST' }, functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' }));
-    return twimlResponse(twiml);
+    const waitedUrl = functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' });
+    return twimlResponse(twiml(pause({ length: ALONE_GRACE_SECONDS }), redirect(waitedUrl, { method: 'POST' })));
   }
   const release = sayAndHangUp(CALLER_NOT_THERE).toString();
   const outcome = await sendTwimlToLeg(twilioClient(context), agentCallSid, release, 'release the agent left alone');

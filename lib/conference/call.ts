@@ -1,14 +1,13 @@
 // Conference mode: answering an incoming call. The caller joins a conference named after its
 // CallSid; the agent is added to the same conference by the Participants API.
-import twilio, { type Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
 import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';
 import { isFailure } from '../platform/failure';
 import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+import { conference, dial, twiml, type Twiml } from '../platform/twiml';
 
 
 /** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
@@ -42,7 +41,7 @@ export async function connectCallerToAgent(
   call: IncomingCall,
   settings: ConferenceCallSettings,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<VoiceResponse> {
+): Promise<Twiml> {
   const conferenceName = conferenceNameFor(call.callSid);
   try {
     await callTwilio(
@@ -107,21 +106,21 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
 // "Participant label already in use" (twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
-export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.dial().conference(
-    {
-      participantLabel: CALLER_LABEL,
-      startConferenceOnEnter: true,
-      endConferenceOnExit: true,
-      beep: 'false',
-      // Until the agent joins, the conference has not started and the caller hears waitUrl.
-      waitUrl: holdMusicUrl,
-      waitMethod: 'POST',
-    },
-    conferenceName,
+export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): Twiml {
+  return twiml(
+    dial(
+      {},
+      conference(conferenceName, {
+        participantLabel: CALLER_LABEL,
+        startConferenceOnEnter: true,
+        endConferenceOnExit: true,
+        beep: 'false',
+        // Until the agent joins, the conference has not started and the caller hears waitUrl.
+        waitUrl: holdMusicUrl,
+        waitMethod: 'POST',
+      }),
+    ),
   );
-  return twiml;
 }
 
 /** The agent leg's final call statuses that mean the agent never joined. */

@@ -1,10 +1,8 @@
 // Dial mode's TwiML: what each leg runs, built from the steps decided in decisions.ts.
-import twilio from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { AgentStep, CallerStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type Twiml } from '../platform/twiml';
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
@@ -40,26 +38,32 @@ export interface CallerDialSettings {
  * child. The action URL is requested when the Dial ends for any reason (no answer, the agent hung
  * up, the agent's leg was moved by a hold).
  */
-export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  const dial = twiml.dial({
-    action: settings.actionUrl,
-    method: 'POST',
-    timeout: settings.ringTimeoutSeconds,
-    // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
-    ...(settings.callerId ? { callerId: settings.callerId } : {}),
-  });
+export function callerDialsAgent(settings: CallerDialSettings): Twiml {
   // Only the final status: it is how we learn that the agent hung up while the caller was held.
   const callback = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['completed' as const],
-  };
+    statusCallbackEvent: ['completed'],
+  } as const;
   const { agent } = settings;
-  if (agent.kind === 'number') dial.number(callback, agent.value);
-  else if (agent.kind === 'client') dial.client(callback, agent.identity);
-  else dial.sip(callback, agent.value);
-  return twiml;
+  const agentNoun =
+    agent.kind === 'number'
+      ? number(agent.value, callback)
+      : agent.kind === 'client'
+        ? client(agent.identity, callback)
+        : sip(agent.value, callback);
+  return twiml(
+    dial(
+      {
+        action: settings.actionUrl,
+        method: 'POST',
+        timeout: settings.ringTimeoutSeconds,
+        // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
+        ...(settings.callerId ? { callerId: settings.callerId } : {}),
+      },
+      agentNoun,
+    ),
+  );
 }
 
 export interface HoldQueueSettings {
@@ -70,16 +74,13 @@ export interface HoldQueueSettings {
   actionUrl: string;
 }
 
-export function callerWaitsOnHold(settings: HoldQueueSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.enqueue(
-    { action: settings.actionUrl, method: 'POST', waitUrl: settings.waitUrl, waitUrlMethod: 'POST' },
-    settings.queueName,
+export function callerWaitsOnHold(settings: HoldQueueSettings): Twiml {
+  return twiml(
+    enqueue(settings.queueName, { action: settings.actionUrl, method: 'POST', waitUrl: settings.waitUrl, waitUrlMethod: 'POST' }),
   );
-  return twiml;
 }
 
-export function callerTwiml(step: CallerStep, hold: HoldQueueSettings): VoiceResponse {
+export function callerTwiml(step: CallerStep, hold: HoldQueueSettings): Twiml {
   switch (step) {
     case 'wait-on-hold':
       return callerWaitsOnHold(hold);
@@ -98,12 +99,9 @@ export function callerTwiml(step: CallerStep, hold: HoldQueueSettings): VoiceRes
  * The agent's keep-alive loop: the agent is told once, then hears silence. The loop redirects to
  * itself (flagged as announced) so the leg never runs out of TwiML, which would hang it up.
  */
-export function agentHoldLoop(announce: boolean, announcedLoopUrl: string): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  if (announce) twiml.say(CALLER_ON_HOLD);
-  twiml.pause({ length: HOLD_LOOP_PAUSE_SECONDS });
-  twiml.redirect({ method: 'POST' }, announcedLoopUrl);
-  return twiml;
+export function agentHoldLoop(announce: boolean, announcedLoopUrl: string): Twiml {
+  const loop = [pause({ length: HOLD_LOOP_PAUSE_SECONDS }), redirect(announcedLoopUrl, { method: 'POST' })];
+  return twiml(...(announce ? [say(CALLER_ON_HOLD), ...loop] : loop));
 }
 
 export interface ResumeSettings {
@@ -119,15 +117,16 @@ export interface ResumeSettings {
  * from now on and the caller the dequeued one: the caller is nobody's child, so a later hold can
  * move the agent's leg again without touching the caller.
  */
-export function agentTakesCallerBack(settings: ResumeSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml
-    .dial({ action: settings.actionUrl, method: 'POST', timeout: RESUME_WAIT_SECONDS })
-    .queue({ url: settings.dequeuedUrl, method: 'POST' }, settings.queueName);
-  return twiml;
+export function agentTakesCallerBack(settings: ResumeSettings): Twiml {
+  return twiml(
+    dial(
+      { action: settings.actionUrl, method: 'POST', timeout: RESUME_WAIT_SECONDS },
+      queue(settings.queueName, { url: settings.dequeuedUrl, method: 'POST' }),
+    ),
+  );
 }
 
-export function agentTwiml(step: AgentStep, announcedLoopUrl: string): VoiceResponse {
+export function agentTwiml(step: AgentStep, announcedLoopUrl: string): Twiml {
   switch (step) {
     case 'hold-loop':
       return agentHoldLoop(true, announcedLoopUrl);

@@ -7,12 +7,23 @@ import type { HoldContext } from './env';
 // inside the 10 s a Twilio Function may run.
 const REQUEST_TIMEOUT_MS = 5000;
 
+// One client per container, made on the first request that needs one. `context.getTwilioClient()`
+// requires the `twilio` package (about 100 ms of CPU and 240 modules: BENCHMARKS.md, "Cold load"),
+// so no function loads it at module load, and one that only answers with TwiML never loads it.
+// The client is then kept for the next invocations of the same container: its keep-alive sockets
+// to the API outlive one invocation, and it is not rebuilt each time. It is kept per account,
+// token and API base URL, so a change of any of them makes a new one.
+let kept: { key: string; client: Twilio } | undefined;
+
 /**
  * The one Twilio REST client factory. Deployed and under twilio-run it is the runtime's own
  * client; with TWILIO_API_BASE_URL set (the local emulator) every 2010-04-01 request goes there.
  * This project only uses the api.twilio.com domain, so moving that one domain is enough.
  */
 export function twilioClient(context: HoldContext): Twilio {
+  const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL')?.replace(/\/+$/, '');
+  const key = [context.ACCOUNT_SID, context.AUTH_TOKEN, baseUrl].join('\n');
+  if (kept?.key === key) return kept.client;
   let client: Twilio;
   try {
     client = context.getTwilioClient({ timeout: REQUEST_TIMEOUT_MS });
@@ -21,7 +32,7 @@ export function twilioClient(context: HoldContext): Twilio {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw misconfigured(`cannot create the Twilio client: ${reason} (check ACCOUNT_SID and AUTH_TOKEN)`);
   }
-  const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL');
-  if (baseUrl) client.api.baseUrl = baseUrl.replace(/\/+$/, '');
+  if (baseUrl) client.api.baseUrl = baseUrl;
+  kept = { key, client };
   return client;
 }

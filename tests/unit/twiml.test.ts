@@ -1,0 +1,152 @@
+// lib/platform/twiml.ts writes TwiML without the twilio package; what it writes must be exactly
+// what twilio's VoiceResponse writes for the same verbs (the reference every Twilio example uses),
+// including escaping, for any text and any attribute value.
+import fc from 'fast-check';
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
+import * as t from '../../lib/platform/twiml';
+import { sayAndHangUp, emptyTwiml } from '../../lib/shared/caller-prompts';
+import { callerJoinsConference } from '../../lib/conference/call';
+import { agentHoldLoop, agentTakesCallerBack, callerDialsAgent, callerWaitsOnHold } from '../../lib/dial/twiml';
+import { parseTwiml } from '../support/twiml';
+
+/** VoiceResponse's output, or 'throws'. */
+function reference(build: (r: VoiceResponse) => void): string {
+  try {
+    const response = new VoiceResponse();
+    build(response);
+    return response.toString();
+  } catch {
+    return 'throws';
+  }
+}
+
+function ours(build: () => t.Twiml): string {
+  try {
+    return build().toString();
+  } catch {
+    return 'throws';
+  }
+}
+
+/** XML 1.0's Char production: no C0 control but tab, newline and CR; no U+FFFE/U+FFFF; no lone surrogate. */
+function xmlCanCarry(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\0-\x08\x0B\f\x0E-\x1F\uFFFE\uFFFF]/.test(value) && (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+// Any string, with the characters that need escaping or cannot be carried at all made common.
+const text = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: fc.constantFrom('&', '<', '>', '"', "'", '\t', '\n', '\r', '\u0001', '\uFFFE', '\uD800', '\uDC00', 'a', 'é', '😀', ';') }),
+);
+
+describe('TwiML without the twilio package', () => {
+  it('writes an empty document as VoiceResponse does', () => {
+    expect(t.twiml().toString()).toBe(new VoiceResponse().toString());
+    expect(emptyTwiml().toString()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  });
+
+  it('escapes any text exactly as VoiceResponse does, and refuses what XML cannot carry', () => {
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(ours(() => t.twiml(t.say(value)))).toBe(reference((r) => r.say(value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // VoiceResponse checks text but writes attribute values unchecked, so a character XML 1.0 cannot
+  // carry gives a document no parser accepts; we refuse it instead.
+  it('escapes any legal attribute value exactly as VoiceResponse does, and refuses the others', () => {
+    fc.assert(
+      fc.property(text, fc.string(), (value, body) => {
+        const written = ours(() => t.twiml(t.redirect(body, { method: value as 'POST' })));
+        if (xmlCanCarry(value)) expect(written).toBe(reference((r) => r.redirect({ method: value as 'POST' }, body)));
+        else expect(written).toBe('throws');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps what it escapes: a parser reads back the text and the attributes', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('&', '<', '>', '"', "'", 'a', ' ', 'é') }), (value) => {
+        const document = parseTwiml(t.twiml(t.enqueue(`q${value}q`, { waitUrl: `u${value}u` })).toString());
+        expect(document.children[0].text).toBe(`q${value}q`.trim());
+        expect(document.children[0].attributes.waitUrl).toBe(`u${value}u`);
+      }),
+    );
+  });
+
+  it('writes numbers, booleans, arrays and leaves out undefined attributes as VoiceResponse does', () => {
+    const attributes = { statusCallbackEvent: ['initiated', 'completed'] as const, statusCallback: undefined };
+    expect(t.twiml(t.dial({ timeout: 0, action: 'a' }, t.number('+1555', attributes)), t.pause({ length: 3 })).toString()).toBe(
+      reference((r) => {
+        r.dial({ timeout: 0, action: 'a' }).number({ ...attributes, statusCallbackEvent: ['initiated', 'completed'] }, '+1555');
+        r.pause({ length: 3 });
+      }),
+    );
+    expect(t.twiml(t.dial({}, t.conference('room', { startConferenceOnEnter: true, beep: 'false' }))).toString()).toBe(
+      reference((r) => r.dial().conference({ startConferenceOnEnter: true, beep: 'false' }, 'room')),
+    );
+  });
+});
+
+describe("the project's TwiML is what VoiceResponse wrote for it", () => {
+  const url = 'https://example.com/x?a=1&b=<2>';
+
+  it('sayAndHangUp', () => {
+    expect(sayAndHangUp('Goodbye & "thanks" <3').toString()).toBe(
+      reference((r) => {
+        r.say('Goodbye & "thanks" <3');
+        r.hangup();
+      }),
+    );
+  });
+
+  it('callerJoinsConference', () => {
+    expect(callerJoinsConference('hold-CA1', url).toString()).toBe(
+      reference((r) =>
+        r.dial().conference(
+          { participantLabel: 'caller', startConferenceOnEnter: true, endConferenceOnExit: true, beep: 'false', waitUrl: url, waitMethod: 'POST' },
+          'hold-CA1',
+        ),
+      ),
+    );
+  });
+
+  it.each([
+    ['number', { kind: 'number', value: '+15550100001' }],
+    ['client', { kind: 'client', value: 'client:alice', identity: 'alice' }],
+    ['sip', { kind: 'sip', value: 'sip:alice@example.com' }],
+  ] as const)('callerDialsAgent (%s)', (kind, agent) => {
+    const settings = { agent, callerId: '+15550100000', ringTimeoutSeconds: 20, actionUrl: url, agentStatusUrl: `${url}&s` };
+    const callback = { statusCallback: `${url}&s`, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] } as const;
+    expect(callerDialsAgent(settings).toString()).toBe(
+      reference((r) => {
+        const d = r.dial({ action: url, method: 'POST', timeout: 20, callerId: '+15550100000' });
+        if (kind === 'number') d.number({ ...callback, statusCallbackEvent: ['completed'] }, agent.value);
+        else if (kind === 'client') d.client({ ...callback, statusCallbackEvent: ['completed'] }, 'alice');
+        else d.sip({ ...callback, statusCallbackEvent: ['completed'] }, agent.value);
+      }),
+    );
+  });
+
+  it('callerWaitsOnHold, agentHoldLoop and agentTakesCallerBack', () => {
+    expect(callerWaitsOnHold({ queueName: 'hold-CA1', waitUrl: url, actionUrl: `${url}&e` }).toString()).toBe(
+      reference((r) => r.enqueue({ action: `${url}&e`, method: 'POST', waitUrl: url, waitUrlMethod: 'POST' }, 'hold-CA1')),
+    );
+    for (const announce of [true, false]) {
+      expect(agentHoldLoop(announce, url).toString()).toBe(
+        reference((r) => {
+          if (announce) r.say('Your caller is on hold.');
+          r.pause({ length: 30 });
+          r.redirect({ method: 'POST' }, url);
+        }),
+      );
+    }
+    expect(agentTakesCallerBack({ queueName: 'hold-CA1', actionUrl: url, dequeuedUrl: `${url}&d` }).toString()).toBe(
+      reference((r) => r.dial({ action: url, method: 'POST', timeout: 20 }).queue({ url: `${url}&d`, method: 'POST' }, 'hold-CA1')),
+    );
+  });
+});
