@@ -57,7 +57,9 @@ function readDotEnv(path: string): Record<string, string> {
 }
 
 function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
-  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port)];
+  // --no-fork-process: one process serves every request. By default twilio-run forks a process per
+  // request, which makes a hold take about 100 times as long (BENCHMARKS.md, "End-to-end latency").
+  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   console.log(`
 Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
   emulator         ${emulator.url}   (control page: ${emulator.url}/emulator)
-  functions        ${functions}   (HOLD_MODE=${mode}, AGENT_NUMBER=${agentNumber})
+  functions        ${functions}   (HOLD_MODE=${mode}, AGENT_NUMBER=${agentNumber}; twilio-run --no-fork-process)
   business number  ${BUSINESS_NUMBER} -> ${functions}/incoming-call
 
 Try it:

@@ -58,6 +58,8 @@ describe('npm start (offline)', () => {
     await waitFor('twilio-run', async () => (await fetch(`${functions}/hold-music`).catch(() => undefined))?.status === 200, () => output);
     expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
     expect(output).toContain(`${emulator}/emulator`);
+    // One process serves every request (a forked process per request is ~100x slower per hold).
+    expect(output).toContain('twilio-run --no-fork-process');
 
     const placed = await fetch(`${emulator}/emulator/calls`, {
       method: 'POST',
