@@ -1,0 +1,316 @@
+// Writes BENCHMARKS.md from one `npm run bench` run: every figure is measured in that run, and
+// every comparison is a ratio of two things measured side by side in it.
+import os from 'node:os';
+import type { ColdLoadReport } from './cold-load';
+import type { DeploySizeReport } from './deploy-size';
+import type { BenchRow } from './emulator';
+import type { HandlerRow } from './handler-time';
+import type { RoundTripReport } from './hold-round-trip';
+import type { ProfileReport } from './profile';
+
+export interface Machine {
+  cpus: string;
+  memory: string;
+  os: string;
+  node: string;
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+export function describeMachine(loadBefore: number[]): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    loadBefore,
+    loadAfter: os.loadavg(),
+  };
+}
+
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  command: string;
+  seconds: number;
+  machine: Machine;
+  roundTrips: RoundTripReport;
+  coldLoad: ColdLoadReport;
+  handlers: HandlerRow[];
+  emulator: BenchRow[];
+  profile?: ProfileReport;
+  deploy: DeploySizeReport;
+}
+
+/** Targets of issue 11. */
+export const TARGETS = { twimlOnlyVsNode: 1.3, restVsTwilio: 1.1 };
+
+const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+const fix = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const pct = (f: number | undefined): string => (f === undefined || !Number.isFinite(f) ? '-' : `${Math.round(f * 100)}%`);
+const kib = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
+const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+
+function table(head: string[], rows: (string | number)[][], right = new Set<number>()): string {
+  const line = (cells: (string | number)[]): string => `| ${cells.map(String).join(' | ')} |`;
+  const rule = `|${head.map((_, i) => (right.has(i) ? '---:' : '---')).join('|')}|`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+const numeric = (from: number, to: number): Set<number> => new Set(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+
+function headlines(r: BenchResults): string[] {
+  const out: string[] = [];
+  const conf = r.roundTrips.counts.filter((c) => c.mode === 'conference');
+  const dial = r.roundTrips.counts.filter((c) => c.mode === 'dial');
+  const per = (cs: typeof conf, sids: boolean): string => {
+    const c = cs.find((x) => x.withSids === sids);
+    return c ? `${c.hold} per hold / ${c.unhold} per resume` : '-';
+  };
+  out.push(`**REST requests**: conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1).`);
+  const twiml = r.coldLoad.functions.filter((f) => f.kind === 'twiml-only');
+  const rest = r.coldLoad.functions.filter((f) => f.kind === 'rest');
+  const range = (xs: number[]): string => `${fix(Math.min(...xs))}-${fix(Math.max(...xs))}x`;
+  out.push(`**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.`);
+  const noFork = r.roundTrips.latency.filter((l) => !l.fork);
+  const fork = r.roundTrips.latency.find((l) => l.fork);
+  const conference = noFork.find((l) => l.mode === 'conference');
+  if (conference && fork) {
+    out.push(`**A hold or resume through \`npm start\`** (twilio-run --no-fork-process + the emulator, over HTTP): p50 ${fix(conference.p50Ms, 1)} ms, p99 ${fix(conference.p99Ms, 1)} ms (conference mode, ${conference.requests} requests); forking a process per request (twilio-run's default): p50 ${fix(fork.p50Ms, 0)} ms, p99 ${fix(fork.p99Ms, 0)} ms, ${fix(fork.p50Ms / conference.p50Ms, 0)}x the p50.`);
+  }
+  const scale = r.emulator.filter((row) => row.transport === 'functions');
+  if (scale.length) {
+    const lost = scale.reduce((a, s) => a + (s.lost ?? 0), 0);
+    const failed = scale.reduce((a, s) => a + (s.controlFailed ?? 0), 0);
+    const best = scale.reduce((a, b) => ((a.controlPerSec ?? 0) >= (b.controlPerSec ?? 0) ? a : b));
+    out.push(`**Scale**: up to ${int(best.controlPerSec ?? 0)} holds and resumes per second (${int(best.calls)} concurrent calls, ${best.mode} mode, one twilio-run process); calls lost: ${lost}, failed requests: ${failed}, over ${scale.map((s) => `${int(s.calls)} ${s.mode}`).join(', ')} calls; twilio-run is the busy side (${scale.map((s) => pct(s.twilioRun?.elu)).join(', ')} busy against the emulator's ${scale.map((s) => pct(s.emulatorElu)).join(', ')}).`);
+  }
+  const h = r.handlers.find((x) => x.name === 'hold-music');
+  if (h) out.push(`**Warm handler time** (/hold-music in-process): ${int(h.ours.opsPerSec)} ops/s against ${int(h.baseline.opsPerSec)} for the same TwiML written as Twilio's examples write it (${fix(h.speedup)}x).`);
+  const fnBytes = r.deploy.functions.reduce((a, f) => a + f.bytes, 0);
+  out.push(`**Deploy size**: ${r.deploy.functions.length} functions ${kib(fnBytes)} in all, assets ${kib(r.deploy.assets.reduce((a, f) => a + f.bytes, 0))}; Twilio installs ${r.deploy.packages} production packages, ${(r.deploy.packagesBytes / 2 ** 20).toFixed(1)} MiB.`);
+  return out;
+}
+
+function roundTripSection(r: BenchResults): string {
+  const counts = table(
+    ['mode', 'SIDs passed back', '/hold: REST requests', '/unhold: REST requests', 'per hold / floor of 1', 'per resume / floor of 1', 'max seen (hold, resume)', 'requests counted'],
+    r.roundTrips.counts.map((c) => [
+      c.mode, c.withSids ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})` : 'no (CallSid only)',
+      c.hold, c.unhold, `${fix(c.hold, 1)}x`, `${fix(c.unhold, 1)}x`, `${c.holdMax}, ${c.unholdMax}`, c.samples,
+    ]),
+    numeric(2, 7),
+  );
+  const noForkP50 = r.roundTrips.latency.find((l) => !l.fork && l.mode === 'conference')?.p50Ms ?? NaN;
+  const latency = table(
+    ['twilio-run', 'mode', 'requests (holds + resumes)', 'failed', 'p50 ms', 'p99 ms', 'mean ms', 'p50 / no-fork p50'],
+    r.roundTrips.latency.map((l) => [
+      l.fork ? 'forks a process per request (its default)' : '--no-fork-process (npm start)', l.mode, l.requests, l.failed,
+      fix(l.p50Ms), fix(l.p99Ms), fix(l.meanMs), `${fix(l.p50Ms / noForkP50, 1)}x`,
+    ]),
+    numeric(2, 7),
+  );
+  return `## REST requests per hold and per resume
+
+Counted in the emulator's log while the function serves one \`POST /hold\` or \`POST /unhold\`
+(\`bench/hold-round-trip.ts\`): the built functions under the real twilio-run, the emulator as
+Twilio, one request at a time, the emulator settled between requests. "SIDs passed back": the
+request carries the SID the previous answer returned (\`ConferenceSid\` in conference mode,
+\`AgentCallSid\` in dial mode; where this run's answers did not carry it yet, it was read from the
+emulator's state, which changes nothing in the count). The first hold of each call cannot have
+them and is left out of that row. The floor is 1: a hold must change something at Twilio.
+
+${counts}
+
+## End-to-end latency of a hold and a resume
+
+The same requests, timed at the client from sending \`POST /hold\` or \`/unhold\` to the end of
+the answer (the function's REST requests to the emulator included), on the same machine.
+twilio-run either serves every request from its own process (\`--no-fork-process\`, what
+\`npm start\` and the tests use) or forks a process per request (twilio-run's default).
+
+${latency}
+`;
+}
+
+function coldLoadSection(r: BenchResults): string {
+  const c = r.coldLoad;
+  const rows = c.functions.map((f) => {
+    const target = f.kind === 'twiml-only' ? `<= ${TARGETS.twimlOnlyVsNode}x node -e 0` : `<= ${TARGETS.restVsTwilio}x require('twilio')`;
+    const met = f.kind === 'twiml-only' ? f.vsNode <= TARGETS.twimlOnlyVsNode : f.vsTwilio <= TARGETS.restVsTwilio;
+    return [
+      f.name, f.kind === 'twiml-only' ? 'TwiML only' : 'REST', fix(f.load.cpuMs, 1), f.load.modules,
+      f.withClient ? fix(f.withClient.cpuMs, 1) : '-', f.withClient ? f.withClient.modules : '-',
+      `${fix(f.vsNode)}x`, `${fix(f.vsTwilio)}x`, `${target}: ${met ? 'met' : 'NOT met'}`,
+    ];
+  });
+  return `## Cold load of each built function
+
+A fresh \`node\` process per measurement (\`bench/cold-load.ts\`) loads one built function
+(\`dist/functions/*.js\`) and reports its own CPU time (user + system, node's start included) and
+the modules it loaded. Side by side, in the same rounds (interleaved, ${c.runs} rounds after one
+unrecorded round): \`node -e 0\` (node's own start: ${fix(c.node.cpuMs, 1)} ms CPU) and
+\`require('twilio')\` (${fix(c.twilio.cpuMs, 1)} ms CPU, ${c.twilio.modules} modules), the cost every
+function paid at load before this change (issue 11 measured 2.75-2.95x \`node -e 0\` for each of
+the 12). A REST function now loads \`twilio\` only through \`context.getTwilioClient()\` on its
+first request that needs a client ("+ client": the module, then \`require('twilio')\` and one
+client, as the runtime's \`getTwilioClient\` does). Figures are medians; ratios are medians of the
+per-round ratios.
+
+${table(['function', 'kind', 'load: CPU ms', 'load: modules', '+ client: CPU ms', '+ client: modules', 'load / node -e 0', '(+ client) / require(\'twilio\')', 'target'], rows, numeric(2, 7))}
+
+What this does not show: twilio-run's dev runtime itself requires \`twilio\` to build the global
+\`Twilio\` object (\`@twilio/runtime-handler/dist/dev-runtime/route.js\`, \`constructGlobalScope\`), so
+under twilio-run the process has it loaded whatever the function does. How Twilio's hosted runtime
+builds that global is not public; the figure above is what the function itself adds.
+`;
+}
+
+function handlerSection(r: BenchResults): string {
+  const rows = r.handlers.map((h) => [
+    h.name, int(h.ours.opsPerSec), fix(h.ours.p50Us, 1), fix(h.ours.p99Us, 1),
+    int(h.baseline.opsPerSec), fix(h.baseline.p50Us, 1), fix(h.baseline.p99Us, 1), `${fix(h.speedup)}x`, h.sameTwiml ? 'yes' : 'NO',
+  ]);
+  return `## Handler time in-process (warm)
+
+Each built TwiML function (\`dist/\`) is called as the runtime calls it (context, event, callback;
+the served text taken from the \`Twilio.Response\`), against the same answer written the way
+Twilio's examples write a Function (\`require('twilio')\`, \`new twilio.twiml.VoiceResponse()\`,
+\`callback(null, twiml)\`, then \`toString()\` as the runtime does), \`bench/handler-time.ts\`. Both
+run in the same process, alternating in 10 blocks after a warm-up; latency is per invocation.
+"same TwiML": both answers are the same text.
+
+${table(['function', 'ours: ops/s', 'ours: p50 us', 'ours: p99 us', 'Twilio-example: ops/s', 'p50 us', 'p99 us', 'ours / example (ops/s)', 'same TwiML'], rows, numeric(1, 7))}
+`;
+}
+
+function scaleSection(r: BenchResults): string {
+  const rows = r.emulator.filter((x) => x.transport === 'functions').map((x) => [
+    x.mode ?? '-', int(x.calls), int(x.controlPerSec ?? 0), int(2 * 3 * x.calls), x.controlFailed ?? '-', x.lost ?? '-',
+    `${pct(x.twilioRun?.elu)} / ${pct(x.twilioRun?.cpu)}`, `${pct(x.emulatorElu)} / ${pct(x.emulatorCpu)}`, int(x.twilioRun?.perSec ?? 0),
+    int(x.webhooksPerSec + x.restPerSec),
+    (x.twilioRun?.elu ?? 0) >= 0.9 && x.emulatorElu < 0.9 ? 'twilio-run' : x.emulatorElu >= 0.9 && (x.twilioRun?.elu ?? 0) < 0.9 ? 'emulator' : 'neither alone',
+  ]);
+  return `## Scale: concurrent calls holding and resuming over HTTP
+
+N inbound calls answered by the real functions (the built \`dist/\` under one twilio-run,
+\`--no-fork-process\`), the agent answering after 2 s, then 3 rounds of \`POST /hold\` and
+\`POST /unhold\` for every call, 64 in flight, sent from a separate driver process; the emulator
+(virtual clock) plays Twilio in the benchmark's process. "Holds and resumes/s": answered
+requests over the time spent sending them. A call is lost when its caller does not hear the agent
+after the last resume. Busy = event-loop utilisation of the process's main thread (100% =
+saturated), CPU = its CPU time over wall time; the saturated side is the bottleneck.
+
+${table(['mode', 'calls', 'holds and resumes/s', 'requests', 'failed', 'calls lost', 'twilio-run busy / CPU', 'emulator busy / CPU', 'twilio-run req/s', 'emulator HTTP req/s', 'bottleneck'], rows, numeric(1, 5))}
+`;
+}
+
+function emulatorSection(r: BenchResults): string {
+  const rows = r.emulator.filter((x) => x.transport !== 'functions');
+  const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)} / ${pct(elu)}`);
+  const body = rows.map((x) => [
+    x.transport, int(x.calls), fix(x.seconds), int(x.events), int(x.eventsPerSec), int(x.events / (x.emulatorCpu * x.seconds)),
+    x.calls >= 1000 ? kib(x.bytesPerCall) : '(noise)', int(x.webhooksPerSec), int(x.restPerSec), both(x.emulatorCpu, x.emulatorElu),
+    both(x.functionsCpu, x.functionsElu), x.capacity ? `${int(x.capacity.rate)} (${both(x.capacity.serverCpu, x.capacity.serverElu)})` : '-',
+    x.functionsCpu ? `${fix(x.emulatorCpu / x.functionsCpu, 1)}x` : '-',
+  ]);
+  const verdicts = rows.filter((x) => x.transport === 'http').map((x) => {
+    const emuBusy = x.emulatorElu >= 0.9;
+    const fnBusy = (x.functionsElu ?? 0) >= 0.9;
+    const who = emuBusy && !fnBusy ? 'the emulator IS the bottleneck' : fnBusy && !emuBusy ? 'the emulator is not the bottleneck' : emuBusy && fnBusy ? 'both saturated' : 'neither saturated (latency bound)';
+    return `- N = ${int(x.calls)}: ${who}: emulator ${pct(x.emulatorElu)} busy serving ${int(x.webhooksPerSec + x.restPerSec)} HTTP req/s, the minimal server's process ${pct(x.functionsElu)} busy; that server alone answered ${int(x.capacity?.rate ?? 0)} req/s.`;
+  });
+  return `## The emulator: in-process and over HTTP against a minimal webhook server
+
+(Moved here from emulator/README.md.) N concurrent conference calls (caller by TwiML, agent by
+REST), 3 hold/resume cycles each (a participant update with a TwiML holdUrl: one webhook per
+hold), on the virtual clock (\`bench/emulator.ts\`). **in-process**: webhooks answered in the
+emulator's process; the benchmark calls the engine directly (no REST). **http**: the functions
+side runs in a separate process (\`bench/webhook-server.ts\`): a minimal webhook server (constant
+TwiML, no signature check) plus the REST client that adds the agents and holds/resumes (64 in
+flight on 64 keep-alive sockets); the emulator process runs only the emulator. "server alone": just
+before each http run, the same webhook server driven directly with the bytes the emulator sends
+(256 keep-alive sockets, a raw-socket load generator cheaper per request than the server), so the
+figure is the server's own maximum. Events are entries of the emulator's event log; heap per call
+is heapUsed after GC with all calls live, minus the baseline, over N (2 legs per call). "emulator
+CPU / server CPU": CPU per exchange of the emulator against the functions process (every webhook
+and REST request has one end in each).
+
+${table(['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap per call', 'webhooks/s', 'REST req/s', 'emulator CPU / busy', 'functions process CPU / busy', 'server alone req/s (CPU / busy)', 'emulator CPU / functions CPU'], body, numeric(1, 8))}
+
+Over HTTP against the minimal server:
+${verdicts.join('\n')}
+`;
+}
+
+function profileSection(p: ProfileReport | undefined): string {
+  if (!p) return '';
+  const rows = p.categories.map((c) => [c.name, `${fix(c.share * 100, 1)}%`, fix(c.ms, 0)]);
+  const top = p.functions.map((f) => [`\`${f.name}\``, f.where, `${fix(f.share * 100, 1)}%`]);
+  return `## Where the emulator's CPU goes over HTTP (profile)
+
+The emulator process sampled by V8's CPU profiler (node:inspector, the same profiler as
+\`node --cpu-prof\`) during the http run at N = ${int(p.calls)} (${fix(p.seconds)} s, ${int(p.samples)} samples),
+self time grouped by where the code lives (\`bench/profile.ts\`). Shares are of the non-idle samples.
+
+${table(['where', 'share of busy samples', 'ms'], rows, numeric(1, 2))}
+
+The ${top.length} functions with the most self time:
+
+${table(['function', 'where', 'share'], top, numeric(2, 2))}
+`;
+}
+
+function deploySection(r: BenchResults): string {
+  const d = r.deploy;
+  const files = [...d.functions.map((f) => ['function', `dist/functions/${f.name}`, int(f.bytes)]), ...d.assets.map((f) => ['asset', `dist/assets/${f.name}`, int(f.bytes)])];
+  const total = (xs: { bytes: number }[]): number => xs.reduce((a, f) => a + f.bytes, 0);
+  return `## Deploy size
+
+What \`twilio-run deploy\` uploads (\`dist/\`; each function bundles the lib/ code it uses, npm
+packages stay external) and what Twilio installs for it from package.json (\`bench/deploy-size.ts\`).
+
+${table(['kind', 'file', 'bytes'], [...files, ['**all functions**', '', int(total(d.functions))], ['**all assets**', '', int(total(d.assets))]], numeric(2, 2))}
+
+Production dependencies, as installed by npm here: ${d.dependencies.map((x) => `\`${x.name}\` ${int(x.bytes)} bytes of its own`).join(', ')};
+with everything they depend on, ${d.packages} packages, ${int(d.packagesBytes)} bytes.
+`;
+}
+
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`) on ${r.date}${r.quick ? ' with --quick (small sizes: a smoke run, not figures to quote)' : ''}; the run took ${int(r.seconds)} s.
+Every figure below was measured in that one run; every comparison is a ratio of two things
+measured side by side in it.
+
+**Conditions.** ${m.cpus}, ${m.memory} RAM, ${m.os}, Node ${m.node}. The machine was shared with
+other engineers' test runs during this run (load average 1/5/15 min: ${load(m.loadBefore)} before,
+${load(m.loadAfter)} after), so absolute times are approximate; the ratios, each of two things
+measured side by side, are the steadier figures.
+
+## Headline figures
+
+${headlines(r).map((h) => `- ${h}`).join('\n')}
+
+## How to reproduce
+
+\`\`\`sh
+npm ci
+npm run build
+npm run bench                 # everything, writes BENCHMARKS.md (several minutes)
+npm run bench -- --quick --out=/tmp/bench.md   # small sizes, a smoke run (what the test suite runs)
+npm run bench -- --only=emulator --transport=http 1000   # one part; see bench/run.ts for the options
+\`\`\`
+
+The command of this run: \`${r.command}\`.
+
+${roundTripSection(r)}
+${coldLoadSection(r)}
+${handlerSection(r)}
+${scaleSection(r)}
+${emulatorSection(r)}
+${profileSection(r.profile)}
+${deploySection(r)}`;
+}
