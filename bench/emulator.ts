@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
+import { WorkerWebhookTransport } from '../emulator/engine/webhook-worker';
 import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../emulator';
 
 export const BUSINESS = '+15550100000';
@@ -199,16 +200,21 @@ class Meter {
   }
 }
 
-/** measureHeap: false leaves out the forced GCs of the heap figure (for a CPU profile of the run). */
-export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess, measureHeap = true): Promise<BenchRow> {
+/**
+ * measureHeap: false leaves out the forced GCs of the heap figure (for a CPU profile of the run).
+ * webhookWorker: over HTTP, send the webhooks from a worker thread (WorkerWebhookTransport).
+ */
+export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess, measureHeap = true,
+  webhookWorker = false): Promise<BenchRow> {
   if (transport === 'http' && !functions) throw new Error('the http benchmark needs the functions process');
   const inProcess = new InProcessTransport();
+  const worker = transport === 'http' && webhookWorker ? new WorkerWebhookTransport() : undefined;
   const base = transport === 'http' ? functions!.url : 'http://functions.bench';
   const emu = await startEmulator({
     clock: 'virtual', logLimit: 0, callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${base}/incoming` }],
     defaultParty: { behavior: 'answer', afterMs: 1000 },
-    webhookTransport: transport === 'in-process' ? inProcess : undefined,
+    webhookTransport: transport === 'in-process' ? inProcess : worker,
   });
   const { engine } = emu;
   const meter = new Meter(functions);
@@ -258,6 +264,7 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   expectAllCallsResumed(emu, calls, callers[0]);
   const events = engine.log.total - events0;
   await emu.close();
+  await worker?.close();
   const { seconds } = meter;
   const http = transport === 'http' ? { first: meter.first!, last: meter.last! } : undefined;
   const webhooks = http ? http.last.webhooks - http.first.webhooks : inProcess.count;
@@ -564,6 +571,33 @@ function verdict(r: BenchRow): string {
     + `at ${pct(cap.serverElu)} busy (CPU ${pct(cap.serverCpu)})`
     + `; per exchange the emulator used ${(r.emulatorCpu / r.functionsCpu!).toFixed(1)}x the CPU of the functions process`
     + (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '');
+}
+
+export interface WorkerComparison {
+  calls: number;
+  /** One row per run, alternating: main thread, worker, main thread, worker, ... */
+  main: BenchRow[];
+  worker: BenchRow[];
+}
+
+/**
+ * Does a second core pay for the emulator's HTTP? The http run at `calls`, webhooks sent from the
+ * main thread or from a worker thread (WorkerWebhookTransport), alternating `pairs` times so
+ * that both meet the same machine. process CPU counts both threads; busy is the main thread.
+ */
+export async function compareWebhookWorker(calls: number, pairs: number): Promise<WorkerComparison> {
+  const functions = await FunctionsProcess.start();
+  const result: WorkerComparison = { calls, main: [], worker: [] };
+  try {
+    await benchOnce(Math.min(calls, 1000), 'http', functions, false, true);
+    for (let i = 0; i < pairs; i++) {
+      result.main.push(await benchOnce(calls, 'http', functions, false, false));
+      result.worker.push(await benchOnce(calls, 'http', functions, false, true));
+    }
+  } finally {
+    await functions.close();
+  }
+  return result;
 }
 
 export const TRANSPORTS = ['in-process', 'http', 'functions'] as const;

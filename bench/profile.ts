@@ -13,7 +13,7 @@ export interface ProfileReport {
   functions: { name: string; where: string; share: number }[];
 }
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 /** Where a frame's code lives, from its script URL. */
@@ -42,7 +42,8 @@ export function categoryOf(frame: ProfileNode['callFrame']): string {
 
 function shortWhere(url: string, line: number): string {
   const at = url.replace(/^.*\/(emulator|bench|node_modules)\//, '$1/').replace(/^file:\/\//, '');
-  return at ? `${at}:${line + 1}` : '(native)';
+  // Under tsx the line numbers of the project's own files are those of the transpiled code.
+  return !at ? '(native)' : /\.ts$/.test(at) ? at : `${at}:${line + 1}`;
 }
 
 export async function profileEmulatorHttp(calls: number, topFunctions = 12): Promise<ProfileReport> {
@@ -59,6 +60,16 @@ export async function profileEmulatorHttp(calls: number, topFunctions = 12): Pro
     const seconds = (performance.now() - t0) / 1000;
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parentOf = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+    // A native function is named after its nearest caller written in JavaScript.
+    const callerOf = (id: number): string => {
+      for (let p = parentOf.get(id); p !== undefined; p = parentOf.get(p)) {
+        const f = byId.get(p)!.callFrame;
+        if (f.url) return `${f.functionName || '(anonymous)'} (${shortWhere(f.url, f.lineNumber)})`;
+      }
+      return '';
+    };
     const selfUs = new Map<number, number>();
     profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
     const categories = new Map<string, number>();
@@ -67,11 +78,13 @@ export async function profileEmulatorHttp(calls: number, topFunctions = 12): Pro
     for (const [id, us] of selfUs) {
       const frame = byId.get(id)!.callFrame;
       const category = categoryOf(frame);
-      if (category === '(idle)') continue;
+      // Idle, and the profiler's own work when it is stopped (inspector's post -> dispatch).
+      if (category === '(idle)' || (!frame.url && callerOf(id).startsWith('post (node:inspector'))) continue;
       busyUs += us;
       categories.set(category, (categories.get(category) ?? 0) + us);
-      const key = `${frame.functionName}@${frame.url}:${frame.lineNumber}`;
-      const entry = perFunction.get(key) ?? { name: frame.functionName || '(anonymous)', where: shortWhere(frame.url, frame.lineNumber), us: 0 };
+      const where = frame.url ? shortWhere(frame.url, frame.lineNumber) : `native, called from ${callerOf(id) || '(none)'}`;
+      const key = `${frame.functionName}@${where}`;
+      const entry = perFunction.get(key) ?? { name: frame.functionName || '(anonymous)', where, us: 0 };
       entry.us += us;
       perFunction.set(key, entry);
     }

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { ColdLoadReport } from './cold-load';
 import type { DeploySizeReport } from './deploy-size';
-import type { BenchRow } from './emulator';
+import type { BenchRow, WorkerComparison } from './emulator';
 import type { HandlerRow } from './handler-time';
 import type { RoundTripReport } from './hold-round-trip';
 import type { ProfileReport } from './profile';
@@ -40,6 +40,7 @@ export interface BenchResults {
   handlers: HandlerRow[];
   emulator: BenchRow[];
   profile?: ProfileReport;
+  webhookWorker?: WorkerComparison;
   deploy: DeploySizeReport;
 }
 
@@ -261,6 +262,39 @@ ${table(['function', 'where', 'share'], top, numeric(2, 2))}
 `;
 }
 
+function workerSection(r: BenchResults): string {
+  const w = r.webhookWorker;
+  if (!w) return '';
+  const med = (xs: number[]): number => {
+    const s2 = [...xs].sort((a, b) => a - b);
+    return s2.length % 2 ? s2[(s2.length - 1) / 2] : (s2[s2.length / 2 - 1] + s2[s2.length / 2]) / 2;
+  };
+  const rate = (x: BenchRow): number => x.webhooksPerSec + x.restPerSec;
+  const row = (name: string, xs: BenchRow[]): (string | number)[] => [
+    name, xs.length, int(med(xs.map(rate))), `${int(Math.min(...xs.map(rate)))}-${int(Math.max(...xs.map(rate)))}`,
+    pct(med(xs.map((x) => x.emulatorElu))), pct(med(xs.map((x) => x.emulatorCpu))), pct(med(xs.map((x) => x.functionsElu ?? 0))),
+    int(med(xs.map((x) => (1e6 * x.emulatorCpu) / rate(x)))),
+  ];
+  const ratios = w.main.map((m, i) => rate(w.worker[i]) / rate(m));
+  const busy = w.main.map((m, i) => w.worker[i].emulatorElu / m.emulatorElu);
+  return `## More cores for the emulator: webhooks from a worker thread
+
+The emulator's main thread runs the engine, the REST server and the webhook client. The webhook
+client (building requests, the keep-alive pool, parsing answers: about a third of the emulator's
+HTTP exchanges) can run on a worker thread (\`emulator/engine/webhook-worker.ts\`, Node's
+\`worker_threads\`; the main thread posts one message per webhook and gets one back). The http run
+at N = ${int(w.calls)}, with the webhooks sent from the main thread or from the worker, alternating
+${w.main.length} times (\`compareWebhookWorker\` in \`bench/emulator.ts\`). Emulator CPU is the
+process's (both threads); busy is the main thread's.
+
+${table(['webhooks sent from', 'runs', 'emulator HTTP req/s (median)', 'range', 'main thread busy', 'emulator CPU (both threads)', 'minimal server process busy', 'emulator CPU us per exchange'], [row('the main thread', w.main), row('a worker thread', w.worker)], numeric(1, 7))}
+
+Pair by pair (same position in the alternation), the worker's HTTP rate over the main thread's:
+median ${fix(med(ratios))}x (range ${fix(Math.min(...ratios))}-${fix(Math.max(...ratios))}x); its main-thread busy over the main
+thread's: median ${fix(med(busy))}x.
+`;
+}
+
 function deploySection(r: BenchResults): string {
   const d = r.deploy;
   const files = [...d.functions.map((f) => ['function', `dist/functions/${f.name}`, int(f.bytes)]), ...d.assets.map((f) => ['asset', `dist/assets/${f.name}`, int(f.bytes)])];
@@ -312,5 +346,6 @@ ${handlerSection(r)}
 ${scaleSection(r)}
 ${emulatorSection(r)}
 ${profileSection(r.profile)}
+${workerSection(r)}
 ${deploySection(r)}`;
 }

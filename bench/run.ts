@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureColdLoad } from './cold-load';
 import { measureDeploySize } from './deploy-size';
-import { TRANSPORTS, type Transport, runEmulatorBench } from './emulator';
+import { TRANSPORTS, type Transport, compareWebhookWorker, runEmulatorBench } from './emulator';
 import { measureHandlerTime } from './handler-time';
 import { measureRoundTrips } from './hold-round-trip';
 import { profileEmulatorHttp } from './profile';
@@ -24,8 +24,8 @@ const ROOT = path.join(__dirname, '..');
 
 /** The sizes of a full run and of --quick. */
 const SIZES = {
-  full: { emulatorCalls: [100, 1000, 10_000], warmUp: 1000, coldLoadRuns: 15, handlerOps: 50_000, pairs: 100, forkPairs: 100, profileCalls: 1000 },
-  quick: { emulatorCalls: [20], warmUp: 20, coldLoadRuns: 2, handlerOps: 500, pairs: 3, forkPairs: 1, profileCalls: 20 },
+  full: { emulatorCalls: [100, 1000, 10_000], warmUp: 1000, coldLoadRuns: 15, handlerOps: 50_000, pairs: 100, forkPairs: 100, profileCalls: 1000, workerCalls: 1000, workerPairs: 5 },
+  quick: { emulatorCalls: [20], warmUp: 20, coldLoadRuns: 2, handlerOps: 500, pairs: 3, forkPairs: 1, profileCalls: 20, workerCalls: 20, workerPairs: 1 },
 };
 
 function option(args: string[], name: string): string | undefined {
@@ -65,6 +65,8 @@ async function main(): Promise<void> {
   const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, { warmUp: size.warmUp });
   console.log('== profile of the emulator over HTTP ==');
   const profile = await profileEmulatorHttp(size.profileCalls);
+  console.log('== webhooks from a worker thread: does a second core pay? ==');
+  const webhookWorker = await compareWebhookWorker(size.workerCalls, size.workerPairs);
   const deploy = measureDeploySize();
 
   const report = renderReport({
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
     command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
     seconds: (Date.now() - started) / 1000,
     machine: describeMachine(loadBefore),
-    roundTrips, coldLoad, handlers, emulator, profile, deploy,
+    roundTrips, coldLoad, handlers, emulator, profile, webhookWorker, deploy,
   });
   writeFileSync(out, report);
   console.log(`\nwrote ${path.relative(process.cwd(), out) || out}`);
