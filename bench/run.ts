@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   console.log('== handler time in-process ==');
   const handlers = await measureHandlerTime(size.handlerOps);
   console.log('== the emulator, and scale through the real functions ==');
-  const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, { warmUp: size.warmUp });
+  const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, { warmUp: size.warmUp, functionsMaxCalls: 1000 });
   console.log('== profile of the emulator over HTTP ==');
   const profile = await profileEmulatorHttp(size.profileCalls);
   console.log('== webhooks from a worker thread: does a second core pay? ==');
