@@ -295,6 +295,60 @@ thread's: median ${fix(med(busy))}x.
 `;
 }
 
+/** Item 5 of issue 11: is the emulator the bottleneck against the minimal server at N = 1,000? */
+function emulatorVerdictSection(r: BenchResults): string {
+  const http = r.emulator.filter((x) => x.transport === 'http');
+  const at = http.find((x) => x.calls === 1000) ?? http[http.length - 1];
+  if (!at) return '';
+  const rate = at.webhooksPerSec + at.restPerSec;
+  const emuBusy = at.emulatorElu >= 0.9;
+  const fnBusy = (at.functionsElu ?? 0) >= 0.9;
+  const own = r.profile?.categories.filter((c) => c.name.startsWith('emulator')).reduce((a, c) => a + c.share, 0);
+  const nodeHttp = r.profile?.categories.filter((c) => /^Node|^native|^V8/.test(c.name)).reduce((a, c) => a + c.share, 0);
+  const gc = r.profile?.categories.find((c) => c.name === 'GC')?.share;
+  const w = r.webhookWorker;
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const workerRate = w ? med(w.main.map((m, i) => (w.worker[i].webhooksPerSec + w.worker[i].restPerSec) / (m.webhooksPerSec + m.restPerSec))) : undefined;
+  const workerBusy = w ? med(w.main.map((m, i) => w.worker[i].emulatorElu / m.emulatorElu)) : undefined;
+  const lines = [
+    `- **Measured** (http, N = ${int(at.calls)}): the emulator's main thread was ${pct(at.emulatorElu)} busy serving ${int(rate)} HTTP requests/s while the minimal server's process was ${pct(at.functionsElu)} busy, and that server alone answered ${int(at.capacity?.rate ?? 0)} requests/s; per exchange the emulator used ${fix(at.emulatorCpu / (at.functionsCpu ?? NaN), 1)}x the CPU of the server's process. ${emuBusy && !fnBusy ? 'So the emulator IS the bottleneck against the minimal server: the target is not met.' : !emuBusy ? 'So the emulator was not the saturated side in this run.' : 'Both were saturated.'}`,
+  ];
+  if (own !== undefined && nodeHttp !== undefined) {
+    lines.push(`- **Why** (the profile above): the emulator's own code (engine, REST routing and formatting, OpenAPI check, TwiML parsing, signing) is ${pct(own)} of its busy time; Node's HTTP server and client, sockets, streams, timers and the native calls under them (the \`writev\` of each response among them) are ${pct(nodeHttp)}, GC ${pct(gc)}. The main thread does both ends of Node's HTTP for every exchange (REST server for the functions' requests, HTTP client for its webhooks) while the minimal server does one end of each with constant answers. Making the emulator's own code free would leave the main thread at roughly ${pct(1 - own)} of today's work.`);
+  }
+  if (workerRate !== undefined && workerBusy !== undefined) {
+    lines.push(`- **More cores** (the table above): sending the webhooks from a worker thread took the main thread's busy time to ${fix(workerBusy)}x, and the HTTP rate to ${fix(workerRate)}x (medians of pairs). On this 2-core machine, shared with the functions process and with other engineers' runs, the second thread competes for the same cores, so it ${workerRate > 1.1 ? 'paid in this run' : 'did not pay measurably in this run'}; it stays an opt-in transport.`);
+  }
+  lines.push('- **What it would take** (analysis, not measured): the REST server\'s HTTP work on worker threads too (node:cluster cannot share the engine, whose state is one process\'s memory; worker threads would each parse HTTP and hand the engine one message per request), which pays only with a core free for them: not on 2 cores where the functions server needs one. Or an HTTP stack cheaper per exchange than node:http (a native one such as uWebSockets.js: a new native dependency for a test tool). Against the real functions the emulator is far from the bottleneck (the scale table: twilio-run is the busy side), which is what the project\'s tests and `npm start` meet.');
+  return `## Is the emulator the bottleneck over HTTP?
+
+${lines.join('\n')}
+`;
+}
+
+function historySection(): string {
+  return `## Earlier measurements (not re-run by this command)
+
+Kept from emulator/README.md, where they were recorded before this report existed; each was
+measured on the same kind of shared 2-core machine, with its own conditions as stated.
+
+- Changes made from a CPU profile of the emulator (http, N = 1,000), each behaviour-preserving: the
+  REST body is read with \`data\`/\`end\` listeners instead of the stream's async iterator
+  (\`readBody\`: 1.3% of the profile to 0.4%); \`HttpWebhookTransport\` watches the 15-second abort
+  signal itself instead of passing \`signal\` to \`http.request\` (\`ClientRequest\` 3.9% to 2.5%);
+  SIDs draw random bytes 4 KiB at a time; \`rfc2822\` reuses the last formatted instant. The ratio of
+  emulator CPU to functions-process CPU per exchange went from 3.6x to 3.2x in two profiled runs.
+- Tried and not adopted: undici instead of \`node:http\` as the webhook client. Interleaved runs
+  (8 pairs at N = 10,000, 12 at N = 1,000, load average 0.5-2.2): at N = 10,000 about +20% saturated
+  HTTP rate and -16% emulator CPU per HTTP request (148 us against 177 us); at N = 1,000 no
+  measurable difference; the emulator/functions CPU ratio per exchange unchanged (2.2-3.0x against
+  2.3-2.8x). Not worth a new dependency (and Node >= 20.18.1).
+- The REST responses' \`writev\` is probably the loopback itself: a socket write on loopback runs the
+  receiver's TCP path inside the sender's system call (not verified with a kernel profiler: no
+  \`perf\` here).
+`;
+}
+
 function deploySection(r: BenchResults): string {
   const d = r.deploy;
   const files = [...d.functions.map((f) => ['function', `dist/functions/${f.name}`, int(f.bytes)]), ...d.assets.map((f) => ['asset', `dist/assets/${f.name}`, int(f.bytes)])];
@@ -347,5 +401,7 @@ ${scaleSection(r)}
 ${emulatorSection(r)}
 ${profileSection(r.profile)}
 ${workerSection(r)}
-${deploySection(r)}`;
+${emulatorVerdictSection(r)}
+${deploySection(r)}
+${historySection()}`;
 }

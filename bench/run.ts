@@ -4,11 +4,13 @@
 //   npm run bench                          everything at full size, writes BENCHMARKS.md
 //   npm run bench -- --quick               small sizes (a smoke run; the test suite runs it)
 //   npm run bench -- --out=FILE            write the report elsewhere
+//   npm run bench -- --save-results=FILE   also keep the raw figures (JSON)
+//   npm run bench -- --from-results=FILE   write the report from kept figures, measuring nothing
 //   npm run bench -- --only=emulator [--transport=in-process,http,functions] [N ...]
 //                                          only the emulator benchmark, printed, no report
 // Profiling the emulator by hand: node --expose-gc --cpu-prof --import tsx bench/run.ts --only=emulator --transport=http 1000
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdLoad } from './cold-load';
@@ -17,7 +19,7 @@ import { TRANSPORTS, type Transport, compareWebhookWorker, runEmulatorBench } fr
 import { measureHandlerTime } from './handler-time';
 import { measureRoundTrips } from './hold-round-trip';
 import { profileEmulatorHttp } from './profile';
-import { describeMachine, renderReport } from './report';
+import { type BenchResults, describeMachine, renderReport } from './report';
 import { installRuntimeGlobal } from './runtime-global';
 
 const ROOT = path.join(__dirname, '..');
@@ -48,9 +50,15 @@ async function main(): Promise<void> {
   }
   if (option(args, 'only')) throw new Error(`--only knows "emulator", not "${option(args, 'only')}"`);
 
+  const out = path.resolve(ROOT, option(args, 'out') ?? 'BENCHMARKS.md');
+  const kept = option(args, 'from-results');
+  if (kept) {
+    writeFileSync(out, renderReport(JSON.parse(readFileSync(kept, 'utf8')) as BenchResults));
+    console.log(`wrote ${out} from ${kept}`);
+    return;
+  }
   const quick = args.includes('--quick');
   const size = quick ? SIZES.quick : SIZES.full;
-  const out = path.resolve(ROOT, option(args, 'out') ?? 'BENCHMARKS.md');
   const loadBefore = os.loadavg();
   const started = Date.now();
   installRuntimeGlobal();
@@ -69,15 +77,17 @@ async function main(): Promise<void> {
   const webhookWorker = await compareWebhookWorker(size.workerCalls, size.workerPairs);
   const deploy = measureDeploySize();
 
-  const report = renderReport({
+  const results: BenchResults = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     quick,
     command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
     seconds: (Date.now() - started) / 1000,
     machine: describeMachine(loadBefore),
     roundTrips, coldLoad, handlers, emulator, profile, webhookWorker, deploy,
-  });
-  writeFileSync(out, report);
+  };
+  const save = option(args, 'save-results');
+  if (save) writeFileSync(save, JSON.stringify(results, null, 1));
+  writeFileSync(out, renderReport(results));
   console.log(`\nwrote ${path.relative(process.cwd(), out) || out}`);
 }
 
