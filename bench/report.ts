@@ -71,7 +71,10 @@ function headlines(r: BenchResults): string[] {
   out.push(`**REST requests**: conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1).`);
   const twiml = r.coldLoad.functions.filter((f) => f.kind === 'twiml-only');
   const rest = r.coldLoad.functions.filter((f) => f.kind === 'rest');
-  const range = (xs: number[]): string => `${fix(Math.min(...xs))}-${fix(Math.max(...xs))}x`;
+  const range = (xs: number[]): string => {
+    const [low, high] = [fix(Math.min(...xs)), fix(Math.max(...xs))];
+    return low === high ? `${low}x` : `${low}-${high}x`;
+  };
   out.push(`**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.`);
   const noFork = r.roundTrips.latency.filter((l) => !l.fork);
   const fork = r.roundTrips.latency.find((l) => l.fork);
