@@ -8,7 +8,7 @@
 // "+ client": the module, then require('twilio') and one client, as the runtime's getTwilioClient
 // does (node_modules/@twilio/runtime-handler/dist/dev-runtime/route.js).
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
@@ -26,6 +26,8 @@ export interface LoadFigures {
 
 export interface FunctionLoad {
   name: string;
+  /** With --before=DIR: the same function built from another checkout, load / node -e 0. */
+  beforeVsNode?: number;
   kind: 'twiml-only' | 'rest';
   load: LoadFigures;
   /** REST functions: the module plus the lazily loaded client of the first request. */
@@ -38,6 +40,8 @@ export interface FunctionLoad {
 
 export interface ColdLoadReport {
   runs: number;
+  /** The other build measured side by side (--before), as given. */
+  before?: string;
   node: LoadFigures;
   twilio: LoadFigures;
   functions: FunctionLoad[];
@@ -67,15 +71,22 @@ export function builtFunctionNames(): string[] {
   return readdirSync(BUILT).filter((n) => n.endsWith('.js')).map((n) => n.replace(/\.js$/, '')).sort();
 }
 
-export function measureColdLoad(runs: number): ColdLoadReport {
+/** before: a dist/functions directory of another checkout (e.g. main), measured in the same rounds. */
+export function measureColdLoad(runs: number, before?: string): ColdLoadReport {
   const names = builtFunctionNames();
+  const beforeFile = (name: string): string | undefined => {
+    const file = before && path.join(before, `${name}.js`);
+    return file && existsSync(file) ? file : undefined;
+  };
   const subjects: { key: string; what: string; file?: string }[] = [
     { key: 'node', what: 'nothing' },
     { key: 'twilio', what: 'twilio' },
     ...names.flatMap((name) => {
       const file = path.join(BUILT, `${name}.js`);
       const own = { key: `${name}`, what: 'function', file };
-      return TWIML_ONLY.has(name) ? [own] : [own, { key: `${name}+client`, what: 'function+client', file }];
+      const then = beforeFile(name);
+      const previous = then ? [{ key: `before:${name}`, what: 'function', file: then }] : [];
+      return TWIML_ONLY.has(name) ? [own, ...previous] : [own, { key: `${name}+client`, what: 'function+client', file }, ...previous];
     }),
   ];
   const samples = new Map<string, { cpu: number[]; modules: number }>();
@@ -103,7 +114,8 @@ export function measureColdLoad(runs: number): ColdLoadReport {
       withClient: twimlOnly ? undefined : figures(`${name}+client`),
       vsNode: ratio(name, 'node'),
       vsTwilio: ratio(twimlOnly ? name : `${name}+client`, 'twilio'),
+      ...(beforeFile(name) ? { beforeVsNode: ratio(`before:${name}`, 'node') } : {}),
     };
   });
-  return { runs, node, twilio, functions };
+  return { runs, ...(before ? { before } : {}), node, twilio, functions };
 }

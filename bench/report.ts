@@ -75,7 +75,9 @@ function headlines(r: BenchResults): string[] {
     const [low, high] = [fix(Math.min(...xs)), fix(Math.max(...xs))];
     return low === high ? `${low}x` : `${low}-${high}x`;
   };
-  out.push(`**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.`);
+  out.push(`**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.${
+    r.coldLoad.before ? ` The same functions built from \`${r.coldLoad.before}\` (before this change), in the same rounds: ${range(r.coldLoad.functions.flatMap((f) => (f.beforeVsNode === undefined ? [] : [f.beforeVsNode])))} of \`node -e 0\`.` : ''
+  }`);
   const noFork = r.roundTrips.latency.filter((l) => !l.fork);
   const fork = r.roundTrips.latency.find((l) => l.fork);
   const conference = noFork.find((l) => l.mode === 'conference');
@@ -146,8 +148,13 @@ function coldLoadSection(r: BenchResults): string {
       f.name, f.kind === 'twiml-only' ? 'TwiML only' : 'REST', fix(f.load.cpuMs, 1), f.load.modules,
       f.withClient ? fix(f.withClient.cpuMs, 1) : '-', f.withClient ? f.withClient.modules : '-',
       `${fix(f.vsNode)}x`, `${fix(f.vsTwilio)}x`, `${target}: ${met ? 'met' : 'NOT met'}`,
+      ...(c.before ? [f.beforeVsNode === undefined ? '-' : `${fix(f.beforeVsNode)}x`] : []),
     ];
   });
+  const beforeHead = c.before ? ['before: load / node -e 0'] : [];
+  const beforeText = c.before
+    ? ` "before": the same function built from another checkout (\`${c.before}\`, given with --before), loaded in the same rounds.`
+    : '';
   return `## Cold load of each built function
 
 A fresh \`node\` process per measurement (\`bench/cold-load.ts\`) loads one built function
@@ -159,9 +166,9 @@ function paid at load before this change (issue 11 measured 2.75-2.95x \`node -e
 the 12). A REST function now loads \`twilio\` only through \`context.getTwilioClient()\` on its
 first request that needs a client ("+ client": the module, then \`require('twilio')\` and one
 client, as the runtime's \`getTwilioClient\` does). Figures are medians; ratios are medians of the
-per-round ratios.
+per-round ratios.${beforeText}
 
-${table(['function', 'kind', 'load: CPU ms', 'load: modules', '+ client: CPU ms', '+ client: modules', 'load / node -e 0', '(+ client) / require(\'twilio\')', 'target'], rows, numeric(2, 7))}
+${table(['function', 'kind', 'load: CPU ms', 'load: modules', '+ client: CPU ms', '+ client: modules', 'load / node -e 0', '(+ client) / require(\'twilio\')', 'target', ...beforeHead], rows, numeric(2, 7))}
 
 What this does not show: twilio-run's dev runtime itself requires \`twilio\` to build the global
 \`Twilio\` object (\`@twilio/runtime-handler/dist/dev-runtime/route.js\`, \`constructGlobalScope\`), so

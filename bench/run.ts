@@ -6,6 +6,8 @@
 //   npm run bench -- --out=FILE            write the report elsewhere
 //   npm run bench -- --save-results=FILE   also keep the raw figures (JSON)
 //   npm run bench -- --from-results=FILE   write the report from kept figures, measuring nothing
+//   npm run bench -- --before=DIR          also cold-load the functions of another build (DIR =
+//                                          its dist/functions, e.g. of main), side by side
 //   npm run bench -- --only=emulator [--transport=in-process,http,functions] [N ...]
 //                                          only the emulator benchmark, printed, no report
 // Profiling the emulator by hand: node --expose-gc --cpu-prof --import tsx bench/run.ts --only=emulator --transport=http 1000
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   console.log('== REST requests and end-to-end latency of /hold and /unhold ==');
   const roundTrips = await measureRoundTrips(size.pairs, size.forkPairs);
   console.log('== cold load of each built function ==');
-  const coldLoad = measureColdLoad(size.coldLoadRuns);
+  const coldLoad = measureColdLoad(size.coldLoadRuns, option(args, 'before'));
   console.log('== handler time in-process ==');
   const handlers = await measureHandlerTime(size.handlerOps);
   console.log('== the emulator, and scale through the real functions ==');
