@@ -112,6 +112,9 @@ export interface ConferenceAttributes {
   beep?: 'true' | 'false' | 'onEnter' | 'onExit';
   waitUrl?: string;
   waitMethod?: 'GET' | 'POST';
+  statusCallback?: string;
+  statusCallbackMethod?: 'GET' | 'POST';
+  statusCallbackEvent?: readonly ('start' | 'end' | 'join' | 'leave' | 'mute' | 'hold' | 'modify' | 'speaker' | 'announcement')[];
 }
 export const conference = (name: string, attributes?: ConferenceAttributes): DialNoun => noun('Conference', name, { ...attributes });
 export const queue = (name: string, attributes?: { url?: string; method?: 'GET' | 'POST' }): DialNoun =>
