@@ -73,6 +73,8 @@ export interface BenchRow {
   lost?: number;
   /** functions only: hold and resume requests answered per second during the cycles. */
   controlPerSec?: number;
+  /** functions only: failed webhooks by method, path, purpose and error. */
+  webhookFailures?: Record<string, number>;
 }
 
 /** One request of each kind as the emulator really sends it (captured in-process). */
@@ -486,10 +488,17 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
   const { engine } = emu;
   // The log keeps nothing (logLimit 0); count webhooks (incl. status callbacks) and REST requests as they pass.
   const counts = { webhook: 0, rest: 0 };
+  // Webhooks that failed (Twilio's 11200: no answer within 15 s, or not 2xx), by what failed:
+  // what explains a lost call when every /hold and /unhold was answered 200.
+  const webhookFailures = new Map<string, number>();
   const add = engine.log.add.bind(engine.log);
-  engine.log.add = (type, ...rest) => {
+  engine.log.add = (type, summary, ...rest) => {
     if (type === 'webhook' || type === 'rest') counts[type]++;
-    add(type, ...rest);
+    if (type === 'webhook' && summary.includes('-> error')) {
+      const what = summary.replace(/^(\w+) \S+?\/\/[^/]+(\/[^?\s]*)\S* (\(.*?\)) -> error (.*)$/, '$1 $2 $3: $4');
+      webhookFailures.set(what, (webhookFailures.get(what) ?? 0) + 1);
+    }
+    add(type, summary, ...rest);
   };
   const meter = new Meter(driver);
   const heap0 = heapAfterGc();
@@ -532,6 +541,7 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
       cpu: (tr1.cpuMicros - tr0.cpuMicros) / 1e6 / seconds, elu: trActive / (trActive + tr1.eluIdle - tr0.eluIdle),
     },
     mode: tr.mode, lost, controlFailed, controlPerSec: controlRequests / controlSeconds,
+    webhookFailures: Object.fromEntries(webhookFailures),
   };
 }
 

@@ -201,6 +201,7 @@ function scaleSection(r: BenchResults): string {
     `${pct(x.twilioRun?.elu)} / ${pct(x.twilioRun?.cpu)}`, `${pct(x.emulatorElu)} / ${pct(x.emulatorCpu)}`, int(x.twilioRun?.perSec ?? 0),
     int(x.webhooksPerSec + x.restPerSec),
     (x.twilioRun?.elu ?? 0) >= 0.9 && x.emulatorElu < 0.9 ? 'twilio-run' : x.emulatorElu >= 0.9 && (x.twilioRun?.elu ?? 0) < 0.9 ? 'emulator' : 'neither alone',
+    Object.entries(x.webhookFailures ?? {}).map(([what, n]) => `${n} x ${what}`).join('; ') || 'none',
   ]);
   return `## Scale: concurrent calls holding and resuming over HTTP
 
@@ -210,9 +211,11 @@ N inbound calls answered by the real functions (the built \`dist/\` under one tw
 (virtual clock) plays Twilio in the benchmark's process. "Holds and resumes/s": answered
 requests over the time spent sending them. A call is lost when its caller does not hear the agent
 after the last resume. Busy = event-loop utilisation of the process's main thread (100% =
-saturated), CPU = its CPU time over wall time; the saturated side is the bottleneck.
+saturated), CPU = its CPU time over wall time; the saturated side is the bottleneck. Failed
+webhooks are those the emulator gave up on as Twilio does (error 11200: no answer within 15 s of
+real time, or not 2xx): with twilio-run saturated, a webhook can wait that long in its queue.
 
-${table(['mode', 'calls', 'holds and resumes/s', 'requests', 'failed', 'calls lost', 'twilio-run busy / CPU', 'emulator busy / CPU', 'twilio-run req/s', 'emulator HTTP req/s', 'bottleneck'], rows, numeric(1, 5))}
+${table(['mode', 'calls', 'holds and resumes/s', 'requests', 'failed', 'calls lost', 'twilio-run busy / CPU', 'emulator busy / CPU', 'twilio-run req/s', 'emulator HTTP req/s', 'bottleneck', 'failed webhooks'], rows, numeric(1, 5))}
 `;
 }
 
