@@ -330,7 +330,7 @@ function emulatorVerdictSection(r: BenchResults): string {
     lines.push(`- **Why** (the profile above): the emulator's own code (engine, REST routing and formatting, OpenAPI check, TwiML parsing, signing) is ${pct(own)} of its busy time; Node's HTTP server and client, sockets, streams, timers and the native calls under them (the \`writev\` of each response among them) are ${pct(nodeHttp)}, GC ${pct(gc)}. The main thread does both ends of Node's HTTP for every exchange (REST server for the functions' requests, HTTP client for its webhooks) while the minimal server does one end of each with constant answers. Making the emulator's own code free would leave the main thread at roughly ${pct(1 - own)} of today's work.`);
   }
   if (workerRate !== undefined && workerBusy !== undefined) {
-    lines.push(`- **More cores** (the table above): sending the webhooks from a worker thread took the main thread's busy time to ${fix(workerBusy)}x, and the HTTP rate to ${fix(workerRate)}x (medians of pairs). On this 2-core machine, shared with the functions process and with other engineers' runs, the second thread competes for the same cores, so it ${workerRate > 1.1 ? 'paid in this run' : 'did not pay measurably in this run'}; it stays an opt-in transport.`);
+    lines.push(`- **More cores** (the table above): sending the webhooks from a worker thread took the main thread's busy time to ${fix(workerBusy)}x, and the HTTP rate to ${fix(workerRate)}x (medians of pairs). On this 2-core machine, shared with the functions process and with other engineers' runs, the second thread competes for the same cores, so it ${workerRate > 1.1 ? 'paid in this run' : workerRate >= 0.95 ? 'did not pay measurably in this run' : 'cost throughput in this run (the messages between the threads cost more than the HTTP client work they moved)'}; it stays an opt-in transport.`);
   }
   lines.push('- **What it would take** (analysis, not measured): the REST server\'s HTTP work on worker threads too (node:cluster cannot share the engine, whose state is one process\'s memory; worker threads would each parse HTTP and hand the engine one message per request), which pays only with a core free for them: not on 2 cores where the functions server needs one. Or an HTTP stack cheaper per exchange than node:http (a native one such as uWebSockets.js: a new native dependency for a test tool). Against the real functions the emulator is far from the bottleneck (the scale table: twilio-run is the busy side), which is what the project\'s tests and `npm start` meet.');
   return `## Is the emulator the bottleneck over HTTP?
@@ -356,6 +356,12 @@ measured on the same kind of shared 2-core machine, with its own conditions as s
   HTTP rate and -16% emulator CPU per HTTP request (148 us against 177 us); at N = 1,000 no
   measurable difference; the emulator/functions CPU ratio per exchange unchanged (2.2-3.0x against
   2.3-2.8x). Not worth a new dependency (and Node >= 20.18.1).
+- Lost calls under overload (this report's own earlier full run the same morning, load average
+  7.7-12.4): dial mode at N = 1,000 lost 8 of 1,000 calls (the caller did not hear the agent after
+  the last resume) while every \`/hold\` and \`/unhold\` was answered 200, with twilio-run 100% busy.
+  A rerun of that size alone lost none, and one webhook failed there: \`POST /hold-queue-dequeued\`
+  (the resume's \`<Queue url>\`) with 11200. The failed-webhooks column of the scale table was added
+  to show such failures; the cause of the 8 losses was not pinned down.
 - The REST responses' \`writev\` is probably the loopback itself: a socket write on loopback runs the
   receiver's TCP path inside the sender's system call (not verified with a kernel profiler: no
   \`perf\` here).
