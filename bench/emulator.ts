@@ -448,7 +448,7 @@ export class TwilioRun {
     for (;;) {
       if (child.exitCode !== null) { await tr.stop(); throw new Error(`twilio-run exited with ${child.exitCode}: ${stderr}`); }
       try {
-        if ((await fetch(`${tr.url}/hold-music`)).status === 200) return tr;
+        if ([200, 403].includes((await fetch(`${tr.url}/hold-music`, { method: 'POST' })).status)) return tr;
       } catch { /* not listening yet */ }
       if (Date.now() > deadline) { await tr.stop(); throw new Error(`twilio-run did not start within 30 s: ${stderr}`); }
       await new Promise((r) => setTimeout(r, 100));

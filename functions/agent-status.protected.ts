@@ -1,5 +1,5 @@
 // POST /agent-status?CallerCallSid=CA... — status callback of the agent's conference leg.
-import { functionHandler } from '../lib/platform/function-handler';
+import { webhookHandler } from '../lib/platform/webhook-handler';
 import { handleAgentStatus } from '../lib/conference/agent-status';
 
-export const handler = functionHandler(handleAgentStatus);
+export const handler = webhookHandler(handleAgentStatus);

@@ -1,5 +1,5 @@
 // POST /dial-ended — the caller's <Dial> action (dial mode).
-import { functionHandler } from '../lib/platform/function-handler';
+import { webhookHandler } from '../lib/platform/webhook-handler';
 import { handleDialEnded } from '../lib/dial/caller-webhooks';
 
-export const handler = functionHandler(handleDialEnded);
+export const handler = webhookHandler(handleDialEnded);

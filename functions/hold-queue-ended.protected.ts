@@ -1,5 +1,5 @@
 // POST /hold-queue-ended?AgentCallSid=CA... — the caller's <Enqueue> action in its hold queue (dial mode).
-import { functionHandler } from '../lib/platform/function-handler';
+import { webhookHandler } from '../lib/platform/webhook-handler';
 import { handleHoldQueueEnded } from '../lib/dial/caller-webhooks';
 
-export const handler = functionHandler(handleHoldQueueEnded);
+export const handler = webhookHandler(handleHoldQueueEnded);

@@ -1,5 +1,5 @@
 // POST /incoming-call — the phone number's Voice webhook.
-import { functionHandler } from '../lib/platform/function-handler';
+import { webhookHandler } from '../lib/platform/webhook-handler';
 import { answerIncomingCall } from '../lib/incoming-call';
 
-export const handler = functionHandler(answerIncomingCall);
+export const handler = webhookHandler(answerIncomingCall);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { localGuardNodeArgs } from '../scripts/local-guard-args';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
@@ -40,8 +41,9 @@ export async function startFunctionsServer(env: Record<string, string>, port?: n
 
   const child: ChildProcess = spawn(
     process.execPath,
-    [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
+    // With scripts/local-guard.ts, as `npm start` runs it: loopback only, short JSON body errors.
+    [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(listenPort), '--env', envFile, '--no-fork-process', '--no-live'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', LOCAL_GUARD_HOST: '127.0.0.1' } },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -66,8 +68,9 @@ export async function startFunctionsServer(env: Record<string, string>, port?: n
       throw new Error(`twilio-run exited with ${child.exitCode}:\n${output}`);
     }
     try {
-      const response = await fetch(`${url}/hold-music`);
-      if (response.status === 200) break;
+      // Webhooks refuse unsigned requests (403): any answer from the function means it is served.
+      const response = await fetch(`${url}/hold-music`, { method: 'POST' });
+      if (response.status === 200 || response.status === 403) break;
     } catch {
       // not listening yet
     }

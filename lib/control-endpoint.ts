@@ -26,17 +26,20 @@ export async function handleControlRequest(
   const mode = holdMode(context);
   const client = twilioClient(context);
   const hold = action === 'hold';
-  const { held } =
-    mode === 'dial'
-      ? await setDialHold(client, context, request, hold)
-      : await setConferenceHold(client, {
-          callSid: request.callSid,
-          conferenceSid: request.conferenceSid,
-          participant: request.participant,
-          hold,
-          holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-        });
-  return jsonResponse(200, { callSid: request.callSid, mode, held });
+  if (mode === 'dial') {
+    const { held } = await setDialHold(client, context, request, hold);
+    return jsonResponse(200, { callSid: request.callSid, mode, held });
+  }
+  const result = await setConferenceHold(client, {
+    callSid: request.callSid,
+    conferenceSid: request.conferenceSid,
+    agentCallSid: request.agentCallSid,
+    participant: request.participant,
+    hold,
+    holdUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+  });
+  // The SIDs learned come back so that the next request can pass them and skip the lookups.
+  return jsonResponse(200, { callSid: request.callSid, mode, ...result });
 }
 
 /**

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
+import { localGuardNodeArgs } from './local-guard-args';
 
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
@@ -56,14 +57,17 @@ function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-function startTwilioRun(port: number, envFile: string | undefined, ngrok = false): ChildProcess {
+function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
+  // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
+  // twilio-run listen on 127.0.0.1 only (docs/security.md).
   // --no-fork-process: one process serves every request. By default twilio-run forks a process per
   // request, which makes a hold take about 100 times as long (BENCHMARKS.md, "End-to-end latency").
-  const args = [TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
+  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');
+  const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
   // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself.
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
 }
 
 async function main(): Promise<void> {
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
 
-  const child = startTwilioRun(port, envFile);
+  const child = startTwilioRun(port, envFile, false, true);
   cleanups.push(() => stopChild(child));
   child.on('exit', (code) => void stop(code ?? 1));
 

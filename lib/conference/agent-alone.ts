@@ -4,10 +4,14 @@
 // our request to add it had timed out). A party left alone is released: after a short grace, in
 // case the caller is joining at that very moment, the agent is told and its leg ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import type { Twilio } from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { functionUrl } from '../platform/function-url';
 import { pause, redirect, twiml } from '../platform/twiml';
 import { AGENT_ALONE_PATH } from './call';
+import { conferenceNameFor } from './hold';
+import { isFailure } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { twimlResponse } from '../platform/responses';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { twilioClient } from '../platform/twilio-client';
@@ -25,8 +29,44 @@ export async function handleAgentAlone(context: HoldContext, event: FunctionEven
     const waitedUrl = functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' });
     return twimlResponse(twiml(pause({ length: ALONE_GRACE_SECONDS }), redirect(waitedUrl, { method: 'POST' })));
   }
+  const client = twilioClient(context);
+  if ((await agentMembership(client, callerCallSid, agentCallSid)) === 'stranger') {
+    console.error(`agent-alone for ${callerCallSid} named ${agentCallSid}, which is not in that call's conference: nothing done`);
+    return twimlResponse(emptyTwiml());
+  }
   const release = sayAndHangUp(CALLER_NOT_THERE).toString();
-  const outcome = await sendTwimlToLeg(twilioClient(context), agentCallSid, release, 'release the agent left alone');
+  const outcome = await sendTwimlToLeg(client, agentCallSid, release, 'release the agent left alone');
   console.log(`agent ${agentCallSid} was alone (caller ${callerCallSid} never joined): ${outcome}`);
   return twimlResponse(emptyTwiml());
+}
+
+/**
+ * Whether the leg to be released is a participant of the caller's conference. The signature already
+ * binds the two SIDs (Twilio signs our URL, with CallerCallSid, together with its own CallSid); this
+ * read makes sure anyway before a leg is ended, and costs requests only on this rare path: the
+ * conferences of that name that are not over (names recur), then the participant in each.
+ * A failed read is "unknown": the signed request is then trusted, so that an agent left alone is
+ * still released while Twilio's API has trouble.
+ */
+export async function agentMembership(
+  client: Twilio,
+  callerCallSid: string,
+  agentCallSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<'member' | 'stranger' | 'unknown'> {
+  try {
+    const conferences = await callTwilio('find the caller\'s conference',
+      () => client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), limit: 20 }), policy);
+    for (const conference of conferences.filter((c) => c.status !== 'completed')) {
+      try {
+        await callTwilio('check the agent\'s leg', () => client.conferences(conference.sid).participants(agentCallSid).fetch(), policy);
+        return 'member';
+      } catch (error) {
+        if (!(isFailure(error) && error.kind === 'not-found')) throw error;
+      }
+    }
+    return 'stranger';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,10 +1,13 @@
 // The agent leg's status callback (conference mode): when the agent was never reached, the
 // caller, who is waiting alone in the conference with music, hears an apology and the call ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import type { Twilio } from 'twilio';
 import { agentWasUnreachable, apologizeToCaller } from './call';
+import { conferenceNameFor } from './hold';
 import { emptyTwiml } from '../shared/caller-prompts';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 
@@ -12,8 +15,34 @@ export async function handleAgentStatus(context: HoldContext, event: FunctionEve
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const callStatus = requiredText(event, 'CallStatus');
   if (agentWasUnreachable(callStatus)) {
-    const outcome = await apologizeToCaller(twilioClient(context), callerCallSid);
+    const client = twilioClient(context);
+    if ((await callerWaiting(client, callerCallSid)) === 'not-waiting') {
+      console.log(`agent ${callStatus} for ${callerCallSid}, who is not waiting alone for an agent: nothing to do`);
+      return twimlResponse(emptyTwiml());
+    }
+    const outcome = await apologizeToCaller(client, callerCallSid);
     console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
   }
   return twimlResponse(emptyTwiml());
+}
+
+/**
+ * Whether the caller still waits alone for the agent: its conference has not started (`init`: a
+ * conference starts only when a second participant joins). The signature binds CallerCallSid to the
+ * agent's CallSid already; this read makes sure that a late or repeated callback never ends a call
+ * in which somebody is talking. A failed read trusts the signed request, so that a caller is not left
+ * on wait music forever while Twilio's API has trouble.
+ */
+export async function callerWaiting(
+  client: Twilio,
+  callerCallSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<'waiting' | 'not-waiting' | 'unknown'> {
+  try {
+    const waiting = await callTwilio('check that the caller waits for the agent',
+      () => client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), status: 'init', limit: 1 }), policy);
+    return waiting.length > 0 ? 'waiting' : 'not-waiting';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -89,7 +89,7 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
   if (!isFailure(error)) return false;
   if (error.twilio?.code === DUPLICATE_PARTICIPANT_LABEL) return true;
   const status = error.twilio?.status;
-  const unknownOutcome = error.kind === 'upstream' && (status === undefined || status >= 500);
+  const unknownOutcome = error.kind === 'outcome-unknown' || (error.kind === 'upstream' && (status === undefined || status >= 500));
   if (!unknownOutcome) return false;
   try {
     const conferences = await callTwilio(

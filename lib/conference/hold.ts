@@ -1,7 +1,9 @@
-// Conference mode hold and resume: one participant update, addressed by label.
+// Conference mode hold and resume: one participant update, addressed so that Twilio itself
+// checks that the participant belongs to the call named in the request.
 import type { Twilio } from 'twilio';
-import { conflict, isFailure, notFound } from '../platform/failure';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import { conflict, isFailure, notFound, type Failure } from '../platform/failure';
+import { oneAtATime } from '../platform/one-at-a-time';
+import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
 import type { Party } from '../shared/control-request';
 
 /** Participant labels: the caller joins with <Conference participantLabel>, the agent is added with Label. */
@@ -11,11 +13,22 @@ export const AGENT_LABEL = 'agent';
 export interface ConferenceHoldCommand {
   /** The caller's call SID, which is also the conference's friendly name. */
   callSid: string;
+  /** The call's conference, as a previous answer gave it: saves the lookup. */
   conferenceSid?: string;
+  /** The agent's leg, as a previous answer gave it (Participant=agent only). */
+  agentCallSid?: string;
   participant: Party;
   hold: boolean;
   /** Absolute URL of /hold-music, requested with POST. */
   holdUrl: string;
+}
+
+/** What an answer tells the API user; passing the SIDs back saves requests next time. */
+export interface ConferenceHoldResult {
+  held: boolean;
+  conferenceSid: string;
+  /** Known when the agent was the participant moved (its leg SID comes back in Twilio's answer). */
+  agentCallSid?: string;
 }
 
 /** The conference a caller's call lives in is named after the caller's CallSid. */
@@ -24,42 +37,95 @@ export function conferenceNameFor(callerCallSid: string): string {
 }
 
 /**
- * Holds or resumes one participant. With a ConferenceSid this is exactly one REST request;
- * Twilio's update is idempotent, so holding a held party (or resuming a live one) is a no-op.
+ * Holds or resumes one participant. REST requests (docs/security.md, "One-request path"):
+ * - the caller, with ConferenceSid: 1 (the update; addressed by the caller's own CallSid, so a
+ *   ConferenceSid of another call is a 404 from Twilio and touches nothing);
+ * - the caller, without: 2 (find the live conference by name, then the update);
+ * - the agent: 2, with or without the SIDs (one read binds the conference to the call: the given
+ *   ConferenceSid must hold this caller, or the conference is found by the caller's name; then the
+ *   update, addressed by AgentCallSid if given, which Twilio checks is in that conference).
+ * Twilio's update is idempotent: holding a held party (or resuming a live one) is a no-op.
+ * One call's requests run one at a time in this process, so the last answer given is the state.
  */
-export async function setConferenceHold(
+export function setConferenceHold(
   client: Twilio,
   command: ConferenceHoldCommand,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<{ held: boolean }> {
-  const conferenceSid = command.conferenceSid ?? (await findLiveConference(client, command.callSid, policy));
-  const update = command.hold
-    ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const }
-    : { hold: false };
-  try {
-    const participant = await callTwilio(
-      `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
-      () => client.conferences(conferenceSid).participants(participantPathOf(command)).update(update),
-      policy,
-    );
-    return { held: participant.hold };
-  } catch (error) {
-    if (isFailure(error) && error.kind === 'not-found') {
-      throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
+): Promise<ConferenceHoldResult> {
+  return oneAtATime(command.callSid, async () => {
+    const conferenceSid = await conferenceOfCall(client, command, policy);
+    const participantPath = command.participant === 'caller' ? command.callSid : (command.agentCallSid ?? AGENT_LABEL);
+    const update = command.hold
+      ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const }
+      : { hold: false };
+    const participant = () => client.conferences(conferenceSid).participants(participantPath);
+    try {
+      const updated = await callTwilio(
+        `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
+        () => participant().update(update),
+        policy,
+      );
+      return {
+        held: updated.hold,
+        conferenceSid,
+        ...(command.participant === 'agent' ? { agentCallSid: updated.callSid } : {}),
+      };
+    } catch (error) {
+      if (isFailure(error) && error.kind === 'not-found') {
+        throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
+      }
+      if (isFailure(error) && error.kind === 'outcome-unknown') {
+        throw await withStateReadBack(error, command.callSid, () => participant().fetch(), policy);
+      }
+      throw error;
     }
-    throw error;
-  }
+  });
 }
 
 /**
- * How the participant is named in the update's path: Twilio accepts its call SID or its label
- * (twilio-voice-semantics.md, "Conference participants"). The caller is addressed by its own
- * CallSid, which ties the request to the call it names: a ConferenceSid of another call then
- * answers 404 instead of holding somebody else's caller. The agent's leg SID is not known to the
- * API user, so the agent is addressed by its label, and a given ConferenceSid is trusted for it.
+ * The conference the request acts on, bound to the caller's call. For the caller the update itself
+ * checks it (the path names the caller's CallSid); for the agent a given ConferenceSid is checked
+ * by fetching the caller in it, so that another call's ConferenceSid never moves another call's agent.
  */
-function participantPathOf(command: ConferenceHoldCommand): string {
-  return command.participant === 'caller' ? command.callSid : AGENT_LABEL;
+async function conferenceOfCall(client: Twilio, command: ConferenceHoldCommand, policy: RetryPolicy): Promise<string> {
+  if (!command.conferenceSid) return findLiveConference(client, command.callSid, policy);
+  if (command.participant === 'caller') return command.conferenceSid;
+  try {
+    await callTwilio('check that the conference is the call\'s own', () =>
+      client.conferences(command.conferenceSid!).participants(command.callSid).fetch(), policy);
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') {
+      throw notFound(`conference ${command.conferenceSid} is not the live conference of call ${command.callSid}`, error.twilio);
+    }
+    throw error;
+  }
+  return command.conferenceSid;
+}
+
+/**
+ * After an update with no answer, one read of the participant tells the API user where the call
+ * stands, if it fits in what is left of the invocation's time; else the answer says only "unknown".
+ */
+async function withStateReadBack(
+  failure: Failure,
+  callSid: string,
+  read: () => Promise<{ hold: boolean }>,
+  policy: RetryPolicy,
+): Promise<Failure> {
+  const unknown = failure.withDetails({ callSid });
+  // Keep a margin for answering: a Function is stopped at 10 s.
+  const timeLeft = remainingBudgetMs() - 500;
+  if (timeLeft <= 0) return unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
+  try {
+    const participant = await Promise.race([callTwilio('read the participant back', read, policy), tooLate]);
+    return participant ? failure.withDetails({ callSid, held: participant.hold }) : unknown;
+  } catch {
+    return unknown;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

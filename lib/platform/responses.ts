@@ -8,11 +8,16 @@ import type { Twiml } from './twiml';
 const STATUS_OF: Record<FailureKind, number> = {
   'bad-input': 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   misconfigured: 500,
   upstream: 502,
+  // The request may have acted: the client must not assume either outcome (see docs/security.md).
+  'outcome-unknown': 504,
 };
+
+const LOGGED = new Set<FailureKind>(['misconfigured', 'upstream', 'outcome-unknown', 'forbidden']);
 
 export function jsonResponse(status: number, body: object): TwilioResponse {
   const response = new Twilio.Response();
@@ -34,10 +39,14 @@ export function twimlResponse(twiml: Twiml): TwilioResponse {
 /** Maps any error to a JSON response; unexpected errors are logged and reported without detail. */
 export function failureResponse(error: unknown): TwilioResponse {
   const failure = isFailure(error) ? error : unexpected(error);
-  if (failure.kind === 'misconfigured' || failure.kind === 'upstream') console.error(failure.message);
+  // What an operator must see in the function logs: our own faults, Twilio's, and refused webhooks
+  // (a deployment whose signature check refused Twilio itself would show here).
+  if (LOGGED.has(failure.kind)) console.error(failure.message);
   const response = jsonResponse(STATUS_OF[failure.kind], {
     error: failure.kind,
     message: failure.message,
+    ...(failure.kind === 'outcome-unknown' ? { outcome: 'unknown' } : {}),
+    ...failure.details,
     ...(failure.twilio ? { twilio: failure.twilio } : {}),
   });
   if (failure.kind === 'unauthorized') {

@@ -1,7 +1,7 @@
 // Every Twilio REST request goes through callTwilio: it retries what is safe to retry and turns
 // what Twilio answered into a Failure with Twilio's own code and message.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { conflict, misconfigured, notFound, upstream, type Failure, type TwilioErrorDetail } from './failure';
+import { conflict, misconfigured, notFound, outcomeUnknown, upstream, type Failure, type TwilioErrorDetail } from './failure';
 
 export interface RetryPolicy {
   /** All attempts and waits of one request end within this many ms (see also the invocation budget). */
@@ -27,6 +27,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export const INVOCATION_BUDGET_MS = 8000;
 const invocationDeadline = new AsyncLocalStorage<number>();
 
+/** Milliseconds left in this invocation's budget (the whole budget outside an invocation). */
+export function remainingBudgetMs(): number {
+  const deadline = invocationDeadline.getStore();
+  return deadline === undefined ? INVOCATION_BUDGET_MS : Math.max(0, deadline - Date.now());
+}
+
 /** Runs one function invocation; every callTwilio inside it retries only until its deadline. */
 export function withinInvocationBudget<T>(run: () => Promise<T>, budgetMs = INVOCATION_BUDGET_MS): Promise<T> {
   return invocationDeadline.run(Date.now() + budgetMs, run);
@@ -36,6 +42,12 @@ export function withinInvocationBudget<T>(run: () => Promise<T>, budgetMs = INVO
 const RETRYABLE_STATUS = new Set([429, 503]);
 /** Connection failures where the request did not reach Twilio or got no answer on a reused socket. */
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+/**
+ * The request was sent and no answer came within the client's timeout (axios: ECONNABORTED, or
+ * ETIMEDOUT with clarifyTimeoutError): Twilio may have acted on it. Not retried here; the caller
+ * of callTwilio decides, and an API answer says the outcome is unknown (504).
+ */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 
 interface TwilioLikeError {
   status?: unknown;
@@ -103,7 +115,11 @@ function detailOf(error: unknown): TwilioErrorDetail | undefined {
 export function failureOf(what: string, error: unknown, attempts = 1): Failure {
   const detail = detailOf(error);
   if (!detail) {
-    const reason = networkCodeOf(error) ?? (error instanceof Error ? error.message : 'unknown error');
+    const code = networkCodeOf(error);
+    if (code !== undefined && TIMEOUT_CODES.has(code)) {
+      return outcomeUnknown(`no answer from Twilio in time to ${what}: it may or may not have happened`);
+    }
+    const reason = code ?? (error instanceof Error ? error.message : 'unknown error');
     return upstream(`could not reach Twilio to ${what} (${reason}) after ${attempts} attempt(s)`);
   }
   if (detail.status === 404 || detail.code === 20404) return notFound(`${what}: not found`, detail);

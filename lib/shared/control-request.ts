@@ -1,6 +1,6 @@
 // The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
 // into `event`), parsed once into a typed request.
-import { badInput } from '../platform/failure';
+import { badInput, excerpt } from '../platform/failure';
 import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
 import type { FunctionEvent } from '../platform/env';
 
@@ -13,7 +13,7 @@ export interface ControlRequest {
   conferenceSid?: string;
   /** Conference mode: which party to hold or resume. */
   participant: Party;
-  /** Dial mode: the agent's leg, which saves the ParentCallSid lookup. */
+  /** The agent's leg, as an earlier answer gave it (dial mode; conference mode with Participant=agent). */
   agentCallSid?: string;
 }
 
@@ -23,7 +23,7 @@ export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const agentCallSid = optionalSid(event, 'AgentCallSid', CALL_SID, 'CA');
   const participant = optionalString(event, 'Participant') ?? 'caller';
   if (participant !== 'caller' && participant !== 'agent') {
-    throw badInput(`Participant must be "caller" or "agent", not "${participant}"`);
+    throw badInput(`Participant must be "caller" or "agent", not ${excerpt(participant)}`);
   }
   return { callSid, conferenceSid, participant, agentCallSid };
 }
@@ -48,7 +48,7 @@ function optionalSid(event: FunctionEvent, name: string, pattern: RegExp, prefix
 
 function checkSid(name: string, value: string, pattern: RegExp, prefix: string): string {
   if (!pattern.test(value)) {
-    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not "${value}"`);
+    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not ${excerpt(value)}`);
   }
   return value;
 }

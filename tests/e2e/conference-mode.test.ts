@@ -138,8 +138,10 @@ async function expectAllNotFound(call: Call): Promise<void> {
   expect(h.emu.calls().filter((c) => c.hears)).toHaveLength(before);
 }
 
-function ok(call: Call, held: boolean): ControlReply {
-  return { status: 200, body: { callSid: call.caller, mode: 'conference', held } };
+/** A 200 answer: the SIDs learned come back (the agent's leg only when the agent was moved). */
+function ok(call: Call, held: boolean, party: 'caller' | 'agent' = 'caller'): ControlReply {
+  const agent = party === 'agent' ? { agentCallSid: call.agent } : {};
+  return { status: 200, body: { callSid: call.caller, mode: 'conference', held, conferenceSid: call.conference, ...agent } };
 }
 
 /** A raw POST to /hold or /unhold, for what control() does not send (no token, JSON). */
@@ -197,11 +199,11 @@ describe('conference mode, end to end', () => {
 
     it('holds the agent (Participant=agent): the agent hears the music, the caller silence; resume reunites them', async () => {
       const call = await connectedCall();
-      expect(await h.control('hold', { CallSid: call.caller, Participant: 'agent' })).toEqual(ok(call, true));
+      expect(await h.control('hold', { CallSid: call.caller, Participant: 'agent' })).toEqual(ok(call, true, 'agent'));
       expectAgentHeld(call);
       await h.advance(3 * 60_000);
       expectAgentHeld(call);
-      expect(await h.control('unhold', { CallSid: call.caller, Participant: 'agent' })).toEqual(ok(call, false));
+      expect(await h.control('unhold', { CallSid: call.caller, Participant: 'agent' })).toEqual(ok(call, false, 'agent'));
       expectTalking(call);
     });
 
@@ -218,34 +220,37 @@ describe('conference mode, end to end', () => {
       expectTalking(call);
     });
 
-    it('with ConferenceSid, hold and resume are ONE REST request each; without it, a lookup comes first', async () => {
+    it('with ConferenceSid, hold and resume of the caller are ONE REST request each; the agent\'s take a binding read first; without it, a lookup comes first', async () => {
       const call = await connectedCall();
       // The caller is addressed by its CallSid, the agent by its label.
       const participantUpdate = (party: string) =>
         `POST /Conferences/${call.conference}/Participants/${party === 'caller' ? call.caller : party}.json -> 200`;
+      // Participant=agent: the given ConferenceSid must hold this caller (docs/security.md).
+      const binding = (party: string) => (party === 'agent' ? [`GET /Conferences/${call.conference}/Participants/${call.caller}.json -> 200`] : []);
       const lookup = 'GET /Conferences.json -> 200';
       for (const party of ['caller', 'agent'] as const) {
         const withSid = { CallSid: call.caller, ConferenceSid: call.conference, Participant: party };
         let from = h.restLog().length;
-        expect(await h.control('hold', withSid)).toEqual(ok(call, true));
-        expect(restSince(from)).toEqual([participantUpdate(party)]);
+        expect(await h.control('hold', withSid)).toEqual(ok(call, true, party));
+        expect(restSince(from)).toEqual([...binding(party), participantUpdate(party)]);
+        from += binding(party).length;
         expect(h.restLog()[from].params).toEqual({ Hold: 'true', HoldUrl: `${h.functions.url}/hold-music`, HoldMethod: 'POST' });
         if (party === 'caller') expectCallerHeld(call);
         else expectAgentHeld(call);
         from = h.restLog().length;
-        expect(await h.control('unhold', withSid)).toEqual(ok(call, false));
-        expect(restSince(from)).toEqual([participantUpdate(party)]);
-        expect(h.restLog()[from].params).toEqual({ Hold: 'false' });
+        expect(await h.control('unhold', withSid)).toEqual(ok(call, false, party));
+        expect(restSince(from)).toEqual([...binding(party), participantUpdate(party)]);
+        expect(h.restLog()[from + binding(party).length].params).toEqual({ Hold: 'false' });
         expectTalking(call);
 
         const withoutSid = { CallSid: call.caller, Participant: party };
         from = h.restLog().length;
-        expect(await h.control('hold', withoutSid)).toEqual(ok(call, true));
+        expect(await h.control('hold', withoutSid)).toEqual(ok(call, true, party));
         // The lookup asks for the conference by friendly name AND status (names recur over time).
         expect(restSince(from)).toEqual([lookup, participantUpdate(party)]);
         expect(h.restLog()[from].params).toMatchObject({ FriendlyName: call.caller, Status: 'in-progress' });
         from = h.restLog().length;
-        expect(await h.control('unhold', withoutSid)).toEqual(ok(call, false));
+        expect(await h.control('unhold', withoutSid)).toEqual(ok(call, false, party));
         expect(restSince(from)).toEqual([lookup, participantUpdate(party)]);
         expectTalking(call);
       }
@@ -274,10 +279,10 @@ describe('conference mode, end to end', () => {
         { CallSid: call.caller, ConferenceSid: call.conference, Participant: party },
       ];
       for (const body of bodies) {
-        expect(await h.control('hold', body)).toEqual(ok(call, true));
+        expect(await h.control('hold', body)).toEqual(ok(call, true, party));
         expectHeld(call);
       }
-      expect(await h.control('unhold', { CallSid: call.caller, Participant: party })).toEqual(ok(call, false));
+      expect(await h.control('unhold', { CallSid: call.caller, Participant: party })).toEqual(ok(call, false, party));
       expectTalking(call);
     });
 
@@ -288,11 +293,11 @@ describe('conference mode, end to end', () => {
         { CallSid: call.caller, ConferenceSid: call.conference, Participant: party },
       ];
       for (const body of bodies) {
-        expect(await h.control('unhold', body)).toEqual(ok(call, false));
+        expect(await h.control('unhold', body)).toEqual(ok(call, false, party));
         expectTalking(call);
       }
       // And the party can still be held afterwards.
-      expect(await h.control('hold', { CallSid: call.caller, Participant: party })).toEqual(ok(call, true));
+      expect(await h.control('hold', { CallSid: call.caller, Participant: party })).toEqual(ok(call, true, party));
     });
 
     it('resuming the caller while the agent is held leaves the agent held', async () => {
@@ -397,8 +402,9 @@ describe('conference mode, end to end', () => {
       expect(webhooksSince(logFrom)).toEqual([
         `POST /agent-status?CallerCallSid=${call.caller} (status callback completed) -> 200`,
       ]);
-      // The apology replaces the caller's TwiML: one REST request.
-      expect(restSince(restFrom)).toEqual([`POST /Calls/${call.caller}.json -> 200`]);
+      // One read (the caller still waits alone: its conference has not started), then the apology
+      // replaces the caller's TwiML.
+      expect(restSince(restFrom)).toEqual(['GET /Conferences.json -> 200', `POST /Calls/${call.caller}.json -> 200`]);
       expect(h.conferenceOf(call.caller)).toBeUndefined();
       // While the apology plays there is no conference to hold the caller in.
       expect((await h.control('hold', { CallSid: call.caller })).status).toBe(404);

@@ -55,7 +55,7 @@ describe('npm start (offline)', () => {
     const functions = `http://localhost:${port}`;
     const emulator = `http://127.0.0.1:${emulatorPort}`;
 
-    await waitFor('twilio-run', async () => (await fetch(`${functions}/hold-music`).catch(() => undefined))?.status === 200, () => output);
+    await waitFor('twilio-run', async () => [200, 403].includes((await fetch(`${functions}/hold-music`, { method: 'POST' }).catch(() => undefined))?.status ?? 0), () => output);
     expect(output).toMatch(/Offline: no ACCOUNT_SID\/AUTH_TOKEN/);
     expect(output).toContain(`${emulator}/emulator`);
     // One process serves every request (a forked process per request is ~100x slower per hold).
@@ -80,7 +80,7 @@ describe('npm start (offline)', () => {
       headers: { Authorization: 'Bearer start-test-token', 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ CallSid: callSid }),
     });
-    expect(await hold.json()).toEqual({ callSid, mode: 'conference', held: true });
+    expect(await hold.json()).toEqual({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
     await waitFor('hold music', async () => (await hears() as { kind?: string })?.kind === 'music', () => output);
 
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));

@@ -17,7 +17,8 @@ export interface FakeReply {
   body: object;
 }
 
-export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset';
+/** 'reset' drops the connection; 'hang' never answers (a request whose outcome the client never learns). */
+export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset' | 'hang';
 
 export interface FakeTwilioApi {
   url: string;
@@ -57,6 +58,7 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
         request.socket.destroy();
         return;
       }
+      if (reply === 'hang') return;
       response.writeHead(reply.status, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(reply.body));
     })();

@@ -11,11 +11,14 @@ import {
   twilioError,
   type FakeTwilioApi,
 } from '../support/fake-twilio-api';
+import twilio from 'twilio';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 
 const TOKEN = 'a-long-random-control-token';
 const CALLER = 'CA' + '1'.repeat(32);
 const CONFERENCE = 'CF' + 'c'.repeat(32);
+const AGENT = 'CA' + 'a'.repeat(32);
+const OTHER_CONFERENCE = 'CF' + 'd'.repeat(32);
 const PARTICIPANTS = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Conferences/${CONFERENCE}/Participants`;
 const CONFERENCES = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Conferences.json`;
 
@@ -29,12 +32,13 @@ beforeEach(async () => {
       const status = request.query.get('Status');
       return { status: 200, body: conferenceListJson(status === 'in-progress' ? [{ sid: CONFERENCE, friendlyName: CALLER, status }] : []) };
     }
-    // The caller is addressed by its CallSid, the agent by its label.
-    const participant = new RegExp(`/Participants/(${CALLER}|agent)\\.json$`).exec(request.path);
-    if (participant && request.path.startsWith(PARTICIPANTS) && request.method === 'POST') {
-      held = request.form.get('Hold') === 'true';
-      const label = participant[1] === CALLER ? 'caller' : 'agent';
-      return { status: 200, body: participantJson({ conferenceSid: CONFERENCE, callSid: CALLER, label, hold: held }) };
+    // The caller is addressed by its CallSid, the agent by its label or its call SID.
+    const participant = new RegExp(`/Participants/(${CALLER}|agent|${AGENT})\\.json$`).exec(request.path);
+    if (participant && request.path.startsWith(PARTICIPANTS)) {
+      if (request.method === 'POST') held = request.form.get('Hold') === 'true';
+      const isCaller = participant[1] === CALLER;
+      const body = participantJson({ conferenceSid: CONFERENCE, callSid: isCaller ? CALLER : AGENT, label: isCaller ? 'caller' : 'agent', hold: held });
+      return { status: 200, body };
     }
     return twilioError(404, 20404, 'The requested resource was not found');
   });
@@ -114,7 +118,7 @@ describe('hold and resume', () => {
   it('holds the caller with ONE request when the ConferenceSid is given, addressing it by its CallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, conferenceSid: CONFERENCE });
     expect(api.requests).toHaveLength(1);
     const [update] = api.requests;
     expect(update.method).toBe('POST');
@@ -138,7 +142,7 @@ describe('hold and resume', () => {
     expect(api.requests[0].query.get('Status')).toBe('in-progress');
   });
 
-  it('holds the agent when Participant=agent, addressed by label', async () => {
+  it('holds the agent when Participant=agent: one read binds the ConferenceSid to the call, then the update by label', async () => {
     const reply = await invokeFunction(holdHandler, context(), {
       CallSid: CALLER,
       ConferenceSid: CONFERENCE,
@@ -146,13 +150,68 @@ describe('hold and resume', () => {
       ...bearer(TOKEN),
     });
     expect(reply.statusCode).toBe(200);
-    expect(api.requests[0].path).toBe(`${PARTICIPANTS}/agent.json`);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${PARTICIPANTS}/${CALLER}.json`,
+      `POST ${PARTICIPANTS}/agent.json`,
+    ]);
+    // The agent's leg comes back, to be passed as AgentCallSid next time.
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, conferenceSid: CONFERENCE, agentCallSid: AGENT });
+  });
+
+  it('addresses the agent by the AgentCallSid an earlier answer gave (Twilio checks it is in that conference)', async () => {
+    const reply = await invokeFunction(unholdHandler, context(), {
+      CallSid: CALLER,
+      ConferenceSid: CONFERENCE,
+      AgentCallSid: AGENT,
+      Participant: 'agent',
+      ...bearer(TOKEN),
+    });
+    expect(reply.statusCode).toBe(200);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${PARTICIPANTS}/${CALLER}.json`,
+      `POST ${PARTICIPANTS}/${AGENT}.json`,
+    ]);
+  });
+
+  it('refuses Participant=agent with another call\'s ConferenceSid: 404 and no update of anybody', async () => {
+    const reply = await invokeFunction(holdHandler, context(), {
+      CallSid: CALLER,
+      ConferenceSid: OTHER_CONFERENCE,
+      Participant: 'agent',
+      ...bearer(TOKEN),
+    });
+    expect(reply.statusCode).toBe(404);
+    expect(api.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(api.requests[0].path).toContain(`/Conferences/${OTHER_CONFERENCE}/Participants/${CALLER}.json`);
+  });
+
+  it('a participant update with no answer in time is a 504 "outcome unknown" with the state read back', async () => {
+    let updates = 0;
+    const route = api.route;
+    api.route = (request) => {
+      if (request.method === 'POST') {
+        updates += 1;
+        held = true; // Twilio acted, but its answer never arrives
+        return 'hang';
+      }
+      return route(request);
+    };
+    const impatient = { ...context(), getTwilioClient: () => twilio(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, { timeout: 300 }) };
+    const reply = await invokeFunction(holdHandler, impatient as typeof impatient & ReturnType<typeof context>, {
+      CallSid: CALLER,
+      ConferenceSid: CONFERENCE,
+      ...bearer(TOKEN),
+    });
+    expect(reply.statusCode).toBe(504);
+    expect(reply.body).toMatchObject({ error: 'outcome-unknown', outcome: 'unknown', callSid: CALLER, held: true });
+    expect(updates).toBe(1);
+    expect(api.requests.at(-1)).toMatchObject({ method: 'GET', path: `${PARTICIPANTS}/${CALLER}.json` });
   });
 
   it('resumes with Hold=false and nothing else', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, conferenceSid: CONFERENCE });
     expect(Object.fromEntries(api.requests[0].form)).toEqual({ Hold: 'false' });
   });
 
@@ -165,6 +224,22 @@ describe('hold and resume', () => {
     expect(api.requests[0].form.get('HoldUrl')).toBe('https://call-hold-1234-dev.twil.io/hold-music');
   });
 
+  it('under twilio-run behind --ngrok (DOMAIN_NAME is localhost), builds the holdUrl on the host the request came through', async () => {
+    const throughTunnel = { request: { headers: { authorization: `Bearer ${TOKEN}`, host: 'abc123.ngrok-free.app' }, cookies: {} } };
+    await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...throughTunnel });
+    expect(api.requests[0].form.get('HoldUrl')).toBe('https://abc123.ngrok-free.app/hold-music');
+  });
+
+  it('deployed, ignores a Host header', async () => {
+    const deployed = functionContext(
+      { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, HOLD_API_TOKEN: TOKEN, TWILIO_API_BASE_URL: api.url },
+      'call-hold-1234-dev.twil.io',
+    );
+    const forgedHost = { request: { headers: { authorization: `Bearer ${TOKEN}`, host: 'evil.example.com' }, cookies: {} } };
+    await invokeFunction(holdHandler, deployed, { CallSid: CALLER, ConferenceSid: CONFERENCE, ...forgedHost });
+    expect(api.requests[0].form.get('HoldUrl')).toBe('https://call-hold-1234-dev.twil.io/hold-music');
+  });
+
   it('is a 200 no-op to hold a held caller or resume a live one', async () => {
     const first = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const second = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
@@ -173,7 +248,7 @@ describe('hold and resume', () => {
     const resumed = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const again = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([resumed.statusCode, again.statusCode]).toEqual([200, 200]);
-    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false });
+    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, conferenceSid: CONFERENCE });
   });
 
   it('accepts a JSON-style event the same as form fields', async () => {

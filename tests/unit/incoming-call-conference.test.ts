@@ -2,7 +2,16 @@
 // agent leg the function asks Twilio to place.
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as agentStatus } from '../../functions/agent-status.protected';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
+import {
+  conferenceListJson,
+  startFakeTwilioApi,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  twilioError,
+  type FakeReply,
+  type FakeTwilioApi,
+  type RecordedRequest,
+} from '../support/fake-twilio-api';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
@@ -146,13 +155,38 @@ describe('incoming-call (conference mode)', () => {
 describe('agent-status (conference mode)', () => {
   const statusUrlQuery = { CallerCallSid: CALLER };
 
+  const CONFERENCES = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Conferences.json`;
+  /** The caller waits alone: its conference has not started. */
+  const callerWaits = (request: RecordedRequest): FakeReply =>
+    request.path === CONFERENCES
+      ? { status: 200, body: conferenceListJson([{ sid: 'CF' + '5'.repeat(32), friendlyName: CALLER, status: 'init' }]) }
+      : { status: 200, body: { sid: CALLER, status: 'in-progress' } };
+
   it.each(['busy', 'no-answer', 'failed', 'canceled'])('tells the waiting caller and ends the call when the agent is %s', async (status) => {
+    api.route = callerWaits;
     const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: status });
     expect(reply.statusCode).toBe(200);
-    expect(api.requests).toHaveLength(1);
-    const [redirect] = api.requests;
+    // One read (is the caller waiting alone?), then the apology.
+    expect(api.requests).toHaveLength(2);
+    expect(api.requests[0]).toMatchObject({ method: 'GET', path: CONFERENCES });
+    expect(api.requests[0].query.get('FriendlyName')).toBe(CALLER);
+    expect(api.requests[0].query.get('Status')).toBe('init');
+    const redirect = api.requests[1];
     expect(redirect.path).toBe(`/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls/${CALLER}.json`);
     expectApologyAndHangup(parseTwiml(redirect.form.get('Twiml') ?? ''));
+  });
+
+  it('ends nothing when the caller is not waiting alone (its conference started, or is over): a late or repeated callback', async () => {
+    api.route = (request) => (request.path === CONFERENCES ? { status: 200, body: conferenceListJson([]) } : callerWaits(request));
+    const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'busy' });
+    expect(reply.statusCode).toBe(200);
+    expect(api.requests.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('still apologizes when the check cannot be made (Twilio 500): the signed request is trusted', async () => {
+    api.route = (request) => (request.path === CONFERENCES ? twilioError(500, 20500, 'Internal Server Error') : callerWaits(request));
+    await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'busy' });
+    expect(api.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls/${CALLER}.json`]);
   });
 
   it('does nothing when the agent leg completed normally', async () => {

@@ -112,6 +112,9 @@ describe('failureOf', () => {
     [restError(400, 21211, 'Invalid To number'), 'upstream'],
     [restError(500, 20500), 'upstream'],
     [networkError('ENOTFOUND'), 'upstream'],
+    // Sent, and no answer within the client's timeout: Twilio may have acted (answered 504).
+    [networkError('ECONNABORTED'), 'outcome-unknown'],
+    [networkError('ETIMEDOUT'), 'outcome-unknown'],
   ])('%p is a %s failure', (error, kind) => {
     expect(failureOf('do it', error).kind).toBe(kind);
   });

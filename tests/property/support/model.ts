@@ -125,15 +125,22 @@ export function targetOf(mode: Mode, command: Extract<Command, { type: 'hold' | 
  * How many REST requests the API itself makes for this command in this state, before any webhook
  * runs (the API's write, if any, is always its last request; see the headers of
  * lib/conference/hold.ts and lib/dial/hold.ts):
- * - conference: with ConferenceSid, the participant update; without, list(in-progress) then the
- *   update, or, when no conference is in progress, list(in-progress) and list(init).
+ * - conference: with ConferenceSid, the participant update (Participant=agent: a read of the caller
+ *   in that conference first); without, list(in-progress) then the update, or, when no conference is
+ *   in progress, list(in-progress) and list(init).
  * - dial, live call: with AgentCallSid, the one POST to the agent's leg; without, the children
  *   lookup, then (unhold only) the hold-queue read, then the POST unless it is a resume of a live
  *   call (a no-op). Ringing or ended call: with AgentCallSid, the POST (21220 "not in-progress")
  *   and a read of the leg that tells which; without, the children lookup alone (409 or 404).
  */
 export function apiRequestCount(mode: Mode, state: ModelState, command: Extract<Command, { type: 'hold' | 'unhold' }>): number {
-  if (mode === 'conference') return command.withSid ? 1 : 2;
+  if (mode === 'conference') {
+    if (!command.withSid) return 2;
+    if (targetOf(mode, command) === 'caller') return 1;
+    // Participant=agent: a read binds the ConferenceSid to the call, then the update; for an ended
+    // call that read is a 404 and nothing follows.
+    return state.phase === 'ended' ? 1 : 2;
+  }
   if (state.phase !== 'live') return command.withSid ? 2 : 1;
   if (!command.withSid && command.type === 'unhold') return state.callerHeld ? 3 : 2;
   return command.withSid ? 1 : 2;
