@@ -18,7 +18,7 @@ import path from 'node:path';
 import { measureColdLoad } from './cold-load';
 import { measureDeploySize } from './deploy-size';
 import { TRANSPORTS, type Transport, compareWebhookWorker, runEmulatorBench } from './emulator';
-import { measureHandlerTime } from './handler-time';
+import { measureHandlerTime, measureTwimlBuilding } from './handler-time';
 import { measureRoundTrips } from './hold-round-trip';
 import { profileEmulatorHttp } from './profile';
 import { type BenchResults, describeMachine, renderReport } from './report';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   const coldLoad = measureColdLoad(size.coldLoadRuns, option(args, 'before'));
   console.log('== handler time in-process ==');
   const handlers = await measureHandlerTime(size.handlerOps);
+  const twimlBuilding = measureTwimlBuilding(size.handlerOps);
   console.log('== the emulator, and scale through the real functions ==');
   const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, { warmUp: size.warmUp, functionsMaxCalls: 1000 });
   console.log('== profile of the emulator over HTTP ==');
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
     seconds: (Date.now() - started) / 1000,
     machine: describeMachine(loadBefore),
-    roundTrips, coldLoad, handlers, emulator, profile, webhookWorker, deploy,
+    roundTrips, coldLoad, handlers, twimlBuilding, emulator, profile, webhookWorker, deploy,
   };
   const save = option(args, 'save-results');
   if (save) writeFileSync(save, JSON.stringify(results, null, 1));
