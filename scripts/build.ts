@@ -3,7 +3,8 @@
 //                             Function cannot import a sibling file by relative path, so lib/ is
 //                             bundled into each one (npm packages stay external: Twilio installs them)
 //   dist/assets/              a copy of assets/ without source maps or TypeScript sources, which
-//                             would otherwise become public files
+//                             would otherwise become public files, plus console.js: the hold
+//                             console's script, compiled from assets-src/console/ into one file
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,18 @@ async function main(): Promise<void> {
   cpSync(join(root, 'assets'), join(dist, 'assets'), {
     recursive: true,
     filter: (source) => !NOT_PUBLIC.test(source),
+  });
+
+  // The page's script: plain TypeScript for the browser, one file, no source map (it would be public).
+  await build({
+    entryPoints: [join(root, 'assets-src', 'console', 'main.ts')],
+    outfile: join(dist, 'assets', 'console.js'),
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    sourcemap: false,
+    logLevel: 'warning',
   });
   console.log(`built ${entryPoints.length} functions and assets into ${dist}`);
 }

@@ -1,5 +1,7 @@
 /**
- * Regenerates emulator/openapi/twilio_api_v2010.subset.json from Twilio's OpenAPI description.
+ * Regenerates emulator/openapi/twilio_api_v2010.subset.json (Voice: calls, conferences, queues) and
+ * emulator/openapi/twilio_sync_v1.subset.json (Sync: services, maps, map items) from Twilio's
+ * OpenAPI description.
  *
  *   npx tsx scripts/extract-openapi.ts
  *
@@ -19,16 +21,17 @@ import * as path from 'node:path';
 
 const PACKAGE = '@twilio-alpha/mcp';
 const VERSION = '0.7.0';
-const SPEC_PATH_IN_TARBALL = 'package/twilio-oai/spec/json/twilio_api_v2010.json';
+const SPEC_DIR_IN_TARBALL = 'package/twilio-oai/spec/json';
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, 'emulator', 'openapi');
-const OUT_FILE = path.join(OUT_DIR, 'twilio_api_v2010.subset.json');
 // Debian's base-files ships the verbatim Apache-2.0 text; used only if the package has no LICENSE.
 const DEBIAN_APACHE_2 = '/usr/share/common-licenses/Apache-2.0';
 
+type Wanted = ReadonlyArray<readonly [string, 'get' | 'post' | 'delete', string]>;
+
 const A = '/2010-04-01/Accounts/{AccountSid}';
-/** The operations the project (functions + emulator) uses, by path template and method. */
-const WANTED: ReadonlyArray<readonly [string, 'get' | 'post' | 'delete', string]> = [
+/** The 2010-04-01 operations the project (functions + emulator) uses, by path template and method. */
+const VOICE: Wanted = [
   [`${A}/Calls.json`, 'post', 'CreateCall'],
   [`${A}/Calls.json`, 'get', 'ListCall'],
   [`${A}/Calls/{Sid}.json`, 'get', 'FetchCall'],
@@ -49,6 +52,35 @@ const WANTED: ReadonlyArray<readonly [string, 'get' | 'post' | 'delete', string]
   [`${A}/Queues/{QueueSid}/Members.json`, 'get', 'ListMember'],
   [`${A}/Queues/{QueueSid}/Members/{CallSid}.json`, 'get', 'FetchMember'],
   [`${A}/Queues/{QueueSid}/Members/{CallSid}.json`, 'post', 'UpdateMember'],
+];
+
+const S = '/v1/Services';
+/** The Sync operations: the call state of the hold console (lib/state/) lives in a Sync Map. */
+const SYNC: Wanted = [
+  [S, 'post', 'CreateService'],
+  [S, 'get', 'ListService'],
+  [`${S}/{Sid}`, 'get', 'FetchService'],
+  [`${S}/{ServiceSid}/Maps`, 'post', 'CreateSyncMap'],
+  [`${S}/{ServiceSid}/Maps`, 'get', 'ListSyncMap'],
+  [`${S}/{ServiceSid}/Maps/{Sid}`, 'get', 'FetchSyncMap'],
+  [`${S}/{ServiceSid}/Maps/{Sid}`, 'delete', 'DeleteSyncMap'],
+  [`${S}/{ServiceSid}/Maps/{MapSid}/Items`, 'post', 'CreateSyncMapItem'],
+  [`${S}/{ServiceSid}/Maps/{MapSid}/Items`, 'get', 'ListSyncMapItem'],
+  [`${S}/{ServiceSid}/Maps/{MapSid}/Items/{Key}`, 'get', 'FetchSyncMapItem'],
+  [`${S}/{ServiceSid}/Maps/{MapSid}/Items/{Key}`, 'post', 'UpdateSyncMapItem'],
+  [`${S}/{ServiceSid}/Maps/{MapSid}/Items/{Key}`, 'delete', 'DeleteSyncMapItem'],
+];
+
+interface SpecToExtract {
+  /** The spec's file name in twilio-oai's spec/json. */
+  file: string;
+  out: string;
+  wanted: Wanted;
+}
+
+const SPECS: readonly SpecToExtract[] = [
+  { file: 'twilio_api_v2010.json', out: 'twilio_api_v2010.subset.json', wanted: VOICE },
+  { file: 'twilio_sync_v1.json', out: 'twilio_sync_v1.subset.json', wanted: SYNC },
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -160,6 +192,78 @@ function findFile(dir: string, name: string): string | undefined {
   return undefined;
 }
 
+/** Reduces one spec of the unpacked package in `tmp` to the operations in `wanted`. */
+function extractSubset(tmp: string, wanted: SpecToExtract, integrity: string): void {
+  const expectedPath = `${SPEC_DIR_IN_TARBALL}/${wanted.file}`;
+  const outFile = path.join(OUT_DIR, wanted.out);
+  let specFile = path.join(tmp, expectedPath);
+  let specPathInTarball = expectedPath;
+  if (!fs.existsSync(specFile)) {
+    const found = findFile(path.join(tmp, 'package'), wanted.file);
+    if (!found) throw new Error(`${expectedPath} is not in ${PACKAGE}@${VERSION}`);
+    specFile = found;
+    specPathInTarball = path.relative(tmp, found).split(path.sep).join('/');
+    console.warn(`note: spec found at ${specPathInTarball}, not at ${expectedPath}`);
+  }
+  const raw = fs.readFileSync(specFile);
+  const spec = obj(JSON.parse(raw.toString('utf8')) as Json, 'root');
+  const specPaths = obj(spec['paths'], 'paths');
+  const schemas = obj(obj(spec['components'], 'components')['schemas'], 'components.schemas');
+
+  const refs = new Set<string>();
+  const paths: JsonObject = {};
+  for (const [template, method, operationId] of wanted.wanted) {
+    const op = obj(obj(specPaths[template], template)[method], `${method.toUpperCase()} ${template}`);
+    if (op['operationId'] !== operationId) {
+      throw new Error(`spec: ${method.toUpperCase()} ${template} is ${String(op['operationId'])}, expected ${operationId}`);
+    }
+    const item = (paths[template] ??= {}) as JsonObject;
+    item[method] = reduceOperation(op, operationId, refs);
+  }
+
+  // Pull in referenced schemas transitively (a response schema refers to its enums).
+  const kept: JsonObject = {};
+  const pending = [...refs];
+  while (pending.length > 0) {
+    const ref = pending.pop() as string;
+    const prefix = '#/components/schemas/';
+    if (!ref.startsWith(prefix)) throw new Error(`spec: unsupported $ref ${ref}`);
+    const name = ref.slice(prefix.length);
+    if (kept[name] !== undefined) continue;
+    const more = new Set<string>();
+    kept[name] = reduceSchema(schemas[name] ?? null, `components.schemas.${name}`, more);
+    for (const r of more) pending.push(r);
+  }
+
+  const sourceInfo = obj(spec['info'], 'info');
+  const subset: JsonObject = {
+    openapi: spec['openapi'] ?? '3.0.1',
+    info: {
+      title: `${String(sourceInfo['title'])} (subset used by the local emulator)`,
+      version: sourceInfo['version'] ?? null,
+      license: sourceInfo['license'] ?? null,
+      'x-derived-from': {
+        repository: 'twilio/twilio-oai',
+        file: `spec/json/${wanted.file}`,
+        npmPackage: `${PACKAGE}@${VERSION}`,
+        npmIntegrity: integrity,
+        pathInTarball: specPathInTarball,
+        sha256: createHash('sha256').update(raw).digest('hex'),
+        reduction:
+          'only the operations below; descriptions, examples, headers and x-twilio annotations removed',
+      },
+    },
+    servers: spec['servers'] ?? [],
+    paths,
+    components: { schemas: kept },
+  };
+
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(outFile, `${JSON.stringify(sortKeys(subset), null, 2)}\n`);
+
+  console.log(`wrote ${path.relative(ROOT, outFile)}: ${wanted.wanted.length} operations, ${Object.keys(kept).length} schemas`);
+}
+
 function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-oai-'));
   try {
@@ -174,70 +278,7 @@ function main(): void {
     if (!first) throw new Error('npm pack reported no tarball');
     execFileSync('tar', ['-xzf', path.join(tmp, first.filename), '-C', tmp]);
 
-    let specFile = path.join(tmp, SPEC_PATH_IN_TARBALL);
-    let specPathInTarball = SPEC_PATH_IN_TARBALL;
-    if (!fs.existsSync(specFile)) {
-      const found = findFile(path.join(tmp, 'package'), 'twilio_api_v2010.json');
-      if (!found) throw new Error(`${SPEC_PATH_IN_TARBALL} is not in ${PACKAGE}@${VERSION}`);
-      specFile = found;
-      specPathInTarball = path.relative(tmp, found).split(path.sep).join('/');
-      console.warn(`note: spec found at ${specPathInTarball}, not at ${SPEC_PATH_IN_TARBALL}`);
-    }
-    const raw = fs.readFileSync(specFile);
-    const spec = obj(JSON.parse(raw.toString('utf8')) as Json, 'root');
-    const specPaths = obj(spec['paths'], 'paths');
-    const schemas = obj(obj(spec['components'], 'components')['schemas'], 'components.schemas');
-
-    const refs = new Set<string>();
-    const paths: JsonObject = {};
-    for (const [template, method, operationId] of WANTED) {
-      const op = obj(obj(specPaths[template], template)[method], `${method.toUpperCase()} ${template}`);
-      if (op['operationId'] !== operationId) {
-        throw new Error(`spec: ${method.toUpperCase()} ${template} is ${String(op['operationId'])}, expected ${operationId}`);
-      }
-      const item = (paths[template] ??= {}) as JsonObject;
-      item[method] = reduceOperation(op, operationId, refs);
-    }
-
-    // Pull in referenced schemas transitively (a response schema refers to its enums).
-    const kept: JsonObject = {};
-    const pending = [...refs];
-    while (pending.length > 0) {
-      const ref = pending.pop() as string;
-      const prefix = '#/components/schemas/';
-      if (!ref.startsWith(prefix)) throw new Error(`spec: unsupported $ref ${ref}`);
-      const name = ref.slice(prefix.length);
-      if (kept[name] !== undefined) continue;
-      const more = new Set<string>();
-      kept[name] = reduceSchema(schemas[name] ?? null, `components.schemas.${name}`, more);
-      for (const r of more) pending.push(r);
-    }
-
-    const sourceInfo = obj(spec['info'], 'info');
-    const subset: JsonObject = {
-      openapi: spec['openapi'] ?? '3.0.1',
-      info: {
-        title: `${String(sourceInfo['title'])} (subset used by the local emulator)`,
-        version: sourceInfo['version'] ?? null,
-        license: sourceInfo['license'] ?? null,
-        'x-derived-from': {
-          repository: 'twilio/twilio-oai',
-          file: 'spec/json/twilio_api_v2010.json',
-          npmPackage: `${PACKAGE}@${VERSION}`,
-          npmIntegrity: first.integrity,
-          pathInTarball: specPathInTarball,
-          sha256: createHash('sha256').update(raw).digest('hex'),
-          reduction:
-            'only the operations below; descriptions, examples, headers and x-twilio annotations removed',
-        },
-      },
-      servers: spec['servers'] ?? [],
-      paths,
-      components: { schemas: kept },
-    };
-
-    fs.mkdirSync(OUT_DIR, { recursive: true });
-    fs.writeFileSync(OUT_FILE, `${JSON.stringify(sortKeys(subset), null, 2)}\n`);
+    for (const spec of SPECS) extractSubset(tmp, spec, first.integrity);
 
     // Apache-2.0 s.4(a) wants the licence text to travel with a derived work.
     const licenseOut = path.join(OUT_DIR, 'LICENSE-twilio-oai');
@@ -253,10 +294,6 @@ function main(): void {
     } else if (!fs.existsSync(licenseOut)) {
       throw new Error(`no Apache-2.0 text found for ${path.relative(ROOT, licenseOut)}`);
     }
-
-    console.log(
-      `wrote ${path.relative(ROOT, OUT_FILE)}: ${WANTED.length} operations, ${Object.keys(kept).length} schemas`,
-    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

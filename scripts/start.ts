@@ -59,9 +59,11 @@ function readDotEnv(path: string): Record<string, string> {
 
 function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
   // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
-  // twilio-run listen on 127.0.0.1 only (docs/security.md).
-  // --no-fork-process: one process serves every request. By default twilio-run forks a process per
-  // request, which makes a hold take about 100 times as long (BENCHMARKS.md, "End-to-end latency").
+  // twilio-run listen on 127.0.0.1 only (docs/security.md). --no-fork-process: the functions run
+  // inside twilio-run's own process, so stopping it stops them; a forked runner still busy with a
+  // webhook (e.g. the call-state bookkeeping) would otherwise outlive Ctrl-C as an orphan holding
+  // the terminal's pipes. It also keeps a hold fast: forking a process per request makes it about
+  // 60-100 times as long (BENCHMARKS.md, "End-to-end latency").
   const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
   if (envFile) args.push('--env', envFile);
   if (ngrok) args.push('--ngrok');

@@ -77,7 +77,10 @@ export async function handleControl(engine: Engine, req: IncomingMessage, res: S
     if (method === 'POST' || method === 'DELETE') {
       const body = method === 'POST' ? await parseBody(req) : {};
       if (method === 'POST' && path === '/emulator/calls') {
-        const callSid = engine.placeInboundCall(need(body, 'From', 'from'), need(body, 'To', 'to'));
+        // Without To: the first configured number (the business number of npm start and the tests).
+        const to = field(body, 'To', 'to') ?? [...engine.numbers.keys()][0];
+        if (to === undefined) throw new BadRequest('To is required: no number is configured');
+        const callSid = engine.placeInboundCall(need(body, 'From', 'from'), to);
         return json(res, 201, { callSid });
       }
       if (method === 'POST' && callMatch?.[2]) {

@@ -87,16 +87,21 @@ export class RealClock implements Clock {
   readonly kind = 'real' as const;
   readonly epochMs = Date.now();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   now(): number { return Date.now() - this.epochMs; }
 
   schedule(delayMs: number, fn: () => void): TimerHandle {
+    // After close, a webhook answer still in flight must not start new timers (a <Play loop="0">
+    // would keep the process alive for ever).
+    if (this.stopped) return { cancel: () => undefined };
     const t = setTimeout(() => { this.timers.delete(t); fn(); }, Math.max(0, delayMs));
     this.timers.add(t);
     return { cancel: () => { clearTimeout(t); this.timers.delete(t); } };
   }
 
   stopAll(): void {
+    this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

@@ -16,6 +16,7 @@ import { Faults } from './faults';
 import { APPLICATION_ERROR_TEXT, type Hearing, RINGING, SILENCE } from './hearing';
 import { DEFAULT_ANSWER_AFTER_MS, Parties, type PartyConfig } from './parties';
 import { QueueService } from './queues';
+import { SyncStore } from './sync-store';
 import type { CallRuntime, DocumentSource, OutboundPlan } from './runtime';
 import { type AudioTimings, estimateSpeechMs, TwimlSession, type SessionOwner } from './session';
 import { HttpWebhookTransport, WebhookClient, type WebhookTransport } from './webhooks';
@@ -45,6 +46,8 @@ export class Engine implements CallHost {
   readonly webhooks: WebhookClient;
   readonly conferences: ConferenceService;
   readonly queues: QueueService;
+  /** Twilio Sync's services, maps and map items (the REST subset in rest/sync-router.ts). */
+  readonly sync: SyncStore;
   readonly timings: AudioTimings;
   readonly numbers = new Map<string, PhoneNumberConfig>();
   private readonly transport: WebhookTransport;
@@ -68,6 +71,7 @@ export class Engine implements CallHost {
     });
     this.conferences = new ConferenceService(this);
     this.queues = new QueueService(this);
+    this.sync = new SyncStore(options.accountSid, () => this.clock.now());
   }
 
   get accountSid(): string { return this.options.accountSid; }

@@ -8,7 +8,8 @@ export type LogType =
   | 'callback'    // status callbacks (call, participant, conference)
   | 'conference'  // joins, leaves, holds, start and end
   | 'queue'       // enqueue, dequeue, bridges from a queue
-  | 'rest'        // REST requests to the emulator
+  | 'rest'        // REST requests to the emulator (the 2010-04-01 Voice API)
+  | 'sync'        // Sync v1 REST requests (services, maps, map items)
   | 'error';      // application errors (Twilio error codes)
 
 export interface LogEntry {

@@ -51,9 +51,17 @@ export class Faults {
     return [...this.rest, ...this.webhook].map((a) => a.fault);
   }
 
-  /** The fault for this REST request, if any (used up by one). */
-  takeRest(method: string, path: string): RestFault | undefined {
-    return this.take(this.rest, (f) => (f.method === undefined || f.method.toUpperCase() === method) && matches(f.path, path));
+  /**
+   * The fault for this REST request, if any (used up by one). With `onlyNamedPaths` (Sync
+   * requests) a fault applies only if its `path` names the request: a fault without a path keeps
+   * meaning "the Voice API's requests", so counting faults (skip, count) do not shift when the
+   * functions' call-state bookkeeping adds Sync requests.
+   */
+  takeRest(method: string, path: string, onlyNamedPaths = false): RestFault | undefined {
+    return this.take(
+      this.rest,
+      (f) => (f.method === undefined || f.method.toUpperCase() === method) && (!onlyNamedPaths || f.path !== undefined) && matches(f.path, path),
+    );
   }
 
   takeWebhook(url: string): WebhookFault | undefined {

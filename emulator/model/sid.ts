@@ -1,7 +1,7 @@
 // The one place SIDs are made: a two-letter prefix and 32 hex digits, like Twilio's.
 import { randomBytes } from 'node:crypto';
 
-export type SidPrefix = 'CA' | 'CF' | 'QU' | 'AC';
+export type SidPrefix = 'CA' | 'CF' | 'QU' | 'AC' | 'IS' | 'MP';
 
 /**
  * Random bytes are drawn 4 KiB at a time (256 SIDs) rather than 16 bytes per SID: one

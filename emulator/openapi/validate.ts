@@ -1,6 +1,7 @@
 /**
- * Checks a REST request against the subset of Twilio's OpenAPI description that the emulator
- * serves (twilio_api_v2010.subset.json, made by scripts/extract-openapi.ts).
+ * Checks a REST request against the subsets of Twilio's OpenAPI description that the emulator
+ * serves (twilio_api_v2010.subset.json for Voice, twilio_sync_v1.subset.json for Sync; both made
+ * by scripts/extract-openapi.ts).
  *
  * Real Twilio silently ignores a parameter it does not know, so a misspelt `HoldURL` would put the
  * caller on hold with the default music and nobody would notice. The emulator is stricter than
@@ -9,7 +10,8 @@
  * Everything is compiled once at module load; a request costs one regex match per template until
  * one hits, plus a map lookup per parameter.
  */
-import subsetJson from './twilio_api_v2010.subset.json';
+import voiceSubsetJson from './twilio_api_v2010.subset.json';
+import syncSubsetJson from './twilio_sync_v1.subset.json';
 
 // ---- the shape of the subset file (only what is read here) -----------------------------------
 
@@ -45,7 +47,7 @@ interface SubsetJson {
 
 // The JSON module's inferred literal type is unwieldy to index; the extract script guarantees
 // this shape and the test suite exercises every operation, so one cast at the boundary suffices.
-const SUBSET = subsetJson as unknown as SubsetJson;
+const SUBSETS = [voiceSubsetJson, syncSubsetJson] as unknown as SubsetJson[];
 
 // ---- error codes -----------------------------------------------------------------------------
 
@@ -112,7 +114,7 @@ const EMPTY_URI_ALLOWED = new Set(['WaitUrl']);
 
 interface Rule {
   readonly name: string;
-  readonly type: 'string' | 'boolean' | 'integer' | 'array';
+  readonly type: 'string' | 'boolean' | 'integer' | 'array' | 'object';
   /** For arrays, the rule each element must satisfy. */
   readonly item?: Rule;
   readonly enumValues?: ReadonlySet<string>;
@@ -144,25 +146,28 @@ interface CompiledPath {
   readonly allowed: string;
 }
 
-function resolve(schema: SchemaJson): SchemaJson {
+function resolve(subset: SubsetJson, schema: SchemaJson): SchemaJson {
   const ref = schema.$ref;
   if (ref === undefined) return schema;
   const name = ref.replace('#/components/schemas/', '');
-  const target = SUBSET.components.schemas[name];
+  const target = subset.components.schemas[name];
   if (!target) throw new Error(`openapi subset: unresolved $ref ${ref}`);
-  return resolve(target);
+  return resolve(subset, target);
 }
 
-function compileRule(operationId: string, name: string, raw: SchemaJson, itemOf?: string): Rule {
-  const schema = resolve(raw);
+function compileRule(subset: SubsetJson, operationId: string, name: string, raw: SchemaJson, itemOf?: string): Rule {
+  const schema = resolve(subset, raw);
   const codes = SPECIFIC_CODES[operationId]?.[itemOf ?? name];
   const described = DESCRIBED_ENUMS[operationId]?.[itemOf ?? name];
-  const type = schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'array' ? schema.type : 'string';
+  const type =
+    schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'array' || schema.type === 'object'
+      ? schema.type
+      : 'string';
   const enumList = schema.enum ?? (type !== 'array' ? described : undefined);
   return {
     name,
     type,
-    item: type === 'array' ? compileRule(operationId, name, schema.items ?? { type: 'string' }, name) : undefined,
+    item: type === 'array' ? compileRule(subset, operationId, name, schema.items ?? { type: 'string' }, name) : undefined,
     enumValues: enumList ? new Set(enumList) : undefined,
     spaceSeparated: itemOf !== undefined && schema.enum === undefined && described !== undefined,
     format: schema.format,
@@ -177,29 +182,29 @@ function compileRule(operationId: string, name: string, raw: SchemaJson, itemOf?
   };
 }
 
-function compileOperation(op: OperationJson): CompiledOperation {
+function compileOperation(subset: SubsetJson, op: OperationJson): CompiledOperation {
   const rules = new Map<string, Rule>();
   const required: string[] = [];
   const pathParams: Array<{ name: string; pattern?: RegExp }> = [];
   for (const p of op.parameters ?? []) {
     if (p.in === 'path') {
-      const s = resolve(p.schema);
+      const s = resolve(subset, p.schema);
       pathParams.push({ name: p.name, pattern: s.pattern !== undefined ? new RegExp(s.pattern) : undefined });
     } else if (p.in === 'query') {
-      rules.set(p.name, compileRule(op.operationId, p.name, p.schema));
+      rules.set(p.name, compileRule(subset, op.operationId, p.name, p.schema));
       if (p.required) required.push(p.name);
     }
   }
   const body = op.requestBody?.content['application/x-www-form-urlencoded']?.schema;
   if (body) {
-    const resolved = resolve(body);
+    const resolved = resolve(subset, body);
     for (const [name, s] of Object.entries(resolved.properties ?? {})) {
-      rules.set(name, compileRule(op.operationId, name, s));
+      rules.set(name, compileRule(subset, op.operationId, name, s));
     }
     required.push(...(resolved.required ?? []));
   }
   for (const name of TWILIO_NODE_EXTRAS[op.operationId] ?? []) {
-    if (!rules.has(name)) rules.set(name, compileRule(op.operationId, name, { type: 'string' }));
+    if (!rules.has(name)) rules.set(name, compileRule(subset, op.operationId, name, { type: 'string' }));
   }
   return { operationId: op.operationId, rules, required, pathParams };
 }
@@ -212,11 +217,13 @@ function compileTemplate(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-const PATHS: readonly CompiledPath[] = Object.entries(SUBSET.paths).map(([template, item]) => {
-  const methods = new Map<string, CompiledOperation>();
-  for (const [method, op] of Object.entries(item)) methods.set(method.toUpperCase(), compileOperation(op));
-  return { template, regex: compileTemplate(template), methods, allowed: [...methods.keys()].sort().join(', ') };
-});
+const PATHS: readonly CompiledPath[] = SUBSETS.flatMap((subset) =>
+  Object.entries(subset.paths).map(([template, item]) => {
+    const methods = new Map<string, CompiledOperation>();
+    for (const [method, op] of Object.entries(item)) methods.set(method.toUpperCase(), compileOperation(subset, op));
+    return { template, regex: compileTemplate(template), methods, allowed: [...methods.keys()].sort().join(', ') };
+  }),
+);
 
 // ---- value checks ----------------------------------------------------------------------------
 
@@ -231,6 +238,15 @@ function isRealDate(value: string): boolean {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = new Date(Date.UTC(y, mo - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+function isJsonObject(value: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
 }
 
 function isAbsoluteHttpUrl(value: string): boolean {
@@ -248,6 +264,9 @@ function problem(rule: Rule, value: string): string | undefined {
     case 'boolean':
       // Twilio's own docs say other values are read as false; a typo there would flip a hold.
       return value === 'true' || value === 'false' ? undefined : 'must be true or false';
+    case 'object':
+      // Sync's Data: "A JSON string that represents an arbitrary, schema-less object".
+      return isJsonObject(value) ? undefined : 'must be a JSON object';
     case 'integer': {
       if (!DIGITS.test(value)) return 'must be a whole number';
       const n = Number(value);

@@ -3,6 +3,7 @@
 import { type Call, callDurationSec } from '../model/call';
 import type { Conference, Participant } from '../model/conference';
 import { type Member, type Queue, averageWaitSec } from '../model/queue';
+import type { SyncMap, SyncMapItem, SyncService } from '../engine/sync-store';
 
 export interface Dates { epochMs: number; now: number }
 
@@ -151,5 +152,93 @@ export function page<T>(key: string, path: string, items: T[], format: (item: T)
     start,
     end: start + Math.max(slice.length - 1, 0),
     uri: link(n),
+  };
+}
+
+// ---- Sync (v1): ISO 8601 dates, absolute `url`s, and the `meta` paging envelope ------------------
+
+/** ISO 8601 without milliseconds, as Sync writes it: "2015-07-30T20:00:00Z". */
+export function iso8601(d: Dates, clockMs: number | null): string | null {
+  if (clockMs === null) return null;
+  return new Date(d.epochMs + clockMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `base` is the emulator's own origin: Sync's URLs are absolute and the SDK follows them. */
+export function formatSyncService(s: SyncService, d: Dates, base: string): Record<string, unknown> {
+  const url = `${base}/v1/Services/${s.sid}`;
+  return {
+    sid: s.sid,
+    unique_name: s.uniqueName,
+    account_sid: s.accountSid,
+    friendly_name: s.friendlyName,
+    date_created: iso8601(d, s.createdAt),
+    date_updated: iso8601(d, s.updatedAt),
+    url,
+    webhook_url: null,
+    webhooks_from_rest_enabled: false,
+    reachability_webhooks_enabled: false,
+    acl_enabled: false,
+    reachability_debouncing_enabled: false,
+    reachability_debouncing_window: 5000,
+    links: { documents: `${url}/Documents`, lists: `${url}/Lists`, maps: `${url}/Maps`, streams: `${url}/Streams` },
+  };
+}
+
+export function formatSyncMap(m: SyncMap, accountSid: string, d: Dates, base: string): Record<string, unknown> {
+  const url = `${base}/v1/Services/${m.serviceSid}/Maps/${m.sid}`;
+  return {
+    sid: m.sid,
+    unique_name: m.uniqueName,
+    account_sid: accountSid,
+    service_sid: m.serviceSid,
+    url,
+    links: { items: `${url}/Items`, permissions: `${url}/Permissions` },
+    revision: String(m.revision),
+    date_expires: iso8601(d, m.expiresAt),
+    date_created: iso8601(d, m.createdAt),
+    date_updated: iso8601(d, m.updatedAt),
+    created_by: 'system',
+  };
+}
+
+export function formatSyncMapItem(m: SyncMap, item: SyncMapItem, accountSid: string, d: Dates, base: string): Record<string, unknown> {
+  return {
+    key: item.key,
+    account_sid: accountSid,
+    service_sid: m.serviceSid,
+    map_sid: m.sid,
+    url: `${base}/v1/Services/${m.serviceSid}/Maps/${m.sid}/Items/${encodeURIComponent(item.key)}`,
+    revision: String(item.revision),
+    data: item.data,
+    date_expires: iso8601(d, item.expiresAt),
+    date_created: iso8601(d, item.createdAt),
+    date_updated: iso8601(d, item.updatedAt),
+    created_by: 'system',
+  };
+}
+
+/**
+ * A Sync list response: `key` holds the page, `meta` the paging links (absolute URLs that the SDK
+ * requests as they are). The page is carried in Page and PageToken, as Twilio's links do.
+ */
+export function syncPage<T>(key: string, url: string, items: T[], format: (item: T) => Record<string, unknown>,
+  query: { page: number; pageSize: number; filters: Record<string, string> }): Record<string, unknown> {
+  const { page: n, pageSize } = query;
+  const start = n * pageSize;
+  const link = (p: number): string => {
+    const qs = new URLSearchParams({ ...query.filters, PageSize: String(pageSize), Page: String(p), ...(p > 0 ? { PageToken: `PT${p}` } : {}) });
+    return `${url}?${qs.toString()}`;
+  };
+  return {
+    [key]: items.slice(start, start + pageSize).map(format),
+    meta: {
+      page: n,
+      page_size: pageSize,
+      first_page_url: link(0),
+      previous_page_url: n > 0 ? link(n - 1) : null,
+      url: link(n),
+      next_page_url: start + pageSize < items.length ? link(n + 1) : null,
+      key,
+    },
   };
 }

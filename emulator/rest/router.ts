@@ -20,13 +20,13 @@ export function isRestPath(pathname: string): boolean {
   return pathname.startsWith('/2010-04-01/');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+export function send(res: ServerResponse, status: number, body: unknown): void {
   if (status === 204) { res.writeHead(204).end(); return; }
   const json = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) }).end(json);
 }
 
-function authorized(engine: Engine, header: string | undefined): boolean {
+export function authorized(engine: Engine, header: string | undefined): boolean {
   if (!header?.startsWith('Basic ')) return false;
   const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
   return user === engine.accountSid && rest.join(':') === engine.options.authToken;
@@ -83,6 +83,6 @@ async function respond(engine: Engine, req: IncomingMessage, method: string, pat
 }
 
 /** Injected REST latency is real time: the SDK on the other side waits on a real socket. */
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -10,13 +10,19 @@ import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordCallEvent } from '../state/call-events';
 
 export async function handleAgentStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const callStatus = requiredText(event, 'CallStatus');
   if (agentWasUnreachable(callStatus)) {
     const client = twilioClient(context);
-    if ((await callerWaiting(client, callerCallSid)) === 'not-waiting') {
+    // The console's record says the agent is gone (a caller who already left has no record).
+    const [waiting] = await Promise.all([
+      callerWaiting(client, callerCallSid),
+      recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: new Date() }),
+    ]);
+    if (waiting === 'not-waiting') {
       console.log(`agent ${callStatus} for ${callerCallSid}, who is not waiting alone for an agent: nothing to do`);
       return twimlResponse(emptyTwiml());
     }

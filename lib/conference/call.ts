@@ -8,6 +8,7 @@ import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
 import { conference, dial, twiml, type Twiml } from '../platform/twiml';
+import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
 
 
 /** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
@@ -30,6 +31,8 @@ export interface ConferenceCallSettings {
   agentStatusUrl: string;
   /** Absolute URL of /agent-alone: the agent's waitUrl, heard only if the caller is not there. */
   agentAloneUrl: string;
+  /** Absolute URL of /conference-status: the call-state bookkeeping (lib/state/). */
+  conferenceStatusUrl: string;
 }
 
 /**
@@ -63,18 +66,23 @@ export async function connectCallerToAgent(
           statusCallback: settings.agentStatusUrl,
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['completed'],
+          // Only the first participant's conference callback counts: the agent is added first here,
+          // the caller joins first on Twilio's timeline, so both name the same URL.
+          conferenceStatusCallback: settings.conferenceStatusUrl,
+          conferenceStatusCallbackMethod: 'POST',
+          conferenceStatusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
         }),
       policy,
     );
   } catch (error) {
     if (await agentMayBeComing(client, conferenceName, error, policy)) {
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
-      return callerJoinsConference(conferenceName, settings.holdMusicUrl);
+      return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
     }
     console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
     return sayAndHangUp(SERVICE_UNAVAILABLE);
   }
-  return callerJoinsConference(conferenceName, settings.holdMusicUrl);
+  return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
 }
 
 /**
@@ -106,7 +114,7 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
 // "Participant label already in use" (twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
-export function callerJoinsConference(conferenceName: string, holdMusicUrl: string): Twiml {
+export function callerJoinsConference(conferenceName: string, holdMusicUrl: string, conferenceStatusUrl: string): Twiml {
   return twiml(
     dial(
       {},
@@ -118,6 +126,9 @@ export function callerJoinsConference(conferenceName: string, holdMusicUrl: stri
         // Until the agent joins, the conference has not started and the caller hears waitUrl.
         waitUrl: holdMusicUrl,
         waitMethod: 'POST',
+        statusCallback: conferenceStatusUrl,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
       }),
     ),
   );

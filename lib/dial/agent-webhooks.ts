@@ -19,6 +19,7 @@ import { callerIsWaitingOnHold } from './hold-queue';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordDialAgentLeg, recordDialCallerLeft } from '../state/dial-events';
 
 /**
  * GET|POST /agent-hold-loop[?Announced=true]: the agent's keep-alive loop while the caller is
@@ -38,6 +39,7 @@ export function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent):
 export async function handleAgentLegStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const agentStatus = requiredText(event, 'CallStatus');
+  await recordDialAgentLeg(context, callerCallSid, requiredCallSid(event, 'CallSid'), agentStatus);
   if (readAgentLegStatus(agentStatus) === ASK_HOLD_QUEUE) {
     const client = twilioClient(context);
     const waiting = await callerIsWaitingOnHold(client, callerCallSid).catch((error: unknown) => {
@@ -67,5 +69,6 @@ export async function handleAgentDialEnded(context: HoldContext, event: Function
   const first = readAgentDialEnd(end);
   const step = first !== ASK_CALLER_LEG ? first : agentStepWhenQueueDialEnded(await legState(twilioClient(context), callerCallSid));
   console.log(`agent-dial-ended for ${callerCallSid}: Dial ${String(event.DialCallStatus)} -> ${step}`);
+  if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
   return twimlResponse(agentTwiml(step, dialModeUrls(context).agentHoldLoop(true)));
 }

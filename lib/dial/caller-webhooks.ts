@@ -18,6 +18,7 @@ import { deleteHoldQueue, holdQueueName } from './hold-queue';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { recordDialCallerStep, recordDialResumed } from '../state/dial-events';
 
 function holdQueueSettings(urls: DialModeUrls, callerCallSid: string, agentCallSid: string): HoldQueueSettings {
   return {
@@ -44,6 +45,7 @@ export async function handleDialEnded(context: HoldContext, event: FunctionEvent
       ? first
       : callerStepWhenBridgeEnded(agentCallSid ? await legState(twilioClient(context), agentCallSid) : 'gone');
   console.log(`dial-ended ${callerCallSid}: Dial ${end.dialCallStatus}, caller ${end.callerStatus} -> ${step}`);
+  await recordDialCallerStep(context, callerCallSid, step, end.callerStatus);
   // A step of 'wait-on-hold' implies the agent's leg is known (a missing DialCallSid is 'gone').
   return twimlResponse(callerTwiml(step, holdQueueSettings(dialModeUrls(context), callerCallSid, agentCallSid ?? '')));
 }
@@ -64,6 +66,7 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
   const outcome = first !== ASK_AGENT_LEG ? first : holdQueueOutcomeWhenBridgeEnded(await legState(client, agentCallSid));
   // Both side effects are independent; in parallel they stay well inside a webhook's time limit.
   await Promise.all([
+    recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus, { queueResult: end.queueResult, queueTime: event.QueueTime }),
     outcome.deleteQueue && queueSid ? deleteHoldQueue(client, queueSid) : undefined,
     outcome.releaseAgent
       ? sendTwimlToLeg(client, agentCallSid, sayAndHangUp(CALLER_LEFT).toString(), 'tell the agent the caller hung up')
@@ -83,6 +86,11 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
  */
 export async function handleHoldQueueDequeued(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const queueSid = optionalQueueSid(event);
-  if (queueSid) await deleteHoldQueue(twilioClient(context), queueSid);
+  // CallSid is the caller being dequeued (twilio-voice-semantics.md, "Queues": <Queue url>).
+  const callerCallSid = optionalCallSid(event, 'CallSid');
+  await Promise.all([
+    queueSid ? deleteHoldQueue(twilioClient(context), queueSid) : undefined,
+    callerCallSid ? recordDialResumed(context, callerCallSid, event.QueueTime) : undefined,
+  ]);
   return twimlResponse(emptyTwiml());
 }

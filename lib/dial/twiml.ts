@@ -39,11 +39,12 @@ export interface CallerDialSettings {
  * up, the agent's leg was moved by a hold).
  */
 export function callerDialsAgent(settings: CallerDialSettings): Twiml {
-  // Only the final status: it is how we learn that the agent hung up while the caller was held.
+  // The final status is how we learn that the agent hung up while the caller was held; answered
+  // gives the hold console the agent leg's SID (lib/state/dial-events.ts).
   const callback = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['completed'],
+    statusCallbackEvent: ['answered', 'completed'],
   } as const;
   const { agent } = settings;
   const agentNoun =

@@ -17,8 +17,9 @@ let kept: { key: string; client: Twilio } | undefined;
 
 /**
  * The one Twilio REST client factory. Deployed and under twilio-run it is the runtime's own
- * client; with TWILIO_API_BASE_URL set (the local emulator) every 2010-04-01 request goes there.
- * This project only uses the api.twilio.com domain, so moving that one domain is enough.
+ * client; with TWILIO_API_BASE_URL set (the local emulator) every request goes there. This project
+ * uses two domains, api.twilio.com (calls, conferences, queues) and sync.twilio.com (the call
+ * records of lib/state/), so both are moved; the emulator serves both on one origin.
  */
 export function twilioClient(context: HoldContext): Twilio {
   const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL')?.replace(/\/+$/, '');
@@ -32,7 +33,10 @@ export function twilioClient(context: HoldContext): Twilio {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw misconfigured(`cannot create the Twilio client: ${reason} (check ACCOUNT_SID and AUTH_TOKEN)`);
   }
-  if (baseUrl) client.api.baseUrl = baseUrl;
+  if (baseUrl) {
+    client.api.baseUrl = baseUrl;
+    client.sync.baseUrl = baseUrl;
+  }
   kept = { key, client };
   return client;
 }

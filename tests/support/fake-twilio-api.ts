@@ -22,8 +22,16 @@ export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset' | 'han
 
 export interface FakeTwilioApi {
   url: string;
+  /** The Voice API's requests (api.twilio.com). */
   requests: RecordedRequest[];
   route: FakeRoute;
+  /**
+   * Sync requests (paths under /v1/: the call records of lib/state/, whose bookkeeping every
+   * webhook may do), kept apart so that `requests` stays the Voice API's. Answered by `syncRoute`,
+   * by default 404 (no record: the bookkeeping does nothing more).
+   */
+  syncRequests: RecordedRequest[];
+  syncRoute: FakeRoute;
   close(): Promise<void>;
 }
 
@@ -41,7 +49,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioApi> {
-  const api: FakeTwilioApi = { url: '', requests: [], route, close: async () => undefined };
+  const api: FakeTwilioApi = {
+    url: '',
+    requests: [],
+    route,
+    syncRequests: [],
+    syncRoute: () => twilioError(404, 20404, 'The requested resource was not found'),
+    close: async () => undefined,
+  };
   const server: Server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://fake');
@@ -52,8 +67,9 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
         form: new URLSearchParams(await readBody(request)),
         authorization: request.headers.authorization,
       };
-      api.requests.push(recorded);
-      const reply = api.route(recorded);
+      const sync = url.pathname.startsWith('/v1/');
+      (sync ? api.syncRequests : api.requests).push(recorded);
+      const reply = (sync ? api.syncRoute : api.route)(recorded);
       if (reply === 'reset') {
         request.socket.destroy();
         return;

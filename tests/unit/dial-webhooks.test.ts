@@ -100,7 +100,7 @@ function expectEnqueuedOnHold(twiml: TwimlNode): void {
 const incoming = { CallSid: CALLER, From: '+15551230000', To: '+15550100000', CallStatus: 'ringing' };
 
 describe('incoming-call (dial mode)', () => {
-  it('dials the agent with an action, a ring timeout and a completed-status callback; no REST request', async () => {
+  it('dials the agent with an action, a ring timeout and an answered+completed status callback; no REST request', async () => {
     const twiml = await twimlOf(incomingCall, incoming);
     expect(verbs(twiml)).toEqual(['Dial']);
     const [dial] = twiml.children;
@@ -109,7 +109,7 @@ describe('incoming-call (dial mode)', () => {
     expect(dial.children[0]).toMatchObject({
       verb: 'Number',
       text: '+15550100001',
-      attributes: { statusCallback: `${URL}/agent-leg-status?CallerCallSid=${CALLER}`, statusCallbackEvent: 'completed', statusCallbackMethod: 'POST' },
+      attributes: { statusCallback: `${URL}/agent-leg-status?CallerCallSid=${CALLER}`, statusCallbackEvent: 'answered completed', statusCallbackMethod: 'POST' },
     });
     expect(api.requests).toHaveLength(0);
   });

@@ -105,10 +105,13 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
   });
 
   it('callerJoinsConference', () => {
-    expect(callerJoinsConference('hold-CA1', url).toString()).toBe(
+    expect(callerJoinsConference('hold-CA1', url, `${url}&c`).toString()).toBe(
       reference((r) =>
         r.dial().conference(
-          { participantLabel: 'caller', startConferenceOnEnter: true, endConferenceOnExit: true, beep: 'false', waitUrl: url, waitMethod: 'POST' },
+          {
+            participantLabel: 'caller', startConferenceOnEnter: true, endConferenceOnExit: true, beep: 'false', waitUrl: url, waitMethod: 'POST',
+            statusCallback: `${url}&c`, statusCallbackMethod: 'POST', statusCallbackEvent: ['join', 'leave', 'hold', 'end'],
+          },
           'hold-CA1',
         ),
       ),
@@ -121,13 +124,14 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
     ['sip', { kind: 'sip', value: 'sip:alice@example.com' }],
   ] as const)('callerDialsAgent (%s)', (kind, agent) => {
     const settings = { agent, callerId: '+15550100000', ringTimeoutSeconds: 20, actionUrl: url, agentStatusUrl: `${url}&s` };
-    const callback = { statusCallback: `${url}&s`, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] } as const;
+    const callback = { statusCallback: `${url}&s`, statusCallbackMethod: 'POST' } as const;
+    const events: ('answered' | 'completed')[] = ['answered', 'completed'];
     expect(callerDialsAgent(settings).toString()).toBe(
       reference((r) => {
         const d = r.dial({ action: url, method: 'POST', timeout: 20, callerId: '+15550100000' });
-        if (kind === 'number') d.number({ ...callback, statusCallbackEvent: ['completed'] }, agent.value);
-        else if (kind === 'client') d.client({ ...callback, statusCallbackEvent: ['completed'] }, 'alice');
-        else d.sip({ ...callback, statusCallbackEvent: ['completed'] }, agent.value);
+        if (kind === 'number') d.number({ ...callback, statusCallbackEvent: events }, agent.value);
+        else if (kind === 'client') d.client({ ...callback, statusCallbackEvent: events }, 'alice');
+        else d.sip({ ...callback, statusCallbackEvent: events }, agent.value);
       }),
     );
   });

@@ -1,0 +1,146 @@
+// The call records in Twilio Sync: one Map ("hold-calls") in the service SYNC_SERVICE_SID (default
+// "default", the account's default service, which Twilio Functions use), one item per live call
+// keyed by the caller's CallSid. Every request goes through callTwilio (retries, budget).
+import type { Twilio } from 'twilio';
+import { isFailure, misconfigured } from '../platform/failure';
+import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import type { HoldEnv } from '../platform/env';
+import { parseCallRecord, type CallRecord } from './call-record';
+
+export const CALLS_MAP = 'hold-calls';
+
+/**
+ * An item lives this long after its last write, so a call whose end we never hear of (a lost
+ * callback) disappears by itself. Twilio's TTL is fixed at each write and does not advance with
+ * updates (https://www.twilio.com/docs/sync/objects-ttl), so every write sets it again.
+ * 4 h is the default <Dial> timeLimit, the longest a bridged call runs unless told otherwise.
+ */
+export const LIVE_CALL_TTL_SECONDS = 4 * 60 * 60;
+/** An agent-gone call is shown this long: its caller is being told and released. */
+export const ENDED_CALL_TTL_SECONDS = 30;
+/**
+ * A call still ringing the agent lives this long beyond the ring timeout: if the call never got
+ * connected (Twilio refused to call the agent and the caller heard an apology), no callback
+ * comes to remove it. The agent answering sets LIVE_CALL_TTL_SECONDS.
+ */
+export const RINGING_GRACE_SECONDS = 60;
+
+/** Sync's largest page (PageSize 1..100 in Twilio's OpenAPI description of ListSyncMapItem). */
+export const LIST_PAGE_SIZE = 100;
+
+const SERVICE_SID = /^IS[0-9a-f]{32}$/;
+
+export function syncServiceSid(env: HoldEnv): string {
+  const value = env.SYNC_SERVICE_SID?.trim();
+  if (!value) return 'default';
+  if (value !== 'default' && !SERVICE_SID.test(value)) {
+    throw misconfigured(`SYNC_SERVICE_SID must be "default" or "IS" followed by 32 lowercase hex digits, not "${value}"`);
+  }
+  return value;
+}
+
+function calls(client: Twilio, serviceSid: string) {
+  return client.sync.v1.services(serviceSid).syncMaps(CALLS_MAP);
+}
+
+const isNotFound = (error: unknown): boolean => isFailure(error) && error.kind === 'not-found';
+/** 412: the item changed since it was read (If-Match); 409: it already exists. */
+const statusOf = (error: unknown): number | undefined => (isFailure(error) ? error.twilio?.status : undefined);
+
+/** Creates a call's item, and the map itself the first time. An item that exists already is kept. */
+export async function createCallRecord(client: Twilio, serviceSid: string, record: CallRecord, ttlSeconds: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<void> {
+  const create = () =>
+    callTwilio('record the call', () => calls(client, serviceSid).syncMapItems.create({ key: record.callSid, data: record, itemTtl: ttlSeconds }), policy);
+  try {
+    await create();
+  } catch (error) {
+    if (statusOf(error) === 409) return;
+    if (!isNotFound(error)) throw error;
+    await createCallsMap(client, serviceSid, policy);
+    await create();
+  }
+}
+
+async function createCallsMap(client: Twilio, serviceSid: string, policy: RetryPolicy): Promise<void> {
+  try {
+    await callTwilio('create the calls map', () => client.sync.v1.services(serviceSid).syncMaps.create({ uniqueName: CALLS_MAP }), policy);
+  } catch (error) {
+    // Another invocation made it first.
+    if (statusOf(error) !== 409) throw error;
+  }
+}
+
+/** What to do with a call's record, given what is stored. */
+export type RecordChange = (record: CallRecord) => CallRecord | 'delete';
+
+const MAX_WRITE_ATTEMPTS = 4;
+
+/**
+ * Reads a call's item, applies the change and writes it back with If-Match on the revision read,
+ * so two callbacks of the same call that race cannot lose each other's update: the loser reads
+ * again (Twilio answers 412). Fields this module does not know (added by later features) are kept.
+ * Returns false when the call has no record (never recorded, or already ended).
+ */
+export async function changeCallRecord(client: Twilio, serviceSid: string, callSid: string, change: RecordChange, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean> {
+  for (let attempt = 1; ; attempt += 1) {
+    let item;
+    try {
+      item = await callTwilio('read the call record', () => calls(client, serviceSid).syncMapItems(callSid).fetch(), policy);
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    const stored = parseCallRecord(item.data);
+    if (!stored) return false;
+    const next = change(stored);
+    if (next === stored) return true;
+    try {
+      if (next === 'delete') {
+        await callTwilio('delete the call record', () => calls(client, serviceSid).syncMapItems(callSid).remove({ ifMatch: item.revision }), policy);
+      } else {
+        const ttl = ttlOf(next);
+        const data = { ...(item.data as object), ...next };
+        await callTwilio('update the call record', () => calls(client, serviceSid).syncMapItems(callSid).update({ data, ifMatch: item.revision, ...(ttl === undefined ? {} : { itemTtl: ttl }) }), policy);
+      }
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      if (statusOf(error) !== 412 || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function ttlOf(record: CallRecord): number | undefined {
+  if (record.state === 'agent-gone') return ENDED_CALL_TTL_SECONDS;
+  // Still ringing: keep the TTL set on arrival.
+  if (record.state === 'ringing-agent') return undefined;
+  return LIVE_CALL_TTL_SECONDS;
+}
+
+/** Removes a call's item; one that is already gone is fine. */
+export async function deleteCallRecord(client: Twilio, serviceSid: string, callSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<void> {
+  try {
+    await callTwilio('delete the call record', () => calls(client, serviceSid).syncMapItems(callSid).remove(), policy);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/**
+ * Every live call's record: ceil(N / 100) list requests for N stored items (at least one), and no
+ * request per call. Items past their expiry are skipped: Twilio may delete them minutes late.
+ */
+export async function listCallRecords(client: Twilio, serviceSid: string, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<CallRecord[]> {
+  let items;
+  try {
+    items = await callTwilio('list the calls', () => calls(client, serviceSid).syncMapItems.list({ pageSize: LIST_PAGE_SIZE }), policy);
+  } catch (error) {
+    // No map yet: no call was ever recorded.
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  return items
+    .filter((item) => item.dateExpires === null || item.dateExpires === undefined || item.dateExpires.getTime() > now.getTime())
+    .map((item) => parseCallRecord(item.data))
+    .filter((record): record is CallRecord => record !== undefined);
+}

@@ -1,0 +1,75 @@
+// POST /conference-status: the conference's status callback (conference mode), subscribed to join,
+// leave, hold and end. The conference is named after the caller's CallSid, so FriendlyName names
+// the record; a participant whose CallSid is not the caller's is the agent. Events and their
+// parameters: TwiML <Conference statusCallbackEvent> and the Participants API's
+// ConferenceStatusCallbackEvent (https://www.twilio.com/docs/voice/twiml/conference#attributes-statuscallbackevent).
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
+import { badInput } from '../platform/failure';
+import { twimlResponse } from '../platform/responses';
+import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
+import { requiredText } from '../platform/webhook-params';
+import type { FunctionEvent, HoldContext } from '../platform/env';
+import { emptyTwiml } from '../shared/caller-prompts';
+import type { CallEvent } from './call-record';
+import { recordCallEnded, recordCallEvent } from './call-events';
+
+export const CONFERENCE_STATUS_PATH = '/conference-status';
+/** What the conference reports to CONFERENCE_STATUS_PATH (keywords of statusCallbackEvent). */
+export const CONFERENCE_STATUS_EVENTS = ['join', 'leave', 'hold', 'end'] as const;
+
+export interface ConferenceStatus {
+  event: string;
+  callerCallSid: string;
+  conferenceSid: string;
+  /** The participant the event is about, if any. */
+  participantCallSid?: string;
+  at: Date;
+}
+
+export function parseConferenceStatus(event: FunctionEvent, now: Date): ConferenceStatus {
+  const callerCallSid = requiredText(event, 'FriendlyName');
+  const conferenceSid = requiredText(event, 'ConferenceSid');
+  if (!CALL_SID.test(callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
+  if (!CONFERENCE_SID.test(conferenceSid)) throw badInput('ConferenceSid is malformed');
+  const participant = typeof event.CallSid === 'string' && CALL_SID.test(event.CallSid) ? event.CallSid : undefined;
+  // Timestamp: when Twilio saw the event ("Tue, 11 Aug 2020 17:24:43 +0000"); our clock if absent.
+  const stamped = typeof event.Timestamp === 'string' ? Date.parse(event.Timestamp) : NaN;
+  return {
+    event: requiredText(event, 'StatusCallbackEvent'),
+    callerCallSid,
+    conferenceSid,
+    participantCallSid: participant,
+    at: Number.isNaN(stamped) ? now : new Date(stamped),
+  };
+}
+
+/** What a conference event means for the caller's record: an event, the end of the call, or nothing. */
+export function callEventOfConference(status: ConferenceStatus): CallEvent | 'call-ended' | undefined {
+  const { event, participantCallSid, callerCallSid, conferenceSid, at } = status;
+  if (event === 'conference-end') return 'call-ended';
+  if (participantCallSid === undefined) return undefined;
+  const isCaller = participantCallSid === callerCallSid;
+  switch (event) {
+    // The caller joining tells nothing a console can use (no hold is possible while the agent
+    // rings), so it costs no Sync request; the agent joining brings both SIDs.
+    case 'participant-join':
+      return isCaller ? undefined : { kind: 'agent-connected', agentCallSid: participantCallSid, conferenceSid };
+    case 'participant-leave':
+      return isCaller ? 'call-ended' : { kind: 'agent-gone', at };
+    // Only the caller's holds are the call's holds; holding the agent (Participant=agent) is not counted.
+    case 'participant-hold':
+      return isCaller ? { kind: 'hold-started', at } : undefined;
+    case 'participant-unhold':
+      return isCaller ? { kind: 'hold-ended', at } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export async function handleConferenceStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  const status = parseConferenceStatus(event, new Date());
+  const change = callEventOfConference(status);
+  if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid);
+  else if (change !== undefined) await recordCallEvent(context, status.callerCallSid, change);
+  return twimlResponse(emptyTwiml());
+}

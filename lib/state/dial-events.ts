@@ -1,0 +1,65 @@
+// Dial mode's bookkeeping: what the caller's next step (decided by lib/dial/decisions.ts in the
+// caller's Dial and Enqueue actions) and the agent leg's status callback mean for the record.
+import type { HoldContext } from '../platform/env';
+import { recordCallEnded, recordCallEvent } from './call-events';
+
+/** The caller's steps of lib/dial/decisions.ts (CallerStep), as this module needs them. */
+export type DialCallerStep = 'wait-on-hold' | 'agent-unavailable' | 'agent-left' | 'cannot-hold' | 'nothing';
+
+const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/** What the caller's Enqueue action says of its time in the hold queue. */
+export interface HoldQueueExit {
+  queueResult: string;
+  /** QueueTime: seconds in the queue, measured by Twilio. */
+  queueTime: unknown;
+}
+
+/**
+ * The caller's Dial or Enqueue action decided the caller's next step. `callerStatus` is the
+ * caller's own CallStatus, which Twilio sends with every action. From the Enqueue action, a caller
+ * redirected out of the queue (told that the agent left) ends its hold with Twilio's QueueTime.
+ */
+export function recordDialCallerStep(
+  context: HoldContext,
+  callerCallSid: string,
+  step: DialCallerStep,
+  callerStatus: string,
+  queue?: HoldQueueExit,
+  now = new Date(),
+): Promise<void> {
+  if (ENDED_STATUSES.has(callerStatus)) return recordCallEnded(context, callerCallSid);
+  if (queue?.queueResult === 'redirected') return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queue.queueTime) });
+  switch (step) {
+    case 'wait-on-hold':
+      return recordCallEvent(context, callerCallSid, { kind: 'hold-started', at: now });
+    case 'agent-unavailable':
+    case 'agent-left':
+    case 'cannot-hold':
+      return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
+    case 'nothing':
+      return Promise.resolve();
+  }
+}
+
+/** The agent's <Dial><Queue> took the caller out of the hold queue: QueueTime is Twilio's measure of the hold. */
+export function recordDialResumed(context: HoldContext, callerCallSid: string, queueTime: unknown, now = new Date()): Promise<void> {
+  return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queueTime) });
+}
+
+function seconds(queueTime: unknown): number | undefined {
+  return typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : undefined;
+}
+
+/** The agent leg's status callback: answered (in-progress) or a final status. */
+export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, agentCallSid: string, agentStatus: string, now = new Date()): Promise<void> {
+  if (agentStatus === 'in-progress') return recordCallEvent(context, callerCallSid, { kind: 'agent-connected', agentCallSid });
+  // A held caller is then redirected out of the hold queue, whose Enqueue action measures the hold.
+  if (ENDED_STATUSES.has(agentStatus)) return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
+  return Promise.resolve();
+}
+
+/** The caller hung up while bridged to the agent after a resume (the agent's Dial action saw it). */
+export function recordDialCallerLeft(context: HoldContext, callerCallSid: string): Promise<void> {
+  return recordCallEnded(context, callerCallSid);
+}

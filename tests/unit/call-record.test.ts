@@ -1,0 +1,83 @@
+// The call record's transitions (lib/state/call-record.ts) and what a conference event means for
+// it (lib/state/conference-events.ts): pure functions, tested directly.
+import { applyCallEvent, newCallRecord, parseCallRecord, type CallRecord } from '../../lib/state/call-record';
+import { callEventOfConference, parseConferenceStatus } from '../../lib/state/conference-events';
+
+const CALLER = 'CA' + '1'.repeat(32);
+const AGENT = 'CA' + '2'.repeat(32);
+const CONF = 'CF' + '3'.repeat(32);
+const T0 = new Date('2026-12-03T08:00:00.000Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+
+function talking(): CallRecord {
+  const record = newCallRecord({ callSid: CALLER, mode: 'conference', from: '+15551230000', agent: '+15550100001', at: T0 });
+  return applyCallEvent(record, { kind: 'agent-connected', agentCallSid: AGENT, conferenceSid: CONF });
+}
+
+describe('call record', () => {
+  it('starts ringing the agent, with nothing held', () => {
+    expect(newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', at: T0 })).toEqual({
+      callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', state: 'ringing-agent',
+      conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0,
+      holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z',
+    });
+  });
+
+  it('counts holds, total and longest; a hold of a held call and a resume of a live one change nothing', () => {
+    let r = talking();
+    expect(r).toMatchObject({ state: 'talking', agentCallSid: AGENT, conferenceSid: CONF });
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(10) });
+    expect(applyCallEvent(r, { kind: 'hold-started', at: at(20) })).toBe(r);
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(70) });
+    expect(applyCallEvent(r, { kind: 'hold-ended', at: at(80) })).toBe(r);
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(100) });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(999), heldSeconds: 15 });
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(200) });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(230) });
+    expect(r).toMatchObject({ state: 'talking', holds: 3, totalHoldSeconds: 60 + 15 + 30, longestHoldSeconds: 60, holdStartedAt: null });
+  });
+
+  it('a late "agent connected" does not undo a hold', () => {
+    const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(5) });
+    expect(applyCallEvent(held, { kind: 'agent-connected', agentCallSid: AGENT }).state).toBe('on-hold');
+  });
+
+  it('the agent leaving a held caller ends the hold then, or when Twilio measures it (dial mode)', () => {
+    const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(0) });
+    expect(applyCallEvent(held, { kind: 'agent-gone', at: at(12) })).toMatchObject({ state: 'agent-gone', totalHoldSeconds: 12, holdStartedAt: null });
+    const later = applyCallEvent(held, { kind: 'agent-gone', at: at(12), holdMeasuredLater: true });
+    expect(later).toMatchObject({ state: 'agent-gone', holdStartedAt: held.holdStartedAt });
+    expect(applyCallEvent(later, { kind: 'hold-ended', at: at(13), heldSeconds: 11 })).toMatchObject({ state: 'agent-gone', totalHoldSeconds: 11, holdStartedAt: null });
+    expect(applyCallEvent(later, { kind: 'hold-started', at: at(14) })).toBe(later);
+  });
+
+  it('parses stored data back, keeping only the contract\'s fields, and refuses what is not a record', () => {
+    const r = talking();
+    expect(parseCallRecord({ ...r, limitWarnedAt: 'later feature' })).toEqual(r);
+    expect(parseCallRecord({ ...r, state: 'parked' })).toBeUndefined();
+    expect(parseCallRecord({ ...r, holds: -1 })).toBeUndefined();
+    expect(parseCallRecord('text')).toBeUndefined();
+  });
+});
+
+describe('conference status callback', () => {
+  const base = { FriendlyName: CALLER, ConferenceSid: CONF, Timestamp: 'Thu, 03 Dec 2026 08:00:30 +0000' };
+  const meaning = (params: Record<string, string>) => callEventOfConference(parseConferenceStatus({ ...base, ...params }, T0));
+
+  it('names the caller by the conference\'s friendly name and tells the agent by its CallSid', () => {
+    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: CALLER })).toBeUndefined();
+    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: AGENT })).toEqual({ kind: 'agent-connected', agentCallSid: AGENT, conferenceSid: CONF });
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({ kind: 'hold-started', at: at(30) });
+    expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({ kind: 'hold-ended', at: at(30) });
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: AGENT })).toBeUndefined();
+    expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: AGENT })).toEqual({ kind: 'agent-gone', at: at(30) });
+    expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: CALLER })).toBe('call-ended');
+    expect(meaning({ StatusCallbackEvent: 'conference-end' })).toBe('call-ended');
+    expect(meaning({ StatusCallbackEvent: 'participant-mute', CallSid: CALLER })).toBeUndefined();
+  });
+
+  it('uses its own clock without a Timestamp, and refuses a conference not named after a call', () => {
+    expect(parseConferenceStatus({ FriendlyName: CALLER, ConferenceSid: CONF, StatusCallbackEvent: 'conference-end' }, T0).at).toEqual(T0);
+    expect(() => parseConferenceStatus({ ...base, FriendlyName: 'sales', StatusCallbackEvent: 'conference-end' }, T0)).toThrow(/FriendlyName/);
+  });
+});

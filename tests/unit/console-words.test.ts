@@ -1,0 +1,68 @@
+// What the hold console says (assets-src/console/words.ts): durations, states, announcements and
+// errors in words. The page itself is tested in Chromium (tests/browser/console.test.ts).
+import {
+  type ListedCall,
+  actionFor,
+  actionPossible,
+  agentInWords,
+  announcement,
+  duration,
+  errorInWords,
+  outcomeInWords,
+  runningHoldSeconds,
+  totalHoldSeconds,
+} from '../../assets-src/console/words';
+
+const call = (fields: Partial<ListedCall> = {}): ListedCall => ({
+  callSid: 'CA' + '1'.repeat(32), mode: 'conference', from: '+15551230000', agent: '+15550100001', state: 'talking',
+  conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null,
+  startedAt: '2026-12-03T08:00:00.000Z', ...fields,
+});
+
+describe('the console\'s words', () => {
+  it('writes durations as m:ss or h:mm:ss', () => {
+    expect([0, 7, 59, 60, 754, 3599, 3600, 3723].map(duration)).toEqual(['0:00', '0:07', '0:59', '1:00', '12:34', '59:59', '1:00:00', '1:02:03']);
+  });
+
+  it('runs the hold timer from holdStartedAt, and adds it to the total', () => {
+    const held = call({ state: 'on-hold', holdStartedAt: '2026-12-03T08:01:00.000Z', totalHoldSeconds: 30 });
+    const now = Date.parse('2026-12-03T08:01:42.900Z');
+    expect(runningHoldSeconds(held, now)).toBe(42);
+    expect(totalHoldSeconds(held, now)).toBe(72);
+    expect(runningHoldSeconds(call(), now)).toBe(0);
+  });
+
+  it('announces what changed, in the words of a person', () => {
+    expect(announcement(call(), call({ state: 'on-hold' }))).toBe('Call from +15551230000 is on hold.');
+    expect(announcement(call({ state: 'on-hold' }), call())).toBe('Call from +15551230000 is back with the agent.');
+    expect(announcement(call({ state: 'ringing-agent' }), call())).toBe('Call from +15551230000 is talking to the agent.');
+    expect(announcement(call(), call({ state: 'agent-gone' }))).toBe('The agent has left the call from +15551230000.');
+    expect(announcement(undefined, call({ state: 'ringing-agent' }))).toBe('New call from +15551230000, ringing the agent.');
+    expect(announcement(call(), undefined)).toBe('The call from +15551230000 has ended.');
+    expect(announcement(call(), call({ holds: 3 }))).toBeUndefined();
+  });
+
+  it('says what went wrong without a status code, and "That token was refused" for a 401', () => {
+    expect(errorInWords({ status: 401, body: { error: 'unauthorized', message: 'wrong token' } })).toBe('That token was refused.');
+    expect(errorInWords({ status: 502, body: { message: 'Twilio refused to hold the caller: Injected fault' } })).toBe(
+      'Twilio did not do it (Twilio refused to hold the caller: Injected fault). Nothing changed; try again.',
+    );
+    expect(errorInWords({ status: 409, body: { message: 'call CA1 is not connected to the agent yet' } })).toBe('Not possible right now (call CA1 is not connected to the agent yet).');
+    expect(errorInWords({ status: 404 })).toBe('That call is not live any more.');
+    expect(errorInWords(undefined)).toMatch(/^Could not reach the service/);
+    expect(errorInWords({ status: 504, body: { message: 'no answer' } })).toMatch(/may or may not have changed/);
+  });
+
+  it('offers Hold when talking, Resume when on hold, neither while ringing or after the agent left', () => {
+    expect(actionFor(call())).toBe('hold');
+    expect(actionFor(call({ state: 'on-hold' }))).toBe('unhold');
+    expect([call({ state: 'ringing-agent' }), call({ state: 'agent-gone' })].map(actionPossible)).toEqual([false, false]);
+    expect(outcomeInWords('hold', true)).toBe('On hold.');
+    expect(outcomeInWords('unhold', false)).toBe('Resumed.');
+  });
+
+  it('names browser and SIP agents', () => {
+    expect(agentInWords('client:alice')).toBe('alice (browser)');
+    expect(agentInWords('sip:desk@example.com')).toBe('sip:desk@example.com (SIP)');
+  });
+});
