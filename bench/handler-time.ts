@@ -1,4 +1,4 @@
-// Handler time in-process: the built TwiML functions (dist/) called as the runtime calls them,
+// Handler time in-process: the built TwiML-only functions (dist/) called as the runtime calls them,
 // against the same TwiML written the way Twilio's examples write a Function (require('twilio'),
 // new twilio.twiml.VoiceResponse(), callback(null, twiml); the runtime then calls toString()).
 // Both sides are measured in the same process, alternating in blocks, each op from the call to
@@ -81,21 +81,6 @@ export function handlerCases(): HandlerCase[] {
         twiml.say('Your caller is on hold.');
         twiml.pause({ length: 30 });
         twiml.redirect({ method: 'POST' }, `https://${(context as typeof CONTEXT).DOMAIN_NAME}/agent-hold-loop?Announced=true`);
-        callback(null, twiml);
-      },
-    },
-    {
-      name: 'incoming-call (dial mode)',
-      fn: 'incoming-call.protected',
-      ...signed('/incoming-call', { CallSid: 'CA' + '0123456789abcdef'.repeat(2), To: '+15550100000' }),
-      baseline: (context, event, callback) => {
-        const c = context as typeof CONTEXT;
-        const twiml = new VoiceResponse();
-        const dial = twiml.dial({ action: `https://${c.DOMAIN_NAME}/dial-ended`, method: 'POST', timeout: 30 }) as unknown as Record<string, (...a: unknown[]) => unknown>;
-        dial.number({
-          statusCallback: `https://${c.DOMAIN_NAME}/agent-leg-status?CallerCallSid=${String(event.CallSid)}`,
-          statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'],
-        }, c.AGENT_NUMBER);
         callback(null, twiml);
       },
     },

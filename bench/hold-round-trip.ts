@@ -20,6 +20,9 @@ export interface RestCount {
   /** Median REST requests the function made while serving one /hold (and /unhold). */
   hold: number;
   unhold: number;
+  /** Median other REST requests (Sync: the console's call records) per /hold and /unhold. */
+  holdOther: number;
+  unholdOther: number;
   /** Max over the sample (a retry or an unexpected path would show here). */
   holdMax: number;
   unholdMax: number;
@@ -43,27 +46,34 @@ export interface RoundTripReport {
   latency: Latency[];
 }
 
-interface Outcome { ms: number; rest: number; status: number; body: Record<string, unknown> }
+interface Outcome { ms: number; rest: number; other: number; status: number; body: Record<string, unknown> }
 
 /** An emulator on the twilio-run's fixed port, counting REST requests as they are logged. */
-async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => number }> {
+async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => number; other: () => number }> {
   const emu = await startEmulator({
     accountSid: FN_ACCOUNT_SID, authToken: FN_AUTH_TOKEN, port: tr.emulatorPort,
     clock: 'virtual', logLimit: 0, callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
   });
+  // Voice API requests (2010-04-01: calls, conferences, queues) and the rest (Sync: the call
+  // records of the console), counted apart: the floor of 1 is about the first.
   let rest = 0;
+  let other = 0;
   const add = emu.engine.log.add.bind(emu.engine.log);
-  emu.engine.log.add = (type, ...more) => {
-    if (type === 'rest') rest++;
-    add(type, ...more);
+  emu.engine.log.add = (type, summary, ...more) => {
+    if (type === 'rest') {
+      if (summary.includes('/2010-04-01/')) rest++;
+      else other++;
+    }
+    add(type, summary, ...more);
   };
-  return { emu, rest: () => rest };
+  return { emu, rest: () => rest, other: () => other };
 }
 
-async function control(tr: TwilioRun, action: Action, form: Record<string, string>, rest: () => number): Promise<Outcome> {
+async function control(tr: TwilioRun, action: Action, form: Record<string, string>, rest: () => number, other: () => number): Promise<Outcome> {
   const before = rest();
+  const otherBefore = other();
   const t0 = performance.now();
   const response = await fetch(`${tr.url}/${action}`, {
     method: 'POST',
@@ -74,7 +84,7 @@ async function control(tr: TwilioRun, action: Action, form: Record<string, strin
   const ms = performance.now() - t0;
   let body: Record<string, unknown> = {};
   try { body = JSON.parse(text) as Record<string, unknown>; } catch { body = { text }; }
-  return { ms, rest: rest() - before, status: response.status, body };
+  return { ms, rest: rest() - before, other: other() - otherBefore, status: response.status, body };
 }
 
 /** The SIDs that make the next request cheaper: from the answer (the contract), else the emulator. */
@@ -100,7 +110,7 @@ const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a -
  * unrealistically long), on one twilio-run; with SIDs passed back or not.
  */
 async function run(tr: TwilioRun, pairs: number, withSids: boolean): Promise<{ outcomes: Record<Action, Outcome[]>; sidsFrom?: 'answer' | 'emulator' }> {
-  const { emu, rest } = await emulatorFor(tr);
+  const { emu, rest, other } = await emulatorFor(tr);
   const outcomes: Record<Action, Outcome[]> = { hold: [], unhold: [] };
   let sidsFrom: 'answer' | 'emulator' | undefined;
   try {
@@ -115,7 +125,7 @@ async function run(tr: TwilioRun, pairs: number, withSids: boolean): Promise<{ o
         extra = {};
       }
       for (const action of ['hold', 'unhold'] as const) {
-        const outcome = await control(tr, action, { CallSid: callSid, ...extra }, rest);
+        const outcome = await control(tr, action, { CallSid: callSid, ...extra }, rest, other);
         outcomes[action].push(outcome);
         await emu.settle();
         await emu.advance(1000);
@@ -139,8 +149,9 @@ function restCount(mode: Mode, withSids: boolean, r: Awaited<ReturnType<typeof r
     o.filter((x, i) => x.status === 200 && (!withSids || action === 'unhold' || i % 50 !== 0)).map((x) => x.rest);
   const hold = counted(r.outcomes.hold, 'hold');
   const unhold = counted(r.outcomes.unhold, 'unhold');
+  const others = (o: Outcome[]): number => median(o.filter((x) => x.status === 200).map((x) => x.other));
   return {
-    mode, withSids, hold: median(hold), unhold: median(unhold), holdMax: Math.max(...hold), unholdMax: Math.max(...unhold),
+    mode, withSids, hold: median(hold), unhold: median(unhold), holdOther: others(r.outcomes.hold), unholdOther: others(r.outcomes.unhold), holdMax: Math.max(...hold), unholdMax: Math.max(...unhold),
     samples: hold.length + unhold.length, ...(withSids ? { sidsFrom: r.sidsFrom } : {}),
   };
 }

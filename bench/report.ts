@@ -70,7 +70,8 @@ function headlines(r: BenchResults): string[] {
     const c = cs.find((x) => x.withSids === sids);
     return c ? `${c.hold} per hold / ${c.unhold} per resume` : '-';
   };
-  out.push(`**REST requests**: conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1).`);
+  const sync = r.roundTrips.counts.find((c) => c.holdOther !== undefined);
+  out.push(`**REST requests** (Voice API): conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1)${sync ? `; plus the console's call record in Sync (${sync.holdOther} per hold, ${sync.unholdOther} per resume in ${sync.mode} mode)` : ''}.`);
   const twiml = r.coldLoad.functions.filter((f) => f.kind === 'twiml-only');
   const rest = r.coldLoad.functions.filter((f) => f.kind === 'rest');
   const range = (xs: number[]): string => {
@@ -103,12 +104,13 @@ function headlines(r: BenchResults): string[] {
 
 function roundTripSection(r: BenchResults): string {
   const counts = table(
-    ['mode', 'SIDs passed back', '/hold: REST requests', '/unhold: REST requests', 'per hold / floor of 1', 'per resume / floor of 1', 'max seen (hold, resume)', 'requests counted'],
+    ['mode', 'SIDs passed back', '/hold: REST requests', '/unhold: REST requests', 'per hold / floor of 1', 'per resume / floor of 1', 'max seen (hold, resume)', 'requests counted', 'Sync requests (hold, resume)'],
     r.roundTrips.counts.map((c) => [
       c.mode, c.withSids ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})` : 'no (CallSid only)',
       c.hold, c.unhold, `${fix(c.hold, 1)}x`, `${fix(c.unhold, 1)}x`, `${c.holdMax}, ${c.unholdMax}`, c.samples,
+      c.holdOther === undefined ? '-' : `${c.holdOther}, ${c.unholdOther}`,
     ]),
-    numeric(2, 7),
+    numeric(2, 8),
   );
   const noForkP50 = r.roundTrips.latency.find((l) => !l.fork && l.mode === 'conference')?.p50Ms ?? NaN;
   const latency = table(
@@ -127,7 +129,9 @@ Twilio, one request at a time, the emulator settled between requests. "SIDs pass
 request carries the SID the previous answer returned (\`ConferenceSid\` in conference mode,
 \`AgentCallSid\` in dial mode; where this run's answers did not carry it yet, it was read from the
 emulator's state, which changes nothing in the count). The first hold of each call cannot have
-them and is left out of that row. The floor is 1: a hold must change something at Twilio.
+them and is left out of that row. The floor is 1: a hold must change something at Twilio. The
+REST requests counted are those of the Voice API (\`/2010-04-01\`); the console's call records (Twilio
+Sync, docs/console.md) are counted apart, in the last column (medians).
 
 ${counts}
 

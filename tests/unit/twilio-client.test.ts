@@ -8,7 +8,7 @@ function contextWith(env: HoldEnv, made: object[]): HoldContext {
   return {
     ...env,
     getTwilioClient: () => {
-      const client = { api: { baseUrl: 'https://api.twilio.com' } };
+      const client = { api: { baseUrl: 'https://api.twilio.com' }, sync: { baseUrl: 'https://sync.twilio.com' } };
       made.push(client);
       return client as unknown as Twilio;
     },
@@ -25,6 +25,7 @@ describe('twilioClient', () => {
     expect(second).toBe(first);
     expect(made).toHaveLength(1);
     expect(first.api.baseUrl).toBe('http://127.0.0.1:1');
+    expect(first.sync.baseUrl).toBe('http://127.0.0.1:1');
   });
 
   it.each([
