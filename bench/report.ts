@@ -380,6 +380,12 @@ measured on the same kind of shared 2-core machine, with its own conditions as s
   A rerun of that size alone lost none, and one webhook failed there: \`POST /hold-queue-dequeued\`
   (the resume's \`<Queue url>\`) with 11200. The failed-webhooks column of the scale table was added
   to show such failures; the cause of the 8 losses was not pinned down.
+- A later full run (08:59, load average 2.9-5.5, before the fix below) lost 1 of 1,000 calls in dial
+  mode, with webhooks failing on "socket hang up" and ECONNRESET (\`/agent-hold-loop\`,
+  \`/hold-queue-ended\`, \`/agent-dial-ended\`; in conference mode \`/hold-music\` and
+  \`/conference-status\`): the emulator reused kept-alive sockets that twilio-run (5-second keep-alive
+  timeout) was closing. \`HttpWebhookTransport\` now sends such a request once more on a fresh socket
+  (tests/emulator/webhook-stale-socket.test.ts); this report's run has that fix.
 - The REST responses' \`writev\` is probably the loopback itself: a socket write on loopback runs the
   receiver's TCP path inside the sender's system call (not verified with a kernel profiler: no
   \`perf\` here).
