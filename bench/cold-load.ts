@@ -15,7 +15,9 @@ const ROOT = path.join(__dirname, '..');
 const BUILT = path.join(ROOT, 'dist', 'functions');
 
 /** The functions that answer with TwiML only and never make a REST request (see lib/). */
-export const TWIML_ONLY = new Set(['hold-music.protected', 'agent-hold-loop.protected']);
+// (dial mode's agent-hold-loop reads the hold queues since the dial redesign; incoming-call
+// records the call for the console: both make REST requests now.)
+export const TWIML_ONLY = new Set(['hold-music.protected']);
 
 export interface LoadFigures {
   /** Median CPU ms of the process, bootstrap included. */

@@ -72,18 +72,6 @@ export function handlerCases(): HandlerCase[] {
         callback(null, twiml);
       },
     },
-    {
-      name: 'agent-hold-loop',
-      fn: 'agent-hold-loop.protected',
-      ...signed('/agent-hold-loop', {}),
-      baseline: (context, _event, callback) => {
-        const twiml = new VoiceResponse();
-        twiml.say('Your caller is on hold.');
-        twiml.pause({ length: 30 });
-        twiml.redirect({ method: 'POST' }, `https://${(context as typeof CONTEXT).DOMAIN_NAME}/agent-hold-loop?Announced=true`);
-        callback(null, twiml);
-      },
-    },
   ];
 }
 

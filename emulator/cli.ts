@@ -1,7 +1,8 @@
 // Runs the emulator as a server:
 //   npx tsx emulator/cli.ts --port 3001 --number +15550100000=http://127.0.0.1:3000/incoming-call --clock real
 // Options: --port, --host, --clock real|virtual, --number E164=URL (repeatable), --account-sid,
-// --auth-token, --audio-ms (length of one play of an audio URL).
+// --auth-token, --audio-ms (length of one play of an audio URL), --validate-responses (check each
+// REST response against Twilio's OpenAPI schemas; a mismatch is an error in the event log).
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       'account-sid': { type: 'string' },
       'auth-token': { type: 'string' },
       'audio-ms': { type: 'string' },
+      'validate-responses': { type: 'boolean', default: false },
     },
   });
   if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error('--clock must be real or virtual');
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     port: Number(values.port), host: values.host, clock: values.clock, numbers,
     accountSid: values['account-sid'], authToken: values['auth-token'],
     audioDurationMs: values['audio-ms'] ? Number(values['audio-ms']) : undefined,
+    validateResponses: values['validate-responses'],
   });
   console.log(`Twilio voice emulator listening on ${emu.url} (clock: ${values.clock})`);
   console.log(`  REST API:     ${emu.url}/2010-04-01/Accounts/${emu.accountSid}/...  (Basic auth ${emu.accountSid}:${emu.authToken})`);

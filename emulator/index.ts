@@ -1,6 +1,6 @@
 // The emulator's programmatic API (docs/emulator-api.md): start it, drive it, observe it.
 import type http from 'node:http';
-import { Engine, type PhoneNumberConfig } from './engine/engine';
+import { Engine, type PhoneNumberConfig, type ResponseViolation } from './engine/engine';
 import type { LogEntry } from './engine/event-log';
 import type { Fault } from './engine/faults';
 import type { Hearing } from './engine/hearing';
@@ -9,10 +9,11 @@ import { type CallView, type ConferenceView, type QueueView, callView, callViews
 import type { WebhookTransport } from './engine/webhooks';
 import { listen } from './server';
 
-export type { CallView, ConferenceView, Fault, Hearing, LogEntry, PartyConfig, PhoneNumberConfig, QueueView, WebhookTransport };
+export type { CallView, ConferenceView, Fault, Hearing, LogEntry, PartyConfig, PhoneNumberConfig, QueueView, ResponseViolation, WebhookTransport };
 export type { WebhookRequest, WebhookResponse } from './engine/webhooks';
 export type { ParticipantView, QueueMemberView } from './engine/views';
 export { DEFAULT_MUSIC_URL, APPLICATION_ERROR_TEXT } from './engine/hearing';
+export { PARTICIPANT_TIMEOUT_BUFFER_SEC } from './engine/conferences';
 
 export const DEFAULT_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
 // 32 characters, like a real auth token: twilio-run's getTwilioClient() refuses any other length.
@@ -34,6 +35,11 @@ export interface EmulatorOptions {
   callsPerSecond?: number;
   /** How many log entries to keep (a ring). Default 50,000; 0 keeps none. */
   logLimit?: number;
+  /**
+   * Check every REST response against Twilio's OpenAPI response schemas; what breaks them is
+   * listed by responseViolations() (and logged as an error). Default off: it costs time per response.
+   */
+  validateResponses?: boolean;
 }
 
 export interface Emulator {
@@ -55,6 +61,8 @@ export interface Emulator {
   conferences(): ConferenceView[];
   queues(): QueueView[];
   log(): LogEntry[];
+  /** With validateResponses: the REST responses that did not match Twilio's schemas (empty = all did). */
+  responseViolations(): ResponseViolation[];
   /** Engine clock in ms since start. */
   now(): number;
   /** The engine itself, for the benchmark and white-box tests. */
@@ -73,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     audioDurationMs: options.audioDurationMs,
     callsPerSecond: options.callsPerSecond,
     logLimit: options.logLimit,
+    validateResponses: options.validateResponses,
   });
   for (const n of options.numbers ?? []) engine.setNumber(n);
   const { server, url } = await listen(engine, options.host ?? '127.0.0.1', options.port ?? 0);
@@ -110,6 +119,7 @@ class RunningEmulator implements Emulator {
   conferences(): ConferenceView[] { return conferenceViews(this.engine); }
   queues(): QueueView[] { return queueViews(this.engine); }
   log(): LogEntry[] { return this.engine.log.list(); }
+  responseViolations(): ResponseViolation[] { return [...this.engine.responseViolations]; }
   now(): number { return this.engine.clock.now(); }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // A typed client of the hold API, as agent software would write it: list the live calls with
 // GET /calls, hold one and resume it, passing back the SIDs the list gave (ConferenceSid in
-// conference mode, AgentCallSid in dial mode), which makes each hold and resume ONE Twilio REST
+// conference mode; in dial mode AgentCallSid, then the agentHandle of the hold's answer), which makes
+// each hold and resume ONE Twilio REST (dial mode: the first hold of a call is two, a lookup checks AgentCallSid)
 // request. Standalone on purpose: it imports nothing from this project, only the HTTP contract
 // (docs/console.md), and needs Node 20 or later (global fetch).
 //
@@ -39,6 +40,8 @@ export interface HoldAnswer {
   conferenceSid?: string;
   /** The agent's call leg, when known. */
   agentCallSid?: string;
+  /** Dial mode: send it back as AgentHandle and the next hold or resume is one REST request. */
+  agentHandle?: string;
 }
 
 /**
@@ -70,8 +73,9 @@ export class HoldClient {
     return this.send<HoldAnswer>('POST', '/hold', sidsOf(call));
   }
 
-  resume(call: LiveCall): Promise<HoldAnswer> {
-    return this.send<HoldAnswer>('POST', '/unhold', sidsOf(call));
+  /** `after`: an earlier answer about this call; its agentHandle (dial mode) saves the read. */
+  resume(call: LiveCall, after?: HoldAnswer): Promise<HoldAnswer> {
+    return this.send<HoldAnswer>('POST', '/unhold', { ...sidsOf(call), ...(after?.agentHandle ? { AgentHandle: after.agentHandle } : {}) });
   }
 
   private async send<T>(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<T> {
@@ -111,7 +115,7 @@ export async function runExample(client: HoldClient, log: (line: string) => void
   }
   const held = await client.hold(target);
   log(`hold ${target.callSid}: held=${held.held}`);
-  const resumed = await client.resume(target);
+  const resumed = await client.resume(target, held);
   log(`resume ${target.callSid}: held=${resumed.held}`);
   return [held, resumed];
 }

@@ -1,4 +1,4 @@
-// POST /hold-queue-ended?AgentCallSid=CA... — the caller's <Enqueue> action in its hold queue (dial mode).
+// POST /hold-queue-ended — the caller's <Enqueue> action in its hold queue (dial mode).
 import { webhookHandler } from '../lib/platform/webhook-handler';
 import { handleHoldQueueEnded } from '../lib/dial/caller-webhooks';
 

@@ -59,6 +59,12 @@ export interface E2eHarness {
    * left it, at that same instant, was released by that party, not dropped by us.
    */
   droppedConferenceCalls(callSids: string[]): string[];
+  /**
+   * An outage of the functions: twilio-run is stopped (every webhook to it then fails to connect,
+   * as when a deployment is down), until functionsBack() starts it again on the same port.
+   */
+  functionsDown(): Promise<void>;
+  functionsBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,18 +81,23 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     clock: 'virtual',
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
     callsPerSecond: 0,
+    // Every REST response the functions read is checked against Twilio's OpenAPI response
+    // schemas; close() fails on the first that does not match.
+    validateResponses: true,
   });
   let functions: FunctionsServer;
+  const functionsEnv = {
+    ACCOUNT_SID: emu.accountSid,
+    AUTH_TOKEN: emu.authToken,
+    TWILIO_API_BASE_URL: emu.url,
+    AGENT_NUMBER,
+    HOLD_MODE: options.mode,
+    HOLD_API_TOKEN,
+    ...options.env,
+  };
+  let functionsUp = true;
   try {
-    functions = await startFunctionsServer({
-      ACCOUNT_SID: emu.accountSid,
-      AUTH_TOKEN: emu.authToken,
-      TWILIO_API_BASE_URL: emu.url,
-      AGENT_NUMBER,
-      HOLD_MODE: options.mode,
-      HOLD_API_TOKEN,
-      ...options.env,
-    });
+    functions = await startFunctionsServer(functionsEnv);
   } catch (error) {
     await emu.close();
     throw error;
@@ -188,9 +199,22 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
       };
       return harness.droppedCalls(callSids).filter((sid) => !releasedByParty(sid));
     },
-    async close() {
+    async functionsDown() {
       await functions.stop();
+      functionsUp = false;
+    },
+    async functionsBack() {
+      functions = await startFunctionsServer(functionsEnv, functions.port);
+      harness.functions = functions;
+      functionsUp = true;
+    },
+    async close() {
+      const violations = emu.responseViolations();
+      if (functionsUp) await functions.stop();
       await emu.close();
+      if (violations.length > 0) {
+        throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+      }
     },
   };
   return harness;

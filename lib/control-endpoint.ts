@@ -5,7 +5,7 @@ import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, holdMode } from './platform/config';
 import { setConferenceHold } from './conference/hold';
 import { parseControlRequest, type ControlRequest } from './shared/control-request';
-import { holdDialCall, resumeDialCall } from './dial/hold';
+import { holdDialCall, resumeDialCall, type DialHoldResult } from './dial/hold';
 import { dialModeUrls } from './dial/urls';
 import { badInput } from './platform/failure';
 import { functionUrl } from './platform/function-url';
@@ -27,8 +27,9 @@ export async function handleControlRequest(
   const client = twilioClient(context);
   const hold = action === 'hold';
   if (mode === 'dial') {
-    const { held } = await setDialHold(client, context, request, hold);
-    return jsonResponse(200, { callSid: request.callSid, mode, held });
+    // The SIDs learned (and the agent handle) come back so that the next request costs one update.
+    const result = await setDialHold(client, context, request, hold);
+    return jsonResponse(200, { callSid: request.callSid, mode, ...result });
   }
   const result = await setConferenceHold(client, {
     callSid: request.callSid,
@@ -47,11 +48,11 @@ export async function handleControlRequest(
  * has no meaning here and is ignored; asking to hold the agent is refused rather than silently
  * holding the caller instead.
  */
-function setDialHold(client: Twilio, context: HoldContext, request: ControlRequest, hold: boolean): Promise<{ held: boolean }> {
+function setDialHold(client: Twilio, context: HoldContext, request: ControlRequest, hold: boolean): Promise<DialHoldResult> {
   if (request.participant === 'agent') {
     throw badInput('Participant=agent is a conference-mode option: dial mode only holds the caller');
   }
-  const command = { callSid: request.callSid, agentCallSid: request.agentCallSid };
-  const urls = dialModeUrls(context);
-  return hold ? holdDialCall(client, command, urls) : resumeDialCall(client, command, urls);
+  const command = { callSid: request.callSid, agentCallSid: request.agentCallSid, agentHandle: request.agentHandle };
+  const settings = { urls: dialModeUrls(context), token: holdApiToken(context) };
+  return hold ? holdDialCall(client, command, settings) : resumeDialCall(client, command, settings);
 }

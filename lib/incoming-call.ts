@@ -5,6 +5,7 @@ import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds, type Hold
 import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
 import { callerDialsAgent } from './dial/twiml';
 import { dialModeUrls } from './dial/urls';
+import { callerQueueName } from './dial/hold-queue';
 import { isFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
@@ -46,8 +47,8 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
           agent: agentAddress(context),
           callerId: callerIdOverride(context),
           ringTimeoutSeconds: ringTimeoutSeconds(context),
-          actionUrl: urls.dialEnded,
           agentStatusUrl: urls.agentLegStatus(call.callSid),
+          hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, actionUrl: urls.holdQueueEnded },
         }),
       );
     }

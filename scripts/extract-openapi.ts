@@ -10,6 +10,10 @@
  * package into a temp dir instead of depending on it, so the project's install stays small and the
  * subset is reproducible from a pinned version.
  *
+ * Both sides of each operation are kept: the request parameters (emulator/openapi/validate.ts
+ * checks what the functions send) and the response schemas (emulator/openapi/validate-response.ts
+ * checks what the emulator answers, in every emulator and end-to-end test).
+ *
  * Output is deterministic (recursively sorted keys, no timestamps), so re-running it on the same
  * package version yields a byte-identical file and a diff only when the input really changed.
  */
@@ -219,6 +223,19 @@ function extractSubset(tmp: string, wanted: SpecToExtract, integrity: string): v
     }
     const item = (paths[template] ??= {}) as JsonObject;
     item[method] = reduceOperation(op, operationId, refs);
+  }
+
+  // The response side: every operation keeps its success response, with the JSON schema that
+  // emulator/openapi/validate-response.ts checks the emulator's answers against, or with no body
+  // (a 204). A spec release that dropped one would silently stop that check, so it is an error.
+  for (const [template, method, operationId] of wanted.wanted) {
+    const responses = obj(obj(obj(paths[template], template)[method], operationId)['responses'], `${operationId}.responses`);
+    const success = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+    if (success.length === 0) throw new Error(`spec: ${operationId} declares no 2xx response`);
+    for (const [status, response] of success) {
+      const hasSchema = isObject(response) && isObject(response['content']);
+      if (!hasSchema && status !== '204') throw new Error(`spec: ${operationId} ${status} has no JSON response schema`);
+    }
   }
 
   // Pull in referenced schemas transitively (a response schema refers to its enums).

@@ -44,4 +44,6 @@ export interface CallHost extends SessionDeps {
   endCall(callSid: string, status: CallStatus): void;
   /** The call leaves what it is doing and runs the new document (REST redirect, dequeue). */
   redirect(callSid: string, doc: DocumentSource): void;
+  /** An outbound leg that was given TwiML while ringing runs it now that it answered. */
+  runPending(rt: CallRuntime): void;
 }

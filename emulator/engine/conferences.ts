@@ -57,6 +57,13 @@ type LeaveReason =
 /** How the participant got in decides how it goes on when it is put out. */
 type Origin = { kind: 'twiml'; verb: Dial; resolve: (url: string) => string } | { kind: 'rest' };
 
+/**
+ * "We always add a 5-second timeout buffer to outgoing calls, so value of 10 would result in an
+ * actual timeout that was closer to 15 seconds" (Participant resource, Timeout:
+ * https://www.twilio.com/docs/voice/api/conference-participant-resource#request-body-parameters).
+ */
+export const PARTICIPANT_TIMEOUT_BUFFER_SEC = 5;
+
 export class ConferenceService {
   private readonly seats = new Map<string, Seat>();
 
@@ -107,7 +114,7 @@ export class ConferenceService {
     }
     const engine = this.engine;
     const call = engine.newCall({
-      from: spec.from, to: spec.to, direction: 'outbound-api', timeoutSec: spec.timeoutSec,
+      from: spec.from, to: spec.to, direction: 'outbound-api', timeoutSec: spec.timeoutSec + PARTICIPANT_TIMEOUT_BUFFER_SEC,
       statusCallback: spec.statusCallback, statusCallbackMethod: spec.statusCallbackMethod, statusCallbackEvents: spec.statusCallbackEvents,
     });
     const p = this.newParticipant(conf, call.sid, { ...spec, status: 'queued' });

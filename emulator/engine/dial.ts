@@ -17,7 +17,11 @@ type DialCallStatus = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled'
 export class PartiesDial implements Blocker {
   private ringing: Call[] = [];
   private child: Call | undefined;
+  /** The leg DialCallSid names when none answered: the last one to end (the first, while none has). */
+  private lastLeg: Call | undefined;
   private bridgedAt: number | undefined;
+  /** The bridged child was redirected away: DialCallDuration is not sent (see outcome()). */
+  private childRedirected = false;
   private lastStatus: DialCallStatus = 'no-answer';
   private done = false;
   private timeLimit: TimerHandle | undefined;
@@ -46,7 +50,9 @@ export class PartiesDial implements Blocker {
         statusCallbackEvents: endpoint.statusCallbackEvents,
       });
       this.ringing.push(child);
+      this.lastLeg ??= child;
       const childRt = engine.addRuntime(child);
+      childRt.blocker = new RingingLeg(this, childRt);
       engine.dialOut(childRt, {
         answered: () => this.childAnswered(childRt),
         unanswered: (status) => this.childUnanswered(child, status),
@@ -107,13 +113,31 @@ export class PartiesDial implements Blocker {
   private childUnanswered(child: Call, status: CallStatus): void {
     this.ringing = this.ringing.filter((c) => c !== child);
     if (this.done || this.child) return;
+    this.lastLeg = child;
     this.lastStatus = status === 'busy' || status === 'failed' || status === 'canceled' ? status : 'no-answer';
     if (this.ringing.length === 0) this.finish(this.lastStatus);
   }
 
+  /**
+   * A leg that is still ringing was given new TwiML (REST redirect: Twilio treats it as
+   * in-progress, https://www.twilio.com/docs/api/rest/change-call-state). It leaves this <Dial>
+   * and keeps ringing as a call of its own that runs that TwiML when answered. (inferred) With no
+   * other leg left ringing, the parent's Dial ends at once as unanswered: DialCallStatus=no-answer,
+   * DialBridged=false, DialCallSid = that leg.
+   */
+  legRedirectedWhileRinging(legRt: CallRuntime): void {
+    const leg = legRt.call;
+    this.ringing = this.ringing.filter((c) => c !== leg);
+    legRt.outbound = { answered: () => this.engine.runPending(legRt), unanswered: () => undefined };
+    if (this.done || this.child) return;
+    this.lastLeg = leg;
+    if (this.ringing.length === 0) this.finish('no-answer');
+  }
+
   /** The child hung up, or was redirected away: the parent's Dial ends and the parent goes on. */
-  childLeft(): void {
+  childLeft(redirected: boolean): void {
     if (this.done) return;
+    this.childRedirected = redirected;
     this.finish('completed');
   }
 
@@ -137,11 +161,19 @@ export class PartiesDial implements Blocker {
       { ...this.engine.callParams(this.parent.call), ...this.outcome(status) }, 'Dial action (answer ignored)', this.parent.call.sid);
   }
 
+  /**
+   * The Dial action's parameters (https://www.twilio.com/docs/voice/twiml/dial#action):
+   * DialCallSid, "the call sid of the new call leg", whether or not it answered; DialCallDuration
+   * for a bridged leg, but "not sent ... if a Child call is redirected to a new TwiML URL before
+   * being disconnected".
+   */
   private outcome(status: DialCallStatus): Record<string, string> {
     const p: Record<string, string> = { DialCallStatus: status, DialBridged: String(this.bridgedAt !== undefined) };
-    const sid = this.child?.sid;
+    const sid = (this.child ?? this.lastLeg)?.sid;
     if (sid) p.DialCallSid = sid;
-    if (this.bridgedAt !== undefined) p.DialCallDuration = String(Math.floor((this.engine.clock.now() - this.bridgedAt) / 1000));
+    if (this.bridgedAt !== undefined && !this.childRedirected) {
+      p.DialCallDuration = String(Math.floor((this.engine.clock.now() - this.bridgedAt) / 1000));
+    }
     return p;
   }
 
@@ -160,10 +192,24 @@ class ChildLeg implements Blocker {
 
   /** Redirecting the CHILD: it leaves the bridge and runs its new TwiML; the parent's Dial ends. */
   redirected(): void {
-    this.dial.childLeft();
+    this.dial.childLeft(true);
   }
 
   hungUp(): void {
-    this.dial.childLeft();
+    this.dial.childLeft(false);
   }
+}
+
+/** A leg of the <Dial> that is still ringing: redirecting it takes it out of the Dial. */
+class RingingLeg implements Blocker {
+  constructor(private readonly dial: PartiesDial, private readonly legRt: CallRuntime) {}
+
+  hearing(): Hearing { return RINGING; }
+
+  redirected(): void {
+    this.dial.legRedirectedWhileRinging(this.legRt);
+  }
+
+  /** Ending unanswered is reported by the leg's OutboundPlan. */
+  hungUp(): void {}
 }

@@ -3,7 +3,7 @@
 // their own modules, which it hands itself as their CallHost (call-host.ts) to continue or end a
 // call: they never import this file.
 import { type Call, type CallStatus, TERMINAL_STATUSES, callDurationSec } from '../model/call';
-import { newSid } from '../model/sid';
+import { newCallToken, newSid } from '../model/sid';
 import { Store } from '../model/store';
 import type { CallEvent, HttpMethod, TwimlError, Verb } from '../twiml/types';
 import type { CallHost, NewOutboundCall, VerbAction } from './call-host';
@@ -33,7 +33,12 @@ export interface EngineOptions {
   callsPerSecond?: number;
   /** Event log ring size; 0 keeps none (the count still runs). */
   logLimit?: number;
+  /** Check every REST response against Twilio's OpenAPI response schemas (tests). Default off. */
+  validateResponses?: boolean;
 }
+
+/** A REST response that does not match Twilio's OpenAPI response schema. */
+export interface ResponseViolation { method: string; path: string; status: number; problems: string[] }
 
 export interface PhoneNumberConfig { phoneNumber: string; voiceUrl: string; voiceMethod?: HttpMethod }
 
@@ -50,6 +55,8 @@ export class Engine implements CallHost {
   readonly sync: SyncStore;
   readonly timings: AudioTimings;
   readonly numbers = new Map<string, PhoneNumberConfig>();
+  /** With options.validateResponses: every REST response that broke Twilio's schema. */
+  readonly responseViolations: ResponseViolation[] = [];
   private readonly transport: WebhookTransport;
   private readonly runtimes = new Map<string, CallRuntime>();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -135,7 +142,16 @@ export class Engine implements CallHost {
 
   // --- webhook parameters ----------------------------------------------------------------------
 
-  /** The parameters Twilio sends with every voice webhook about a call. */
+  /**
+   * The parameters Twilio sends with every voice webhook about a call ("Twilio's request to your
+   * application", https://www.twilio.com/docs/voice/twiml#request-parameters). The geographic
+   * FromCity..ToCountry fields are looked up from the numbers "if available": the emulator has no
+   * number database, so they are always present and empty, as Twilio sends them for numbers it cannot
+   * place (e.g. client: identities). CallerName (caller ID lookup, off by default) and
+   * ForwardedFrom (only for forwarded calls) describe a call Twilio RECEIVED, so they come with
+   * inbound calls only, empty; CallToken, "generated when an incoming call is received on a Twilio
+   * number", likewise.
+   */
   callParams(call: Call): Record<string, string> {
     const p: Record<string, string> = {
       AccountSid: call.accountSid,
@@ -147,8 +163,15 @@ export class Engine implements CallHost {
       To: call.to,
       Caller: call.from,
       Called: call.to,
+      FromCity: '', FromState: '', FromZip: '', FromCountry: '',
+      ToCity: '', ToState: '', ToZip: '', ToCountry: '',
     };
     if (call.parentCallSid) p.ParentCallSid = call.parentCallSid;
+    if (call.direction === 'inbound') {
+      p.CallerName = '';
+      p.ForwardedFrom = '';
+      if (call.callToken) p.CallToken = call.callToken;
+    }
     return p;
   }
 
@@ -168,6 +191,7 @@ export class Engine implements CallHost {
     const number = this.numbers.get(to);
     if (!number) throw new TwilioApiError(404, 20404, `No phone number ${to} is configured in the emulator`);
     const call = this.newCall({ from, to, direction: 'inbound', timeoutSec: 60 });
+    call.callToken = newCallToken();
     const rt = this.addRuntime(call);
     this.setStatus(call, 'ringing');
     this.mainSession(rt).fetch(number.voiceUrl, number.voiceMethod ?? 'POST');
@@ -186,14 +210,7 @@ export class Engine implements CallHost {
     if (cps > 0) this.nextOutboundSlot = startAt + 1000 / cps;
     const start = (): void => {
       if (!this.runtimes.has(call.sid)) return;
-      this.dialOut(rt, {
-        answered: () => {
-          const pending = rt.pending;
-          rt.pending = undefined;
-          if (pending) this.runDocument(rt, pending);
-        },
-        unanswered: () => undefined,
-      });
+      this.dialOut(rt, { answered: () => this.runPending(rt), unanswered: () => undefined });
     };
     if (startAt > now) rt.ringTimer = this.clock.schedule(startAt - now, start);
     else start();
@@ -307,23 +324,30 @@ export class Engine implements CallHost {
 
   // --- changing calls --------------------------------------------------------------------------
 
-  /** REST update with Url/Twiml: the call leaves what it is doing and runs the new document. */
+  /**
+   * REST update with Url/Twiml: the call leaves what it is doing and runs the new document. An
+   * outbound leg that is still ringing accepts it and runs it once answered; that includes a
+   * <Dial> child: "any call which is currently ringing within a <Dial> verb is in-progress from
+   * the point of view of Twilio" (https://www.twilio.com/docs/api/rest/change-call-state). Its
+   * blocker (dial.ts, RingingLeg) takes it out of its parent's <Dial> first.
+   */
   redirect(callSid: string, doc: DocumentSource): void {
     const rt = this.runtimes.get(callSid);
     if (!rt) throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
-    if (rt.call.answeredAt === undefined && rt.call.direction === 'outbound-dial') {
-      // A <Dial> child that has not answered has no TwiML of its own to replace: its answer is the
-      // bridge. Twilio's docs are silent; we answer as for any call that is not in progress
-      // (inferred from 21220's own text) rather than accept TwiML that would never run.
-      throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
-    }
     this.log.add('call', `redirected to ${'url' in doc ? doc.url : 'inline TwiML'}`, callSid);
-    if (rt.call.answeredAt === undefined && rt.outbound) { rt.pending = doc; return; }
     const blocker = rt.blocker;
     rt.blocker = undefined;
     blocker?.redirected();
+    if (rt.call.answeredAt === undefined && rt.outbound) { rt.pending = doc; return; }
     rt.main?.stop();
     this.runDocument(rt, doc);
+  }
+
+  /** An outbound leg that was given TwiML while ringing runs it now that it answered. */
+  runPending(rt: CallRuntime): void {
+    const pending = rt.pending;
+    rt.pending = undefined;
+    if (pending) this.runDocument(rt, pending);
   }
 
   /** REST update Status=completed|canceled (Call resource docs). */
@@ -334,8 +358,10 @@ export class Engine implements CallHost {
       return;
     }
     const unanswered = rt.call.answeredAt === undefined;
-    // canceled only applies to queued or ringing calls; an in-progress call ignores it.
-    if (status === 'canceled' && !unanswered) return;
+    // canceled only applies to queued or ringing calls; an in-progress call ignores it. A <Dial>
+    // child that is ringing counts as in-progress: "you must use 'Status=completed' to cancel it"
+    // (https://www.twilio.com/docs/api/rest/change-call-state).
+    if (status === 'canceled' && (!unanswered || rt.call.direction === 'outbound-dial')) return;
     this.endCall(callSid, unanswered ? 'canceled' : 'completed');
   }
 
@@ -388,10 +414,9 @@ export class Engine implements CallHost {
       SequenceNumber: String(call.callbackSequence++),
       Timestamp: new Date(this.clock.epochMs + this.clock.now()).toUTCString(),
     };
-    if (event === 'completed') {
-      params.CallDuration = String(callDurationSec(call, this.clock.now()));
-      params.Duration = String(Math.ceil(callDurationSec(call, this.clock.now()) / 60));
-    }
+    // CallDuration only: `Duration` is not among the status callback parameters of the Call
+    // resource docs (https://www.twilio.com/docs/voice/api/call-resource; issue 10's audit).
+    if (event === 'completed') params.CallDuration = String(callDurationSec(call, this.clock.now()));
     this.log.add('callback', `call status callback ${event} (${call.status})`, call.sid);
     this.notify(call.statusCallback, call.statusCallbackMethod, params, `status callback ${event}`, call.sid);
   }

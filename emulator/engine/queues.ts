@@ -96,7 +96,15 @@ export class QueueService {
     const dial = new DialQueue(this, this.engine, rt, verb, noun, session);
     rt.blocker = dial;
     const queue = this.engine.store.queueNamed(noun.name);
-    const front = queue?.members[0];
+    if (!queue) {
+      // "If the queue does not exist, Dial will post an error status to its action URL"
+      // (https://www.twilio.com/docs/voice/twiml/queue). Which status is not said: `failed`, the
+      // DialCallStatus for "unable to route", is the emulator's reading (inferred).
+      this.engine.log.add('queue', `<Dial><Queue> ${noun.name}: no such queue`, rt.call.sid);
+      dial.noSuchQueue();
+      return;
+    }
+    const front = queue.members[0];
     if (front) { dial.take(this.seats.get(front.callSid)!); return; }
     // "on an empty queue it waits for a member or the Dial timeout".
     const list = this.waiters.get(noun.name) ?? [];
@@ -305,6 +313,10 @@ class DialQueue implements Blocker {
       // An empty queue until the Dial timeout: reported as no-answer (inferred).
       this.finish('no-answer');
     });
+  }
+
+  noSuchQueue(): void {
+    this.finish('failed');
   }
 
   take(seat: QueueSeat): void {

@@ -29,6 +29,8 @@ export interface Call {
   /** How many status callbacks this call has sent (their SequenceNumber). */
   callbackSequence: number;
   timeoutSec: number;
+  /** Inbound calls: the opaque CallToken Twilio sends with their webhooks. */
+  callToken?: string;
 }
 
 export function isLive(call: Call): boolean {

@@ -1,4 +1,5 @@
-// The one place SIDs are made: a two-letter prefix and 32 hex digits, like Twilio's.
+// The one place SIDs (and the other opaque identifiers Twilio hands out) are made: a SID is a
+// two-letter prefix and 32 hex digits, like Twilio's.
 import { randomBytes } from 'node:crypto';
 
 export type SidPrefix = 'CA' | 'CF' | 'QU' | 'AC' | 'IS' | 'MP';
@@ -22,4 +23,9 @@ export function newSid(prefix: SidPrefix): string {
 
 export function isSid(value: string, prefix: SidPrefix): boolean {
   return value.length === 34 && value.startsWith(prefix) && /^[0-9a-f]{32}$/.test(value.slice(2));
+}
+
+/** An inbound call's CallToken: opaque to its user, so any unguessable string will do. */
+export function newCallToken(): string {
+  return `emulator-call-token-${newSid('CA').slice(2)}${newSid('CA').slice(2)}`;
 }

@@ -10,44 +10,7 @@
  * Everything is compiled once at module load; a request costs one regex match per template until
  * one hits, plus a map lookup per parameter.
  */
-import voiceSubsetJson from './twilio_api_v2010.subset.json';
-import syncSubsetJson from './twilio_sync_v1.subset.json';
-
-// ---- the shape of the subset file (only what is read here) -----------------------------------
-
-interface SchemaJson {
-  $ref?: string;
-  type?: string;
-  enum?: string[];
-  format?: string;
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-  items?: SchemaJson;
-  properties?: Record<string, SchemaJson>;
-  required?: string[];
-}
-interface ParameterJson {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema: SchemaJson;
-}
-interface OperationJson {
-  operationId: string;
-  parameters?: ParameterJson[];
-  requestBody?: { content: Record<string, { schema: SchemaJson }> };
-}
-interface SubsetJson {
-  paths: Record<string, Record<string, OperationJson>>;
-  components: { schemas: Record<string, SchemaJson> };
-}
-
-// The JSON module's inferred literal type is unwieldy to index; the extract script guarantees
-// this shape and the test suite exercises every operation, so one cast at the boundary suffices.
-const SUBSETS = [voiceSubsetJson, syncSubsetJson] as unknown as SubsetJson[];
+import { type OperationJson, type SchemaJson, type SubsetJson, SUBSETS, compileTemplate, resolve } from './subset';
 
 // ---- error codes -----------------------------------------------------------------------------
 
@@ -146,15 +109,6 @@ interface CompiledPath {
   readonly allowed: string;
 }
 
-function resolve(subset: SubsetJson, schema: SchemaJson): SchemaJson {
-  const ref = schema.$ref;
-  if (ref === undefined) return schema;
-  const name = ref.replace('#/components/schemas/', '');
-  const target = subset.components.schemas[name];
-  if (!target) throw new Error(`openapi subset: unresolved $ref ${ref}`);
-  return resolve(subset, target);
-}
-
 function compileRule(subset: SubsetJson, operationId: string, name: string, raw: SchemaJson, itemOf?: string): Rule {
   const schema = resolve(subset, raw);
   const codes = SPECIFIC_CODES[operationId]?.[itemOf ?? name];
@@ -207,14 +161,6 @@ function compileOperation(subset: SubsetJson, op: OperationJson): CompiledOperat
     if (!rules.has(name)) rules.set(name, compileRule(subset, op.operationId, name, { type: 'string' }));
   }
   return { operationId: op.operationId, rules, required, pathParams };
-}
-
-function compileTemplate(template: string): RegExp {
-  const source = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`);
 }
 
 const PATHS: readonly CompiledPath[] = SUBSETS.flatMap((subset) =>

@@ -1,5 +1,7 @@
 // The one formatter from model entities to Twilio's wire JSON (2010-04-01 API): snake_case
-// fields, RFC 2822 dates, `uri`, and the paging envelope of list responses.
+// fields, RFC 2822 dates, `uri`, and the paging envelope of list responses. Exactly the fields of
+// Twilio's OpenAPI response schemas (openapi/twilio_api_v2010.subset.json), no more, no fewer:
+// the emulator's own tests check every response against them (openapi/validate-response.ts).
 import { type Call, callDurationSec } from '../model/call';
 import type { Conference, Participant } from '../model/conference';
 import { type Member, type Queue, averageWaitSec } from '../model/queue';
@@ -52,7 +54,6 @@ export function formatCall(c: Call, d: Dates): Record<string, unknown> {
     caller_name: null,
     queue_time: '0',
     trunk_sid: null,
-    annotation: null,
     uri,
     subresource_uris: {
       notifications: uri.replace('.json', '/Notifications.json'),
@@ -114,7 +115,6 @@ export function formatQueue(q: Queue, d: Dates): Record<string, unknown> {
     date_created: rfc2822(d, q.createdAt),
     date_updated: rfc2822(d, q.updatedAt),
     uri: `${accountBase(q.accountSid)}/Queues/${q.sid}.json`,
-    subresource_uris: { members: `${accountBase(q.accountSid)}/Queues/${q.sid}/Members.json` },
   };
 }
 

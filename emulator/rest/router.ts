@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine';
 import { TwilioApiError } from '../engine/errors';
 import { validateRestRequest } from '../openapi/validate';
+import { validateRestResponse } from '../openapi/validate-response';
 import { errorBody } from './error-body';
 import { type RawParams, Params, decodeParams, readBody } from './params';
 import type { Route } from './route';
@@ -36,8 +37,19 @@ export async function handleRest(engine: Engine, req: IncomingMessage, res: Serv
   const method = (req.method ?? 'GET').toUpperCase();
   const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
   const raw: RawParams = method === 'POST' ? decodeParams(body) : decodeParams(url.search.slice(1));
-  const status = await respond(engine, req, method, url.pathname, raw, url);
-  send(res, status.status, status.body);
+  const result = await respond(engine, req, method, url.pathname, raw, url);
+  if (engine.options.validateResponses) checkResponse(engine, method, url.pathname, result);
+  send(res, result.status, result.body);
+}
+
+/** The test-time check that what the functions read is what Twilio would send. */
+function checkResponse(engine: Engine, method: string, pathname: string, result: { status: number; body?: unknown }): void {
+  // The body as the client will parse it (undefined fields dropped, as JSON.stringify does).
+  const body = result.body === undefined ? undefined : JSON.parse(JSON.stringify(result.body)) as unknown;
+  const problems = validateRestResponse(method, pathname, result.status, body);
+  if (problems.length === 0) return;
+  engine.responseViolations.push({ method, path: pathname, status: result.status, problems });
+  engine.log.add('error', `response of ${method} ${pathname} (${result.status}) does not match Twilio's schema: ${problems.join('; ')}`);
 }
 
 async function respond(engine: Engine, req: IncomingMessage, method: string, pathname: string, raw: RawParams, url: URL): Promise<{ status: number; body?: unknown }> {

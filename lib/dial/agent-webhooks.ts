@@ -1,74 +1,94 @@
-// Dial mode: the webhooks of the AGENT's leg, the one leg that hold and resume move.
+// Dial mode: the webhooks of the AGENT's leg. None of them is needed to keep anyone on the line:
+// a failed answer leaves the agent in silence in its queue, or a caller on hold music, until the
+// party hangs up (docs/reliability.md, "What a failed webhook costs").
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
-import {
-  ASK_CALLER_LEG,
-  ASK_HOLD_QUEUE,
-  agentStepWhenQueueDialEnded,
-  callerStepWhenAgentLegEnded,
-  readAgentDialEnd,
-  readAgentLegStatus,
-} from './decisions';
+import { AGENT_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
+import { agentHoldStep, callerStepWhenAgentLegEnded } from './decisions';
 import { legState } from './legs';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
-import { AGENT_LEFT, agentHoldLoop, agentTwiml } from './twiml';
-import { ANNOUNCED_PARAM, dialModeUrls } from './urls';
+import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
+import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
-import { isFailure } from '../platform/failure';
-import { callerIsWaitingOnHold } from './hold-queue';
+import { agentQueueName, deleteHoldQueues, readHoldQueues } from './hold-queue';
+import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialAgentLeg, recordDialCallerLeft } from '../state/dial-events';
+import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep } from '../state/dial-events';
 
 /**
- * GET|POST /agent-hold-loop[?Announced=true]: the agent's keep-alive loop while the caller is
- * held. Pure TwiML, no REST: the agent hears "your caller is on hold" once, then silence.
+ * The caller a request about the agent's leg claims, checked against what Twilio itself sends
+ * with it: the agent's leg is the caller's <Dial> child, so its ParentCallSid is the caller. A
+ * request about any other call is refused (400) before anything is read or moved.
  */
-export function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent): TwilioResponse {
-  const announce = event[ANNOUNCED_PARAM] !== 'true';
-  return twimlResponse(agentHoldLoop(announce, dialModeUrls(context).agentHoldLoop(true)));
+function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentCallSid: string } {
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const agentCallSid = requiredCallSid(event, 'CallSid');
+  if (event.ParentCallSid !== callerCallSid) {
+    throw badInput(`call ${agentCallSid} is not the agent leg of call ${callerCallSid}`);
+  }
+  return { callerCallSid, agentCallSid };
 }
 
 /**
- * POST /agent-leg-status?CallerCallSid=...: the final status of the agent's leg. The only case
- * that needs us is an agent hanging up while the caller WAITS in the hold queue: no action of the
- * caller's is requested then, so the caller is told here and its call ends. Redirecting the caller
- * is safe at this point: the agent's leg, the only leg it could drop, has already ended.
+ * POST /agent-hold-loop?CallerCallSid=...: the agent queue's waitUrl. "Your caller is on hold" once
+ * per wait, then an hour of silence (Twilio asks again when it runs out). One read of the queues:
+ * a caller waiting in its own queue is on hold, which is when the hold console records a hold
+ * (the API itself writes no record). Otherwise one more read, of the caller's leg: an agent that
+ * came back here because the caller hung up is told and released; one that came back for a
+ * re-bridge is taken at once, and what it is told is never heard.
+ */
+export async function handleAgentHoldLoop(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  const { callerCallSid } = callerOfAgentLeg(event);
+  const client = twilioClient(context);
+  const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
+  const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
+  if (queues?.callerWaiting) {
+    if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
+    return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
+  }
+  const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
+  if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
+  return twimlResponse(agentHoldTwiml(step));
+}
+
+/**
+ * POST /agent-rejoin-hold?CallerCallSid=...: the agent's hold TwiML ran out (it came back to its
+ * queue agentQueueRejoins() times without a new hold): the same TwiML again. No REST request.
+ */
+export function handleAgentRejoinHold(context: HoldContext, event: FunctionEvent): TwilioResponse {
+  const { callerCallSid } = callerOfAgentLeg(event);
+  const urls = dialModeUrls(context);
+  return twimlResponse(
+    agentWaitsOnHold({
+      queueName: agentQueueName(callerCallSid),
+      waitUrl: urls.agentHoldLoop(callerCallSid),
+      rejoinUrl: urls.agentRejoinHold(callerCallSid),
+    }),
+  );
+}
+
+/**
+ * POST /agent-leg-status?CallerCallSid=...: the final status of the agent's leg. The agent is gone,
+ * so whatever the caller was doing (its first <Dial>, its queue, or dialling the agent queue) it
+ * is nobody's parent now and is told safely: "the agent left" after a bridge, an apology when the
+ * agent never answered. Meanwhile the caller hears the hold music (its next verb), never silence.
+ * Then the call's queues are deleted (one that still holds the caller is kept, and the caller's
+ * own <Enqueue> action deletes it as the caller leaves).
  */
 export async function handleAgentLegStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  const { callerCallSid, agentCallSid } = callerOfAgentLeg(event);
   const agentStatus = requiredText(event, 'CallStatus');
-  await recordDialAgentLeg(context, callerCallSid, requiredCallSid(event, 'CallSid'), agentStatus);
-  if (readAgentLegStatus(agentStatus) === ASK_HOLD_QUEUE) {
-    const client = twilioClient(context);
-    const waiting = await callerIsWaitingOnHold(client, callerCallSid).catch((error: unknown) => {
-      // Unknown: tell the caller anyway. At worst a caller whose own action also noticed hears
-      // the goodbye twice; nobody is left on hold forever.
-      console.error(`cannot tell whether ${callerCallSid} is held:`, isFailure(error) ? error.message : error);
-      return true;
-    });
-    const step = callerStepWhenAgentLegEnded(waiting);
-    if (step === 'agent-left') {
-      const outcome = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(AGENT_LEFT).toString(), 'tell the held caller the agent left');
-      console.log(`agent left while ${callerCallSid} was held: ${outcome}`);
-    }
-  }
+  // The console's record: answered gives it the agent leg; a final status, that the agent is gone.
+  await recordDialAgentLeg(context, callerCallSid, agentCallSid, agentStatus);
+  const step = callerStepWhenAgentLegEnded(agentStatus);
+  if (step === 'nothing') return twimlResponse(emptyTwiml());
+  const client = twilioClient(context);
+  const text = step === 'agent-left' ? AGENT_LEFT : AGENT_UNAVAILABLE;
+  const delivery = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(text).toString(), `tell the caller: ${step}`);
+  console.log(`agent of ${callerCallSid} ended (${String(event.CallStatus)}): caller ${step}, ${delivery}`);
+  // The caller's call is over too (it hung up first, and its first <Dial> has no action to say so).
+  if (delivery === 'leg-gone') await recordDialCallerLeft(context, callerCallSid);
+  await deleteHoldQueues(client, callerCallSid);
   return twimlResponse(emptyTwiml());
-}
-
-/**
- * POST /agent-dial-ended?CallerCallSid=...: the agent's <Dial><Queue> (a resume) ended. When the
- * caller hung up, the agent is told and its leg ends; otherwise the agent goes back to the hold
- * loop. Requested with nothing to do when a new hold redirected the agent's leg: Twilio ignores
- * the answer, and there is no side effect here beyond one read of the caller's leg.
- */
-export async function handleAgentDialEnded(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
-  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
-  const end = { agentStatus: requiredText(event, 'CallStatus') };
-  const first = readAgentDialEnd(end);
-  const step = first !== ASK_CALLER_LEG ? first : agentStepWhenQueueDialEnded(await legState(twilioClient(context), callerCallSid));
-  console.log(`agent-dial-ended for ${callerCallSid}: Dial ${String(event.DialCallStatus)} -> ${step}`);
-  if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
-  return twimlResponse(agentTwiml(step, dialModeUrls(context).agentHoldLoop(true)));
 }

@@ -1,11 +1,13 @@
 // Dial mode's decisions, as pure functions of what a webhook or the API was told and of the state
-// of the other leg. No HTTP, no REST: the handlers in caller-webhooks.ts, agent-webhooks.ts
-// and hold.ts read the state they are asked for and carry out the step decided here.
+// it read. No HTTP, no REST: the handlers in caller-webhooks.ts, agent-webhooks.ts and hold.ts
+// read the state they are asked for and carry out the step decided here.
 //
-// The one rule behind all of them (twilio-voice-semantics.md, "Calls bridged with <Dial>"):
-// redirecting the caller's leg while it is the PARENT of a bridge hangs up the agent, so hold and
-// resume only ever move the AGENT's leg; when the agent leaves a bridge, the caller's call goes on
-// with its action URL, and the caller's action handler decides what the caller hears next.
+// The rules behind all of them (twilio-voice-semantics.md, "Calls bridged with <Dial>", and
+// docs/reliability.md): redirecting the caller's leg while it is the PARENT of its first <Dial>
+// hangs up the agent, so the first hold moves the AGENT's leg; after that the caller is nobody's
+// parent, and a resume moves the caller. No decision rests on one exact DialCallStatus or
+// QueueResult value: where it matters, the state of a leg (which Twilio sends with every request
+// as CallStatus, or which is read) decides.
 
 /** What a leg is doing, as far as dial mode cares. `unknown`: Twilio could not be asked. */
 export type LegState = 'live' | 'connecting' | 'gone' | 'unknown';
@@ -19,14 +21,9 @@ export function legStateOf(callStatus: string): LegState {
   return 'gone';
 }
 
-/** Twilio sends the call's own CallStatus with every webhook; a finished call ignores our answer. */
-function callerIsGone(callerStatus: string): boolean {
-  return legStateOf(callerStatus) === 'gone';
-}
-
 /** What the caller's call does next. */
 export type CallerStep =
-  /** <Enqueue> into the call's hold queue, with music: the agent's leg is live elsewhere. */
+  /** <Enqueue> into the caller queue, with music. */
   | 'wait-on-hold'
   /** The agent never answered (busy, no-answer, failed): an apology, then the call ends. */
   | 'agent-unavailable'
@@ -34,157 +31,67 @@ export type CallerStep =
   | 'agent-left'
   /** Twilio could not put the caller in the queue: an apology, then the call ends. */
   | 'cannot-hold'
-  /** The caller is gone, or already runs other TwiML: Twilio ignores the answer. */
+  /** The caller is gone: Twilio ignores the answer. */
   | 'nothing';
-
-export const ASK_AGENT_LEG = 'ask-agent-leg';
-export const ASK_CALLER_LEG = 'ask-caller-leg';
-export const ASK_HOLD_QUEUE = 'ask-hold-queue';
-
-// --- the caller's <Dial> action (/dial-ended) ------------------------------------------------------
-
-export interface CallerDialEnd {
-  /** DialCallStatus: completed busy no-answer failed canceled. */
-  dialCallStatus: string;
-  /** The caller's own CallStatus. */
-  callerStatus: string;
-}
-
-/**
- * The caller's <Dial> to the agent ended. Without a bridge (busy, no-answer, failed, canceled) the
- * agent was never reached. After a bridge (completed) the agent either hung up or had its leg
- * redirected by a hold: only the agent leg's state tells which, so the handler must ask.
- * A Dial action requested because the CALLER was redirected or hung up is answered with nothing.
- */
-export function readCallerDialEnd(end: CallerDialEnd): CallerStep | typeof ASK_AGENT_LEG {
-  if (callerIsGone(end.callerStatus)) return 'nothing';
-  if (end.dialCallStatus === 'completed') return ASK_AGENT_LEG;
-  return 'agent-unavailable';
-}
-
-/**
- * The caller's bridge with the agent ended (its <Dial> or, after a resume, its <Enqueue>) and the
- * caller is still here. A live agent leg means a hold moved it: the caller waits in the hold queue.
- * When Twilio could not tell us (`unknown`), the caller waits too: music and a leg the agent can
- * still resume is better than ending a call we may not end (DESIGN.md: no action of ours
- * disconnects a party); if the agent really is gone, /agent-leg-status tells the waiting caller.
- */
-export function callerStepWhenBridgeEnded(agent: LegState): CallerStep {
-  switch (agent) {
-    case 'live':
-    case 'unknown':
-    case 'connecting':
-      return 'wait-on-hold';
-    case 'gone':
-      return 'agent-left';
-  }
-}
 
 // --- the caller's <Enqueue> action (/hold-queue-ended) ---------------------------------------------
 
-export interface HoldQueueEnd {
+export interface CallerQueueEnd {
   /** QueueResult: bridged bridging-in-process error hangup leave redirected redirected-from-bridged queue-full system-error. */
   queueResult: string;
+  /** The caller's own CallStatus, sent with the request. */
   callerStatus: string;
 }
 
-export interface HoldQueueOutcome {
+export interface CallerQueueOutcome {
   caller: CallerStep;
-  /** Tell the agent's leg that the caller is gone and hang it up (it is looping on hold). */
+  /** Tell the agent that the caller is gone and end the agent's leg (it waits in its queue). */
   releaseAgent: boolean;
-  /**
-   * Delete the hold queue: the caller left it and will not come back. Not when the caller is about
-   * to wait in it again: <Enqueue name> reuses (or recreates) the queue by name either way, and an
-   * agent leg already running <Dial><Queue> may be waiting on that very queue.
-   */
-  deleteQueue: boolean;
+  /** The call is over: delete its queues. */
+  cleanUp: boolean;
 }
 
 const QUEUE_FAILURES = new Set(['error', 'system-error', 'queue-full']);
 
 /**
- * The caller's <Enqueue> in the hold queue ended. Twilio requests this action on every way out of
- * the queue (twilio-voice-semantics.md, "Queues"), which makes it the place that cleans up.
+ * The caller left its queue. Nobody ever dials the caller queue, so it leaves it only by hanging
+ * up, by being redirected (a resume, or being told the agent left: Twilio ignores our answer), or
+ * because Twilio could not queue it. Any other value, now or added later, keeps a live caller on
+ * hold: an empty answer would end the caller's call.
  */
-export function readHoldQueueEnd(end: HoldQueueEnd): HoldQueueOutcome | typeof ASK_AGENT_LEG {
-  // The caller hung up while held (hangup), or while bridged after a resume (bridged, with the
-  // call completed). A held agent loops forever unless told; a bridged agent's own <Dial> action
-  // would release it too, and telling it twice is harmless.
-  if (end.queueResult === 'hangup' || callerIsGone(end.callerStatus)) {
-    return { caller: 'nothing', releaseAgent: true, deleteQueue: true };
+export function callerQueueEnded(end: CallerQueueEnd): CallerQueueOutcome {
+  if (end.queueResult === 'hangup' || legStateOf(end.callerStatus) === 'gone') {
+    return { caller: 'nothing', releaseAgent: true, cleanUp: true };
   }
-  // The caller was redirected out of the queue (e.g. /agent-leg-status telling it the agent left):
-  // only the new TwiML runs.
-  if (end.queueResult === 'redirected' || end.queueResult === 'redirected-from-bridged') {
-    return { caller: 'nothing', releaseAgent: false, deleteQueue: true };
-  }
-  if (QUEUE_FAILURES.has(end.queueResult)) {
-    return { caller: 'cannot-hold', releaseAgent: true, deleteQueue: true };
-  }
-  // bridged (the agent left the bridge: hung up, or was moved by a hold), bridging-in-process,
-  // leave, or a value Twilio may add later: what comes next depends on the agent's leg.
-  return ASK_AGENT_LEG;
-}
-
-export function holdQueueOutcomeWhenBridgeEnded(agent: LegState): HoldQueueOutcome {
-  const caller = callerStepWhenBridgeEnded(agent);
-  return { caller, releaseAgent: false, deleteQueue: caller !== 'wait-on-hold' };
+  if (QUEUE_FAILURES.has(end.queueResult)) return { caller: 'cannot-hold', releaseAgent: true, cleanUp: true };
+  return { caller: 'wait-on-hold', releaseAgent: false, cleanUp: false };
 }
 
 // --- the agent's leg -------------------------------------------------------------------------------
 
-/** What the agent's leg does next. */
-export type AgentStep =
-  /** The keep-alive loop: "your caller is on hold", then silence, never running out of TwiML. */
-  | 'hold-loop'
-  /** The caller hung up: the agent is told, then its leg ends. */
-  | 'caller-left'
-  /** The agent's leg is gone or already runs other TwiML. */
-  | 'nothing';
-
-export interface AgentDialEnd {
-  /** The agent leg's own CallStatus. */
-  agentStatus: string;
+/**
+ * The agent leg's final status (/agent-leg-status). Its <Dial> or <Dial><Queue> with the caller is
+ * over whatever the caller was doing, so the caller is nobody's parent and can be told safely.
+ * Completed: the agent was there and left. Anything else final (busy, no-answer, failed,
+ * canceled): the agent never answered. A canceled agent leg means the caller hung up first; the
+ * message then reaches nobody, which costs one refused request.
+ */
+export function callerStepWhenAgentLegEnded(agentStatus: string): CallerStep {
+  if (legStateOf(agentStatus) !== 'gone') return 'nothing';
+  return agentStatus === 'completed' ? 'agent-left' : 'agent-unavailable';
 }
+
+/** What the agent queue's waitUrl plays next. */
+export type AgentHoldStep = 'announce' | 'silence' | 'caller-left';
 
 /**
- * The agent's <Dial><Queue> (a resume) ended. If the agent was redirected (a new hold) or hung up,
- * Twilio ignores the answer. Otherwise the caller left the bridge, or never came: only the caller
- * leg's state tells whether it hung up.
+ * The agent waits in its queue: told once that the caller is on hold (the first request of this
+ * wait, QueueTime 0), then silence. A caller that is gone (it hung up while bridged, and the
+ * agent came back here) releases the agent; `unknown` keeps the agent, who can hang up.
  */
-export function readAgentDialEnd(end: AgentDialEnd): AgentStep | typeof ASK_CALLER_LEG {
-  if (legStateOf(end.agentStatus) === 'gone') return 'nothing';
-  return ASK_CALLER_LEG;
-}
-
-/**
- * A live caller whose bridge ended is on its way back into the hold queue (its <Enqueue> action
- * decides that), so the agent goes back to the keep-alive loop and can resume again. Only a caller
- * that is gone ends the agent's leg; `unknown` keeps the agent on the line, who can hang up.
- */
-export function agentStepWhenQueueDialEnded(caller: LegState): AgentStep {
-  switch (caller) {
-    case 'gone':
-      return 'caller-left';
-    case 'live':
-    case 'connecting':
-    case 'unknown':
-      return 'hold-loop';
-  }
-}
-
-/**
- * The agent leg's status callback (/agent-leg-status). Busy, no-answer, failed: the caller's own
- * <Dial> action apologises. Completed: if the caller is bridged, its <Dial> or <Enqueue> action
- * notices; only a caller WAITING in the hold queue hears nothing and must be told, so ask.
- */
-export function readAgentLegStatus(agentStatus: string): 'nothing' | typeof ASK_HOLD_QUEUE {
-  return agentStatus === 'completed' ? ASK_HOLD_QUEUE : 'nothing';
-}
-
-export function callerStepWhenAgentLegEnded(callerWaitingOnHold: boolean): CallerStep {
-  // Redirecting the caller here is safe: a caller waiting in a queue is nobody's parent.
-  return callerWaitingOnHold ? 'agent-left' : 'nothing';
+export function agentHoldStep(caller: LegState, firstOfThisWait: boolean): AgentHoldStep {
+  if (caller === 'gone') return 'caller-left';
+  return firstOfThisWait ? 'announce' : 'silence';
 }
 
 // --- the hold/unhold API ---------------------------------------------------------------------------
@@ -196,29 +103,35 @@ export interface ChildLeg {
 
 export type AgentLegLookup =
   | { kind: 'live'; sid: string }
-  | { kind: 'connecting' }
+  | { kind: 'connecting'; sid: string }
   | { kind: 'none' };
 
 /**
  * The agent's leg among the caller's children (GET /Calls.json?ParentCallSid=caller). The caller
- * dials the agent once, so there is at most one; a <Dial><Queue> after a resume bridges the
- * existing legs and creates no new child.
+ * dials the agent once, so there is at most one; later bridges go through queues and create no
+ * new child.
  */
 export function agentLegAmong(children: ChildLeg[]): AgentLegLookup {
   const live = children.find((child) => legStateOf(child.status) === 'live');
   if (live) return { kind: 'live', sid: live.sid };
-  if (children.some((child) => legStateOf(child.status) === 'connecting')) return { kind: 'connecting' };
+  const ringing = children.find((child) => legStateOf(child.status) === 'connecting');
+  if (ringing) return { kind: 'connecting', sid: ringing.sid };
   return { kind: 'none' };
 }
 
-/**
- * Whether the agent's leg must be moved. Hold always moves it: redirecting a held agent into the
- * keep-alive loop again is harmless (the caller, waiting in the queue, is not touched). Resume moves
- * it only when the caller is waiting in the hold queue; otherwise the call is live and a resume is
- * a true no-op. `undefined`: not known (the API was given the AgentCallSid and made no read), so
- * resume moves the agent, which on a live call costs a re-bridge but never drops anyone.
- */
-export function agentLegMustMove(hold: boolean, callerWaitingOnHold: boolean | undefined): boolean {
-  if (hold) return true;
-  return callerWaitingOnHold !== false;
+/** What a resume does, from one read of the call's queues (hold-queue.ts). */
+export type ResumeStep =
+  /** Both wait on hold: the caller dials the agent queue. */
+  | 'bridge'
+  /** Never held: the caller is still in its first <Dial> with the agent. Nothing moves. */
+  | 'never-held'
+  /** Held before, and the caller is not waiting: it is bridged. Nothing moves. */
+  | 'already-live'
+  /** The caller waits but the agent is not in its queue (leaving, or arriving): 409, nothing moves. */
+  | 'agent-not-waiting';
+
+export function resumeStep(queues: { callerWaiting: boolean; agentWaiting: boolean; everHeld: boolean }): ResumeStep {
+  if (!queues.everHeld) return 'never-held';
+  if (!queues.callerWaiting) return 'already-live';
+  return queues.agentWaiting ? 'bridge' : 'agent-not-waiting';
 }

@@ -1,110 +1,198 @@
-// Dial mode hold and resume through the REST API. Both move the AGENT's leg and never the
-// caller's: the caller's leg is the parent of the <Dial> bridge, and redirecting a parent hangs up
-// its child, the agent (twilio-voice-semantics.md, "Calls bridged with <Dial>"). When the agent's
-// leg leaves the bridge, the caller's own action handler puts the caller in the hold queue
-// (caller-webhooks.ts), so one request to the agent's leg is the whole hold.
+// Dial mode hold and resume through the REST API. Every move is ONE update of ONE leg with inline
+// TwiML (twiml.ts), so it takes effect without any request to our functions:
+// - hold moves the AGENT's leg into the agent queue. Whatever the caller was doing (its first
+//   <Dial>, or dialling the agent queue after a resume), its <Dial> ends and it goes on with its
+//   next verb, the caller queue. Hold never touches the caller: during its first <Dial> the caller
+//   is the PARENT, and redirecting a parent hangs up its child (twilio-voice-semantics.md).
+// - resume moves the CALLER's leg, which waits in its queue and is nobody's parent then, to dial
+//   the agent queue, where the agent waits.
+// Either one's effect is final whatever the other did before it, so concurrent holds and resumes
+// end in the state of the LAST update Twilio accepted; one call's requests run one at a time in
+// this process (oneAtATime, as in conference mode), so its answers are given in that order too
+// (docs/reliability.md, "Concurrent requests"). An update with no answer in time is a 504 with the
+// state read back when there is time for one read (readDialHeld).
 //
-// REST requests: hold = 1 with AgentCallSid, 2 without (find the agent's leg by ParentCallSid).
-// Resume = 1 with AgentCallSid, 3 without (the lookup, then one read of the hold queue that makes
-// resuming a live call a true no-op: 2 requests and nothing moves).
+// REST requests (docs/reliability.md has the table):
+// - with AgentHandle (from an earlier answer): hold 1, resume 1 (the update).
+// - without: hold 2 (find the agent leg by ParentCallSid, the update); resume 3 (that lookup, one
+//   read of the queues, the update) or 2 when nothing moves. AgentCallSid alone is checked against
+//   the same lookup: it saves nothing, and a wrong one is a 404 that moves nothing.
 import type { Twilio } from 'twilio';
-import { agentLegMustMove, legStateOf } from './decisions';
+import { legStateOf, resumeStep } from './decisions';
 import { fetchLegState, findAgentLeg } from './legs';
-import { agentTakesCallerBack } from './twiml';
+import { signAgentHandle, verifyAgentHandle } from './agent-handle';
+import { agentWaitsOnHold, callerTakesAgentBack } from './twiml';
 import type { DialModeUrls } from './urls';
-import { badInput, conflict, isFailure, notFound } from '../platform/failure';
-import { callerIsWaitingOnHold, holdQueueName } from './hold-queue';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import { badInput, conflict, isFailure, notFound, type Failure } from '../platform/failure';
+import { oneAtATime } from '../platform/one-at-a-time';
+import { agentQueueName, callerQueueName, readHoldQueues } from './hold-queue';
+import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
 
 export interface DialHoldCommand {
   /** The CALLER's CallSid: it names the call. */
   callSid: string;
-  /** The agent's leg, when the API user knows it: saves the lookup. */
+  /** The agent's leg, when the API user knows it: checked, never trusted. */
   agentCallSid?: string;
+  /** A handle from an earlier answer: proves the agent leg, so nothing is read. */
+  agentHandle?: string;
 }
 
-export async function holdDialCall(
-  client: Twilio,
-  command: DialHoldCommand,
-  urls: DialModeUrls,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<{ held: true }> {
-  const agentCallSid = await agentLegOf(client, command, policy);
-  // Holding a held call moves the agent's leg into the keep-alive loop again: the agent hears
-  // "your caller is on hold" once more, the caller (waiting in the queue) is not touched.
-  await moveAgentLeg(client, command.callSid, agentCallSid, { url: urls.agentHoldLoop(false), method: 'POST' }, 'hold', policy);
-  return { held: true };
+/** The answer's fields besides callSid and mode (contracts.md). */
+export interface DialHoldResult {
+  held: boolean;
+  agentCallSid?: string;
+  /** Only once the caller's first <Dial> is over, which is what makes a 1-request resume safe. */
+  agentHandle?: string;
+}
+
+export interface DialSettings {
+  urls: DialModeUrls;
+  /** HOLD_API_TOKEN: the key of the agent handle. */
+  token: string;
+  policy?: RetryPolicy;
+}
+
+export function holdDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  return oneAtATime(command.callSid, () => hold(client, command, settings));
+}
+
+export function resumeDialCall(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  return oneAtATime(command.callSid, () => resume(client, command, settings));
+}
+
+async function hold(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  const policy = settings.policy ?? DEFAULT_RETRY_POLICY;
+  const agentCallSid = await provenAgentLeg(client, command, settings.token, policy);
+  const twiml = agentWaitsOnHold({
+    queueName: agentQueueName(command.callSid),
+    waitUrl: settings.urls.agentHoldLoop(command.callSid),
+    rejoinUrl: settings.urls.agentRejoinHold(command.callSid),
+  });
+  // Holding a held call moves the agent into its queue again: the agent hears "your caller is on
+  // hold" once more; the caller, waiting in its own queue, is not touched.
+  await moveLeg(client, command.callSid, agentCallSid, 'agent', twiml.toString(), policy);
+  return { held: true, agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
+}
+
+async function resume(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
+  const policy = settings.policy ?? DEFAULT_RETRY_POLICY;
+  const { callSid } = command;
+  const twiml = callerTakesAgentBack(agentQueueName(callSid), {
+    queueName: callerQueueName(callSid),
+    waitUrl: settings.urls.holdMusic,
+    actionUrl: settings.urls.holdQueueEnded,
+  }).toString();
+  if (command.agentHandle !== undefined) {
+    // A handle is only issued after a hold, so the caller's first <Dial> is over and its leg may
+    // be moved without reading anything. On a live call this re-bridges the two (docs/reliability.md).
+    const agentCallSid = provenByHandle(command, settings.token);
+    await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
+    return { held: false, agentCallSid, agentHandle: command.agentHandle };
+  }
+  const agentCallSid = await provenAgentLeg(client, command, settings.token, policy);
+  const handle = signAgentHandle(settings.token, callSid, agentCallSid);
+  switch (resumeStep(await readHoldQueues(client, callSid, policy))) {
+    case 'never-held':
+      return { held: false, agentCallSid };
+    case 'already-live':
+      return { held: false, agentCallSid, agentHandle: handle };
+    case 'agent-not-waiting':
+      throw conflict(`call ${callSid} is between hold and resume (the agent is not waiting on hold); try again`);
+    case 'bridge':
+      await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
+      return { held: false, agentCallSid, agentHandle: handle };
+  }
+}
+
+function provenByHandle(command: DialHoldCommand, token: string): string {
+  const agentCallSid = verifyAgentHandle(token, command.callSid, command.agentHandle!);
+  if (command.agentCallSid !== undefined && command.agentCallSid !== agentCallSid) {
+    throw badInput('AgentCallSid and AgentHandle name different agent legs');
+  }
+  return agentCallSid;
 }
 
 /**
- * Without AgentCallSid the hold queue is read first, and a caller that is not waiting in it is
- * live: nothing moves. With AgentCallSid there is no read (one request), so resuming a live call
- * moves the agent's leg into <Dial><Queue> anyway: the bridge ends, the caller's action puts it in
- * the queue, and the agent takes it straight back out. Nobody is dropped, but the caller hears
- * the hold music for about a second (a re-bridge). See docs/dial-mode.md.
+ * The agent leg of the caller's call, proven before anything moves: by a handle (no request), or
+ * by the caller's own children (one request). An AgentCallSid that is not that child is a 404 that
+ * touches no call.
  */
-export async function resumeDialCall(
-  client: Twilio,
-  command: DialHoldCommand,
-  urls: DialModeUrls,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<{ held: false }> {
-  const agentCallSid = await agentLegOf(client, command, policy);
-  const callerWaiting =
-    command.agentCallSid === undefined ? await callerIsWaitingOnHold(client, command.callSid, policy) : undefined;
-  if (!agentLegMustMove(false, callerWaiting)) return { held: false };
-  const twiml = agentTakesCallerBack({
-    queueName: holdQueueName(command.callSid),
-    actionUrl: urls.agentDialEnded(command.callSid),
-    dequeuedUrl: urls.holdQueueDequeued,
-  });
-  await moveAgentLeg(client, command.callSid, agentCallSid, { twiml: twiml.toString() }, 'resume', policy);
-  return { held: false };
-}
-
-async function agentLegOf(client: Twilio, command: DialHoldCommand, policy: RetryPolicy): Promise<string> {
-  if (command.agentCallSid !== undefined) {
+async function provenAgentLeg(client: Twilio, command: DialHoldCommand, token: string, policy: RetryPolicy): Promise<string> {
+  if (command.agentHandle !== undefined) return provenByHandle(command, token);
+  if (command.agentCallSid === command.callSid) {
     // The one mistake that would drop the agent: moving the caller's own leg while it is bridged.
-    if (command.agentCallSid === command.callSid) {
-      throw badInput("AgentCallSid must be the agent's leg, not the caller's CallSid");
-    }
-    return command.agentCallSid;
+    throw badInput("AgentCallSid must be the agent's leg, not the caller's CallSid");
   }
   const agent = await findAgentLeg(client, command.callSid, policy);
-  if (agent.kind === 'connecting') throw conflict(`call ${command.callSid} is not connected to the agent yet`);
   if (agent.kind === 'none') throw notFound(`no live call ${command.callSid} with an agent leg`);
+  if (command.agentCallSid !== undefined && command.agentCallSid !== agent.sid) {
+    throw notFound(`${command.agentCallSid} is not the agent leg of call ${command.callSid}`);
+  }
+  // Never rely on redirecting a <Dial> child that still rings (Twilio documents such a call as
+  // in progress; what it would do with new TwiML is not documented): 409, nothing moves.
+  if (agent.kind === 'connecting') throw conflict(`call ${command.callSid} is not connected to the agent yet`);
   return agent.sid;
 }
 
-type AgentLegUpdate = { url: string; method: 'POST' } | { twiml: string };
-
-async function moveAgentLeg(
+async function moveLeg(
   client: Twilio,
   callerCallSid: string,
-  agentCallSid: string,
-  update: AgentLegUpdate,
-  what: 'hold' | 'resume',
+  legSid: string,
+  leg: 'agent' | 'caller',
+  twiml: string,
   policy: RetryPolicy,
 ): Promise<void> {
+  const what = leg === 'agent' ? "hold the call (move the agent's leg)" : "resume the call (move the caller's leg)";
   let status: string;
   try {
-    const call = await callTwilio(`${what} the call (move the agent's leg)`, () => client.calls(agentCallSid).update(update), policy);
+    const call = await callTwilio(what, () => client.calls(legSid).update({ twiml }), policy);
     status = call.status;
   } catch (error) {
     if (isFailure(error) && error.kind === 'not-found') {
-      throw notFound(`no live agent leg ${agentCallSid} on call ${callerCallSid}`, error.twilio);
+      throw notFound(`no live ${leg} leg ${legSid} on call ${callerCallSid}`, error.twilio);
     }
-    // 21220 "Call is not in-progress": the leg is still ringing (409) or has ended (404). Only
-    // this failure path costs the extra read; the successful path stays one request.
+    if (isFailure(error) && error.kind === 'outcome-unknown') throw await withStateReadBack(client, error, callerCallSid, policy);
+    // 21220 "Call is not in-progress": the leg has ended (404) or has not begun (409). Only this
+    // failure path costs the extra read; the successful path stays one request.
     if (isFailure(error) && error.kind === 'conflict') {
       // If that read fails too, its own failure (a 502 with Twilio's answer) is the answer.
-      const state = await fetchLegState(client, agentCallSid, policy);
-      if (state === 'gone') throw notFound(`the agent leg ${agentCallSid} of call ${callerCallSid} has ended`, error.twilio);
+      const state = await fetchLegState(client, legSid, policy);
+      if (state === 'gone') throw notFound(`the ${leg} leg ${legSid} of call ${callerCallSid} has ended`, error.twilio);
       throw conflict(`call ${callerCallSid} is not connected to the agent yet`, error.twilio);
     }
     throw error;
   }
-  // Twilio may accept new TwiML for a leg that has not answered yet; it is not bridged, so there
-  // is nothing to hold or resume (the same 409 as when the agent is found ringing).
   if (legStateOf(status) === 'connecting') throw conflict(`call ${callerCallSid} is not connected to the agent yet`);
+}
+
+/**
+ * After an update with no answer in time: one read tells the API user where the call stands, if it
+ * fits in what is left of the invocation's time (a Function is stopped at 10 s); else the 504 says
+ * only "unknown" (contracts.md).
+ */
+async function withStateReadBack(client: Twilio, failure: Failure, callSid: string, policy: RetryPolicy): Promise<Failure> {
+  const unknown = failure.withDetails({ callSid });
+  const timeLeft = remainingBudgetMs() - 500;
+  if (timeLeft <= 0) return unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
+  try {
+    const held = await Promise.race([readDialHeld(client, callSid, policy), tooLate]);
+    return held === undefined ? unknown : failure.withDetails({ callSid, held });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The hold state of a dial-mode call as Twilio shows it now, for an answer whose outcome is unknown
+ * (a 504 with "held" read back, contracts.md): held when the caller waits in its queue. One request;
+ * undefined when it cannot be read either.
+ */
+export async function readDialHeld(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean | undefined> {
+  try {
+    return (await readHoldQueues(client, callerCallSid, policy)).callerWaiting;
+  } catch {
+    return undefined;
+  }
 }

@@ -13,9 +13,14 @@ export interface ControlRequest {
   conferenceSid?: string;
   /** Conference mode: which party to hold or resume. */
   participant: Party;
-  /** The agent's leg, as an earlier answer gave it (dial mode; conference mode with Participant=agent). */
+  /** The agent's leg, as an earlier answer gave it (dial mode: checked against the caller's call; conference mode with Participant=agent). */
   agentCallSid?: string;
+  /** Dial mode: the handle an earlier answer gave (lib/dial/agent-handle.ts): no read needed. */
+  agentHandle?: string;
 }
+
+// Handles are about 90 characters; anything much longer is not one (and is not echoed back).
+const MAX_HANDLE_LENGTH = 200;
 
 export function parseControlRequest(event: FunctionEvent): ControlRequest {
   const callSid = requiredSid(event, 'CallSid', CALL_SID, 'CA');
@@ -25,7 +30,9 @@ export function parseControlRequest(event: FunctionEvent): ControlRequest {
   if (participant !== 'caller' && participant !== 'agent') {
     throw badInput(`Participant must be "caller" or "agent", not ${excerpt(participant)}`);
   }
-  return { callSid, conferenceSid, participant, agentCallSid };
+  const agentHandle = optionalString(event, 'AgentHandle');
+  if (agentHandle !== undefined && agentHandle.length > MAX_HANDLE_LENGTH) throw badInput('AgentHandle is too long to be a handle');
+  return { callSid, conferenceSid, participant, agentCallSid, ...(agentHandle !== undefined ? { agentHandle } : {}) };
 }
 
 function optionalString(event: FunctionEvent, name: string): string | undefined {

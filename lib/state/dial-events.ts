@@ -59,7 +59,7 @@ export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, 
   return Promise.resolve();
 }
 
-/** The caller hung up while bridged to the agent after a resume (the agent's Dial action saw it). */
+/** The caller's call is over: seen by the agent queue's waitUrl after a resume, or by the agent leg's status callback. */
 export function recordDialCallerLeft(context: HoldContext, callerCallSid: string): Promise<void> {
   return recordCallEnded(context, callerCallSid);
 }

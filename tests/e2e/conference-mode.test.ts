@@ -5,6 +5,7 @@
 // Needs `npm run build` first.
 import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
 import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/platform/config';
+import { PARTICIPANT_TIMEOUT_BUFFER_SEC } from '../../emulator';
 import {
   AGENT_ANSWERS_AFTER_MS,
   AGENT_NUMBER,
@@ -390,7 +391,8 @@ describe('conference mode, end to end', () => {
     it.each([
       ['busy', 1000],
       ['fail', 1000],
-      ['no-answer', DEFAULT_RING_TIMEOUT_SECONDS * 1000],
+      // Twilio adds 5 s to a participant's Timeout (conference-participant-resource docs).
+      ['no-answer', (DEFAULT_RING_TIMEOUT_SECONDS + PARTICIPANT_TIMEOUT_BUFFER_SEC) * 1000],
     ] as const)('%s', async (behavior, after) => {
       h.emu.setParty(AGENT_NUMBER, { behavior, afterMs: 1000 });
       const call = await ringingCall();

@@ -55,7 +55,7 @@ async function expectHeld({ caller, agent }: Call): Promise<void> {
 }
 
 function holdQueuesOf(caller: string): unknown[] {
-  return h.emu.queues().filter((queue) => queue.friendlyName === caller);
+  return h.emu.queues().filter((queue) => queue.friendlyName.startsWith(caller));
 }
 
 /** REST requests the emulator saw after index `from`, as "METHOD /path-after-Accounts/AC...". */
@@ -70,95 +70,135 @@ function expectNothingDropped(call: Call): void {
   expect(h.droppedCalls([call.caller, call.agent])).toEqual([]);
 }
 
+/** A 200 answer of dial mode: the agent leg is named, and the handle comes once a hold happened. */
+function expectAnswer(reply: { status: number; body: Record<string, unknown> }, call: Call, held: boolean, withHandle = true): string | undefined {
+  expect(reply.status).toBe(200);
+  expect(reply.body).toEqual({
+    callSid: call.caller,
+    mode: 'dial',
+    held,
+    agentCallSid: call.agent,
+    ...(withHandle ? { agentHandle: expect.stringMatching(/^h1\.CA[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/) } : {}),
+  });
+  return reply.body.agentHandle as string | undefined;
+}
+
+function holdQueues(caller: string): string[] {
+  return h.emu.queues().filter((queue) => queue.friendlyName.startsWith(caller)).map((queue) => queue.friendlyName).sort();
+}
+
 describe('hold and resume, again and again', () => {
-  it('holds, resumes, holds again and resumes again, moving only the agent leg (lookup by ParentCallSid)', async () => {
+  it('holds, resumes, holds again and resumes again (lookup by ParentCallSid): hold moves the agent, resume the caller', async () => {
     const call = await connectedCall();
 
     for (let round = 1; round <= 3; round += 1) {
-      const hold = await h.control('hold', { CallSid: call.caller });
-      expect(hold).toEqual({ status: 200, body: { callSid: call.caller, mode: 'dial', held: true } });
+      expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true);
       await expectHeld(call);
-      expect(holdQueuesOf(call.caller)).toHaveLength(1);
+      expect(holdQueues(call.caller)).toEqual([call.caller, `${call.caller}-agent`]);
       await h.advance(60_000);
-      // The keep-alive loop never runs out: the agent is still there, in silence, a minute later.
+      // Nothing asks our functions while held: a minute later the agent is still there, in silence.
       expect(h.hears(call.agent)).toEqual({ kind: 'silence' });
       expect(h.hears(call.caller)).toEqual(holdMusic());
 
-      const resume = await h.control('unhold', { CallSid: call.caller });
-      expect(resume).toEqual({ status: 200, body: { callSid: call.caller, mode: 'dial', held: false } });
+      expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
       expectBridged(call);
-      // The emptied hold queue is deleted as the caller is taken out of it.
-      expect(holdQueuesOf(call.caller)).toEqual([]);
       await h.advance(30_000);
       expectBridged(call);
     }
     expectNothingDropped(call);
-    expect(h.redirectsOf(call.caller)).toEqual([]);
     await h.partyHangsUp(call.caller);
+    await h.advance(10_000);
+    expect(holdQueues(call.caller)).toEqual([]);
   });
 
-  it('with AgentCallSid, hold and resume are ONE REST request each, and work every time', async () => {
+  it('with the AgentHandle an answer gave, hold and resume are ONE REST request each, and work every time', async () => {
     const call = await connectedCall();
+    let handle = expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true)!;
+    expectAnswer(await h.control('unhold', { CallSid: call.caller, AgentHandle: handle }), call, false);
+    expectBridged(call);
     for (let round = 1; round <= 2; round += 1) {
       let before = h.restLog().length;
-      expect((await h.control('hold', { CallSid: call.caller, AgentCallSid: call.agent })).status).toBe(200);
-      // What the API did; the webhooks that follow read a leg (the caller's Dial/Enqueue action
-      // reads the agent's leg; the agent's ignored Dial action, from round 2 on, reads the caller's).
-      const webhookReads = [`GET /Calls/${call.agent}.json`, `GET /Calls/${call.caller}.json`];
-      const holdRequests = restSince(before).filter((r) => !webhookReads.includes(r));
+      handle = expectAnswer(await h.control('hold', { CallSid: call.caller, AgentHandle: handle }), call, true)!;
+      // What the API did; the webhook that follows (the agent queue's waitUrl) reads the queues.
+      const holdRequests = restSince(before).filter((r) => r !== 'GET /Queues.json');
       expect(holdRequests).toEqual([`POST /Calls/${call.agent}.json`]);
       await expectHeld(call);
 
       before = h.restLog().length;
-      expect((await h.control('unhold', { CallSid: call.caller, AgentCallSid: call.agent })).status).toBe(200);
-      const resumeRequests = restSince(before).filter((r) => !r.startsWith('DELETE /Queues/'));
-      expect(resumeRequests).toEqual([`POST /Calls/${call.agent}.json`]);
+      expectAnswer(await h.control('unhold', { CallSid: call.caller, AgentHandle: handle }), call, false);
+      expect(restSince(before)).toEqual([`POST /Calls/${call.caller}.json`]);
       expectBridged(call);
     }
     expectNothingDropped(call);
-    expect(h.redirectsOf(call.caller)).toEqual([]);
     await h.partyHangsUp(call.agent);
+  });
+
+  it('a hold or resume needs no webhook to take effect: every webhook to the functions failing, both still work', async () => {
+    const call = await connectedCall();
+    h.emu.faults.add({ target: 'webhook', url: h.functions.url, status: 500 });
+    try {
+      for (let round = 1; round <= 2; round += 1) {
+        expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true);
+        expect(h.hears(call.caller)).toEqual(holdMusic());
+        // The agent's waitUrl failed: no announcement, silence; still on the line.
+        expect(h.hears(call.agent)).toEqual({ kind: 'silence' });
+        await h.advance(120_000);
+        expect(h.hears(call.caller)).toEqual(holdMusic());
+        expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
+        expectBridged(call);
+      }
+    } finally {
+      h.emu.faults.clear();
+    }
+    expectNothingDropped(call);
+    await h.partyHangsUp(call.caller);
   });
 });
 
 describe('idempotency', () => {
   it('holding a held call is a 200 that keeps the caller on hold and the agent on the line', async () => {
     const call = await connectedCall();
-    await h.control('hold', { CallSid: call.caller });
+    const handle = expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true)!;
     await expectHeld(call);
-    const bodies: Record<string, string>[] = [{ CallSid: call.caller }, { CallSid: call.caller, AgentCallSid: call.agent }];
+    const bodies: Record<string, string>[] = [{ CallSid: call.caller }, { CallSid: call.caller, AgentCallSid: call.agent }, { CallSid: call.caller, AgentHandle: handle }];
     for (const body of bodies) {
-      expect(await h.control('hold', body)).toMatchObject({ status: 200, body: { held: true } });
+      expectAnswer(await h.control('hold', body), call, true);
       await expectHeld(call);
     }
-    expect((await h.control('unhold', { CallSid: call.caller })).status).toBe(200);
+    expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
     expectBridged(call);
     expectNothingDropped(call);
     await h.partyHangsUp(call.caller);
   });
 
-  it('resuming a live call without AgentCallSid is a true no-op: two reads, nothing moves', async () => {
+  it('resuming a call never held is a true no-op: one lookup, one queue read, nothing moves, no handle', async () => {
     const call = await connectedCall();
     const before = h.restLog().length;
-    expect(await h.control('unhold', { CallSid: call.caller })).toEqual({
-      status: 200,
-      body: { callSid: call.caller, mode: 'dial', held: false },
-    });
+    expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false, false);
     expect(restSince(before)).toEqual(['GET /Calls.json', 'GET /Queues.json']);
     expectBridged(call);
     expectNothingDropped(call);
     await h.partyHangsUp(call.caller);
   });
 
-  it('resuming a live call WITH AgentCallSid re-bridges the parties without dropping either (before and after a hold)', async () => {
+  it('resuming a resumed call: a no-op without the handle, a re-bridge with it; nobody is dropped', async () => {
     const call = await connectedCall();
-    expect((await h.control('unhold', { CallSid: call.caller, AgentCallSid: call.agent })).status).toBe(200);
+    const handle = expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true)!;
+    expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
+    let before = h.restLog().length;
+    expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
+    expect(restSince(before)).toEqual(['GET /Calls.json', 'GET /Queues.json']);
     expectBridged(call);
-    await h.control('hold', { CallSid: call.caller });
-    await h.control('unhold', { CallSid: call.caller });
-    expect((await h.control('unhold', { CallSid: call.caller, AgentCallSid: call.agent })).status).toBe(200);
+    for (let i = 0; i < 20; i += 1) {
+      // More re-bridges than the agent's hold TwiML has rejoins (17 here): /agent-rejoin-hold gives it more.
+      expectAnswer(await h.control('unhold', { CallSid: call.caller, AgentHandle: handle }), call, false);
+      expectBridged(call);
+    }
+    expect(h.emu.log().some((e) => e.type === 'webhook' && e.summary.includes('/agent-rejoin-hold'))).toBe(true);
+    await h.advance(30_000);
     expectBridged(call);
-    expect(holdQueuesOf(call.caller)).toEqual([]);
+    expectAnswer(await h.control('hold', { CallSid: call.caller, AgentHandle: handle }), call, true);
+    await expectHeld(call);
     expectNothingDropped(call);
     await h.partyHangsUp(call.agent);
   });
@@ -295,10 +335,13 @@ describe('API errors on the emulator', () => {
 });
 
 describe('the parent/child trap', () => {
-  it('hold never redirects the caller leg while it is bridged: no REST request ever gives the caller new TwiML', async () => {
+  it('the caller leg is given new TwiML only by a resume of a held call, never while its first <Dial> runs', async () => {
     const call = await connectedCall();
-    const callerRedirects = () =>
-      h.restLog().filter((r) => r.summary.startsWith(`POST /2010-04-01/Accounts/${h.emu.accountSid}/Calls/${call.caller}.json`));
+    const callerRedirects = () => h.redirectsOf(call.caller).length;
+    // Before any hold, the caller is the parent of the bridge: a resume reads and moves nothing.
+    await h.control('unhold', { CallSid: call.caller });
+    await h.control('unhold', { CallSid: call.caller, AgentCallSid: call.agent });
+    expect(callerRedirects()).toBe(0);
     const bodies: Record<string, string>[] = [{ CallSid: call.caller }, { CallSid: call.caller, AgentCallSid: call.agent }];
     for (const body of bodies) {
       await h.control('hold', body);
@@ -306,10 +349,34 @@ describe('the parent/child trap', () => {
       await h.control('unhold', body);
       await h.advance(1_000);
     }
-    expect(callerRedirects()).toEqual([]);
-    expect(h.redirectsOf(call.agent).length).toBe(4);
+    expect(callerRedirects()).toBe(2);
+    expect(h.redirectsOf(call.agent).length).toBe(2);
     expectNothingDropped(call);
     await h.partyHangsUp(call.caller);
+  });
+
+  it('an AgentCallSid of another call is a 404 that touches neither call; a forged handle is a 400', async () => {
+    const a = await connectedCall();
+    const b = await connectedCall();
+    const before = h.restLog().length;
+    for (const action of ['hold', 'unhold'] as const) {
+      expect(await h.control(action, { CallSid: a.caller, AgentCallSid: b.agent })).toMatchObject({ status: 404, body: { error: 'not-found' } });
+      expect(await h.control(action, { CallSid: a.caller, AgentCallSid: b.caller })).toMatchObject({ status: 404 });
+    }
+    expect(restSince(before).filter((r) => r.startsWith('POST'))).toEqual([]);
+    const handleOfB = expectAnswer(await h.control('hold', { CallSid: b.caller }), b, true)!;
+    const afterB = h.restLog().length;
+    for (const action of ['hold', 'unhold'] as const) {
+      expect(await h.control(action, { CallSid: a.caller, AgentHandle: handleOfB })).toMatchObject({ status: 400, body: { error: 'bad-input' } });
+      expect(await h.control(action, { CallSid: a.caller, AgentHandle: handleOfB.slice(0, -2) + 'AA' })).toMatchObject({ status: 400 });
+    }
+    expect(restSince(afterB).filter((r) => r.startsWith('POST'))).toEqual([]);
+    expectBridged(a);
+    await expectHeld(b);
+    expectNothingDropped(a);
+    expectNothingDropped(b);
+    await h.partyHangsUp(a.caller);
+    await h.partyHangsUp(b.caller);
   });
 
   it('the assertions above can fail: redirecting the bridged caller (what hold must never do) drops the agent', async () => {
@@ -325,11 +392,11 @@ describe('the parent/child trap', () => {
     });
     expect(response.status).toBe(200);
     await h.advance(1_000);
-    expect(h.redirectsOf(call.caller)).toHaveLength(1);
+    expect(h.redirectsOf(call.caller)[0].params.Twiml).toContain('naive hold');
     expect(h.droppedCalls([call.caller, call.agent])).toEqual([call.agent]);
-    // The caller's Dial action, requested because its parent was redirected, is harmless: the
-    // redirected TwiML keeps running.
-    expect(h.hears(call.caller)).toEqual({ kind: 'silence' });
-    await h.partyHangsUp(call.caller);
+    // The agent leg's status callback then tells the caller, who is left alone.
+    expect(h.hears(call.caller)).toEqual({ kind: 'speech', text: AGENT_LEFT });
+    await h.advance(10_000);
+    expect(h.hears(call.caller)).toBe('ended');
   });
 });

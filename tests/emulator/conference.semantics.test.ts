@@ -236,9 +236,23 @@ describe('semantics: participant StatusCallback/StatusCallbackEvent: initiated r
   it('a participant that does not answer is no-answer after Timeout and leaves the list', async () => {
     h.emu.setParty(AGENT, { behavior: 'no-answer' });
     const p = await h.client.conferences('r15').participants.create({ from: BUSINESS, to: AGENT, timeout: 10 });
-    await h.emu.advance(9_000);
+    await h.emu.advance(14_999);
     expect(h.emu.hears(p.callSid)).toEqual({ kind: 'ringing' });
-    await h.emu.advance(1_000);
+    await h.emu.advance(1);
+    expect(h.emu.call(p.callSid)?.status).toBe('no-answer');
+  });
+});
+
+// https://www.twilio.com/docs/voice/api/conference-participant-resource, Timeout: "We always add a
+// 5-second timeout buffer to outgoing calls, so value of 10 would result in an actual timeout that
+// was closer to 15 seconds."
+describe('semantics: participant Timeout gets Twilio\'s 5-second buffer', () => {
+  it('rings Timeout + 5 s', async () => {
+    h.emu.setParty(AGENT, { behavior: 'no-answer' });
+    const p = await h.client.conferences('r16').participants.create({ from: BUSINESS, to: AGENT, timeout: 30 });
+    await h.emu.advance(34_999);
+    expect(h.emu.call(p.callSid)?.status).toBe('ringing');
+    await h.emu.advance(1);
     expect(h.emu.call(p.callSid)?.status).toBe('no-answer');
   });
 });

@@ -142,17 +142,89 @@ describe('semantics: Calls list filters and paging', () => {
   });
 });
 
-describe('semantics (inferred): a <Dial> child that is still ringing cannot be redirected (21220)', () => {
-  it('refuses new TwiML for the ringing child and bridges it normally when it answers', async () => {
+// "Note that any call which is currently ringing within a <Dial> verb is in-progress from the point
+// of view of Twilio, and thus you must use 'Status=completed' to cancel it."
+// (https://www.twilio.com/docs/api/rest/change-call-state)
+describe('semantics: a <Dial> child that is still ringing is in-progress to Twilio: it accepts new TwiML; Status=canceled does not touch it', () => {
+  async function ringingChild() {
     h.web.on('/incoming', twiml(`<Dial action="/dial-action"><Number>${AGENT}</Number></Dial>`));
-    h.web.on('/new', twiml('<Say>never runs</Say>'));
+    h.web.on('/dial-action', twiml('<Say>from the action</Say><Pause length="100"/>'));
+    h.web.on('/new', twiml('<Say>new twiml</Say><Pause length="100"/>'));
     const parent = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
     await h.emu.settle();
     const [child] = await h.client.calls.list({ parentCallSid: parent });
     expect(h.emu.hears(parent)).toEqual({ kind: 'ringing' });
-    await expect(h.client.calls(child.sid).update({ url: h.web.url('/new') })).rejects.toMatchObject({ status: 400, code: 21220 });
-    await h.emu.advance(2000);
-    expect(h.emu.hears(parent)).toEqual({ kind: 'party', callSids: [child.sid] });
+    return { parent, child: child.sid };
+  }
+
+  it('accepts the redirect (200); the leg leaves the Dial and runs the new TwiML once answered (inferred: the parent Dial ends as no-answer at once)', async () => {
+    const { parent, child } = await ringingChild();
+    const updated = await h.client.calls(child).update({ url: h.web.url('/new') });
+    expect(updated.status).toBe('ringing');
+    await h.emu.settle();
+    expect(h.web.hitsTo('/dial-action')[0].params).toMatchObject({ DialCallStatus: 'no-answer', DialCallSid: child, DialBridged: 'false' });
+    expect(h.emu.hears(parent)).toEqual({ kind: 'speech', text: 'from the action' });
     expect(h.web.hitsTo('/new')).toHaveLength(0);
+    await h.emu.advance(2000);
+    expect(h.emu.call(child)?.status).toBe('in-progress');
+    expect(h.emu.hears(child)).toEqual({ kind: 'speech', text: 'new twiml' });
+    // The answered leg is a call of its own: nobody bridges it to the parent.
+    expect(h.emu.call(parent)?.status).toBe('in-progress');
+    expect(h.emu.hears(parent)).not.toEqual({ kind: 'party', callSids: [child] });
+  });
+  it('with several legs ringing, only the redirected one leaves: the Dial goes on with the others', async () => {
+    const other = '+15550100002';
+    h.web.on('/incoming', twiml(`<Dial action="/dial-action"><Number>${AGENT}</Number><Number>${other}</Number></Dial>`));
+    h.web.on('/dial-action', twiml('<Hangup/>'));
+    h.web.on('/new', twiml('<Pause length="100"/>'));
+    h.emu.setParty(other, { behavior: 'answer', afterMs: 3000 });
+    const parent = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
+    await h.emu.settle();
+    const legs = await h.client.calls.list({ parentCallSid: parent });
+    const agentLeg = legs.find((c) => c.to === AGENT)!.sid;
+    const otherLeg = legs.find((c) => c.to === other)!.sid;
+    await h.client.calls(agentLeg).update({ url: h.web.url('/new') });
+    await h.emu.settle();
+    expect(h.web.hitsTo('/dial-action')).toHaveLength(0);
+    await h.emu.advance(2000);
+    // The redirected leg answered on its own; the Dial still waits for the other.
+    expect(h.emu.call(agentLeg)?.status).toBe('in-progress');
+    expect(h.emu.hears(parent)).toEqual({ kind: 'ringing' });
+    await h.emu.advance(1000);
+    expect(h.emu.hears(parent)).toEqual({ kind: 'party', callSids: [otherLeg] });
+    expect(h.emu.hears(agentLeg)).toEqual({ kind: 'silence' });
+  });
+  it('ignores Status=canceled and hangs the leg up on Status=completed (the Dial reports canceled)', async () => {
+    const { child } = await ringingChild();
+    expect((await h.client.calls(child).update({ status: 'canceled' })).status).toBe('ringing');
+    await h.client.calls(child).update({ status: 'completed' });
+    await h.emu.settle();
+    expect(h.emu.call(child)?.status).toBe('canceled');
+    expect(h.web.hitsTo('/dial-action')[0].params).toMatchObject({ DialCallStatus: 'canceled', DialCallSid: child });
+  });
+});
+
+// https://www.twilio.com/docs/voice/twiml/dial#action: DialCallSid "The call sid of the new call
+// leg" (not only when it answered); DialCallDuration "is not sent ... if a Child call is
+// redirected to a new TwiML URL before being disconnected".
+describe('semantics: DialCallSid names the dialled leg whatever its outcome; no DialCallDuration after a child redirect', () => {
+  it('sends DialCallSid for busy and no-answer legs', async () => {
+    h.web.on('/dial-action', twiml('<Hangup/>'));
+    h.emu.setParty(AGENT, { behavior: 'busy' });
+    h.web.on('/incoming', twiml(`<Dial action="/dial-action" timeout="10">${AGENT}</Dial>`));
+    const parent = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
+    await h.emu.advance(10_000);
+    const [child] = await h.client.calls.list({ parentCallSid: parent });
+    expect(h.web.hitsTo('/dial-action')[0].params).toMatchObject({ DialCallStatus: 'busy', DialCallSid: child.sid, DialBridged: 'false' });
+    expect(h.web.hitsTo('/dial-action')[0].params.DialCallDuration).toBeUndefined();
+  });
+  it('omits DialCallDuration when the bridged child is redirected, keeps it when the child hangs up', async () => {
+    const { child } = await bridged();
+    await h.emu.advance(5000);
+    await h.client.calls(child).update({ url: h.web.url('/new') });
+    await h.emu.settle();
+    const [action] = h.web.hitsTo('/dial-action');
+    expect(action.params).toMatchObject({ DialCallStatus: 'completed', DialCallSid: child, DialBridged: 'true' });
+    expect(action.params.DialCallDuration).toBeUndefined();
   });
 });

@@ -195,6 +195,40 @@ describe('webhook signatures', () => {
   });
 });
 
+// "Twilio's request to your application": https://www.twilio.com/docs/voice/twiml#request-parameters
+// (CallerName, ForwardedFrom, CallToken for received calls; FromCity..ToCountry "if available").
+describe('semantics: voice webhooks carry Twilio\'s standard request parameters', () => {
+  const GEO = { FromCity: '', FromState: '', FromZip: '', FromCountry: '', ToCity: '', ToState: '', ToZip: '', ToCountry: '' };
+
+  it('inbound: CallerName and ForwardedFrom empty, an opaque CallToken, the geographic fields empty', async () => {
+    const a = await call('<Pause length="10"/>');
+    const b = await call('<Pause length="10"/>');
+    const [first, second] = h.web.hitsTo('/incoming').map((hit) => hit.params);
+    expect(first).toMatchObject({ CallSid: a, CallerName: '', ForwardedFrom: '', Caller: CALLER, Called: BUSINESS, ...GEO });
+    expect(first.CallToken).toMatch(/^\S{32,}$/);
+    expect(second.CallSid).toBe(b);
+    expect(second.CallToken).not.toBe(first.CallToken);
+  });
+  it('outbound legs: the geographic fields, and no CallerName, ForwardedFrom or CallToken', async () => {
+    h.web.on('/status', '');
+    h.web.on('/agent', twiml('<Hangup/>'));
+    await h.client.calls.create({ from: BUSINESS, to: AGENT, url: h.web.url('/agent'), statusCallback: h.web.url('/status') });
+    await h.emu.advance(2000);
+    const answered = h.web.hitsTo('/agent')[0].params;
+    expect(answered).toMatchObject({ Direction: 'outbound-api', ...GEO });
+    for (const name of ['CallerName', 'ForwardedFrom', 'CallToken']) expect(answered[name]).toBeUndefined();
+  });
+  it('status callbacks carry CallDuration and no undocumented Duration', async () => {
+    h.web.on('/status', '');
+    h.web.on('/agent', twiml('<Pause length="61"/>'));
+    await h.client.calls.create({ from: BUSINESS, to: AGENT, url: h.web.url('/agent'), statusCallback: h.web.url('/status') });
+    await h.emu.advance(2000 + 61_000);
+    const [completed] = h.web.hitsTo('/status').map((hit) => hit.params);
+    expect(completed).toMatchObject({ CallStatus: 'completed', CallDuration: '61', CallbackSource: 'call-progress-events' });
+    expect(completed.Duration).toBeUndefined();
+  });
+});
+
 describe('virtual clock', () => {
   it('a ten-minute hold takes no real time and timers run in order', async () => {
     const sid = await call('<Pause length="600"/><Say>done</Say>');

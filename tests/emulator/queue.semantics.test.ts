@@ -84,6 +84,8 @@ describe('semantics: <Dial><Queue> bridges with the FRONT member; action only wh
     expect(h.emu.hears(first)).toEqual({ kind: 'speech', text: 'enqueue action' });
   });
   it('waits on an empty queue for a member, up to the Dial timeout', async () => {
+    await h.client.queues.create({ friendlyName: 'later' });
+    await h.client.queues.create({ friendlyName: 'never' });
     const agent = await agentDials('later', 'action="/dial-action" timeout="20"');
     expect(h.emu.hears(agent)).toEqual({ kind: 'ringing' });
     await h.emu.advance(5000);
@@ -155,5 +157,35 @@ describe('semantics: Queue REST: FriendlyName required, MaxSize default 1000; de
       method: 'POST', headers: { Authorization: 'Basic ' + Buffer.from(`${h.emu.accountSid}:${h.emu.authToken}`).toString('base64') }, body: new URLSearchParams({ MaxSize: '5' }),
     });
     expect(res.status).toBe(400);
+  });
+});
+
+// https://www.twilio.com/docs/voice/twiml/queue: "If the queue does not exist, Dial will post an
+// error status to its action URL." The value is not documented: the emulator sends `failed`
+// (inferred; the conformance suite's `dial-queue-missing` scenario checks it against Twilio).
+describe('semantics: <Dial><Queue> naming a queue that does not exist posts an error status to the Dial action at once', () => {
+  it('does not wait for a member: DialCallStatus=failed, DialBridged=false, no DialCallSid', async () => {
+    const agent = await agentDials('no-such-queue', 'action="/dial-action" timeout="20"');
+    const [action] = h.web.hitsTo('/dial-action');
+    expect(action.params).toMatchObject({ CallSid: agent, DialCallStatus: 'failed', DialBridged: 'false' });
+    expect(action.params.DialCallSid).toBeUndefined();
+    expect(h.emu.hears(agent)).toEqual({ kind: 'speech', text: 'agent after dial' });
+  });
+  it('a queue deleted after use no longer exists; <Enqueue> creates it again on demand', async () => {
+    const caller = await enqueueCaller('', 'again');
+    const [q] = await h.client.queues.list();
+    await h.emu.hangup(caller);
+    await h.emu.settle();
+    await h.client.queues(q.sid).remove();
+    await agentDials('again', 'action="/dial-action" timeout="20"');
+    expect(h.web.hitsTo('/dial-action')[0].params.DialCallStatus).toBe('failed');
+    const next = await enqueueCaller('', 'again');
+    const agent = await agentDials('again', 'action="/dial-action" timeout="20"');
+    expect(h.emu.hears(agent)).toEqual({ kind: 'party', callSids: [next] });
+  });
+  it('goes on with the next verb without an action', async () => {
+    const agent = await h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: '<Response><Dial><Queue>nowhere</Queue></Dial><Say>next verb</Say></Response>' });
+    await h.emu.advance(2000);
+    expect(h.emu.hears(agent.sid)).toEqual({ kind: 'speech', text: 'next verb' });
   });
 });

@@ -1,5 +1,6 @@
 // Property-based test of conference mode (issue 5), end to end: random sequences of hold and unhold
-// (with and without ConferenceSid, for either participant), hang-ups, clock advances and REST faults,
+// (with and without ConferenceSid, for either participant), hang-ups, clock advances, REST faults,
+// failed and slow webhooks, outages of the functions and bursts of concurrent requests (issue 9),
 // starting from a connected call or one whose agent still rings,
 // each on a fresh call through the emulator and the BUILT functions under the real twilio-run.
 // The model, generators and invariants are in ./support. Needs `npm run build` first.
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 it(
-  'conference mode: no sequence of hold, unhold, hang-ups, clock advances and REST faults breaks the invariants',
+  'conference mode: no sequence of hold, unhold, hang-ups, clock advances, REST and webhook faults, outages and bursts breaks the invariants',
   () => checkProperty(() => h, 'conference', TIME_LIMIT_MS),
   TIME_LIMIT_MS + 60_000,
 );

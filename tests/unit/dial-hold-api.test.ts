@@ -5,17 +5,21 @@ import { handler as unholdHandler } from '../../functions/unhold';
 import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
+import { signAgentHandle } from '../../lib/dial/agent-handle';
+import { readDialHeld } from '../../lib/dial/hold';
 
 const TOKEN = 'a-long-random-control-token';
 const CALLER = 'CA' + '1'.repeat(32);
 const AGENT = 'CA' + 'a'.repeat(32);
 const QUEUE = 'QU' + 'b'.repeat(32);
+const AGENT_QUEUE = 'QU' + 'd'.repeat(32);
 const BASE = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}`;
 
 let api: FakeTwilioApi;
 /** Call SID -> status, as the fake Twilio knows them. */
 let calls: Map<string, { status: string; parent?: string }>;
-let queue: { size: number } | undefined;
+/** The call's queues (members waiting), as the fake Twilio knows them; undefined: no such queue. */
+let queues: { caller?: number; agent?: number };
 let override: ((request: RecordedRequest) => FakeReply | undefined) | undefined;
 
 function callJson(sid: string): object {
@@ -32,7 +36,7 @@ beforeEach(async () => {
     [CALLER, { status: 'in-progress' }],
     [AGENT, { status: 'in-progress', parent: CALLER }],
   ]);
-  queue = undefined;
+  queues = {};
   override = undefined;
   api = await startFakeTwilioApi((request) => {
     const special = override?.(request);
@@ -43,11 +47,12 @@ beforeEach(async () => {
       return { status: 200, body: listPage('calls', children.map(callJson)) };
     }
     if (request.method === 'GET' && request.path === `${BASE}/Queues.json`) {
-      const queues = [
+      const rows = [
         { sid: 'QU' + 'c'.repeat(32), friendly_name: 'someone-elses-queue', current_size: 3, max_size: 1000 },
-        ...(queue ? [{ sid: QUEUE, friendly_name: CALLER, current_size: queue.size, max_size: 1000 }] : []),
+        ...(queues.caller !== undefined ? [{ sid: QUEUE, friendly_name: CALLER, current_size: queues.caller, max_size: 1000 }] : []),
+        ...(queues.agent !== undefined ? [{ sid: AGENT_QUEUE, friendly_name: `${CALLER}-agent`, current_size: queues.agent, max_size: 1000 }] : []),
       ];
-      return { status: 200, body: listPage('queues', queues) };
+      return { status: 200, body: listPage('queues', rows) };
     }
     const one = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(request.path);
     if (one && calls.has(one[1])) {
@@ -81,42 +86,91 @@ function expectCallerNeverMoved(): void {
   expect(api.requests.filter((r) => r.method === 'POST' && r.path === `${BASE}/Calls/${CALLER}.json`)).toEqual([]);
 }
 
-describe('hold (dial mode)', () => {
-  it('with AgentCallSid: ONE request, which moves the AGENT leg into the keep-alive loop', async () => {
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
-    expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true });
-    expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
-    expect(Object.fromEntries(api.requests[0].form)).toEqual({ Url: 'http://localhost:3000/agent-hold-loop', Method: 'POST' });
-    expectCallerNeverMoved();
-  });
+const HANDLE = () => signAgentHandle(TOKEN, CALLER, AGENT);
+const HANDLE_SHAPE = expect.stringMatching(/^h1\.CA[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
 
-  it('without AgentCallSid: finds the agent leg by ParentCallSid first (2 requests)', async () => {
+function expectAgentNeverMoved(): void {
+  expect(api.requests.filter((r) => r.method === 'POST' && r.path === `${BASE}/Calls/${AGENT}.json`)).toEqual([]);
+}
+
+function verbsOf(request: RecordedRequest) {
+  return parseTwiml(request.form.get('Twiml') ?? '').children;
+}
+
+describe('hold (dial mode)', () => {
+  it('without SIDs: finds the agent leg by ParentCallSid, then ONE update moves the AGENT into the agent queue (inline TwiML)', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     expect(api.requests[0].query.get('ParentCallSid')).toBe(CALLER);
+    expect([...api.requests[1].form.keys()]).toEqual(['Twiml']);
+    const verbs = verbsOf(api.requests[1]);
+    // No action URL anywhere: whenever a bridge ends without a new hold the agent goes back to its queue.
+    expect(verbs.map((v) => v.verb)).toEqual([...Array(verbs.length - 1).fill('Enqueue'), 'Redirect']);
+    expect(api.requests[1].form.get('Twiml')!.length).toBeLessThan(4000);
+    for (const enqueue of verbs.slice(0, -1)) {
+      expect(enqueue).toMatchObject({ text: `${CALLER}-agent`, attributes: { waitUrl: `http://localhost:3000/agent-hold-loop?CallerCallSid=${CALLER}` } });
+      expect(enqueue.attributes.action).toBeUndefined();
+    }
+    expect(verbs.at(-1)).toMatchObject({ text: `http://localhost:3000/agent-rejoin-hold?CallerCallSid=${CALLER}` });
     expectCallerNeverMoved();
   });
 
-  it('holding a held call moves the agent into the loop again: 200, harmless', async () => {
-    queue = { size: 1 };
+  it('with the AgentHandle of an earlier answer: ONE request, no read', async () => {
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
+    expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
+  });
+
+  it('AgentCallSid is checked against the lookup: right one 2 requests; another call\'s leg 404 and nothing moves', async () => {
+    expect((await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) })).statusCode).toBe(200);
+    expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
+    api.requests.length = 0;
+    const other = 'CA' + '5'.repeat(32);
+    calls.set(other, { status: 'in-progress', parent: 'CA' + '6'.repeat(32) });
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: other, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(404);
+    expect(requests()).toEqual(['GET /Calls.json']);
+  });
+
+  it('a handle minted for another call, with another token, or altered is a 400 before any request', async () => {
+    const other = 'CA' + '7'.repeat(32);
+    const bad = [
+      signAgentHandle(TOKEN, other, AGENT),
+      signAgentHandle('another-token', CALLER, AGENT),
+      HANDLE().slice(0, -1) + (HANDLE().endsWith('A') ? 'B' : 'A'),
+      `h1.${other}.${HANDLE().split('.')[2]}`,
+      'x'.repeat(500),
+      'not-a-handle',
+    ];
+    for (const handle of bad) {
+      for (const handler of [holdHandler, unholdHandler]) {
+        const reply = await invokeFunction(handler, context(), { CallSid: CALLER, AgentHandle: handle, ...bearer(TOKEN) });
+        expect(reply.statusCode).toBe(400);
+        expect(JSON.stringify(reply.body).length).toBeLessThan(300);
+      }
+    }
+    const mismatch = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), AgentCallSid: other, ...bearer(TOKEN) });
+    expect(mismatch.statusCode).toBe(400);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('holding a held call moves the agent into its queue again: 200, harmless, the caller untouched', async () => {
+    queues = { caller: 1, agent: 1 };
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.body).toMatchObject({ held: true });
     expectCallerNeverMoved();
   });
 
-  it('409 while the agent is still ringing (found by lookup), and nothing moves', async () => {
+  it('409 while the agent is still ringing, with or without AgentCallSid, and nothing moves (a ringing <Dial> child is never redirected)', async () => {
     calls.get(AGENT)!.status = 'ringing';
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
-    expect(reply.statusCode).toBe(409);
-    expect(requests()).toEqual(['GET /Calls.json']);
-  });
-
-  it('409 when Twilio answers the AgentCallSid update with a leg that has not answered yet', async () => {
-    calls.get(AGENT)!.status = 'ringing';
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
-    expect(reply.statusCode).toBe(409);
+    for (const extra of [{}, { AgentCallSid: AGENT }]) {
+      const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
+      expect(reply.statusCode).toBe(409);
+    }
+    expect(requests()).toEqual(['GET /Calls.json', 'GET /Calls.json']);
   });
 
   it('404 when the call has no live agent leg (no such call, or it ended)', async () => {
@@ -128,26 +182,21 @@ describe('hold (dial mode)', () => {
     expect(reply.body).toMatchObject({ error: 'not-found' });
   });
 
-  it('404 when the given AgentCallSid has ended (21220, then one read tells ended from ringing)', async () => {
+  it('404 when the handle\'s agent leg has ended (21220, then one read tells ended from ringing)', async () => {
     calls.get(AGENT)!.status = 'completed';
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`, `GET /Calls/${AGENT}.json`]);
   });
 
-  it('502 when the given AgentCallSid answers 21220 and the read that would tell ringing from ended fails', async () => {
+  it('502 when the handle\'s update answers 21220 and the read that would tell ringing from ended fails', async () => {
     calls.get(AGENT)!.status = 'completed';
     override = (request) => (request.method === 'GET' ? twilioError(500, 20500, 'Internal Server Error') : undefined);
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     error.mockRestore();
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', twilio: { status: 500, code: 20500 } });
-  });
-
-  it('404 when Twilio does not know the given AgentCallSid', async () => {
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: 'CA' + '3'.repeat(32), ...bearer(TOKEN) });
-    expect(reply.statusCode).toBe(404);
   });
 
   it('400 when AgentCallSid is the caller itself (moving it would drop the agent), before any request', async () => {
@@ -168,14 +217,14 @@ describe('hold (dial mode)', () => {
   it('retries a 429 and succeeds', async () => {
     let limited = 2;
     override = (request) => (request.method === 'POST' && limited-- > 0 ? twilioError(429, 20429, 'Too Many Requests') : undefined);
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
     expect(requests()).toEqual(Array(3).fill(`POST /Calls/${AGENT}.json`));
   });
 
   it('502 when Twilio keeps failing', async () => {
     override = () => twilioError(500, 20500, 'Internal Server Error');
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', twilio: { code: 20500 } });
   });
@@ -188,45 +237,60 @@ describe('hold (dial mode)', () => {
 });
 
 describe('unhold (dial mode)', () => {
-  function resumeTwiml(request: RecordedRequest) {
-    const twiml = parseTwiml(request.form.get('Twiml') ?? '');
-    expect(twiml.children.map((c) => c.verb)).toEqual(['Dial']);
-    return twiml.children[0];
+  function expectResumeTwiml(request: RecordedRequest): void {
+    const verbs = verbsOf(request);
+    expect(verbs.map((v) => v.verb)).toEqual(['Dial', 'Enqueue']);
+    // The caller dials the AGENT queue; no action: a later hold ends that Dial and the caller goes on
+    // to its own queue (the next verb) without asking our functions.
+    expect(verbs[0].attributes.action).toBeUndefined();
+    expect(verbs[0].children).toEqual([expect.objectContaining({ verb: 'Queue', text: `${CALLER}-agent` })]);
+    expect(verbs[1]).toMatchObject({
+      text: CALLER,
+      attributes: { waitUrl: 'http://localhost:3000/hold-music.mp3', action: 'http://localhost:3000/hold-queue-ended' },
+    });
   }
 
-  it('with AgentCallSid: ONE request, which gives the AGENT leg <Dial><Queue> of the hold queue', async () => {
-    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) });
+  it('with the AgentHandle: ONE request, which gives the CALLER leg <Dial><Queue> of the agent queue', async () => {
+    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false });
-    expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
-    const dial = resumeTwiml(api.requests[0]);
-    expect(dial.attributes).toMatchObject({ action: `http://localhost:3000/agent-dial-ended?CallerCallSid=${CALLER}`, method: 'POST' });
-    expect(dial.children).toHaveLength(1);
-    expect(dial.children[0]).toMatchObject({
-      verb: 'Queue',
-      text: CALLER,
-      attributes: { url: 'http://localhost:3000/hold-queue-dequeued', method: 'POST' },
-    });
-    expectCallerNeverMoved();
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(requests()).toEqual([`POST /Calls/${CALLER}.json`]);
+    expectResumeTwiml(api.requests[0]);
+    expectAgentNeverMoved();
   });
 
-  it('without AgentCallSid and the caller waiting: lookup, one queue read, then the move (3 requests)', async () => {
-    queue = { size: 1 };
-    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
-    expect(reply.statusCode).toBe(200);
-    expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json', `POST /Calls/${AGENT}.json`]);
-    expectCallerNeverMoved();
+  it('without the handle and both waiting on hold: lookup, one queue read, then the move (3 requests)', async () => {
+    queues = { caller: 1, agent: 1 };
+    for (const extra of [{}, { AgentCallSid: AGENT }]) {
+      api.requests.length = 0;
+      const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
+      expect(reply.statusCode).toBe(200);
+      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+      expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json', `POST /Calls/${CALLER}.json`]);
+      expectResumeTwiml(api.requests[2]);
+    }
+    expectAgentNeverMoved();
   });
 
-  it.each([
-    ['no hold queue', undefined],
-    ['an empty hold queue', { size: 0 }],
-  ])('without AgentCallSid, resuming a live call (%s) is a true no-op: 200, two reads, no move', async (_name, state) => {
-    queue = state;
+  it('a call never held (no agent queue): a true no-op, 2 reads, and no handle (its caller is still the parent of the bridge)', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
+  });
+
+  it('a resumed call (queues empty): a true no-op with the handle', async () => {
+    queues = { caller: 0, agent: 0 };
+    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
+  });
+
+  it('409 when the caller waits but the agent is not in its queue (between a hold and a resume): nothing moves', async () => {
+    queues = { caller: 1, agent: 0 };
+    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(409);
+    expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('409 while the agent is still ringing', async () => {
@@ -234,10 +298,11 @@ describe('unhold (dial mode)', () => {
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) })).statusCode).toBe(409);
   });
 
-  it('404 for a call that is gone', async () => {
+  it('404 for a call that is gone, with or without the handle', async () => {
     calls.get(AGENT)!.status = 'completed';
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) })).statusCode).toBe(404);
-    expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) })).statusCode).toBe(404);
+    calls.get(CALLER)!.status = 'completed';
+    expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) })).statusCode).toBe(404);
   });
 
   it('502 when the queue read fails, and nothing moves', async () => {
@@ -245,5 +310,54 @@ describe('unhold (dial mode)', () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
+  });
+});
+
+describe('an update with no answer in time (504, outcome unknown)', () => {
+  it.each([
+    ['hold', true],
+    ['unhold', false],
+  ] as const)('%s: a 504 "outcome unknown" with the state read back (one queue read)', async (action, heldAfter) => {
+    let updates = 0;
+    const route = api.route;
+    api.route = (request) => {
+      if (request.method === 'POST') {
+        updates += 1;
+        queues = heldAfter ? { caller: 1, agent: 1 } : { caller: 0, agent: 0 }; // Twilio acted, its answer never arrives
+        return 'hang';
+      }
+      return route(request);
+    };
+    queues = heldAfter ? { caller: 0, agent: 0 } : { caller: 1, agent: 1 };
+    const impatient = { ...context(), getTwilioClient: () => require('twilio')(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, { timeout: 300 }) };
+    const handler = action === 'hold' ? holdHandler : unholdHandler;
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const reply = await invokeFunction(handler, impatient as ReturnType<typeof context>, { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
+    error.mockRestore();
+    expect(reply.statusCode).toBe(504);
+    expect(reply.body).toMatchObject({ error: 'outcome-unknown', outcome: 'unknown', callSid: CALLER, held: heldAfter });
+    expect(updates).toBe(1);
+    expect(requests().at(-1)).toBe('GET /Queues.json');
+  });
+});
+
+describe('readDialHeld (the read-back for an answer whose outcome is unknown)', () => {
+  const client = () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const twilio = require('twilio') as typeof import('twilio');
+    const c = twilio(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN);
+    c.api.baseUrl = api.url;
+    return c;
+  };
+  const fast = { budgetMs: 0, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined, random: () => 0, now: Date.now };
+
+  it('held when the caller waits in its queue, not held otherwise, undefined when it cannot be read; one request', async () => {
+    queues = { caller: 1, agent: 1 };
+    expect(await readDialHeld(client(), CALLER, fast)).toBe(true);
+    queues = { caller: 0, agent: 0 };
+    expect(await readDialHeld(client(), CALLER, fast)).toBe(false);
+    override = () => twilioError(500, 20500, 'Internal Server Error');
+    expect(await readDialHeld(client(), CALLER, fast)).toBeUndefined();
+    expect(requests()).toEqual(['GET /Queues.json', 'GET /Queues.json', 'GET /Queues.json']);
   });
 });

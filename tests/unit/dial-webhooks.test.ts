@@ -1,49 +1,63 @@
 // Dial mode's webhooks, each through its real handler and the real twilio SDK against a recording
-// stand-in for api.twilio.com: the TwiML each leg gets, and the REST side effects.
+// stand-in for api.twilio.com: the TwiML each leg gets, the REST side effects, and that every SID a
+// webhook acts on is checked against the call it claims to belong to.
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
-import { handler as dialEnded } from '../../functions/dial-ended.protected';
 import { handler as holdQueueEnded } from '../../functions/hold-queue-ended.protected';
-import { handler as holdQueueDequeued } from '../../functions/hold-queue-dequeued.protected';
 import { handler as agentHoldLoop } from '../../functions/agent-hold-loop.protected';
+import { handler as agentRejoinHold } from '../../functions/agent-rejoin-hold.protected';
 import { handler as agentLegStatus } from '../../functions/agent-leg-status.protected';
-import { handler as agentDialEnded } from '../../functions/agent-dial-ended.protected';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/shared/caller-prompts';
-import { AGENT_LEFT, CALLER_LEFT, CALLER_ON_HOLD, HOLD_LOOP_PAUSE_SECONDS } from '../../lib/dial/twiml';
+import { AGENT_HOLD_PAUSE_SECONDS, AGENT_LEFT, CALLER_LEFT, INLINE_TWIML_BUDGET, CALLER_ON_HOLD } from '../../lib/dial/twiml';
 import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
 const CALLER = 'CA' + '1'.repeat(32);
 const AGENT = 'CA' + 'a'.repeat(32);
-const QUEUE = 'QU' + 'b'.repeat(32);
+const OTHER_CALLER = 'CA' + '2'.repeat(32);
+const CALLER_QUEUE = 'QU' + 'b'.repeat(32);
+const AGENT_QUEUE = 'QU' + 'c'.repeat(32);
 const BASE = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}`;
 const URL = 'http://localhost:3000';
 
 let api: FakeTwilioApi;
-let statuses: Map<string, string>;
-let queueSize: number | undefined;
+let calls: Map<string, { status: string; parent?: string }>;
+let queueSizes: { caller?: number; agent?: number };
 let override: ((request: RecordedRequest) => FakeReply | undefined) | undefined;
 
+function page(key: string, items: object[]): object {
+  return { [key]: items, next_page_uri: null, page: 0, page_size: 1000, start: 0, end: 0, uri: '' };
+}
+
 beforeEach(async () => {
-  statuses = new Map([
-    [CALLER, 'in-progress'],
-    [AGENT, 'in-progress'],
+  calls = new Map([
+    [CALLER, { status: 'in-progress' }],
+    [AGENT, { status: 'in-progress', parent: CALLER }],
   ]);
-  queueSize = undefined;
+  queueSizes = {};
   override = undefined;
   api = await startFakeTwilioApi((request) => {
     const special = override?.(request);
     if (special) return special;
     if (request.method === 'GET' && request.path === `${BASE}/Queues.json`) {
-      const queues = queueSize === undefined ? [] : [{ sid: QUEUE, friendly_name: CALLER, current_size: queueSize, max_size: 1000 }];
-      return { status: 200, body: { queues, next_page_uri: null, page: 0, page_size: 1000, start: 0, end: 0, uri: '' } };
+      const rows = [
+        ...(queueSizes.caller !== undefined ? [{ sid: CALLER_QUEUE, friendly_name: CALLER, current_size: queueSizes.caller, max_size: 1000 }] : []),
+        ...(queueSizes.agent !== undefined ? [{ sid: AGENT_QUEUE, friendly_name: `${CALLER}-agent`, current_size: queueSizes.agent, max_size: 1000 }] : []),
+        { sid: 'QU' + 'e'.repeat(32), friendly_name: `${OTHER_CALLER}-agent`, current_size: 0, max_size: 1000 },
+      ];
+      return { status: 200, body: page('queues', rows) };
     }
-    if (request.method === 'DELETE' && request.path === `${BASE}/Queues/${QUEUE}.json`) return { status: 204, body: {} };
+    if (request.method === 'DELETE' && /\/Queues\/QU[0-9a-f]{32}\.json$/.test(request.path)) return { status: 204, body: {} };
+    if (request.method === 'GET' && request.path === `${BASE}/Calls.json`) {
+      const parent = request.query.get('ParentCallSid');
+      const children = [...calls.entries()].filter(([, c]) => c.parent === parent).map(([sid, c]) => ({ sid, status: c.status, parent_call_sid: parent }));
+      return { status: 200, body: page('calls', children) };
+    }
     const one = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(request.path);
-    const status = one ? statuses.get(one[1]) : undefined;
-    if (one && status) {
-      if (request.method === 'POST' && status !== 'in-progress') return twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.');
-      return { status: 200, body: { sid: one[1], status } };
+    const call = one ? calls.get(one[1]) : undefined;
+    if (one && call) {
+      if (request.method === 'POST' && call.status !== 'in-progress') return twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.');
+      return { status: 200, body: { sid: one[1], status: call.status, parent_call_sid: call.parent ?? null } };
     }
     return twilioError(404, 20404, 'The requested resource was not found');
   });
@@ -77,46 +91,55 @@ async function twimlOf(handler: Handler, event: Record<string, unknown>, env?: R
 }
 
 const verbs = (twiml: TwimlNode) => twiml.children.map((c) => c.verb);
-const requests = () => api.requests.map((r) => `${r.method} ${r.path.slice(BASE.length)}`);
+// Voice API requests only: the hold console's Sync bookkeeping (lib/state) is tested on its own.
+const voice = () => api.requests.filter((r) => r.path.startsWith(BASE));
+const requests = () => voice().map((r) => `${r.method} ${r.path.slice(BASE.length)}`);
+const posts = () => requests().filter((r) => r.startsWith('POST'));
 
 function expectSayAndHangup(twiml: TwimlNode, text: string): void {
   expect(verbs(twiml)).toEqual(['Say', 'Hangup']);
   expect(twiml.children[0].text).toBe(text);
 }
 
-function expectEnqueuedOnHold(twiml: TwimlNode): void {
-  expect(verbs(twiml)).toEqual(['Enqueue']);
-  const [enqueue] = twiml.children;
+function expectCallerQueue(enqueue: TwimlNode): void {
+  expect(enqueue.verb).toBe('Enqueue');
   expect(enqueue.text).toBe(CALLER);
-  expect(enqueue.text.length).toBeLessThanOrEqual(64);
   expect(enqueue.attributes).toEqual({
-    action: `${URL}/hold-queue-ended?AgentCallSid=${AGENT}`,
+    action: `${URL}/hold-queue-ended`,
     method: 'POST',
-    waitUrl: `${URL}/hold-music`,
-    waitUrlMethod: 'POST',
+    // The music itself, not a function: a held caller's music never waits on our functions.
+    waitUrl: `${URL}/hold-music.mp3`,
+    waitUrlMethod: 'GET',
   });
+}
+
+/** The TwiML a leg was given by REST in Voice API request `i`. */
+function twimlSent(i: number): TwimlNode {
+  return parseTwiml(voice()[i].form.get('Twiml') ?? '');
 }
 
 const incoming = { CallSid: CALLER, From: '+15551230000', To: '+15550100000', CallStatus: 'ringing' };
 
 describe('incoming-call (dial mode)', () => {
-  it('dials the agent with an action, a ring timeout and an answered+completed status callback; no REST request', async () => {
+  it('dials the agent WITHOUT an action, then the caller queue as the next verb; a completed-status callback; no REST request', async () => {
     const twiml = await twimlOf(incomingCall, incoming);
-    expect(verbs(twiml)).toEqual(['Dial']);
-    const [dial] = twiml.children;
-    expect(dial.attributes).toEqual({ action: `${URL}/dial-ended`, method: 'POST', timeout: '30' });
+    expect(verbs(twiml)).toEqual(['Dial', 'Enqueue']);
+    const [dial, enqueue] = twiml.children;
+    expect(dial.attributes).toEqual({ timeout: '30' });
     expect(dial.children).toHaveLength(1);
     expect(dial.children[0]).toMatchObject({
       verb: 'Number',
       text: '+15550100001',
       attributes: { statusCallback: `${URL}/agent-leg-status?CallerCallSid=${CALLER}`, statusCallbackEvent: 'answered completed', statusCallbackMethod: 'POST' },
     });
-    expect(api.requests).toHaveLength(0);
+    expectCallerQueue(enqueue);
+    expect(voice()).toHaveLength(0);
   });
 
-  it('uses CALLER_ID and AGENT_RING_TIMEOUT when set', async () => {
-    const twiml = await twimlOf(incomingCall, incoming, { CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '12' });
+  it('uses CALLER_ID, AGENT_RING_TIMEOUT and HOLD_MUSIC_URL when set', async () => {
+    const twiml = await twimlOf(incomingCall, incoming, { CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '12', HOLD_MUSIC_URL: 'https://music.example.com/a.mp3' });
     expect(twiml.children[0].attributes).toMatchObject({ callerId: '+15550109999', timeout: '12' });
+    expect(twiml.children[1].attributes.waitUrl).toBe('https://music.example.com/a.mp3');
   });
 
   it.each([
@@ -133,184 +156,161 @@ describe('incoming-call (dial mode)', () => {
   });
 });
 
-describe('dial-ended (the caller\'s Dial action)', () => {
-  const event = (dialCallStatus: string, extra: Record<string, string> = {}) => ({
-    CallSid: CALLER,
-    CallStatus: 'in-progress',
-    DialCallStatus: dialCallStatus,
-    DialCallSid: AGENT,
-    ...extra,
-  });
+const queueEnd = (queueResult: string, callStatus = 'in-progress') => ({ CallSid: CALLER, CallStatus: callStatus, QueueResult: queueResult, QueueSid: CALLER_QUEUE });
 
-  it('the agent leg is live (a hold moved it): the caller goes into the hold queue with music', async () => {
-    expectEnqueuedOnHold(await twimlOf(dialEnded, event('completed')));
-    expect(requests()).toEqual([`GET /Calls/${AGENT}.json`]);
-  });
-
-  it.each(['completed', 'busy'])('the agent leg has ended (%s): the caller is told the agent left', async (status) => {
-    statuses.set(AGENT, status);
-    expectSayAndHangup(await twimlOf(dialEnded, event('completed')), AGENT_LEFT);
-  });
-
-  it('Twilio does not know the agent leg any more (404): the agent left', async () => {
-    statuses.delete(AGENT);
-    expectSayAndHangup(await twimlOf(dialEnded, event('completed')), AGENT_LEFT);
-  });
-
-  it('the agent leg cannot be read: the caller waits on hold rather than being hung up', async () => {
-    override = () => twilioError(500, 20500, 'Internal Server Error');
-    expectEnqueuedOnHold(await twimlOf(dialEnded, event('completed')));
-  });
-
-  it.each(['no-answer', 'busy', 'failed', 'canceled'])('DialCallStatus=%s: apology, hang up, no REST request', async (status) => {
-    const twiml = await twimlOf(dialEnded, { CallSid: CALLER, CallStatus: 'in-progress', DialCallStatus: status });
-    expectSayAndHangup(twiml, AGENT_UNAVAILABLE);
-    expect(api.requests).toHaveLength(0);
-  });
-
-  it('requested because the caller hung up or was redirected: empty TwiML, no side effect', async () => {
-    const twiml = await twimlOf(dialEnded, event('completed', { CallStatus: 'completed' }));
-    expect(verbs(twiml)).toEqual([]);
-    expect(api.requests).toHaveLength(0);
-  });
-
-  it('400 for a request without DialCallStatus', async () => {
-    const reply = await invokeFunction(dialEnded, context(), { CallSid: CALLER, CallStatus: 'in-progress' });
-    expect(reply.statusCode).toBe(400);
-  });
-});
-
-describe('hold-queue-ended (the caller\'s Enqueue action)', () => {
-  const event = (queueResult: string, callStatus = 'in-progress') => ({
-    CallSid: CALLER,
-    CallStatus: callStatus,
-    QueueResult: queueResult,
-    QueueSid: QUEUE,
-    QueueTime: '12',
-    AgentCallSid: AGENT,
-  });
-
-  it('bridged with the agent live (a new hold after a resume): back into the hold queue, queue kept', async () => {
-    expectEnqueuedOnHold(await twimlOf(holdQueueEnded, event('bridged')));
-    expect(requests()).toEqual([`GET /Calls/${AGENT}.json`]);
-  });
-
-  it('bridged with the agent gone (it hung up after a resume): told, call ends, queue deleted', async () => {
-    statuses.set(AGENT, 'completed');
-    expectSayAndHangup(await twimlOf(holdQueueEnded, event('bridged')), AGENT_LEFT);
-    expect(requests()).toEqual([`GET /Calls/${AGENT}.json`, `DELETE /Queues/${QUEUE}.json`]);
-  });
-
-  it('hangup (the caller hung up while held): the agent is told and released, the queue deleted', async () => {
-    const twiml = await twimlOf(holdQueueEnded, event('hangup', 'completed'));
-    expect(verbs(twiml)).toEqual([]);
-    expect(requests().sort()).toEqual([`DELETE /Queues/${QUEUE}.json`, `POST /Calls/${AGENT}.json`].sort());
-    const release = api.requests.find((r) => r.method === 'POST')!;
-    expectSayAndHangup(parseTwiml(release.form.get('Twiml')!), CALLER_LEFT);
-  });
-
-  it('the caller hung up after a resume (bridged, completed): the agent is released too; an agent already gone is fine', async () => {
-    statuses.set(AGENT, 'completed');
-    const twiml = await twimlOf(holdQueueEnded, event('bridged', 'completed'));
-    expect(verbs(twiml)).toEqual([]);
-    expect(requests()).toContain(`POST /Calls/${AGENT}.json`);
-  });
-
-  it('redirected (e.g. told the agent left): nothing for the caller, the agent is not touched, queue deleted', async () => {
-    const twiml = await twimlOf(holdQueueEnded, event('redirected'));
-    expect(verbs(twiml)).toEqual([]);
-    expect(requests()).toEqual([`DELETE /Queues/${QUEUE}.json`]);
-  });
-
-  it('error: the caller hears an apology, the agent is released, the queue deleted', async () => {
-    expectSayAndHangup(await twimlOf(holdQueueEnded, event('error')), SERVICE_UNAVAILABLE);
-    expect(requests().sort()).toEqual([`DELETE /Queues/${QUEUE}.json`, `POST /Calls/${AGENT}.json`].sort());
-  });
-
-  it('a queue that is already gone or not empty does not change what the caller hears', async () => {
-    override = (request) => (request.method === 'DELETE' ? twilioError(404, 20404, 'not found') : undefined);
-    expect(verbs(await twimlOf(holdQueueEnded, event('redirected')))).toEqual([]);
-    override = (request) => (request.method === 'DELETE' ? twilioError(400, 22004, 'Queue is not empty') : undefined);
-    expect(verbs(await twimlOf(holdQueueEnded, event('redirected')))).toEqual([]);
-  });
-
-  it('400 without AgentCallSid in the URL', async () => {
-    const { AgentCallSid: _omitted, ...rest } = event('bridged');
-    expect((await invokeFunction(holdQueueEnded, context(), rest)).statusCode).toBe(400);
-  });
-});
-
-describe('hold-queue-dequeued (the Queue url of a resume)', () => {
-  it('deletes the emptied queue and plays nothing before the bridge', async () => {
-    const twiml = await twimlOf(holdQueueDequeued, { CallSid: CALLER, QueueSid: QUEUE, DequeingCallSid: AGENT });
-    expect(verbs(twiml)).toEqual([]);
-    expect(requests()).toEqual([`DELETE /Queues/${QUEUE}.json`]);
-  });
-});
-
-describe('agent-hold-loop', () => {
-  it('says "your caller is on hold" once, then pauses and redirects to itself flagged as announced', async () => {
-    const first = await twimlOf(agentHoldLoop, {});
-    expect(verbs(first)).toEqual(['Say', 'Pause', 'Redirect']);
-    expect(first.children[0].text).toBe(CALLER_ON_HOLD);
-    expect(first.children[1].attributes).toEqual({ length: String(HOLD_LOOP_PAUSE_SECONDS) });
-    expect(first.children[2].text).toBe(`${URL}/agent-hold-loop?Announced=true`);
-    const again = await twimlOf(agentHoldLoop, { Announced: 'true' });
-    expect(verbs(again)).toEqual(['Pause', 'Redirect']);
-    expect(again.children[1].text).toBe(`${URL}/agent-hold-loop?Announced=true`);
-    expect(api.requests).toHaveLength(0);
-  });
-});
-
-describe('agent-leg-status', () => {
-  const event = (callStatus: string) => ({ CallSid: AGENT, ParentCallSid: CALLER, CallStatus: callStatus, CallerCallSid: CALLER });
-
-  it('the agent hung up while the caller waits on hold: the caller is told, then its call ends', async () => {
-    queueSize = 1;
-    expect(verbs(await twimlOf(agentLegStatus, event('completed')))).toEqual([]);
-    expect(requests()).toEqual(['GET /Queues.json', `POST /Calls/${CALLER}.json`]);
-    expectSayAndHangup(parseTwiml(api.requests[1].form.get('Twiml')!), AGENT_LEFT);
-  });
+describe("hold-queue-ended (the caller's Enqueue action)", () => {
+  it.each(['redirected', 'redirected-from-bridged', 'bridged', 'leave', 'a-value-twilio-adds-later'])(
+    'a live caller (%s) is kept on hold, whatever the QueueResult, and nothing is read or moved',
+    async (result) => {
+      const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
+      expect(verbs(twiml)).toEqual(['Enqueue']);
+      expectCallerQueue(twiml.children[0]);
+      expect(voice()).toHaveLength(0);
+    },
+  );
 
   it.each([
-    ['no hold queue', undefined],
-    ['an empty hold queue (bridged after a resume)', 0],
-  ])('the agent hung up with %s: the caller\'s own action handles it; no redirect', async (_name, size) => {
-    queueSize = size;
-    await twimlOf(agentLegStatus, event('completed'));
+    ['hangup', 'completed'],
+    ['hangup', 'in-progress'],
+    ['bridged', 'completed'],
+  ])('the caller is gone (%s, %s): its OWN child, found by ParentCallSid, is told and released; the queues deleted', async (result, status) => {
+    queueSizes = { caller: 0, agent: 1 };
+    const twiml = await twimlOf(holdQueueEnded, queueEnd(result, status));
+    expect(verbs(twiml)).toEqual([]);
+    expect(requests()).toEqual([
+      'GET /Calls.json',
+      `POST /Calls/${AGENT}.json`,
+      'GET /Queues.json',
+      `DELETE /Queues/${CALLER_QUEUE}.json`,
+      `DELETE /Queues/${AGENT_QUEUE}.json`,
+    ]);
+    expect(voice()[0].query.get('ParentCallSid')).toBe(CALLER);
+    expectSayAndHangup(twimlSent(1), CALLER_LEFT);
+  });
+
+  it('ignores any AgentCallSid in the request: only the caller\'s own child is ever released', async () => {
+    const stranger = 'CA' + '9'.repeat(32);
+    calls.set(stranger, { status: 'in-progress', parent: OTHER_CALLER });
+    await twimlOf(holdQueueEnded, { ...queueEnd('hangup', 'completed'), AgentCallSid: stranger });
+    expect(posts()).toEqual([`POST /Calls/${AGENT}.json`]);
+  });
+
+  it('a queue failure: the caller hears an apology, the agent is released', async () => {
+    const twiml = await twimlOf(holdQueueEnded, queueEnd('queue-full'));
+    expectSayAndHangup(twiml, SERVICE_UNAVAILABLE);
+    expect(posts()).toEqual([`POST /Calls/${AGENT}.json`]);
+  });
+
+  it('when the agent lookup fails, still answers (no release, no crash)', async () => {
+    override = (request) => (request.path.endsWith('/Calls.json') ? twilioError(500, 20500, 'Internal Server Error') : undefined);
+    const twiml = await twimlOf(holdQueueEnded, queueEnd('hangup', 'completed'));
+    expect(verbs(twiml)).toEqual([]);
+    expect(posts()).toEqual([]);
+  });
+
+  it('400 for a request without Twilio\'s parameters, nothing read', async () => {
+    const reply = await invokeFunction(holdQueueEnded, context(), { CallSid: CALLER });
+    expect(reply.statusCode).toBe(400);
+    expect(voice()).toHaveLength(0);
+  });
+});
+
+const agentEvent = (extra: Record<string, string> = {}) => ({ CallerCallSid: CALLER, CallSid: AGENT, ParentCallSid: CALLER, CallStatus: 'in-progress', ...extra });
+
+describe("agent-hold-loop (the agent queue's waitUrl)", () => {
+  it('first request of a wait, the caller waiting on hold: "your caller is on hold", then an hour of silence (one queue read)', async () => {
+    queueSizes = { caller: 1, agent: 1 };
+    const twiml = await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' }));
+    expect(verbs(twiml)).toEqual(['Say', 'Pause']);
+    expect(twiml.children[0].text).toBe(CALLER_ON_HOLD);
+    expect(twiml.children[1].attributes.length).toBe(String(AGENT_HOLD_PAUSE_SECONDS));
     expect(requests()).toEqual(['GET /Queues.json']);
   });
 
-  it.each(['no-answer', 'busy', 'failed', 'canceled'])('%s: nothing (the Dial action apologises)', async (status) => {
-    await twimlOf(agentLegStatus, event(status));
-    expect(api.requests).toHaveLength(0);
+  it('later requests of the same wait: silence only', async () => {
+    queueSizes = { caller: 1, agent: 1 };
+    const twiml = await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '3600' }));
+    expect(verbs(twiml)).toEqual(['Pause']);
   });
 
-  it('a caller already gone is fine', async () => {
-    queueSize = 1;
-    statuses.set(CALLER, 'completed');
-    expect((await invokeFunction(agentLegStatus, context(), event('completed'))).statusCode).toBe(200);
+  it('the caller not waiting (a re-bridge): one more read, of the caller, and the agent stays', async () => {
+    queueSizes = { caller: 0, agent: 1 };
+    expect(verbs(await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' })))).toEqual(['Say', 'Pause']);
+    expect(requests()).toEqual(['GET /Queues.json', `GET /Calls/${CALLER}.json`]);
+  });
+
+  it('the caller is gone: the agent is told and released', async () => {
+    calls.get(CALLER)!.status = 'completed';
+    expectSayAndHangup(await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' })), CALLER_LEFT);
+  });
+
+  it('the caller cannot be read: the agent stays, on hold', async () => {
+    override = () => twilioError(500, 20500, 'Internal Server Error');
+    expect(verbs(await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' })))).toEqual(['Say', 'Pause']);
+  });
+
+  it('400 and nothing read when the leg is not that caller\'s child', async () => {
+    for (const event of [agentEvent({ ParentCallSid: OTHER_CALLER }), { CallerCallSid: CALLER, CallSid: AGENT }]) {
+      const reply = await invokeFunction(agentHoldLoop, context(), event);
+      expect(reply.statusCode).toBe(400);
+    }
+    expect(voice()).toHaveLength(0);
   });
 });
 
-describe('agent-dial-ended (the agent\'s Dial<Queue> action after a resume)', () => {
-  const event = (agentStatus: string) => ({ CallSid: AGENT, CallStatus: agentStatus, DialCallStatus: 'completed', CallerCallSid: CALLER });
+describe('agent-rejoin-hold (more hold TwiML for the agent)', () => {
+  it.each(['localhost:3000', 'call-hold-1234-dev.twil.io', `a-very-long-custom-domain-name-for-a-deployment.${'x'.repeat(40)}.example.com`])(
+    'the hold TwiML fits the 4,000 characters of an inline Twiml parameter on %s',
+    async (domain) => {
+      const env = { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, HOLD_MODE: 'dial', AGENT_NUMBER: '+15550100001' };
+      const reply = await invokeFunction(agentRejoinHold, functionContext(env, domain), agentEvent());
+      expect(String(reply.body).length).toBeLessThanOrEqual(INLINE_TWIML_BUDGET + 200);
+      expect(String(reply.body).length).toBeLessThan(4000);
+    },
+  );
 
-  it('the caller hung up: the agent is told, then its leg ends', async () => {
-    statuses.set(CALLER, 'completed');
-    expectSayAndHangup(await twimlOf(agentDialEnded, event('in-progress')), CALLER_LEFT);
-    expect(requests()).toEqual([`GET /Calls/${CALLER}.json`]);
+  it('gives the agent its queue again, no REST request', async () => {
+    const twiml = await twimlOf(agentRejoinHold, agentEvent());
+    const enqueues = verbs(twiml).filter((v) => v === 'Enqueue').length;
+    expect(verbs(twiml)).toEqual([...Array(enqueues).fill('Enqueue'), 'Redirect']);
+    expect(enqueues).toBeGreaterThanOrEqual(16);
+    expect(twiml.children[0].text).toBe(`${CALLER}-agent`);
+    expect(voice()).toHaveLength(0);
   });
 
-  it('the caller is still there (or cannot be read): the agent goes back to the hold loop, never hung up', async () => {
-    const twiml = await twimlOf(agentDialEnded, event('in-progress'));
-    expect(verbs(twiml)).toEqual(['Say', 'Pause', 'Redirect']);
-    override = () => twilioError(500, 20500, 'Internal Server Error');
-    expect(verbs(await twimlOf(agentDialEnded, event('in-progress')))).toEqual(['Say', 'Pause', 'Redirect']);
+  it('400 for a leg that is not that caller\'s child', async () => {
+    expect((await invokeFunction(agentRejoinHold, context(), agentEvent({ ParentCallSid: OTHER_CALLER }))).statusCode).toBe(400);
+  });
+});
+
+describe("agent-leg-status (the agent leg's final status)", () => {
+  it('the agent hung up: the caller is told (whatever it was doing), then the queues are deleted', async () => {
+    queueSizes = { caller: 1, agent: 0 };
+    const twiml = await twimlOf(agentLegStatus, agentEvent({ CallStatus: 'completed' }));
+    expect(verbs(twiml)).toEqual([]);
+    expect(requests()).toEqual([`POST /Calls/${CALLER}.json`, 'GET /Queues.json', `DELETE /Queues/${CALLER_QUEUE}.json`, `DELETE /Queues/${AGENT_QUEUE}.json`]);
+    expectSayAndHangup(twimlSent(0), AGENT_LEFT);
   });
 
-  it('the agent hung up itself: nothing, no read', async () => {
-    expect(verbs(await twimlOf(agentDialEnded, event('completed')))).toEqual([]);
-    expect(api.requests).toHaveLength(0);
+  it.each(['busy', 'no-answer', 'failed'])('the agent never answered (%s): the caller hears the apology', async (status) => {
+    await twimlOf(agentLegStatus, agentEvent({ CallStatus: status }));
+    expectSayAndHangup(twimlSent(0), AGENT_UNAVAILABLE);
+  });
+
+  it('the caller is already gone: the refused message costs one request, nothing else breaks', async () => {
+    calls.get(CALLER)!.status = 'completed';
+    await twimlOf(agentLegStatus, agentEvent({ CallStatus: 'canceled' }));
+    expect(posts()).toEqual([`POST /Calls/${CALLER}.json`]);
+  });
+
+  it('a status that is not final does nothing', async () => {
+    await twimlOf(agentLegStatus, agentEvent({ CallStatus: 'in-progress' }));
+    expect(voice()).toHaveLength(0);
+  });
+
+  it('400, and no call touched, when the leg is not the named caller\'s child (a forged CallerCallSid)', async () => {
+    const reply = await invokeFunction(agentLegStatus, context(), agentEvent({ CallStatus: 'completed', CallerCallSid: OTHER_CALLER }));
+    expect(reply.statusCode).toBe(400);
+    expect(voice()).toHaveLength(0);
   });
 });

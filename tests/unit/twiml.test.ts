@@ -6,7 +6,7 @@ import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import * as t from '../../lib/platform/twiml';
 import { sayAndHangUp, emptyTwiml } from '../../lib/shared/caller-prompts';
 import { callerJoinsConference } from '../../lib/conference/call';
-import { agentHoldLoop, agentTakesCallerBack, callerDialsAgent, callerWaitsOnHold } from '../../lib/dial/twiml';
+import { agentHoldTwiml, agentQueueRejoins, agentWaitsOnHold, callerDialsAgent, callerTakesAgentBack, callerWaitsOnHold } from '../../lib/dial/twiml';
 import { parseTwiml } from '../support/twiml';
 
 /** VoiceResponse's output, or 'throws'. */
@@ -118,39 +118,54 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
     );
   });
 
+  const hold = { queueName: 'hold-CA1', waitUrl: `${url}&m`, actionUrl: `${url}&e` };
+  const enqueueCaller = (r: VoiceResponse): void => {
+    r.enqueue({ action: `${url}&e`, method: 'POST', waitUrl: `${url}&m`, waitUrlMethod: 'GET' }, 'hold-CA1');
+  };
+
   it.each([
     ['number', { kind: 'number', value: '+15550100001' }],
     ['client', { kind: 'client', value: 'client:alice', identity: 'alice' }],
     ['sip', { kind: 'sip', value: 'sip:alice@example.com' }],
   ] as const)('callerDialsAgent (%s)', (kind, agent) => {
-    const settings = { agent, callerId: '+15550100000', ringTimeoutSeconds: 20, actionUrl: url, agentStatusUrl: `${url}&s` };
+    const settings = { agent, callerId: '+15550100000', ringTimeoutSeconds: 20, agentStatusUrl: `${url}&s`, hold };
     const callback = { statusCallback: `${url}&s`, statusCallbackMethod: 'POST' } as const;
     const events: ('answered' | 'completed')[] = ['answered', 'completed'];
     expect(callerDialsAgent(settings).toString()).toBe(
       reference((r) => {
-        const d = r.dial({ action: url, method: 'POST', timeout: 20, callerId: '+15550100000' });
+        const d = r.dial({ timeout: 20, callerId: '+15550100000' });
         if (kind === 'number') d.number({ ...callback, statusCallbackEvent: events }, agent.value);
         else if (kind === 'client') d.client({ ...callback, statusCallbackEvent: events }, 'alice');
         else d.sip({ ...callback, statusCallbackEvent: events }, agent.value);
+        enqueueCaller(r);
       }),
     );
   });
 
-  it('callerWaitsOnHold, agentHoldLoop and agentTakesCallerBack', () => {
-    expect(callerWaitsOnHold({ queueName: 'hold-CA1', waitUrl: url, actionUrl: `${url}&e` }).toString()).toBe(
-      reference((r) => r.enqueue({ action: `${url}&e`, method: 'POST', waitUrl: url, waitUrlMethod: 'POST' }, 'hold-CA1')),
+  it('callerWaitsOnHold and callerTakesAgentBack', () => {
+    expect(callerWaitsOnHold(hold).toString()).toBe(reference(enqueueCaller));
+    expect(callerTakesAgentBack('agent-CA1', hold).toString()).toBe(
+      reference((r) => {
+        r.dial({ timeout: 600 }).queue('agent-CA1');
+        enqueueCaller(r);
+      }),
     );
-    for (const announce of [true, false]) {
-      expect(agentHoldLoop(announce, url).toString()).toBe(
-        reference((r) => {
-          if (announce) r.say('Your caller is on hold.');
-          r.pause({ length: 30 });
-          r.redirect({ method: 'POST' }, url);
-        }),
-      );
-    }
-    expect(agentTakesCallerBack({ queueName: 'hold-CA1', actionUrl: url, dequeuedUrl: `${url}&d` }).toString()).toBe(
-      reference((r) => r.dial({ action: url, method: 'POST', timeout: 20 }).queue({ url: `${url}&d`, method: 'POST' }, 'hold-CA1')),
+  });
+
+  it('agentWaitsOnHold and agentHoldTwiml', () => {
+    const settings = { queueName: 'agent-CA1', waitUrl: `${url}&w`, rejoinUrl: `${url}&j` };
+    expect(agentWaitsOnHold(settings).toString()).toBe(
+      reference((r) => {
+        for (let i = agentQueueRejoins(settings); i > 0; i -= 1) r.enqueue({ waitUrl: `${url}&w`, waitUrlMethod: 'POST' }, 'agent-CA1');
+        r.redirect({ method: 'POST' }, `${url}&j`);
+      }),
     );
+    expect(agentHoldTwiml('announce').toString()).toBe(
+      reference((r) => {
+        r.say('Your caller is on hold.');
+        r.pause({ length: 3600 });
+      }),
+    );
+    expect(agentHoldTwiml('silence').toString()).toBe(reference((r) => r.pause({ length: 3600 })));
   });
 });

@@ -25,9 +25,20 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: web.url('/incoming'), voiceMethod: 'POST' }],
     defaultParty: { behavior: 'answer', afterMs: 2000 },
     callsPerSecond: 0,
+    // Every REST response these tests see is checked against Twilio's OpenAPI response schemas;
+    // close() fails the test on the first one that does not match.
+    validateResponses: true,
     ...options,
   });
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
   client.api.baseUrl = emu.url;
-  return { emu, web, client, close: async () => { await emu.close(); await web.close(); } };
+  return {
+    emu, web, client,
+    close: async () => {
+      const violations = emu.responseViolations();
+      await emu.close();
+      await web.close();
+      if (violations.length > 0) throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+    },
+  };
 }

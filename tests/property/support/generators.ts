@@ -1,7 +1,7 @@
 // fast-check generators of step sequences. Plain data (arrays of commands), so fast-check shrinks
 // them by dropping steps and simplifying each (fewer faults, shorter clock advances, no SIDs).
 import fc from 'fast-check';
-import type { Command, Fault, Mode, Party, RetryableFault, Sequence } from './model';
+import { WEBHOOK_TARGETS, type Command, type ControlCommand, type Fault, type Mode, type Party, type RetryableFault, type Sequence, type WebhookFault } from './model';
 
 /** The longest sequence; kept short so 200 sequences per mode fit in a few minutes. */
 export const MAX_COMMANDS = 10;
@@ -30,14 +30,37 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
   },
 );
 
-function control(mode: Mode): fc.Arbitrary<Command> {
+// The functions this mode has (dial mode has no /hold-music webhook: its music is the file).
+const DIAL_TARGETS = new Set(['all', '/agent-hold-loop', '/hold-queue-ended', '/agent-leg-status']);
+const CONFERENCE_TARGETS = new Set(['all', '/hold-music', '/agent-status', '/agent-alone']);
+
+function webhookFault(mode: Mode): fc.Arbitrary<WebhookFault> {
+  const target = fc.constantFrom(...WEBHOOK_TARGETS.filter((t) => (mode === 'dial' ? DIAL_TARGETS : CONFERENCE_TARGETS).has(t)));
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ kind: 'none' } as const) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('fail' as const), target }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('slow' as const), target, latencyMs: fc.constantFrom<5_000 | 16_000>(5_000, 16_000) }) },
+  );
+}
+
+function request(mode: Mode): fc.Arbitrary<Pick<ControlCommand, 'type' | 'participant' | 'withSid'>> {
   return fc.record({
     type: fc.constantFrom<'hold' | 'unhold'>('hold', 'unhold'),
     // Dial mode takes no Participant (it always holds the caller).
     participant: mode === 'conference' ? fc.constantFrom<Party | undefined>(undefined, 'caller', 'agent') : fc.constant(undefined),
     withSid: fc.boolean(),
-    fault,
-  }, { requiredKeys: ['type', 'withSid', 'fault'] });
+  }, { requiredKeys: ['type', 'withSid'] });
+}
+
+function control(mode: Mode): fc.Arbitrary<Command> {
+  return fc.tuple(request(mode), fault, webhookFault(mode)).map(([r, f, w]) => ({ ...r, fault: f, webhookFault: w }));
+}
+
+// The functions down for 5-60 s: shorter than any hold, as issue 9 asks.
+const outage: fc.Arbitrary<Command> = fc.record({ type: fc.constant('outage' as const), ms: fc.integer({ min: 5_000, max: 60_000 }) });
+
+function burst(mode: Mode): fc.Arbitrary<Command> {
+  return fc.record({ type: fc.constant('burst' as const), requests: fc.array(request(mode), { minLength: 2, maxLength: 8 }) });
 }
 
 const hangup: fc.Arbitrary<Command> = fc.record({ type: fc.constant('hangup' as const), party, fault: retryableFault });
@@ -53,6 +76,8 @@ export function commandArb(mode: Mode): fc.Arbitrary<Command> {
     { weight: 6, arbitrary: control(mode) },
     { weight: 2, arbitrary: advance },
     { weight: 1, arbitrary: hangup },
+    { weight: 1, arbitrary: outage },
+    { weight: 1, arbitrary: burst(mode) },
   );
 }
 

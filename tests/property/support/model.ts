@@ -25,17 +25,46 @@ export type Fault =
 
 export type RetryableFault = Extract<Fault, { kind: 'none' | 'retryable' }>;
 
+/**
+ * Which of the functions' webhooks a WebhookFault hits: all of them, or the one function whose
+ * path this is (dial: the agent queue's waitUrl, the caller's Enqueue action, the agent leg's
+ * status callback; conference: the hold music as holdUrl, the agent's status callback and
+ * conference waitUrl; both: the incoming-call webhook).
+ */
+export const WEBHOOK_TARGETS = ['all', '/agent-hold-loop', '/hold-queue-ended', '/agent-leg-status', '/hold-music', '/agent-status', '/agent-alone'] as const;
+export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
+
+/**
+ * A fault on the WEBHOOKS the emulator sends to the functions (issue 9), armed for one control
+ * step: the webhooks that the hold or resume sets off fail (the functions answer 500) or are slow
+ * (delayed on the virtual clock; 16 s is past Twilio's 15 s limit, so it fails with 11200).
+ */
+export type WebhookFault =
+  | { kind: 'none' }
+  | { kind: 'fail'; target: WebhookTarget }
+  | { kind: 'slow'; target: WebhookTarget; latencyMs: 5_000 | 16_000 };
+
+export type ControlCommand = {
+  type: 'hold' | 'unhold';
+  /** Conference mode only; undefined: the field is left out (default caller). */
+  participant?: Party;
+  /**
+   * Send what saves requests: ConferenceSid in conference mode; in dial mode the AgentHandle of
+   * an earlier answer when there is one, else AgentCallSid.
+   */
+  withSid: boolean;
+  fault: Fault;
+  webhookFault: WebhookFault;
+};
+
 export type Command =
-  | {
-      type: 'hold' | 'unhold';
-      /** Conference mode only; undefined: the field is left out (default caller). */
-      participant?: Party;
-      /** Send the optional SID (ConferenceSid in conference mode, AgentCallSid in dial mode). */
-      withSid: boolean;
-      fault: Fault;
-    }
+  | ControlCommand
   | { type: 'hangup'; party: Party; fault: RetryableFault }
-  | { type: 'advance'; ms: number };
+  | { type: 'advance'; ms: number }
+  /** The functions are down for `ms` of virtual time: every webhook to them fails. */
+  | { type: 'outage'; ms: number }
+  /** Hold and unhold requests sent at once, on one live call; the call must end as the last answer says. */
+  | { type: 'burst'; requests: Pick<ControlCommand, 'type' | 'participant' | 'withSid'>[] };
 
 export interface Sequence {
   /** Start while the agent's phone still rings (it answers AGENT_ANSWERS_AFTER_MS after the call). */
@@ -50,9 +79,14 @@ export type ModelState =
    * The agent's phone rings; it answers after `answersInMs` more of virtual time. Conference mode
    * with ConferenceSid reads nothing first (README), so a party may already be held then.
    */
-  | { phase: 'ringing'; answersInMs: number; callerHeld: boolean; agentHeld: boolean }
-  /** Both parties are on the line; agentHeld only ever in conference mode (Participant=agent). */
-  | { phase: 'live'; callerHeld: boolean; agentHeld: boolean }
+  | { phase: 'ringing'; answersInMs: number; callerHeld: boolean; agentHeld: boolean; silentHold?: Party[] }
+  /**
+   * Both parties are on the line; agentHeld only ever in conference mode (Participant=agent).
+   * `silentHold`: conference mode only, a party whose hold music (holdUrl, fetched once per hold)
+   * failed to load hears silence instead, until its next hold or resume. Dial mode never has it:
+   * the caller queue's waitUrl is the music file itself.
+   */
+  | { phase: 'live'; callerHeld: boolean; agentHeld: boolean; silentHold?: Party[] }
   | { phase: 'ended' };
 
 export function initialState(startRinging: boolean): ModelState {
@@ -61,11 +95,24 @@ export function initialState(startRinging: boolean): ModelState {
 
 const CONNECTED: ModelState = { phase: 'live', callerHeld: false, agentHeld: false };
 
+/**
+ * The functions are down for `ms`: time passes as with advanceOutcome, and nobody is dropped. What
+ * it costs (docs/reliability.md): in conference mode, a party held while the agent still rang joins
+ * the conference held when the agent answers, and its holdUrl is requested then: during the outage
+ * that fails, and the party hears silence until its next hold or resume. Dial mode: nothing.
+ */
+export function outageOutcome(mode: Mode, state: ModelState, ms: number): ModelState {
+  const next = advanceOutcome(state, ms);
+  if (mode !== 'conference' || state.phase !== 'ringing' || next.phase !== 'live') return next;
+  const silentHold = (['caller', 'agent'] as const).filter((party) => heldOf(next, party));
+  return silentHold.length > 0 ? { ...next, silentHold } : next;
+}
+
 /** Virtual time passes: a ringing agent answers when its time comes (nothing else changes). */
 export function advanceOutcome(state: ModelState, ms: number): ModelState {
   if (state.phase !== 'ringing') return state;
   if (ms < state.answersInMs) return { ...state, answersInMs: state.answersInMs - ms };
-  return { phase: 'live', callerHeld: state.callerHeld, agentHeld: state.agentHeld };
+  return { phase: 'live', callerHeld: state.callerHeld, agentHeld: state.agentHeld, ...(state.silentHold ? { silentHold: state.silentHold } : {}) };
 }
 
 /**
@@ -110,15 +157,26 @@ export interface ControlOutcome {
   note?: string;
 }
 
-type LiveState = Extract<ModelState, { phase: 'live' }>;
+export type LiveState = Extract<ModelState, { phase: 'live' }>;
+type HeldFlags = Pick<LiveState, 'callerHeld' | 'agentHeld' | 'silentHold'>;
 
-function heldOf(state: LiveState, party: Party): boolean {
+function heldOf(state: HeldFlags, party: Party): boolean {
   return party === 'caller' ? state.callerHeld : state.agentHeld;
 }
 
 /** The party a hold/unhold addresses: dial mode always holds the caller (lib/control-endpoint.ts). */
-export function targetOf(mode: Mode, command: Extract<Command, { type: 'hold' | 'unhold' }>): Party {
+export function targetOf(mode: Mode, command: Pick<ControlCommand, 'participant'>): Party {
   return mode === 'conference' ? command.participant ?? 'caller' : 'caller';
+}
+
+/**
+ * What the request carries besides CallSid, which decides how many requests it makes:
+ * dial mode sends the AgentHandle of an earlier answer when the runner has one (`handle`).
+ */
+export interface Sending {
+  withSid: boolean;
+  /** Dial mode: withSid and the runner holds a handle from an earlier answer. */
+  handle: boolean;
 }
 
 /**
@@ -128,64 +186,106 @@ export function targetOf(mode: Mode, command: Extract<Command, { type: 'hold' | 
  * - conference: with ConferenceSid, the participant update (Participant=agent: a read of the caller
  *   in that conference first); without, list(in-progress) then the update, or, when no conference is
  *   in progress, list(in-progress) and list(init).
- * - dial, live call: with AgentCallSid, the one POST to the agent's leg; without, the children
- *   lookup, then (unhold only) the hold-queue read, then the POST unless it is a resume of a live
- *   call (a no-op). Ringing or ended call: with AgentCallSid, the POST (21220 "not in-progress")
- *   and a read of the leg that tells which; without, the children lookup alone (409 or 404).
+ * - dial with the handle: the one update (hold: the agent's leg; resume: the caller's); on a call
+ *   that has ended, that update (21220 "not in-progress") and a read of the leg that tells which.
+ * - dial without it (AgentCallSid is only checked against the lookup): the children lookup, then
+ *   the update (hold), or (resume) one read of the queues and the update only when the caller is
+ *   held. Ringing or ended: the lookup alone (409 or 404).
  */
-export function apiRequestCount(mode: Mode, state: ModelState, command: Extract<Command, { type: 'hold' | 'unhold' }>): number {
+export function apiRequestCount(mode: Mode, state: ModelState, command: Pick<ControlCommand, 'type' | 'participant'>, sending: Sending): number {
   if (mode === 'conference') {
-    if (!command.withSid) return 2;
+    if (!sending.withSid) return 2;
     if (targetOf(mode, command) === 'caller') return 1;
     // Participant=agent: a read binds the ConferenceSid to the call, then the update; for an ended
     // call that read is a 404 and nothing follows.
     return state.phase === 'ended' ? 1 : 2;
   }
-  if (state.phase !== 'live') return command.withSid ? 2 : 1;
-  if (!command.withSid && command.type === 'unhold') return state.callerHeld ? 3 : 2;
-  return command.withSid ? 1 : 2;
+  if (sending.handle) return state.phase === 'live' ? 1 : 2;
+  if (state.phase !== 'live') return 1;
+  if (command.type === 'unhold') return state.callerHeld ? 3 : 2;
+  return 2;
 }
 
 /** What a hold/unhold does when Twilio answers every request: 200 and the new state, or 409 / 404. */
-function normalOutcome(mode: Mode, state: ModelState, command: Extract<Command, { type: 'hold' | 'unhold' }>): ControlOutcome {
+function normalOutcome(mode: Mode, state: ModelState, command: ControlCommand, sending: Sending): ControlOutcome {
   // README: 409 "the call cannot be held or resumed in its current state (e.g. the agent is still
   // ringing)", 404 "no such live call (or the party has left)". Neither changes anything. Except:
   // conference mode with ConferenceSid is one request that reads nothing first, and is applied as
   // asked while the agent rings (README, "The hold/unhold API").
-  if (state.phase === 'ringing' && mode === 'conference' && command.withSid) {
+  if (state.phase === 'ringing' && mode === 'conference' && sending.withSid) {
     const hold = command.type === 'hold';
-    const next = targetOf(mode, command) === 'caller' ? { ...state, callerHeld: hold } : { ...state, agentHeld: hold };
+    const party = targetOf(mode, command);
+    const music = musicAfter(state, party, hold, command.webhookFault, mode);
+    const held = party === 'caller' ? { ...state, callerHeld: hold } : { ...state, agentHeld: hold };
+    const next = { ...held, silentHold: music.silentHold };
+    if (next.silentHold === undefined) delete next.silentHold;
     return { answers: [{ status: 200, held: hold }], next };
   }
   if (state.phase === 'ringing') return { answers: [{ status: 409, error: 'conflict' }], next: state };
   if (state.phase === 'ended') return { answers: [{ status: 404, error: 'not-found' }], next: state };
   const hold = command.type === 'hold';
   const party = targetOf(mode, command);
-  const next = party === 'caller' ? { ...state, callerHeld: hold } : { ...state, agentHeld: hold };
+  const music = musicAfter(state, party, hold, command.webhookFault, mode);
+  const next: ModelState = party === 'caller' ? { ...state, callerHeld: hold, ...music } : { ...state, agentHeld: hold, ...music };
   const note =
-    mode === 'dial' && !hold && command.withSid && !heldOf(state, 'caller')
-      ? 're-bridge (resume of a live call with AgentCallSid)'
+    mode === 'dial' && !hold && sending.handle && !heldOf(state, 'caller')
+      ? 're-bridge (resume of a live call with the AgentHandle)'
       : undefined;
   return { answers: [{ status: 200, held: hold }], next, ...(note ? { note } : {}) };
 }
 
 /**
+ * Conference mode: holding a party that is not held fetches its holdUrl (/hold-music); if that
+ * webhook fails or is slow, the party hears silence instead of music until it is resumed (holding
+ * a held party again fetches nothing, and changes nothing). Dial mode: nothing to degrade (the
+ * music is a file, not a function).
+ */
+function musicAfter(state: HeldFlags, party: Party, hold: boolean, fault: WebhookFault, mode: Mode): { silentHold?: Party[] } {
+  const silent = new Set(state.silentHold ?? []);
+  const fetched = hold && !heldOf(state, party);
+  if (!hold) silent.delete(party);
+  if (fetched) {
+    const hit = mode === 'conference' && fault.kind !== 'none' && (fault.target === 'all' || fault.target === '/hold-music');
+    if (hit) silent.add(party);
+    else silent.delete(party);
+  }
+  return silent.size > 0 ? { silentHold: [...silent] } : {};
+}
+
+/**
  * Invariant 6's expectation: the answer a hold/unhold must give in the state it was given, and the
  * state after it. A failed request (502) leaves the state exactly as it was: in conference mode the
- * one write is the participant update; in dial mode the one write is the POST to the agent's leg,
- * the last request the API makes, so a failure of it or of any read before it moves nothing.
+ * one write is the participant update; in dial mode the one write is the update of one leg, the
+ * last request the API makes, so a failure of it or of any read before it moves nothing.
  */
-export function controlOutcome(mode: Mode, state: ModelState, command: Extract<Command, { type: 'hold' | 'unhold' }>): ControlOutcome {
-  const normal = normalOutcome(mode, state, command);
+export function controlOutcome(mode: Mode, state: ModelState, command: ControlCommand, sending: Sending): ControlOutcome {
+  const normal = normalOutcome(mode, state, command, sending);
   const { fault } = command;
-  if (fault.kind !== 'error500' || fault.nth > apiRequestCount(mode, state, command)) return normal;
+  if (fault.kind !== 'error500' || fault.nth > apiRequestCount(mode, state, command, sending)) return normal;
   const failed: AnswerSpec = { status: 502, error: 'upstream', twilioStatus: 500 };
-  // Dial mode, a call that is not live, AgentCallSid given: the POST already answered 21220 "not
-  // in-progress"; a 500 on the read that follows may be reported as the 409 / 404 the state
-  // deserves or as the 502 Twilio's failure is, but not as the other one (an ended call is not
-  // "not connected to the agent yet", a ringing one is not "no such live call").
-  const alsoRight: AnswerSpec[] = state.phase !== 'live' && mode === 'dial' && command.withSid && fault.nth === 2 ? normal.answers : [];
+  // Dial mode with the handle, a call that has ended: the update already answered 21220 "not
+  // in-progress"; a 500 on the read that follows may be reported as the 404 the state deserves or
+  // as the 502 Twilio's failure is.
+  const alsoRight: AnswerSpec[] = state.phase !== 'live' && mode === 'dial' && sending.handle && fault.nth === 2 ? normal.answers : [];
   return { answers: [failed, ...alsoRight], next: state };
+}
+
+/**
+ * A burst of holds and resumes on one live call, all at once (issue 9, "concurrent hold/unhold"):
+ * each answers 200 or 409 (a loser that found the call between hold and resume); the call then
+ * ends in the state of the LAST 200 answer given, or as it was when none was.
+ */
+export function burstOutcome(mode: Mode, state: LiveState, answers: { status: number; held?: boolean; party: Party }[]): ModelState {
+  let next: LiveState = state;
+  for (const answer of answers) {
+    if (answer.status !== 200 || answer.held === undefined) continue;
+    const party = mode === 'dial' ? 'caller' : answer.party;
+    const music = musicAfter(next, party, answer.held, { kind: 'none' }, mode);
+    next = party === 'caller' ? { ...next, callerHeld: answer.held } : { ...next, agentHeld: answer.held };
+    next = { ...next, silentHold: music.silentHold };
+    if (next.silentHold === undefined) delete next.silentHold;
+  }
+  return next;
 }
 
 /** Either party hanging up ends the whole call (invariant 4 says how fast the other follows). */
@@ -214,11 +314,12 @@ export function expectedHearing(mode: Mode, state: ModelState, party: Party): He
   // While the agent's phone rings, the caller waits in the conference with the hold music as its
   // waitUrl (conference) or hears the <Dial> ring (dial); the agent's leg is ringing.
   if (state.phase === 'ringing') {
-    return [{ kind: party === 'agent' || mode === 'dial' ? 'ringing' : 'hold-music' }];
+    const heard: HearingSpec = { kind: party === 'agent' || mode === 'dial' ? 'ringing' : 'hold-music' };
+    return heard.kind === 'hold-music' && state.silentHold?.includes(party) ? [heard, { kind: 'silence' }] : [heard];
   }
   const other: Party = party === 'caller' ? 'agent' : 'caller';
   if (mode === 'conference') {
-    if (heldOf(state, party)) return [{ kind: 'hold-music' }];
+    if (heldOf(state, party)) return state.silentHold?.includes(party) ? [{ kind: 'hold-music' }, { kind: 'silence' }] : [{ kind: 'hold-music' }];
     if (heldOf(state, other)) return [{ kind: 'silence' }];
     return [{ kind: 'other-party' }];
   }
@@ -229,5 +330,6 @@ export function expectedHearing(mode: Mode, state: ModelState, party: Party): He
 
 /** Whether a step can run in this state; steps that cannot are skipped (so shrinking stays valid). */
 export function applicable(state: ModelState, command: Command): boolean {
+  if (command.type === 'burst') return state.phase === 'live';
   return command.type !== 'hangup' || state.phase !== 'ended';
 }
