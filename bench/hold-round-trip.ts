@@ -94,7 +94,11 @@ function sidsOf(emu: Emulator, mode: Mode, callSid: string, answer: Record<strin
     const conference = emu.conferences().find((c) => c.friendlyName === callSid && c.status !== 'completed');
     return { form: conference ? { ConferenceSid: conference.sid } : {}, from: 'emulator' };
   }
-  if (typeof answer.agentCallSid === 'string') return { form: { AgentCallSid: answer.agentCallSid }, from: 'answer' };
+  // Dial mode's one-request path takes the signed handle of the answer (contracts: AgentHandle).
+  if (typeof answer.agentCallSid === 'string') {
+    const handle: Record<string, string> = typeof answer.agentHandle === 'string' ? { AgentHandle: answer.agentHandle } : {};
+    return { form: { AgentCallSid: answer.agentCallSid, ...handle }, from: 'answer' };
+  }
   const agent = emu.calls().find((c) => c.parentCallSid === callSid && c.status === 'in-progress');
   return { form: agent ? { AgentCallSid: agent.sid } : {}, from: 'emulator' };
 }

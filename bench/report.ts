@@ -106,7 +106,7 @@ function roundTripSection(r: BenchResults): string {
   const counts = table(
     ['mode', 'SIDs passed back', '/hold: REST requests', '/unhold: REST requests', 'per hold / floor of 1', 'per resume / floor of 1', 'max seen (hold, resume)', 'requests counted', 'Sync requests (hold, resume)'],
     r.roundTrips.counts.map((c) => [
-      c.mode, c.withSids ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})` : 'no (CallSid only)',
+      c.mode, c.withSids ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid and AgentHandle'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})` : 'no (CallSid only)',
       c.hold, c.unhold, `${fix(c.hold, 1)}x`, `${fix(c.unhold, 1)}x`, `${c.holdMax}, ${c.unholdMax}`, c.samples,
       c.holdOther === undefined ? '-' : `${c.holdOther}, ${c.unholdOther}`,
     ]),
