@@ -1,7 +1,7 @@
-import twilio from 'twilio';
 import { optionalHttpUrl } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
+import { play, twiml, type Twiml } from '../platform/twiml';
 import type { HoldContext } from '../platform/env';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
@@ -24,8 +24,6 @@ export function holdMusicAudioUrl(context: HoldContext): string {
  * forever: a holdUrl that runs out of TwiML leaves the held party in silence, while an audio
  * holdUrl is played only once (docs/twilio-voice-semantics.md, "Conference participants").
  */
-export function holdMusicTwiml(context: HoldContext): InstanceType<typeof twilio.twiml.VoiceResponse> {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.play({ loop: 0 }, holdMusicAudioUrl(context));
-  return twiml;
+export function holdMusicTwiml(context: HoldContext): Twiml {
+  return twiml(play(holdMusicAudioUrl(context), { loop: 0 }));
 }
