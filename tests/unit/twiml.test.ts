@@ -128,14 +128,19 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
     ['client', { kind: 'client', value: 'client:alice', identity: 'alice' }],
     ['sip', { kind: 'sip', value: 'sip:alice@example.com' }],
   ] as const)('callerDialsAgent (%s)', (kind, agent) => {
-    const settings = { agent, callerId: '+15550100000', ringTimeoutSeconds: 20, agentStatusUrl: `${url}&s`, hold };
+    const callerCallSid = 'CA' + '1'.repeat(32);
+    const settings = { agent, callerCallSid, callerId: '+15550100000', ringTimeoutSeconds: 20, agentStatusUrl: `${url}&s`, hold };
     const callback = { statusCallback: `${url}&s`, statusCallbackMethod: 'POST' } as const;
     const events: ('answered' | 'completed')[] = ['answered', 'completed'];
     expect(callerDialsAgent(settings).toString()).toBe(
       reference((r) => {
         const d = r.dial({ timeout: 20, callerId: '+15550100000' });
         if (kind === 'number') d.number({ ...callback, statusCallbackEvent: events }, agent.value);
-        else if (kind === 'client') d.client({ ...callback, statusCallbackEvent: events }, 'alice');
+        else if (kind === 'client') {
+          const c = d.client({ ...callback, statusCallbackEvent: events });
+          c.identity('alice');
+          c.parameter({ name: 'CallerCallSid', value: callerCallSid });
+        }
         else d.sip({ ...callback, statusCallbackEvent: events }, agent.value);
         enqueueCaller(r);
       }),
