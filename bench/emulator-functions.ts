@@ -31,6 +31,8 @@ export interface FunctionsStats {
   connections: number;
   /** REST requests completed since the process started. */
   restRequests: number;
+  /** /hold and /unhold requests that did not answer 200 since the process started. */
+  controlFailed: number;
   /** process.cpuUsage() of the functions process, microseconds. */
   cpuMicros: number;
   /** performance.eventLoopUtilization() of the functions process: ms the main thread ran / idled. */

@@ -15,10 +15,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
+import { WorkerWebhookTransport } from '../emulator/engine/webhook-worker';
 import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../emulator';
 
-const BUSINESS = '+15550100000';
-const AGENT = '+15550100001';
+export const BUSINESS = '+15550100000';
+export const AGENT = '+15550100001';
 const CYCLES = 3;
 /** REST requests in flight from the functions process (its keep-alive pool has as many sockets). */
 const REST_WIDTH = 64;
@@ -64,6 +65,16 @@ export interface BenchRow {
   capacity?: ServerCapacity;
   /** functions only: the real functions under twilio-run (requests it served, its CPU and busy). */
   twilioRun?: { requests: number; perSec: number; cpu: number; elu: number; controlRequests: number };
+  /** functions only: HOLD_MODE of the functions. */
+  mode?: 'conference' | 'dial';
+  /** functions only: /hold and /unhold answers other than 200. */
+  controlFailed?: number;
+  /** functions only: calls whose caller does not hear the agent after the last resume (must be 0). */
+  lost?: number;
+  /** functions only: hold and resume requests answered per second during the cycles. */
+  controlPerSec?: number;
+  /** functions only: failed webhooks by method, path, purpose and error. */
+  webhookFailures?: Record<string, number>;
 }
 
 /** One request of each kind as the emulator really sends it (captured in-process). */
@@ -191,15 +202,21 @@ class Meter {
   }
 }
 
-export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess): Promise<BenchRow> {
+/**
+ * measureHeap: false leaves out the forced GCs of the heap figure (for a CPU profile of the run).
+ * webhookWorker: over HTTP, send the webhooks from a worker thread (WorkerWebhookTransport).
+ */
+export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess, measureHeap = true,
+  webhookWorker = false): Promise<BenchRow> {
   if (transport === 'http' && !functions) throw new Error('the http benchmark needs the functions process');
   const inProcess = new InProcessTransport();
+  const worker = transport === 'http' && webhookWorker ? new WorkerWebhookTransport() : undefined;
   const base = transport === 'http' ? functions!.url : 'http://functions.bench';
   const emu = await startEmulator({
     clock: 'virtual', logLimit: 0, callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${base}/incoming` }],
     defaultParty: { behavior: 'answer', afterMs: 1000 },
-    webhookTransport: transport === 'in-process' ? inProcess : undefined,
+    webhookTransport: transport === 'in-process' ? inProcess : worker,
   });
   const { engine } = emu;
   const meter = new Meter(functions);
@@ -209,7 +226,7 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
     restRequests += calls;
   };
 
-  const heap0 = heapAfterGc();
+  const heap0 = measureHeap ? heapAfterGc() : 0;
   const events0 = engine.log.total;
   await meter.start();
 
@@ -231,7 +248,7 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   await engine.advance(1000);
   // The forced GC for the heap figure is left out of wall and CPU time.
   await meter.stop();
-  const bytesPerCall = (heapAfterGc() - heap0) / calls;
+  const bytesPerCall = measureHeap ? (heapAfterGc() - heap0) / calls : NaN;
   await meter.start();
 
   for (let c = 0; c < CYCLES; c++) {
@@ -249,6 +266,7 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   expectAllCallsResumed(emu, calls, callers[0]);
   const events = engine.log.total - events0;
   await emu.close();
+  await worker?.close();
   const { seconds } = meter;
   const http = transport === 'http' ? { first: meter.first!, last: meter.last! } : undefined;
   const webhooks = http ? http.last.webhooks - http.first.webhooks : inProcess.count;
@@ -352,10 +370,10 @@ export async function webhookServerCapacity(functions: FunctionsProcess, ms = 25
 const ROOT = path.join(__dirname, '..');
 const TWILIO_RUN = path.join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
 /** twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own. */
-const FN_ACCOUNT_SID = 'AC' + 'be4c'.repeat(8);
-const FN_AUTH_TOKEN = 'be4c'.repeat(8);
-const HOLD_API_TOKEN = 'bench-hold-api-token-0123456789';
-const AGENT_ANSWERS_AFTER_MS = 2000;
+export const FN_ACCOUNT_SID = 'AC' + 'be4c'.repeat(8);
+export const FN_AUTH_TOKEN = 'be4c'.repeat(8);
+export const HOLD_API_TOKEN = 'bench-hold-api-token-0123456789';
+export const AGENT_ANSWERS_AFTER_MS = 2000;
 
 /**
  * Loaded into twilio-run with -r: counts the requests its HTTP server handles and answers
@@ -363,6 +381,8 @@ const AGENT_ANSWERS_AFTER_MS = 2000;
  * benchmark can read twilio-run's own figures without changing it.
  */
 const STATS_PRELOAD = `
+// twilio-run's forked per-request runners inherit this preload; only twilio-run itself counts.
+if (!process.send) {
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 let requests = 0;
@@ -379,6 +399,7 @@ stats = http.createServer((req, res) => {
 });
 stats.listen(Number(process.env.BENCH_STATS_PORT), '127.0.0.1');
 stats.unref();
+}
 `;
 
 function freePort(): Promise<number> {
@@ -394,12 +415,18 @@ function freePort(): Promise<number> {
 
 interface TwilioRunStats { requests: number; cpuMicros: number; eluActive: number; eluIdle: number }
 
-/** The BUILT functions (dist/) served by the real twilio-run, as harness/functions-server.ts does. */
-class TwilioRun {
-  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string,
-    private readonly statsUrl: string, readonly emulatorPort: number) {}
+export interface TwilioRunOptions {
+  mode?: 'conference' | 'dial';
+  /** twilio-run's default: a forked process per request (npm start used to serve this way). */
+  fork?: boolean;
+}
 
-  static async start(): Promise<TwilioRun> {
+/** The BUILT functions (dist/) served by the real twilio-run, as harness/functions-server.ts does. */
+export class TwilioRun {
+  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string,
+    private readonly statsUrl: string, readonly emulatorPort: number, readonly mode: 'conference' | 'dial') {}
+
+  static async start({ mode = 'conference', fork = false }: TwilioRunOptions = {}): Promise<TwilioRun> {
     if (!existsSync(path.join(ROOT, 'dist', 'functions', 'hold.js'))) throw new Error('the functions benchmark serves dist/: run npm run build first');
     const [port, statsPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-twilio-run-'));
@@ -407,16 +434,16 @@ class TwilioRun {
     // The emulator of every run listens on emulatorPort: twilio-run's TWILIO_API_BASE_URL is fixed.
     const env = {
       ACCOUNT_SID: FN_ACCOUNT_SID, AUTH_TOKEN: FN_AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
-      AGENT_NUMBER: AGENT, HOLD_MODE: 'conference', HOLD_API_TOKEN,
+      AGENT_NUMBER: AGENT, HOLD_MODE: mode, HOLD_API_TOKEN,
     };
     writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     // --no-fork-process: one process answers every request (a forked runner per request costs ~270 ms).
     const child = spawn(process.execPath, ['-r', path.join(dir, 'preload.cjs'), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port),
-      '--env', path.join(dir, '.env'), '--no-fork-process', '--no-live'],
+      '--env', path.join(dir, '.env'), ...(fork ? [] : ['--no-fork-process']), '--no-live'],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', BENCH_STATS_PORT: String(statsPort) } });
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
-    const tr = new TwilioRun(child, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort);
+    const tr = new TwilioRun(child, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort, mode);
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) { await tr.stop(); throw new Error(`twilio-run exited with ${child.exitCode}: ${stderr}`); }
@@ -461,10 +488,17 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
   const { engine } = emu;
   // The log keeps nothing (logLimit 0); count webhooks (incl. status callbacks) and REST requests as they pass.
   const counts = { webhook: 0, rest: 0 };
+  // Webhooks that failed (Twilio's 11200: no answer within 15 s, or not 2xx), by what failed:
+  // what explains a lost call when every /hold and /unhold was answered 200.
+  const webhookFailures = new Map<string, number>();
   const add = engine.log.add.bind(engine.log);
-  engine.log.add = (type, ...rest) => {
+  engine.log.add = (type, summary, ...rest) => {
     if (type === 'webhook' || type === 'rest') counts[type]++;
-    add(type, ...rest);
+    if (type === 'webhook' && summary.includes('-> error')) {
+      const what = summary.replace(/^(\w+) \S+?\/\/[^/]+(\/[^?\s]*)\S* (\(.*?\)) -> error (.*)$/, '$1 $2 $3: $4');
+      webhookFailures.set(what, (webhookFailures.get(what) ?? 0) + 1);
+    }
+    add(type, summary, ...rest);
   };
   const meter = new Meter(driver);
   const heap0 = heapAfterGc();
@@ -478,15 +512,19 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
   await meter.stop();
   const bytesPerCall = (heapAfterGc() - heap0) / calls;
   await meter.start();
+  let controlSeconds = 0;
   for (let c = 0; c < CYCLES; c++) {
     for (const action of ['hold', 'unhold']) {
+      const t0 = process.hrtime.bigint();
       await driver.command({ type: 'control', url: `${tr.url}/${action}`, token: HOLD_API_TOKEN, callSids: callers, width: REST_WIDTH });
+      controlSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
       await engine.advance(1000);
     }
   }
   await meter.stop();
   const tr1 = await tr.stats();
-  expectAllCallsResumed(emu, calls, callers[0]);
+  const lost = callers.filter((sid) => emu.hears(sid)?.kind !== 'party').length;
+  const controlFailed = meter.last!.controlFailed - meter.first!.controlFailed;
   const events = engine.log.total - events0;
   await emu.close();
   const { seconds } = meter;
@@ -502,6 +540,8 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
       requests: tr1.requests - tr0.requests, perSec: (tr1.requests - tr0.requests) / seconds, controlRequests,
       cpu: (tr1.cpuMicros - tr0.cpuMicros) / 1e6 / seconds, elu: trActive / (trActive + tr1.eluIdle - tr0.eluIdle),
     },
+    mode: tr.mode, lost, controlFailed, controlPerSec: controlRequests / controlSeconds,
+    webhookFailures: Object.fromEntries(webhookFailures),
   };
 }
 
@@ -543,15 +583,55 @@ function verdict(r: BenchRow): string {
     + (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '');
 }
 
+export interface WorkerComparison {
+  calls: number;
+  /** One row per run, alternating: main thread, worker, main thread, worker, ... */
+  main: BenchRow[];
+  worker: BenchRow[];
+}
+
+/**
+ * Does a second core pay for the emulator's HTTP? The http run at `calls`, webhooks sent from the
+ * main thread or from a worker thread (WorkerWebhookTransport), alternating `pairs` times so
+ * that both meet the same machine. process CPU counts both threads; busy is the main thread.
+ */
+export async function compareWebhookWorker(calls: number, pairs: number): Promise<WorkerComparison> {
+  const functions = await FunctionsProcess.start();
+  const result: WorkerComparison = { calls, main: [], worker: [] };
+  try {
+    await benchOnce(Math.min(calls, 1000), 'http', functions, false, true);
+    for (let i = 0; i < pairs; i++) {
+      result.main.push(await benchOnce(calls, 'http', functions, false, false));
+      result.worker.push(await benchOnce(calls, 'http', functions, false, true));
+    }
+  } finally {
+    await functions.close();
+  }
+  return result;
+}
+
 export const TRANSPORTS = ['in-process', 'http', 'functions'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
-export async function runEmulatorBench(sizes = [100, 1000, 10_000], transports: readonly Transport[] = TRANSPORTS): Promise<BenchRow[]> {
+export interface EmulatorBenchOptions {
+  /** Calls in the unreported warm-up run of each transport (default 1,000; functions: at most 100). */
+  warmUp?: number;
+  /** HOLD_MODE of the functions transport (default both). */
+  modes?: readonly ('conference' | 'dial')[];
+  /** The functions transport runs only the sizes up to this (twilio-run serves ~300-700 req/s). */
+  functionsMaxCalls?: number;
+}
+
+export async function runEmulatorBench(
+  sizes = [100, 1000, 10_000],
+  transports: readonly Transport[] = TRANSPORTS,
+  { warmUp = WARM_UP, modes = ['conference', 'dial'], functionsMaxCalls = Infinity }: EmulatorBenchOptions = {},
+): Promise<BenchRow[]> {
   if (!(globalThis as { gc?: unknown }).gc) console.warn('note: run node with --expose-gc for exact heap figures');
   const rows: BenchRow[] = [];
   // One unreported warm-up run per transport, so that small N are not timing the JIT.
   if (transports.includes('in-process')) {
-    await benchOnce(WARM_UP, 'in-process');
+    await benchOnce(warmUp, 'in-process');
     for (const n of sizes) {
       const row = await benchOnce(n, 'in-process');
       rows.push(row);
@@ -561,7 +641,7 @@ export async function runEmulatorBench(sizes = [100, 1000, 10_000], transports: 
   if (transports.includes('http')) {
     const functions = await FunctionsProcess.start();
     try {
-      await benchOnce(WARM_UP, 'http', functions);
+      await benchOnce(warmUp, 'http', functions);
       for (const n of sizes) {
         const capacity = await webhookServerCapacity(functions);
         const row = { ...(await benchOnce(n, 'http', functions)), capacity };
@@ -575,17 +655,22 @@ export async function runEmulatorBench(sizes = [100, 1000, 10_000], transports: 
 
   if (transports.includes('functions')) {
     const driver = await FunctionsProcess.start();
-    const tr = await TwilioRun.start();
     try {
-      // twilio-run costs ~3 ms of CPU per request: a short warm-up (N = 100) is enough for the JIT.
-      await benchFunctions(Math.min(100, Math.max(...sizes)), driver, tr);
-      for (const n of sizes) {
-        const row = await benchFunctions(n, driver, tr);
-        rows.push(row);
-        console.log(`  functions  N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s`);
+      for (const mode of modes) {
+        const tr = await TwilioRun.start({ mode });
+        try {
+          // twilio-run costs ~3 ms of CPU per request: a short warm-up (N = 100) is enough for the JIT.
+          await benchFunctions(Math.min(100, warmUp, Math.max(...sizes)), driver, tr);
+          for (const n of sizes.filter((size) => size <= functionsMaxCalls)) {
+            const row = await benchFunctions(n, driver, tr);
+            rows.push(row);
+            console.log(`  functions  N=${String(n).padStart(6)}  ${mode.padEnd(10)} ${row.seconds.toFixed(2)} s, lost ${row.lost}`);
+          }
+        } finally {
+          await tr.stop();
+        }
       }
     } finally {
-      await tr.stop();
       await driver.close();
     }
   }
@@ -598,7 +683,7 @@ export async function runEmulatorBench(sizes = [100, 1000, 10_000], transports: 
   console.log(`server driven directly from this process with the emulator's request bytes, ${WEBHOOK_WIDTH} keep-alive sockets, measured before each run.`);
   console.log('functions: the real functions (dist/) under twilio-run answer the webhooks in conference mode; the driver process ("fn")');
   console.log(`sends POST /hold and /unhold (${REST_WIDTH} in flight); twilio-run req/s counts every request twilio-run served.`);
-  console.log(`Each transport had one unreported warm-up run (N=${int(WARM_UP)}; functions: N=100).\n`);
+  console.log(`Each transport had one unreported warm-up run (N=${int(warmUp)}; functions: N=${Math.min(100, warmUp)}).\n`);
   const head = ['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap/call', 'webhooks/s', 'REST req/s', 'emu CPU/busy', 'fn CPU/busy', 'sockets', 'server alone req/s (CPU/busy)', 'twilio-run req/s (CPU/busy)'];
   const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)}/${pct(elu)}`);
   const table = rows.map((r) => [

@@ -1,23 +1,12 @@
 // What the hold console says, as pure functions of the data: durations, states, outcomes and
 // errors in plain words. No DOM here, so jest tests it directly (tests/unit/console-words.test.ts).
 
-export type CallState = 'ringing-agent' | 'talking' | 'on-hold' | 'agent-gone';
+import type { CallRecord, CallState } from '../../lib/state/call-record';
 
-/** One call as GET /calls lists it (docs/console.md). */
-export interface ListedCall {
-  callSid: string;
-  mode: 'conference' | 'dial';
-  from: string;
-  agent: string;
-  state: CallState;
-  conferenceSid: string | null;
-  agentCallSid: string | null;
-  holds: number;
-  totalHoldSeconds: number;
-  longestHoldSeconds: number;
-  holdStartedAt: string | null;
-  startedAt: string;
-}
+export type { CallState };
+
+/** One call as GET /calls lists it (docs/console.md): the record the functions keep. */
+export type ListedCall = CallRecord;
 
 export interface CallsAnswer {
   calls: ListedCall[];

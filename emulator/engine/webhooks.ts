@@ -34,10 +34,26 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
  * Real HTTP with keep-alive and a bounded socket pool: 10,000 calls must not open 10,000 sockets
  * to one functions server at once.
  */
+type StaleSocketError = Error & { staleSocket?: boolean };
+
 export class HttpWebhookTransport implements WebhookTransport {
   private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
-  send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
+  async send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
+    try {
+      return await this.sendOnce(request, signal);
+    } catch (error) {
+      // A kept-alive socket the server closed just as it was reused fails before any answer
+      // (ECONNRESET, "socket hang up"): the request never reached the server's code, so it is sent
+      // once more on a fresh socket, as Node's documentation advises
+      // (https://nodejs.org/api/http.html#requestreusedsocket). Seen in the benchmark against
+      // twilio-run (its 5-second keep-alive timeout) while it was saturated.
+      if ((error as StaleSocketError).staleSocket && !signal.aborted) return this.sendOnce(request, signal);
+      throw error;
+    }
+  }
+
+  private sendOnce(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
     const url = new URL(request.url);
     const body = request.method === 'POST' ? new URLSearchParams(request.params).toString() : undefined;
     const mod = url.protocol === 'https:' ? https : http;
@@ -63,7 +79,10 @@ export class HttpWebhookTransport implements WebhookTransport {
         res.on('error', (e) => { settle(); reject(signal.aborted ? signal.reason : e); });
       });
       signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => { settle(); reject(e); });
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        settle();
+        reject(req.reusedSocket && e.code === 'ECONNRESET' && !signal.aborted ? Object.assign(e, { staleSocket: true }) : e);
+      });
       req.end(body);
     });
   }

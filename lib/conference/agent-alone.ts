@@ -4,9 +4,10 @@
 // our request to add it had timed out). A party left alone is released: after a short grace, in
 // case the caller is joining at that very moment, the agent is told and its leg ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import twilio, { type Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { functionUrl } from '../platform/function-url';
+import { pause, redirect, twiml } from '../platform/twiml';
 import { AGENT_ALONE_PATH } from './call';
 import { conferenceNameFor } from './hold';
 import { isFailure } from '../platform/failure';
@@ -25,10 +26,8 @@ export async function handleAgentAlone(context: HoldContext, event: FunctionEven
   const agentCallSid = requiredCallSid(event, 'CallSid');
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   if (event.Waited !== 'true') {
-    const twiml = new twilio.twiml.VoiceResponse();
-    twiml.pause({ length: ALONE_GRACE_SECONDS });
-    twiml.redirect({ method: 'POST' }, functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' }));
-    return twimlResponse(twiml);
+    const waitedUrl = functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid, Waited: 'true' });
+    return twimlResponse(twiml(pause({ length: ALONE_GRACE_SECONDS }), redirect(waitedUrl, { method: 'POST' })));
   }
   const client = twilioClient(context);
   if ((await agentMembership(client, callerCallSid, agentCallSid)) === 'stranger') {

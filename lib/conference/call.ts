@@ -1,6 +1,6 @@
 // Conference mode: answering an incoming call. The caller joins a conference named after its
 // CallSid; the agent is added to the same conference by the Participants API.
-import twilio, { type Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
 import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';
 import { isFailure } from '../platform/failure';
@@ -8,9 +8,8 @@ import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
 import { agentDialAddress } from '../shared/agent-call-context';
+import { conference, dial, twiml, type Twiml } from '../platform/twiml';
 import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 
 /** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
@@ -46,7 +45,7 @@ export async function connectCallerToAgent(
   call: IncomingCall,
   settings: ConferenceCallSettings,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<VoiceResponse> {
+): Promise<Twiml> {
   const conferenceName = conferenceNameFor(call.callSid);
   try {
     await callTwilio(
@@ -117,24 +116,24 @@ async function agentMayBeComing(client: Twilio, conferenceName: string, error: u
 // "Participant label already in use" (docs/twilio-voice-semantics.md, <Conference participantLabel>).
 const DUPLICATE_PARTICIPANT_LABEL = 16025;
 
-export function callerJoinsConference(conferenceName: string, holdMusicUrl: string, conferenceStatusUrl: string): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.dial().conference(
-    {
-      participantLabel: CALLER_LABEL,
-      startConferenceOnEnter: true,
-      endConferenceOnExit: true,
-      beep: 'false',
-      // Until the agent joins, the conference has not started and the caller hears waitUrl.
-      waitUrl: holdMusicUrl,
-      waitMethod: 'POST',
-      statusCallback: conferenceStatusUrl,
-      statusCallbackMethod: 'POST',
-      statusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
-    },
-    conferenceName,
+export function callerJoinsConference(conferenceName: string, holdMusicUrl: string, conferenceStatusUrl: string): Twiml {
+  return twiml(
+    dial(
+      {},
+      conference(conferenceName, {
+        participantLabel: CALLER_LABEL,
+        startConferenceOnEnter: true,
+        endConferenceOnExit: true,
+        beep: 'false',
+        // Until the agent joins, the conference has not started and the caller hears waitUrl.
+        waitUrl: holdMusicUrl,
+        waitMethod: 'POST',
+        statusCallback: conferenceStatusUrl,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
+      }),
+    ),
   );
-  return twiml;
 }
 
 /** The agent leg's final call statuses that mean the agent never joined. */

@@ -4,13 +4,14 @@
 // request does what is due: the warning (an announcement to the agent's participant) or, at the
 // limit, the resume (the caller's participant update, as /unhold). docs/hold-experience.md states
 // the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
-import twilio, { type Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import { holdLimitConfig } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { CALL_SID } from '../platform/sids';
+import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { sayAndHangUp } from '../shared/caller-prompts';
 import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
@@ -20,7 +21,6 @@ import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
 import { AGENT_LABEL, conferenceNameFor } from './hold';
 
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 export const HOLD_WARNING_PATH = '/hold-warning';
 
@@ -55,20 +55,19 @@ export function segmentsUntil(held: number, due: number, musicSeconds: number, r
   return segments;
 }
 
-function documentUntil(context: HoldContext, callerCallSid: string, held: number, due: number, reminders: HoldReminderSettings | undefined, warned: boolean): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
+function documentUntil(context: HoldContext, callerCallSid: string, held: number, due: number, reminders: HoldReminderSettings | undefined, warned: boolean): Twiml {
   const audio = holdMusicAudioUrl(context);
   const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
-  for (const segment of segments) {
-    twiml.play({ loop: segment.plays }, audio);
-    if (segment.words) twiml.say(reminderSayAttributes(reminders ?? {}), segment.words);
-  }
+  const verbs: TwimlElement[] = segments.flatMap((segment) => [
+    play(audio, { loop: segment.plays }),
+    ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders ?? {}))] : []),
+  ]);
   const heldFor = String(segments.at(-1)!.endsAt);
-  twiml.redirect(
-    { method: 'POST' },
+  verbs.push(redirect(
     functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
-  );
-  return twiml;
+    { method: 'POST' },
+  ));
+  return twiml(...verbs);
 }
 
 /** How far one document plays at most before it asks again (the reminders' batch, or 10 minutes). */
@@ -78,7 +77,7 @@ const MAX_DOCUMENT_SECONDS = 600;
  * POST /hold-music?CallerCallSid=..&HeldFor=..[&Warned=true]: the held caller's holdUrl with a limit.
  * Twilio sends the held participant's CallSid, which must be the caller's (else 400 upstream of here).
  */
-export async function conferenceLimitedHold(context: HoldContext, event: FunctionEvent, limit: HoldLimit, held: number): Promise<VoiceResponse> {
+export async function conferenceLimitedHold(context: HoldContext, event: FunctionEvent, limit: HoldLimit, held: number): Promise<Twiml> {
   const callerCallSid = String(event.CallerCallSid);
   let reminders: HoldReminderSettings | undefined;
   try {
@@ -127,7 +126,7 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
  * the caller is told and its leg ends. If the update fails, the music plays once more and the
  * holdUrl asks again.
  */
-async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<VoiceResponse> {
+async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<Twiml> {
   try {
     const conferenceSid = await liveConference(client, callerCallSid);
     if (conferenceSid) {
@@ -135,29 +134,27 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       await callTwilio('resume the caller at the hold limit', () =>
         client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }), POLICY);
       console.log(`hold limit of ${callerCallSid} reached after ${held} s: resumed`);
-      return new twilio.twiml.VoiceResponse();
+      return twiml();
     }
     await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
-    return new twilio.twiml.VoiceResponse();
+    return twiml();
   } catch (error) {
     if (isFailure(error) && error.kind === 'not-found') {
       await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
-      return new twilio.twiml.VoiceResponse();
+      return twiml();
     }
     console.error(`could not resume ${callerCallSid} at the hold limit:`, isFailure(error) ? error.message : error);
-    const retry = new twilio.twiml.VoiceResponse();
-    retry.play(holdMusicAudioUrl(context));
-    retry.redirect({ method: 'POST' }, functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held), Warned: 'true' }));
-    return retry;
+    return twiml(
+      play(holdMusicAudioUrl(context)),
+      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held), Warned: 'true' }), { method: 'POST' }),
+    );
   }
 }
 
 /** POST /hold-warning?HeldFor=..: the announcement the agent hears. */
-export function holdWarningTwiml(event: FunctionEvent): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
+export function holdWarningTwiml(event: FunctionEvent): Twiml {
   const held = typeof event.HeldFor === 'string' && /^\d{1,7}$/.test(event.HeldFor) ? Number(event.HeldFor) : 0;
-  twiml.say(holdWarningWords(held));
-  return twiml;
+  return twiml(say(holdWarningWords(held)));
 }
 
 /** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */

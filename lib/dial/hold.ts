@@ -37,7 +37,7 @@ export interface DialHoldCommand {
   agentHandle?: string;
 }
 
-/** The answer's fields besides callSid and mode (contracts.md). */
+/** The answer's fields besides callSid and mode (docs/hold-api.md). */
 export interface DialHoldResult {
   held: boolean;
   agentCallSid?: string;
@@ -169,7 +169,7 @@ async function moveLeg(
 /**
  * After an update with no answer in time: one read tells the API user where the call stands, if it
  * fits in what is left of the invocation's time (a Function is stopped at 10 s); else the 504 says
- * only "unknown" (contracts.md).
+ * only "unknown" (docs/hold-api.md).
  */
 async function withStateReadBack(client: Twilio, failure: Failure, callSid: string, policy: RetryPolicy): Promise<Failure> {
   const unknown = failure.withDetails({ callSid });
@@ -187,7 +187,7 @@ async function withStateReadBack(client: Twilio, failure: Failure, callSid: stri
 
 /**
  * The hold state of a dial-mode call as Twilio shows it now, for an answer whose outcome is unknown
- * (a 504 with "held" read back, contracts.md): held when the caller waits in its queue. One request;
+ * (a 504 with "held" read back, docs/hold-api.md): held when the caller waits in its queue. One request;
  * undefined when it cannot be read either.
  */
 export async function readDialHeld(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean | undefined> {

@@ -4,14 +4,12 @@
 // that our functions must answer. Action URLs and waitUrls of ours are requested only where a
 // failed answer cannot drop anyone: a leg that has hung up, or one that was redirected (Twilio
 // ignores those answers), or a party whose other party has already gone.
-import twilio from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
 import type { LimitStep } from '../shared/hold-limit';
 import { agentCallParameters } from '../shared/agent-call-context';
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
@@ -64,8 +62,8 @@ export interface CallerQueueSettings {
   actionUrl: string;
 }
 
-function enqueueCaller(twiml: VoiceResponse, queue: CallerQueueSettings): void {
-  twiml.enqueue({ action: queue.actionUrl, method: 'POST', waitUrl: queue.waitUrl, waitUrlMethod: queue.waitUrlMethod }, queue.queueName);
+function enqueueCaller(hold: CallerQueueSettings): TwimlElement {
+  return enqueue(hold.queueName, { action: hold.actionUrl, method: 'POST', waitUrl: hold.waitUrl, waitUrlMethod: hold.waitUrlMethod });
 }
 
 export interface CallerDialSettings {
@@ -90,37 +88,37 @@ export interface CallerDialSettings {
  * because the agent never answered or hung up, the agent leg's status callback tells the caller
  * (agent-webhooks.ts); meanwhile the caller hears the music.
  */
-export function callerDialsAgent(settings: CallerDialSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  const dial = twiml.dial({
-    timeout: settings.ringTimeoutSeconds,
-    // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
-    ...(settings.callerId ? { callerId: settings.callerId } : {}),
-  });
+export function callerDialsAgent(settings: CallerDialSettings): Twiml {
   // The final status is how we learn that the agent is gone (hung up, or never answered); answered
   // gives the hold console the agent leg's SID (lib/state/dial-events.ts).
   const callback = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['answered' as const, 'completed' as const],
-  };
+    statusCallbackEvent: ['answered', 'completed'],
+  } as const;
   const { agent } = settings;
-  if (agent.kind === 'number') dial.number(callback, agent.value);
-  else if (agent.kind === 'client') {
-    const client = dial.client(callback);
-    client.identity(agent.identity);
-    for (const parameter of agentCallParameters(settings.callerCallSid)) client.parameter(parameter);
-  }
-  else dial.sip(callback, agent.value);
-  enqueueCaller(twiml, settings.hold);
-  return twiml;
+  const agentNoun =
+    agent.kind === 'number'
+      ? number(agent.value, callback)
+      : agent.kind === 'client'
+        ? client(agent.identity, callback, agentCallParameters(settings.callerCallSid))
+        : sip(agent.value, callback);
+  return twiml(
+    dial(
+      {
+        timeout: settings.ringTimeoutSeconds,
+        // Without callerId Twilio shows the agent the caller's own number (TwiML <Dial> callerId).
+        ...(settings.callerId ? { callerId: settings.callerId } : {}),
+      },
+      agentNoun,
+    ),
+    enqueueCaller(settings.hold),
+  );
 }
 
 /** The caller waits in its queue with the hold music (the caller's <Enqueue> action's answer). */
-export function callerWaitsOnHold(hold: CallerQueueSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  enqueueCaller(twiml, hold);
-  return twiml;
+export function callerWaitsOnHold(hold: CallerQueueSettings): Twiml {
+  return twiml(enqueueCaller(hold));
 }
 
 /**
@@ -128,11 +126,8 @@ export function callerWaitsOnHold(hold: CallerQueueSettings): VoiceResponse {
  * bridged with the agent waiting there. The next hold moves the agent out of that queue: the
  * caller's <Dial> ends and the caller goes on with the next verb, its queue, again.
  */
-export function callerTakesAgentBack(agentQueue: string, hold: CallerQueueSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.dial({ timeout: RESUME_WAIT_SECONDS }).queue(agentQueue);
-  enqueueCaller(twiml, hold);
-  return twiml;
+export function callerTakesAgentBack(agentQueue: string, hold: CallerQueueSettings): Twiml {
+  return twiml(dial({ timeout: RESUME_WAIT_SECONDS }, queue(agentQueue)), enqueueCaller(hold));
 }
 
 export interface AgentQueueSettings {
@@ -149,13 +144,11 @@ export interface AgentQueueSettings {
  * dials that queue. Whenever a bridge ends without a new hold, the agent goes on with the next
  * verb: the same queue. No action URL: nothing here needs our functions to keep the agent.
  */
-export function agentWaitsOnHold(settings: AgentQueueSettings): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  for (let i = agentQueueRejoins(settings); i > 0; i -= 1) {
-    twiml.enqueue({ waitUrl: settings.waitUrl, waitUrlMethod: 'POST' }, settings.queueName);
-  }
-  twiml.redirect({ method: 'POST' }, settings.rejoinUrl);
-  return twiml;
+export function agentWaitsOnHold(settings: AgentQueueSettings): Twiml {
+  const rejoins = Array.from({ length: Math.max(0, agentQueueRejoins(settings)) }, () =>
+    enqueue(settings.queueName, { waitUrl: settings.waitUrl, waitUrlMethod: 'POST' }),
+  );
+  return twiml(...rejoins, redirect(settings.rejoinUrl, { method: 'POST' }));
 }
 
 /**
@@ -163,12 +156,10 @@ export function agentWaitsOnHold(settings: AgentQueueSettings): VoiceResponse {
  * allowed there): "your caller is on hold" once, then a long silence; Twilio asks again when it
  * runs out. When the caller is gone, the agent is told and released.
  */
-export function agentHoldTwiml(step: AgentHoldStep): VoiceResponse {
+export function agentHoldTwiml(step: AgentHoldStep): Twiml {
   if (step === 'caller-left') return sayAndHangUp(CALLER_LEFT);
-  const twiml = new twilio.twiml.VoiceResponse();
-  if (step === 'announce') twiml.say(CALLER_ON_HOLD);
-  twiml.pause({ length: AGENT_HOLD_PAUSE_SECONDS });
-  return twiml;
+  const silence = pause({ length: AGENT_HOLD_PAUSE_SECONDS });
+  return step === 'announce' ? twiml(say(CALLER_ON_HOLD), silence) : twiml(silence);
 }
 
 /**
@@ -176,15 +167,16 @@ export function agentHoldTwiml(step: AgentHoldStep): VoiceResponse {
  * warning, then the limit), with "your caller is on hold" first and the warning when due; Twilio
  * asks again when the <Pause> ends (lib/shared/hold-limit.ts).
  */
-export function agentHoldLimitTwiml(step: Exclude<LimitStep, { kind: 'resume' }>, announce: boolean): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  if (announce) twiml.say(CALLER_ON_HOLD);
-  if (step.kind === 'warn') twiml.say(step.words);
-  twiml.pause({ length: Math.min(AGENT_HOLD_PAUSE_SECONDS, step.kind === 'warn' ? step.thenWaitSeconds : step.seconds) });
-  return twiml;
+export function agentHoldLimitTwiml(step: Exclude<LimitStep, { kind: 'resume' }>, announce: boolean): Twiml {
+  const wait = step.kind === 'warn' ? step.thenWaitSeconds : step.seconds;
+  return twiml(
+    ...(announce ? [say(CALLER_ON_HOLD)] : []),
+    ...(step.kind === 'warn' ? [say(step.words)] : []),
+    pause({ length: Math.min(AGENT_HOLD_PAUSE_SECONDS, wait) }),
+  );
 }
 
-export function callerTwiml(step: CallerStep, hold: CallerQueueSettings): VoiceResponse {
+export function callerTwiml(step: CallerStep, hold: CallerQueueSettings): Twiml {
   switch (step) {
     case 'wait-on-hold':
       return callerWaitsOnHold(hold);

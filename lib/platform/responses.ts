@@ -2,8 +2,8 @@
 // The one place where outcomes become HTTP responses: failure kinds map to status codes here
 // and nowhere else, and no response ever carries a stack trace.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import type twilio from 'twilio';
 import { Failure, isFailure, type FailureKind } from './failure';
+import type { Twiml } from './twiml';
 
 const STATUS_OF: Record<FailureKind, number> = {
   'bad-input': 400,
@@ -19,8 +19,6 @@ const STATUS_OF: Record<FailureKind, number> = {
 
 const LOGGED = new Set<FailureKind>(['misconfigured', 'upstream', 'outcome-unknown', 'forbidden']);
 
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
-
 export function jsonResponse(status: number, body: object): TwilioResponse {
   const response = new Twilio.Response();
   response.setStatusCode(status);
@@ -30,7 +28,7 @@ export function jsonResponse(status: number, body: object): TwilioResponse {
   return response;
 }
 
-export function twimlResponse(twiml: VoiceResponse): TwilioResponse {
+export function twimlResponse(twiml: Twiml): TwilioResponse {
   const response = new Twilio.Response();
   response.setStatusCode(200);
   response.appendHeader('Content-Type', 'text/xml');

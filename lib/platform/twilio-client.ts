@@ -7,6 +7,14 @@ import type { HoldContext } from './env';
 // inside the 10 s a Twilio Function may run.
 const REQUEST_TIMEOUT_MS = 5000;
 
+// One client per container, made on the first request that needs one. `context.getTwilioClient()`
+// requires the `twilio` package (about 100 ms of CPU and 240 modules: BENCHMARKS.md, "Cold load"),
+// so no function loads it at module load, and one that only answers with TwiML never loads it.
+// The client is then kept for the next invocations of the same container: its keep-alive sockets
+// to the API outlive one invocation, and it is not rebuilt each time. It is kept per account,
+// token and API base URL, so a change of any of them makes a new one.
+let kept: { key: string; client: Twilio } | undefined;
+
 /**
  * The one Twilio REST client factory. Deployed and under twilio-run it is the runtime's own
  * client; with TWILIO_API_BASE_URL set (the local emulator) every request goes there. This project
@@ -14,6 +22,9 @@ const REQUEST_TIMEOUT_MS = 5000;
  * records of lib/state/), so both are moved; the emulator serves both on one origin.
  */
 export function twilioClient(context: HoldContext): Twilio {
+  const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL')?.replace(/\/+$/, '');
+  const key = [context.ACCOUNT_SID, context.AUTH_TOKEN, baseUrl].join('\n');
+  if (kept?.key === key) return kept.client;
   let client: Twilio;
   try {
     client = context.getTwilioClient({ timeout: REQUEST_TIMEOUT_MS });
@@ -22,10 +33,10 @@ export function twilioClient(context: HoldContext): Twilio {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw misconfigured(`cannot create the Twilio client: ${reason} (check ACCOUNT_SID and AUTH_TOKEN)`);
   }
-  const baseUrl = optionalHttpUrl(context, 'TWILIO_API_BASE_URL');
   if (baseUrl) {
-    client.api.baseUrl = baseUrl.replace(/\/+$/, '');
-    client.sync.baseUrl = client.api.baseUrl;
+    client.api.baseUrl = baseUrl;
+    client.sync.baseUrl = baseUrl;
   }
+  kept = { key, client };
   return client;
 }

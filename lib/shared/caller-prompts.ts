@@ -1,7 +1,5 @@
 // What callers and agents are told. Kept together so the wording is reviewed in one place.
-import twilio from 'twilio';
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+import { hangup, say, twiml, type Twiml } from '../platform/twiml';
 
 export const AGENT_UNAVAILABLE =
   'We are sorry, no one is available to take your call right now. Please try again later. Goodbye.';
@@ -10,13 +8,10 @@ export const SERVICE_UNAVAILABLE =
   'We are sorry, we cannot connect your call right now. Please try again later. Goodbye.';
 
 /** Says a short message and ends the call, so nobody is left listening to music forever. */
-export function sayAndHangUp(text: string): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.say(text);
-  twiml.hangup();
-  return twiml;
+export function sayAndHangUp(text: string): Twiml {
+  return twiml(say(text), hangup());
 }
 
-export function emptyTwiml(): VoiceResponse {
-  return new twilio.twiml.VoiceResponse();
+export function emptyTwiml(): Twiml {
+  return twiml();
 }

@@ -1,8 +1,7 @@
-import twilio from 'twilio';
-import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import { optionalHttpUrl, reminderConfig } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
+import { play, redirect, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderBatch, type HoldReminderSettings } from './hold-reminder';
 
@@ -26,10 +25,8 @@ export function holdMusicAudioUrl(context: HoldContext): string {
  * forever: a holdUrl that runs out of TwiML leaves the held party in silence, while an audio
  * holdUrl is played only once (docs/twilio-voice-semantics.md, "Conference participants").
  */
-export function holdMusicTwiml(context: HoldContext): InstanceType<typeof twilio.twiml.VoiceResponse> {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.play({ loop: 0 }, holdMusicAudioUrl(context));
-  return twiml;
+export function holdMusicTwiml(context: HoldContext): Twiml {
+  return twiml(play(holdMusicAudioUrl(context), { loop: 0 }));
 }
 
 /** The reminder settings, with the defaults filled in; undefined = no reminders. Throws if misconfigured. */
@@ -69,23 +66,22 @@ export function holdMusicWithReminders(
   context: HoldContext,
   settings: HoldReminderSettings,
   held: HeldTime,
-): InstanceType<typeof twilio.twiml.VoiceResponse> {
-  const twiml = new twilio.twiml.VoiceResponse();
+): Twiml {
   const audio = holdMusicAudioUrl(context);
   const batch = reminderBatch(settings, held.seconds);
-  for (const reminder of batch.reminders) {
-    twiml.play({ loop: batch.plays }, audio);
-    twiml.say(reminderSayAttributes(settings), reminder.words);
-  }
+  const verbs: TwimlElement[] = batch.reminders.flatMap((reminder) => [
+    play(audio, { loop: batch.plays }),
+    say(reminder.words, reminderSayAttributes(settings)),
+  ]);
   if (held.source === 'hold-url') {
     const heldFor = String(Math.round(batch.endsAtSeconds * 1000) / 1000);
-    twiml.redirect({ method: 'POST' }, functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { HeldFor: heldFor }));
+    verbs.push(redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { HeldFor: heldFor }), { method: 'POST' }));
   }
-  return twiml;
+  return twiml(...verbs);
 }
 
 /** What /hold-music answers: the plain loop, or, for a held party with reminders on, the batch. */
-export function holdTwiml(context: HoldContext, event: FunctionEvent): InstanceType<typeof twilio.twiml.VoiceResponse> {
+export function holdTwiml(context: HoldContext, event: FunctionEvent): Twiml {
   const held = heldTime(event);
   if (!held) return holdMusicTwiml(context);
   let settings: HoldReminderSettings | undefined;
@@ -104,10 +100,7 @@ export function conferenceHoldUrl(context: HoldContext): string {
   return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, reminders ? { HeldFor: '0' } : undefined);
 }
 
-/**
- * HOLD_VOICE as <Say voice>: the SDK types only the voices it knew when it was built; config.ts
- * checks the shape of the name, and Twilio decides whether it exists.
- */
-export function reminderSayAttributes(settings: Pick<HoldReminderSettings, 'voice'>): VoiceResponse.SayAttributes {
-  return settings.voice ? { voice: settings.voice as VoiceResponse.SayAttributes['voice'] } : {};
+/** HOLD_VOICE as <Say voice> (config.ts checks the shape of the name; Twilio decides whether it exists). */
+export function reminderSayAttributes(settings: Pick<HoldReminderSettings, 'voice'>): Attributes {
+  return settings.voice ? { voice: settings.voice } : {};
 }

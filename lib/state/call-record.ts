@@ -1,5 +1,5 @@
 // The state of one live call as the hold console and GET /calls see it: the contract's shape
-// (/work/shared contracts, "GET /calls"), and how each event Twilio tells us about changes it.
+// (docs/console.md, "GET /calls"), and how each event Twilio tells us about changes it.
 // Pure: no HTTP, no Sync. call-store.ts keeps these records in a Sync Map.
 
 export type CallMode = 'conference' | 'dial';

@@ -1,5 +1,6 @@
 // A deployed Twilio Function cannot import a sibling file by relative path: each built file must
 // load on its own, with only npm packages (node_modules) beside it.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,6 +31,16 @@ describe('built functions', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // Cold start: `twilio` is about 240 modules and 100 ms of CPU (BENCHMARKS.md, "Cold load"). No
+  // function loads it at module load; REST functions get it from context.getTwilioClient() on the
+  // first request that needs a client. Loaded in a fresh node, as a cold Twilio Function is.
+  it.each(builtFunctions())('%s loads no npm package at module load', (name) => {
+    const probe = `require(${JSON.stringify(join(BUILT, name))});
+      console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes('node_modules'))))`;
+    const packages = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as string[];
+    expect(packages).toEqual([]);
   });
 
   it('bundles no source maps and no relative requires', () => {

@@ -137,7 +137,7 @@ export function checkNothingLeft(h: E2eHarness, call: CallUnderTest): void {
 const HANDLE = /^h1\.CA[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/;
 
 /**
- * A 200's body (contracts.md): callSid, mode, held, and the SIDs that make the next request
+ * A 200's body (docs/hold-api.md): callSid, mode, held, and the SIDs that make the next request
  * cheaper. Dial mode: agentCallSid is always this call's agent, and a hold always hands back an
  * agentHandle. Conference mode: conferenceSid and agentCallSid, when present, are this call's.
  */
