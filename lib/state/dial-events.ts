@@ -42,11 +42,6 @@ export function recordDialCallerStep(
   }
 }
 
-/** The agent's <Dial><Queue> took the caller out of the hold queue: QueueTime is Twilio's measure of the hold. */
-export function recordDialResumed(context: HoldContext, callerCallSid: string, queueTime: unknown, now = new Date()): Promise<void> {
-  return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queueTime) });
-}
-
 function seconds(queueTime: unknown): number | undefined {
   return typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : undefined;
 }
