@@ -7,7 +7,7 @@ import { isFailure } from '../platform/failure';
 import { twilioClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
-import { applyCallEvent, endOfCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type HoldEvent, type NewCall } from './call-record';
+import { applyCallEvent, callConnected, endOfCall, newCallRecord, newHoldEvents, type CallConnected, type CallEvent, type CallRecord, type HoldEvent, type NewCall } from './call-record';
 import { deliverHoldEvents, eventDelivery } from './event-delivery';
 import { changeCallRecord, createCallRecord, deleteCallRecord, RINGING_GRACE_SECONDS, syncServiceSid } from './call-store';
 
@@ -35,15 +35,17 @@ export function recordCallArrived(context: HoldContext, call: NewCall, ringTimeo
 
 /**
  * Something happened to a recorded call. 2 requests (read, write with If-Match), more on a race.
- * The hold events it adds are then delivered to HOLD_EVENTS_URL, if set (event-delivery.ts).
+ * The hold events it adds, and the call-connected event when the agent first answers, are then
+ * delivered to HOLD_EVENTS_URL, if set (event-delivery.ts).
  */
 export async function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent): Promise<void> {
-  let added: HoldEvent[] = [];
+  let added: (CallConnected | HoldEvent)[] = [];
   await keepBooks(context, `record ${event.kind}`, callerCallSid, async (client, service) => {
     // A race re-runs the change on a fresh read: only the events of the write that won are kept.
     const written = await changeCallRecord(client, service, callerCallSid, (record) => {
       const next = applyCallEvent(record, event);
-      added = newHoldEvents(record, next);
+      const connected = callConnected(record, next, new Date());
+      added = [...(connected ? [connected] : []), ...newHoldEvents(record, next)];
       return next;
     }, BOOKKEEPING_POLICY);
     if (!written) added = [];

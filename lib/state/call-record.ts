@@ -186,6 +186,28 @@ export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): {
   };
 }
 
+/**
+ * Sent to HOLD_EVENTS_URL when the agent answers and the parties are connected: every SID that
+ * /hold and /unhold need, so agent software learns its call without polling GET /calls.
+ */
+export interface CallConnected {
+  type: 'call-connected';
+  callSid: string;
+  mode: CallMode;
+  from: string;
+  agent: string;
+  conferenceSid: string | null;
+  agentCallSid: string | null;
+  at: string;
+}
+
+/** The call-connected event when `next` is the record's first change from ringing to talking. */
+export function callConnected(before: CallRecord, next: CallRecord, at: Date): CallConnected | undefined {
+  if (before.state !== 'ringing-agent' || next.state !== 'talking') return undefined;
+  const { callSid, mode, from, agent, conferenceSid, agentCallSid } = next;
+  return { type: 'call-connected', callSid, mode, from, agent, conferenceSid, agentCallSid, at: at.toISOString() };
+}
+
 /** Sent to HOLD_EVENTS_URL when a call ends. */
 export interface CallSummary {
   type: 'call-summary';

@@ -3,7 +3,7 @@
 // which verifies X-Hold-Signature the way docs/hold-experience.md shows. Needs `npm run build`.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
+import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, CALLER_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 import { holdSignatureMatches } from '../../lib/platform/hold-signature';
 
 interface Received {
@@ -81,7 +81,30 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     return calls.find((call) => call.callSid === caller)!;
   }
 
-  const eventsOf = (caller: string) => receiver.received.filter((r) => r.body.callSid === caller);
+  /** The hold events and the summary delivered for a call (the call-connected event has its own test). */
+  const eventsOf = (caller: string) => receiver.received.filter((r) => r.body.callSid === caller && r.body.type !== 'call-connected');
+
+  it('the agent answering delivers one signed call-connected event with every SID /hold needs', async () => {
+    const caller = await talkingCall();
+    const connected = receiver.received.filter((r) => r.body.callSid === caller && r.body.type === 'call-connected');
+    expect(connected).toHaveLength(1);
+    expect(connected[0].signed).toBe(true);
+    const agentCallSid = h.agentOf(caller);
+    expect(connected[0].body).toEqual({
+      type: 'call-connected',
+      callSid: caller,
+      mode,
+      from: CALLER_NUMBER,
+      agent: AGENT_NUMBER,
+      conferenceSid: mode === 'conference' ? h.conferenceOf(caller)!.sid : null,
+      agentCallSid,
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    // Holding and resuming deliver no second call-connected event.
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
+    expect(receiver.received.filter((r) => r.body.callSid === caller && r.body.type === 'call-connected')).toHaveLength(1);
+  });
 
   it('a call with three holds: metrics through GET /calls, every event delivered and signed, then the summary', async () => {
     const caller = await talkingCall();
