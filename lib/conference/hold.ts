@@ -1,9 +1,9 @@
 // Conference mode hold and resume: one participant update, addressed so that Twilio itself
 // checks that the participant belongs to the call named in the request.
 import type { Twilio } from 'twilio';
-import { conflict, isFailure, notFound, type Failure } from '../platform/failure';
+import { conflict, isFailure, notFound } from '../platform/failure';
 import { oneAtATime } from '../platform/one-at-a-time';
-import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
+import { callTwilio, DEFAULT_RETRY_POLICY, withStateReadBack, type RetryPolicy } from '../platform/twilio-request';
 import type { Party } from '../shared/control-request';
 
 /** Participant labels: the caller joins with <Conference participantLabel>, the agent is added with Label. */
@@ -75,7 +75,7 @@ export function setConferenceHold(
         throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
       }
       if (isFailure(error) && error.kind === 'outcome-unknown') {
-        throw await withStateReadBack(error, command.callSid, () => participant().fetch(), policy);
+        throw await withStateReadBack(error, command.callSid, async () => (await callTwilio('read the participant back', () => participant().fetch(), policy)).hold);
       }
       throw error;
     }
@@ -100,32 +100,6 @@ async function conferenceOfCall(client: Twilio, command: ConferenceHoldCommand, 
     throw error;
   }
   return command.conferenceSid;
-}
-
-/**
- * After an update with no answer, one read of the participant tells the API user where the call
- * stands, if it fits in what is left of the invocation's time; else the answer says only "unknown".
- */
-async function withStateReadBack(
-  failure: Failure,
-  callSid: string,
-  read: () => Promise<{ hold: boolean }>,
-  policy: RetryPolicy,
-): Promise<Failure> {
-  const unknown = failure.withDetails({ callSid });
-  // Keep a margin for answering: a Function is stopped at 10 s.
-  const timeLeft = remainingBudgetMs() - 500;
-  if (timeLeft <= 0) return unknown;
-  let timer: NodeJS.Timeout | undefined;
-  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
-  try {
-    const participant = await Promise.race([callTwilio('read the participant back', read, policy), tooLate]);
-    return participant ? failure.withDetails({ callSid, held: participant.hold }) : unknown;
-  } catch {
-    return unknown;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

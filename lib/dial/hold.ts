@@ -23,10 +23,10 @@ import { fetchLegState, findAgentLeg } from './legs';
 import { signAgentHandle, verifyAgentHandle } from './agent-handle';
 import { agentWaitsOnHold, callerTakesAgentBack } from './twiml';
 import type { DialModeUrls } from './urls';
-import { badInput, conflict, isFailure, notFound, type Failure } from '../platform/failure';
+import { badInput, conflict, isFailure, notFound } from '../platform/failure';
 import { oneAtATime } from '../platform/one-at-a-time';
 import { agentQueueName, callerQueueName, readHoldQueues } from './hold-queue';
-import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
+import { callTwilio, DEFAULT_RETRY_POLICY, withStateReadBack, type RetryPolicy } from '../platform/twilio-request';
 
 export interface DialHoldCommand {
   /** The CALLER's CallSid: it names the call. */
@@ -152,7 +152,7 @@ async function moveLeg(
     if (isFailure(error) && error.kind === 'not-found') {
       throw notFound(`no live ${leg} leg ${legSid} on call ${callerCallSid}`, error.twilio);
     }
-    if (isFailure(error) && error.kind === 'outcome-unknown') throw await withStateReadBack(client, error, callerCallSid, policy);
+    if (isFailure(error) && error.kind === 'outcome-unknown') throw await withStateReadBack(error, callerCallSid, () => readDialHeld(client, callerCallSid, policy));
     // 21220 "Call is not in-progress": the leg has ended (404) or has not begun (409). Only this
     // failure path costs the extra read; the successful path stays one request.
     if (isFailure(error) && error.kind === 'conflict') {
@@ -164,25 +164,6 @@ async function moveLeg(
     throw error;
   }
   if (legStateOf(status) === 'connecting') throw conflict(`call ${callerCallSid} is not connected to the agent yet`);
-}
-
-/**
- * After an update with no answer in time: one read tells the API user where the call stands, if it
- * fits in what is left of the invocation's time (a Function is stopped at 10 s); else the 504 says
- * only "unknown" (docs/hold-api.md).
- */
-async function withStateReadBack(client: Twilio, failure: Failure, callSid: string, policy: RetryPolicy): Promise<Failure> {
-  const unknown = failure.withDetails({ callSid });
-  const timeLeft = remainingBudgetMs() - 500;
-  if (timeLeft <= 0) return unknown;
-  let timer: NodeJS.Timeout | undefined;
-  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
-  try {
-    const held = await Promise.race([readDialHeld(client, callSid, policy), tooLate]);
-    return held === undefined ? unknown : failure.withDetails({ callSid, held });
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -33,6 +33,28 @@ export function remainingBudgetMs(): number {
   return deadline === undefined ? INVOCATION_BUDGET_MS : Math.max(0, deadline - Date.now());
 }
 
+/**
+ * After an update whose outcome is unknown (sent, no answer in time): one read of the state tells
+ * the API user where the call stands, if it fits in what is left of the invocation's time (a
+ * Function is stopped at 10 s; 500 ms are kept for answering); else the 504 says only "unknown"
+ * (docs/hold-api.md). `readHeld` answers undefined, or throws, when it cannot tell.
+ */
+export async function withStateReadBack(failure: Failure, callSid: string, readHeld: () => Promise<boolean | undefined>): Promise<Failure> {
+  const unknown = failure.withDetails({ callSid });
+  const timeLeft = remainingBudgetMs() - 500;
+  if (timeLeft <= 0) return unknown;
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
+  try {
+    const held = await Promise.race([readHeld(), tooLate]);
+    return held === undefined ? unknown : failure.withDetails({ callSid, held });
+  } catch {
+    return unknown;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs one function invocation; every callTwilio inside it retries only until its deadline. */
 export function withinInvocationBudget<T>(run: () => Promise<T>, budgetMs = INVOCATION_BUDGET_MS): Promise<T> {
   return invocationDeadline.run(Date.now() + budgetMs, run);
