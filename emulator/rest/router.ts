@@ -52,6 +52,28 @@ function checkResponse(engine: Engine, method: string, pathname: string, result:
   engine.log.add('error', `response of ${method} ${pathname} (${result.status}) does not match Twilio's schema: ${problems.join('; ')}`);
 }
 
+/**
+ * What every request meets after its credentials, in both APIs: an injected fault (latency, then a
+ * status with Twilio's code for it), then the OpenAPI check of its parameters. `onlyNamedPaths`:
+ * only faults whose path names the request apply (Sync, so that Voice API fault counts never shift).
+ */
+export async function faultOrInvalid(
+  engine: Engine,
+  method: string,
+  pathname: string,
+  raw: RawParams,
+  onlyNamedPaths = false,
+): Promise<{ status: number; code: number; message: string } | undefined> {
+  const fault = engine.faults.takeRest(method, pathname, onlyNamedPaths);
+  if (fault?.latencyMs) await delay(fault.latencyMs);
+  if (fault?.status) {
+    const code = fault.status === 429 ? 20429 : fault.status === 503 ? 20503 : 20500;
+    return { status: fault.status, code, message: fault.status === 429 ? 'Too Many Requests' : 'Injected fault' };
+  }
+  const check = validateRestRequest(method, pathname, raw);
+  return check.ok ? undefined : check;
+}
+
 async function respond(engine: Engine, req: IncomingMessage, method: string, pathname: string, raw: RawParams, url: URL): Promise<{ status: number; body?: unknown }> {
   const fail = (status: number, code: number, message: string) => {
     engine.log.add('rest', `${method} ${pathname} -> ${status} (${code})`, undefined, { code, message });
@@ -62,15 +84,8 @@ async function respond(engine: Engine, req: IncomingMessage, method: string, pat
   if (!m?.groups) return fail(404, 20404, `The requested resource ${pathname} was not found`);
   if (m.groups.account !== engine.accountSid) return fail(401, 20003, 'Authentication Error - the account in the path is not yours');
 
-  const fault = engine.faults.takeRest(method, pathname);
-  if (fault?.latencyMs) await delay(fault.latencyMs);
-  if (fault?.status) {
-    const code = fault.status === 429 ? 20429 : fault.status === 503 ? 20503 : 20500;
-    return fail(fault.status, code, fault.status === 429 ? 'Too Many Requests' : 'Injected fault');
-  }
-
-  const check = validateRestRequest(method, pathname, raw);
-  if (!check.ok) return fail(check.status, check.code, check.message);
+  const refusal = await faultOrInvalid(engine, method, pathname, raw);
+  if (refusal) return fail(refusal.status, refusal.code, refusal.message);
 
   const rest = m.groups.rest;
   for (const route of ROUTES) {

@@ -5,11 +5,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../engine/engine';
 import { TwilioApiError } from '../engine/errors';
-import { validateRestRequest } from '../openapi/validate';
 import { errorBody } from './error-body';
 import { Params, type RawParams, decodeParams, readBody } from './params';
 import type { RouteResult } from './route';
-import { authorized, delay, send } from './router';
+import { authorized, faultOrInvalid, send } from './router';
 import { syncRoutes } from './routes/sync';
 
 export function isSyncPath(pathname: string): boolean {
@@ -32,15 +31,8 @@ async function respond(engine: Engine, req: IncomingMessage, method: string, url
   };
   if (!authorized(engine, req.headers.authorization)) return fail(401, 20003, 'Authentication Error - invalid username');
 
-  const fault = engine.faults.takeRest(method, pathname, true);
-  if (fault?.latencyMs) await delay(fault.latencyMs);
-  if (fault?.status) {
-    const code = fault.status === 429 ? 20429 : fault.status === 503 ? 20503 : 20500;
-    return fail(fault.status, code, fault.status === 429 ? 'Too Many Requests' : 'Injected fault');
-  }
-
-  const check = validateRestRequest(method, pathname, raw);
-  if (!check.ok) return fail(check.status, check.code, check.message);
+  const refusal = await faultOrInvalid(engine, method, pathname, raw, true);
+  if (refusal) return fail(refusal.status, refusal.code, refusal.message);
 
   const rest = pathname.slice('/v1'.length);
   const base = `http://${req.headers.host ?? 'localhost'}`;
