@@ -142,3 +142,11 @@ export function holdLimitConfig(env: HoldEnv): HoldLimitConfig | undefined {
   }
   return { maxSeconds, warningSeconds: warning ?? Math.min(DEFAULT_HOLD_WARNING_SECONDS, Math.floor(maxSeconds / 2)) };
 }
+
+/** How long a caller waits in line for a busy agent by default (docs/line.md). */
+export const DEFAULT_LINE_MAX_WAIT_SECONDS = 600;
+
+/** LINE_MAX_WAIT_SECONDS (30-14400): the longest wait in line before the caller is told and released. */
+export function lineMaxWaitSeconds(env: HoldEnv): number {
+  return optionalSeconds(env, 'LINE_MAX_WAIT_SECONDS', 30, 14_400) ?? DEFAULT_LINE_MAX_WAIT_SECONDS;
+}

@@ -19,6 +19,7 @@ export interface HoldEnv {
   HOLD_EVENTS_URL?: string;
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
+  LINE_MAX_WAIT_SECONDS?: string;
   SYNC_SERVICE_SID?: string;
 }
 

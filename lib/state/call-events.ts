@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-reque
 import type { HoldContext } from '../platform/env';
 import { applyCallEvent, callConnected, endOfCall, newCallRecord, newHoldEvents, type CallConnected, type CallEvent, type CallRecord, type HoldEvent, type NewCall } from './call-record';
 import { deliverHoldEvents, eventDelivery } from './event-delivery';
-import { changeCallRecord, createCallRecord, deleteCallRecord, RINGING_GRACE_SECONDS, syncServiceSid } from './call-store';
+import { changeCallRecord, createCallRecord, deleteCallRecord, RINGING_GRACE_SECONDS, syncServiceSid, WAITING_CALL_TTL_SECONDS } from './call-store';
 
 /** All the Sync requests of one bookkeeping step (a read, a write, a retry) end within this. */
 const BOOKKEEPING_BUDGET_MS = 2000;
@@ -28,8 +28,10 @@ async function keepBooks(context: HoldContext, what: string, callSid: string, st
  * the agent has had time to answer. 1 request (2 more the very first time: the map).
  */
 export function recordCallArrived(context: HoldContext, call: NewCall, ringTimeoutSeconds: number): Promise<void> {
+  // A caller in line lives as long as a waiting one (renewed by each place-in-line write).
+  const ttl = call.linePosition === undefined ? ringTimeoutSeconds + RINGING_GRACE_SECONDS : WAITING_CALL_TTL_SECONDS;
   return keepBooks(context, 'record the new call', call.callSid, (client, service) =>
-    createCallRecord(client, service, newCallRecord(call), ringTimeoutSeconds + RINGING_GRACE_SECONDS, BOOKKEEPING_POLICY),
+    createCallRecord(client, service, newCallRecord(call), ttl, BOOKKEEPING_POLICY),
   );
 }
 

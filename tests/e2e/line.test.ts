@@ -1,0 +1,109 @@
+// The line of callers waiting for a busy agent (docs/line.md), both modes, end to end: the
+// emulator's virtual clock, the BUILT functions under twilio-run over real HTTP, one agent number
+// that answers after 2 s. Needs `npm run build` first.
+import { AGENT_ANSWERS_AFTER_MS, startE2e, type E2eHarness } from '../../harness/e2e';
+import { LINE_WAIT_OVER } from '../../lib/shared/line';
+
+const MAX_WAIT_SECONDS = 300;
+
+type Heard = ReturnType<E2eHarness['hears']>;
+
+/** Who the caller is bridged with, if anyone. */
+function talkingTo(h: E2eHarness, caller: string): string | undefined {
+  const heard: Heard = h.hears(caller);
+  if (heard === 'ended' || heard.kind !== 'party') return undefined;
+  return heard.callSids[0];
+}
+
+/** A caller in line hears the music or its place in line: never silence, never the agent. */
+function inLine(h: E2eHarness, caller: string): boolean {
+  const heard: Heard = h.hears(caller);
+  if (heard === 'ended') return false;
+  return heard.kind === 'music' || (heard.kind === 'speech' && /in line\./.test(heard.text));
+}
+
+/** The agent legs that are live now (each a call to the agent's number). */
+function liveAgentLegs(h: E2eHarness): string[] {
+  return h.emu.calls().filter((c) => c.to === '+15550100001' && (c.status === 'in-progress' || c.status === 'ringing' || c.status === 'queued')).map((c) => c.sid);
+}
+
+async function calls(h: E2eHarness, n: number): Promise<string[]> {
+  const sids: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    sids.push(await h.placeCall());
+    await h.advance(1000);
+  }
+  return sids;
+}
+
+/** Advances in steps, checking after each that the agent is on at most one call. */
+async function advanceChecking(h: E2eHarness, ms: number, waiting: string[] = []): Promise<void> {
+  for (let t = 0; t < ms; t += 5000) {
+    await h.advance(Math.min(5000, ms - t));
+    expect(liveAgentLegs(h).length).toBeLessThanOrEqual(1);
+    for (const caller of waiting) if (h.hears(caller) !== 'ended' && !talkingTo(h, caller)) expect(inLine(h, caller)).toBe(true);
+  }
+}
+
+/** Calls ended by nobody's hang-up (conference mode: a party hanging up ends the conference for both). */
+function dropped(h: E2eHarness, mode: 'conference' | 'dial', sids: string[]): string[] {
+  return mode === 'conference' ? h.droppedConferenceCalls(sids) : h.droppedCalls(sids);
+}
+
+async function endAll(h: E2eHarness): Promise<void> {
+  h.emu.faults.clear();
+  for (const call of h.emu.calls()) {
+    const now = h.emu.call(call.sid);
+    if (now && (now.status === 'in-progress' || now.status === 'ringing' || now.status === 'queued')) {
+      await h.emu.hangup(call.sid);
+      await h.emu.settle();
+    }
+  }
+  await h.advance(10_000);
+}
+
+describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => {
+  let h: E2eHarness;
+  beforeAll(async () => {
+    h = await startE2e({ mode, env: { LINE_MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS) } });
+  });
+  afterEach(async () => {
+    await endAll(h);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('three callers for one agent: one talks, two wait in line hearing their place, then each is connected in arrival order', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const agent1 = talkingTo(h, first);
+    expect(agent1).toBeDefined();
+    // Their place in line, in words, at the start of each document; then the music.
+    const second = await h.placeCall();
+    expect(h.hears(second)).toEqual({ kind: 'speech', text: 'You are next in line.' });
+    const third = await h.placeCall();
+    expect(h.hears(third)).toEqual({ kind: 'speech', text: 'You are number 2 in line.' });
+    await h.advance(3000);
+    expect(liveAgentLegs(h)).toEqual([agent1]);
+    expect(h.hears(second)).toMatchObject({ kind: 'music' });
+    expect(h.hears(third)).toMatchObject({ kind: 'music' });
+    await advanceChecking(h, 60_000, [second, third]);
+    expect(talkingTo(h, first)).toBe(agent1);
+
+    // The agent hangs up: the second caller (not the third) rings the agent at once, then talks.
+    await h.partyHangsUp(agent1!);
+    await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
+    const agent2 = talkingTo(h, second);
+    expect(agent2).toBeDefined();
+    expect(agent2).not.toBe(agent1);
+    expect(inLine(h, third)).toBe(true);
+    await advanceChecking(h, 30_000, [third]);
+
+    // The second caller hangs up: the third is connected.
+    await h.partyHangsUp(second);
+    await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
+    expect(talkingTo(h, third)).toBeDefined();
+    expect(dropped(h, mode, [first, second, third])).toEqual([]);
+  }, 60_000);
+});
