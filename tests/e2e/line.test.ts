@@ -1,7 +1,7 @@
 // The line of callers waiting for a busy agent (docs/line.md), both modes, end to end: the
 // emulator's virtual clock, the BUILT functions under twilio-run over real HTTP, one agent number
 // that answers after 2 s. Needs `npm run build` first.
-import { AGENT_ANSWERS_AFTER_MS, startE2e, type E2eHarness } from '../../harness/e2e';
+import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 import { LINE_WAIT_OVER } from '../../lib/shared/line';
 
 const MAX_WAIT_SECONDS = 300;
@@ -105,5 +105,91 @@ describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => 
     await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
     expect(talkingTo(h, third)).toBeDefined();
     expect(dropped(h, mode, [first, second, third])).toEqual([]);
+  }, 60_000);
+
+  it('the wait limit: a caller still in line at LINE_MAX_WAIT_SECONDS is told the agent is busy and released, within one play of the music', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const second = await h.placeCall();
+    const joinedAt = h.emu.now();
+    let told = false;
+    while (h.hears(second) !== 'ended') {
+      await h.advance(1000);
+      const heard = h.hears(second);
+      if (heard !== 'ended' && heard.kind === 'speech' && heard.text === LINE_WAIT_OVER) told = true;
+      expect(h.emu.now() - joinedAt).toBeLessThan((MAX_WAIT_SECONDS + 31) * 1000 + 10_000);
+    }
+    expect(told).toBe(true);
+    const endedAfter = h.emu.call(second)!.endedAt! - joinedAt;
+    expect(endedAfter).toBeGreaterThanOrEqual(MAX_WAIT_SECONDS * 1000);
+    expect(talkingTo(h, first)).toBeDefined();
+    // (The waitUrl's <Hangup> ends the second call after the words: told, not dropped.)
+    expect(dropped(h, mode, [first])).toEqual([]);
+  }, 60_000);
+
+  it('a waiting caller who hangs up leaves the line: the next one moves up and is connected when the agent is free', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const [second, third] = await calls(h, 2);
+    await h.partyHangsUp(second);
+    await advanceChecking(h, 40_000, [third]);
+    // Its next announcement has its new place.
+    expect(h.emu.log().some((e) => e.type === 'webhook' && e.callSid === third && /\/line-wait/.test(e.summary))).toBe(true);
+    await h.partyHangsUp(h.agentOf(first)!);
+    await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
+    expect(talkingTo(h, third)).toBeDefined();
+    expect(dropped(h, mode, [first, third])).toEqual([]);
+  }, 60_000);
+
+  it('an outage of the functions when the agent call ends: nobody is dropped, and the line moves on in order at the first /line-wait after it', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const [second, third] = await calls(h, 2);
+    await h.advance(10_000);
+    await h.functionsDown();
+    try {
+      await h.partyHangsUp(h.agentOf(first)!);
+      await h.advance(5_000);
+      // The agent's final status callback failed: nobody was connected, both still in line.
+      expect(liveAgentLegs(h)).toEqual([]);
+      expect(h.hears(second)).not.toBe('ended');
+      expect(h.hears(third)).not.toBe('ended');
+    } finally {
+      await h.functionsBack();
+    }
+    // The next /line-wait request (at most one play of the music later) connects the first in line.
+    await h.advance(31_000 + AGENT_ANSWERS_AFTER_MS);
+    expect(talkingTo(h, second)).toBeDefined();
+    expect(talkingTo(h, third)).toBeUndefined();
+    expect(h.hears(third)).not.toBe('ended');
+    await h.partyHangsUp(second);
+    await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
+    expect(talkingTo(h, third)).toBeDefined();
+    expect(dropped(h, mode, [second, third])).toEqual([]);
+  }, 60_000);
+
+  it('GET /calls shows the line: state waiting, linePosition, waitingSince; then ringing-agent and talking once connected', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const [second, third] = await calls(h, 2);
+    await h.advance(1000);
+    const list = async () => {
+      const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { calls: { callSid: string; state: string; linePosition: number | null; waitingSince: string | null }[] }).calls;
+    };
+    const records = await list();
+    const of = (sid: string) => records.find((r) => r.callSid === sid);
+    expect(of(first)).toMatchObject({ state: 'talking', linePosition: null, waitingSince: null });
+    expect(of(second)).toMatchObject({ state: 'waiting', linePosition: 1, waitingSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(of(third)).toMatchObject({ state: 'waiting', linePosition: 2 });
+    await h.partyHangsUp(h.agentOf(first)!);
+    await h.advance(AGENT_ANSWERS_AFTER_MS + 1000);
+    const after = await list();
+    expect(after.find((r) => r.callSid === second)).toMatchObject({ state: 'talking', linePosition: null, waitingSince: null });
+    // The place in line is Twilio's QueuePosition at the last announcement: refreshed within one play of the music.
+    expect(after.find((r) => r.callSid === third)).toMatchObject({ state: 'waiting', linePosition: 2 });
+    await h.advance(31_000);
+    expect((await list()).find((r) => r.callSid === third)).toMatchObject({ state: 'waiting', linePosition: 1 });
   }, 60_000);
 });
