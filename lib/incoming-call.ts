@@ -18,13 +18,13 @@ export function parseIncomingCall(event: FunctionEvent): IncomingCall {
 }
 
 /** The call's record for the hold console (lib/state/): written while the call is being connected. */
-function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode, linePosition?: number): Promise<void> {
+function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode, agent: string, linePosition?: number): Promise<void> {
   return recordCallArrived(context, {
     callSid: call.callSid,
     mode,
     // Twilio sends From with every voice webhook; a withheld number arrives as e.g. "anonymous".
     from: typeof event.From === 'string' ? event.From : '',
-    agent: agentAddress(context).value,
+    agent,
     at: new Date(),
     ...(linePosition === undefined ? {} : { linePosition }),
   }, ringTimeoutSeconds(context));
@@ -35,16 +35,17 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   const call = parseIncomingCall(event);
   try {
     const mode = holdMode(context);
+    const agent = agentAddress(context).value;
     // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
     const line = await readLine(context);
     if (line && (line.agentBusy || line.waiting > 0)) {
       // A free agent with callers in line (a connection missed earlier): the first of them goes now,
       // this caller joins the end of the line.
       const connecting = line.agentBusy ? Promise.resolve(undefined) : connectFirstInLine(context, line).catch(() => undefined);
-      await Promise.all([connecting, recordArrival(context, event, call, mode, line.waiting + 1)]);
+      await Promise.all([connecting, recordArrival(context, event, call, mode, agent, line.waiting + 1)]);
       return twimlResponse(callerJoinsLine(context));
     }
-    const [twiml] = await Promise.all([ringAgentTwiml(context, call), recordArrival(context, event, call, mode)]);
+    const [twiml] = await Promise.all([ringAgentTwiml(context, call), recordArrival(context, event, call, mode, agent)]);
     return twimlResponse(twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.

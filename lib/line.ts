@@ -10,7 +10,7 @@
 import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';
-import { agentAddress, lineMaxWaitSeconds, reminderConfig } from './platform/config';
+import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxWaitSeconds, reminderConfig } from './platform/config';
 import { isFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import type { PartyAddress } from './platform/party-address';
@@ -74,8 +74,30 @@ async function findLine(client: Twilio, name: string): Promise<{ sid: string; si
   return queue ? { sid: queue.sid, size: queue.currentSize } : undefined;
 }
 
-/** The agent's state and the line's, read from Twilio; undefined when it cannot be read in time. */
+/** LINE_MAX_WAIT_SECONDS=0 turns the line off; a misconfigured value keeps it on (with the default limit). */
+export function lineOn(context: HoldContext): boolean {
+  try {
+    return lineMaxWaitSeconds(context) !== undefined;
+  } catch (error) {
+    console.error(isFailure(error) ? error.message : error, `- keeping the line, with its default limit of ${DEFAULT_LINE_MAX_WAIT_SECONDS} s`);
+    return true;
+  }
+}
+
+function maxWaitSeconds(context: HoldContext): number {
+  try {
+    return lineMaxWaitSeconds(context) ?? DEFAULT_LINE_MAX_WAIT_SECONDS;
+  } catch {
+    return DEFAULT_LINE_MAX_WAIT_SECONDS;
+  }
+}
+
+/**
+ * The agent's state and the line's, read from Twilio; undefined when the line is off or the state
+ * cannot be read in time.
+ */
 export async function readLine(context: HoldContext): Promise<LineState | undefined> {
+  if (!lineOn(context)) return undefined;
   const client = twilioClient(context);
   const agent = agentAddress(context);
   try {
@@ -139,7 +161,8 @@ function lineSettings(context: HoldContext): LineSettings {
   }
   const musicSeconds = reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS;
   return {
-    maxWaitSeconds: lineMaxWaitSeconds(context),
+    // A caller already in line when the line was turned off still has a limit.
+    maxWaitSeconds: maxWaitSeconds(context),
     musicSeconds,
     playsPerAnnouncement: reminders ? playsPerReminder({ everySeconds: reminders.everySeconds, musicSeconds }) : 1,
   };
@@ -154,14 +177,7 @@ export async function answerLineWait(context: HoldContext, event: FunctionEvent)
   const callSid = requiredCallSid(event, 'CallSid');
   const position = wholeNumber(event.QueuePosition) ?? 1;
   const waited = wholeNumber(event.QueueTime) ?? 0;
-  let settings: LineSettings;
-  try {
-    settings = lineSettings(context);
-  } catch (error) {
-    // A misconfigured LINE_MAX_WAIT_SECONDS: music now, the log says why.
-    console.error(isFailure(error) ? error.message : error, '- playing the music without a wait limit');
-    return twimlResponse(twiml(play(holdMusicAudioUrl(context), { loop: 1 })));
-  }
+  const settings = lineSettings(context);
   const step = lineWaitStep({ position, waitedSeconds: waited }, settings);
   if (step.kind === 'wait-over') return twimlResponse(sayAndHangUp(LINE_WAIT_OVER));
   const voice = reminderSayAttributes({ voice: context.HOLD_VOICE?.trim() || undefined });
@@ -193,7 +209,7 @@ export async function answerLineLeft(context: HoldContext, event: FunctionEvent)
 
 /** The agent's call ended (its leg's final status callback): the first caller in line is connected. */
 export async function connectNextInLine(context: HoldContext, event: FunctionEvent): Promise<void> {
-  if (event.CallStatus !== 'completed') return;
+  if (event.CallStatus !== 'completed' || !lineOn(context)) return;
   try {
     await connectFirstInLine(context);
   } catch (error) {

@@ -146,7 +146,11 @@ export function holdLimitConfig(env: HoldEnv): HoldLimitConfig | undefined {
 /** How long a caller waits in line for a busy agent by default (docs/line.md). */
 export const DEFAULT_LINE_MAX_WAIT_SECONDS = 600;
 
-/** LINE_MAX_WAIT_SECONDS (30-14400): the longest wait in line before the caller is told and released. */
-export function lineMaxWaitSeconds(env: HoldEnv): number {
+/**
+ * LINE_MAX_WAIT_SECONDS (30-14400): the longest wait in line before the caller is told and released;
+ * 0 = no line (every caller rings the agent, e.g. an agent address that takes several calls at once).
+ */
+export function lineMaxWaitSeconds(env: HoldEnv): number | undefined {
+  if (env.LINE_MAX_WAIT_SECONDS?.trim() === '0') return undefined;
   return optionalSeconds(env, 'LINE_MAX_WAIT_SECONDS', 30, 14_400) ?? DEFAULT_LINE_MAX_WAIT_SECONDS;
 }
