@@ -4,9 +4,11 @@
 //                             bundled into each one (npm packages stay external: Twilio installs them)
 //   dist/assets/              a copy of assets/ without source maps or TypeScript sources, which
 //                             would otherwise become public files, plus console.js: the hold
-//                             console's script, compiled from assets-src/console/ into one file
+//                             console's script, compiled from assets-src/console/ into one file,
+//                             and the client: agent's softphone (examples/agent-softphone/: its
+//                             page and its script with the Voice SDK, minified: about 180 KB)
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
@@ -48,6 +50,21 @@ async function main(): Promise<void> {
     sourcemap: false,
     logLevel: 'warning',
   });
+  // The softphone bundles @twilio/voice-sdk (a devDependency: the browser needs it, the functions do
+  // not); minified, without a source map (public, as every asset).
+  const softphone = join(root, 'examples', 'agent-softphone');
+  await build({
+    entryPoints: [join(softphone, 'main.ts')],
+    outfile: join(dist, 'assets', 'agent-softphone.js'),
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    sourcemap: false,
+    logLevel: 'warning',
+  });
+  copyFileSync(join(softphone, 'agent-softphone.html'), join(dist, 'assets', 'agent-softphone.html'));
   console.log(`built ${entryPoints.length} functions and assets into ${dist}`);
 }
 
