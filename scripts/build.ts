@@ -8,7 +8,7 @@
 //                             and the client: agent's softphone (examples/agent-softphone/: its
 //                             page and its script with the Voice SDK, minified: about 180 KB)
 import { build } from 'esbuild';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
@@ -53,9 +53,11 @@ async function main(): Promise<void> {
   // The softphone bundles @twilio/voice-sdk (a devDependency: the browser needs it, the functions do
   // not); minified, without a source map (public, as every asset).
   const softphone = join(root, 'examples', 'agent-softphone');
-  await build({
+  const softphoneScript = join(dist, 'assets', 'agent-softphone.js');
+  const bundled = await build({
     entryPoints: [join(softphone, 'main.ts')],
-    outfile: join(dist, 'assets', 'agent-softphone.js'),
+    outfile: softphoneScript,
+    metafile: true,
     bundle: true,
     minify: true,
     platform: 'browser',
@@ -64,8 +66,20 @@ async function main(): Promise<void> {
     sourcemap: false,
     logLevel: 'warning',
   });
+  // The script is served to every browser that opens the page, so it names the packages it carries
+  // and their licenses (the Voice SDK is Apache-2.0, which asks for that notice).
+  writeFileSync(softphoneScript, `/*! ${bundledPackages(Object.keys(bundled.metafile.inputs)).join(', ')} */\n${readFileSync(softphoneScript, 'utf8')}`);
   copyFileSync(join(softphone, 'agent-softphone.html'), join(dist, 'assets', 'agent-softphone.html'));
   console.log(`built ${entryPoints.length} functions and assets into ${dist}`);
+}
+
+/** "name version (license)" of each npm package among a bundle's inputs. */
+function bundledPackages(inputs: string[]): string[] {
+  const dirs = new Set(inputs.flatMap((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
+  return [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; version: string; license?: string };
+    return `${pkg.name} ${pkg.version} (${pkg.license ?? 'see its package'})`;
+  });
 }
 
 main().catch((error: unknown) => {

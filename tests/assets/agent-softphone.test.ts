@@ -28,6 +28,12 @@ describe('dist/assets: the softphone', () => {
     expect(text).not.toMatch(/sourceMappingURL/);
     expect(text.split('\n').length).toBeLessThan(50);
   });
+
+  it('names the packages it carries and their licenses in its first line', () => {
+    const first = readFileSync(join(distAssets, 'agent-softphone.js'), 'utf8').split('\n')[0];
+    expect(first).toMatch(/^\/\*! .*@twilio\/voice-sdk 2\.18\.5 \(Apache-2\.0\).* \*\/$/);
+    expect(first).toMatch(/loglevel \S+ \(MIT\)/);
+  });
 });
 
 describe('agent-api (the softphone\'s requests)', () => {
