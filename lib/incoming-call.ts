@@ -10,7 +10,7 @@ import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { recordCallArrived } from './state/call-events';
 import { ringAgentTwiml } from './agent-connection';
-import { callerJoinsLine, connectFirstInLine, readLine } from './line';
+import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
@@ -38,6 +38,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
     const agent = agentAddress(context).value;
     // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
     const line = await readLine(context);
+    if (line && line.agentBusy && lineIsFull(context, line.waiting)) return twimlResponse(lineFullTwiml());
     if (line && (line.agentBusy || line.waiting > 0)) {
       // A free agent with callers in line (a connection missed earlier): the first of them goes now,
       // this caller joins the end of the line.

@@ -10,7 +10,7 @@
 import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';
-import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxWaitSeconds, reminderConfig } from './platform/config';
+import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './platform/config';
 import { isFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import type { PartyAddress } from './platform/party-address';
@@ -22,7 +22,7 @@ import { requiredCallSid } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { BUNDLED_MUSIC_SECONDS, playsPerReminder } from './shared/hold-reminder';
 import { holdMusicAudioUrl, reminderSayAttributes } from './shared/hold-music';
-import { LINE_WAIT_OVER, lineQueueName, lineWaitStep, wholeNumber, type LineSettings } from './shared/line';
+import { LINE_FULL, LINE_WAIT_OVER, lineQueueName, lineWaitStep, wholeNumber, type LineSettings } from './shared/line';
 import { recordCallEnded, recordCallEvent } from './state/call-events';
 import { ringAgentTwiml } from './agent-connection';
 import { sendTwimlToLeg } from './shared/leg-twiml';
@@ -107,6 +107,22 @@ export async function readLine(context: HoldContext): Promise<LineState | undefi
     console.error('could not read whether the agent is busy:', isFailure(error) ? error.message : error instanceof Error ? error.message : error);
     return undefined;
   }
+}
+
+/** LINE_MAX_CALLERS reached: true when `waiting` callers already fill the line (a misconfiguration: no limit, logged). */
+export function lineIsFull(context: HoldContext, waiting: number): boolean {
+  try {
+    const max = lineMaxCallers(context);
+    return max !== undefined && waiting >= max;
+  } catch (error) {
+    console.error(isFailure(error) ? error.message : error, '- no limit on the callers in line');
+    return false;
+  }
+}
+
+/** A caller who finds the line full is told and released. */
+export function lineFullTwiml(): Twiml {
+  return sayAndHangUp(LINE_FULL);
 }
 
 /** The caller joins the line: the hold music and its place between plays, until connected or the limit. */

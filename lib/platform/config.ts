@@ -161,6 +161,20 @@ export function lineMaxWaitSeconds(env: HoldEnv): number | undefined {
   return optionalSeconds(env, 'LINE_MAX_WAIT_SECONDS', 30, 14_400) ?? DEFAULT_LINE_MAX_WAIT_SECONDS;
 }
 
+/**
+ * LINE_MAX_CALLERS (1-1000): how many callers may wait in line; one more is told and released.
+ * Unset: up to the queue's own max_size (1000 by default, https://www.twilio.com/docs/voice/api/queue-resource).
+ */
+export function lineMaxCallers(env: HoldEnv): number | undefined {
+  const value = env.LINE_MAX_CALLERS?.trim();
+  if (!value) return undefined;
+  const callers = Number(value);
+  if (!/^\d+$/.test(value) || callers < 1 || callers > 1000) {
+    throw misconfigured(`LINE_MAX_CALLERS must be a whole number from 1 to 1000, not "${value}"`);
+  }
+  return callers;
+}
+
 /** What signs a Voice SDK access token for a client: agent (/agent-token). */
 export interface VoiceSdkKey {
   accountSid: string;

@@ -20,6 +20,7 @@ export interface HoldEnv {
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
   LINE_MAX_WAIT_SECONDS?: string;
+  LINE_MAX_CALLERS?: string;
   SYNC_SERVICE_SID?: string;
   TWILIO_API_KEY?: string;
   TWILIO_API_SECRET?: string;

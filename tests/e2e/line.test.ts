@@ -2,9 +2,10 @@
 // emulator's virtual clock, the BUILT functions under twilio-run over real HTTP, one agent number
 // that answers after 2 s. Needs `npm run build` first.
 import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
-import { LINE_WAIT_OVER } from '../../lib/shared/line';
+import { LINE_FULL, LINE_WAIT_OVER } from '../../lib/shared/line';
 
 const MAX_WAIT_SECONDS = 300;
+const MAX_CALLERS = 2;
 
 type Heard = ReturnType<E2eHarness['hears']>;
 
@@ -65,7 +66,7 @@ async function endAll(h: E2eHarness): Promise<void> {
 describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => {
   let h: E2eHarness;
   beforeAll(async () => {
-    h = await startE2e({ mode, env: { LINE_MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS) } });
+    h = await startE2e({ mode, env: { LINE_MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), LINE_MAX_CALLERS: String(MAX_CALLERS) } });
   });
   afterEach(async () => {
     await endAll(h);
@@ -191,5 +192,19 @@ describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => 
     expect(after.find((r) => r.callSid === third)).toMatchObject({ state: 'waiting', linePosition: 2 });
     await h.advance(31_000);
     expect((await list()).find((r) => r.callSid === third)).toMatchObject({ state: 'waiting', linePosition: 1 });
+  }, 60_000);
+
+  it('a full line (LINE_MAX_CALLERS=2): one more caller hears that the lines are busy and is released; the line is untouched', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const [second, third] = await calls(h, 2);
+    const fourth = await h.placeCall();
+    expect(h.hears(fourth)).toEqual({ kind: 'speech', text: LINE_FULL });
+    await h.advance(10_000);
+    expect(h.hears(fourth)).toBe('ended');
+    expect(inLine(h, second)).toBe(true);
+    expect(inLine(h, third)).toBe(true);
+    expect(talkingTo(h, first)).toBeDefined();
+    expect(dropped(h, mode, [first, second, third, fourth])).toEqual([]);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { handler as incomingCall } from '../../functions/incoming-call.protected
 import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
-import { lineQueueName } from '../../lib/shared/line';
+import { LINE_FULL, lineQueueName } from '../../lib/shared/line';
 
 const CALLER = 'CA' + '2'.repeat(32);
 const AGENT = '+15550100001';
@@ -94,6 +94,19 @@ describe.each(['conference', 'dial'])('the line at /incoming-call, %s mode', (mo
     const twiml = await answer(env);
     expect(twiml.children[0].verb).toBe('Dial');
   }, 15_000);
+
+  it('LINE_MAX_CALLERS reached while the agent is busy: the caller hears that the lines are busy, and the call ends', async () => {
+    agentCalls['in-progress'] = 1;
+    lineSize = 2;
+    const twiml = await answer({ ...env, LINE_MAX_CALLERS: '2' });
+    expect(twiml.children.map((c) => c.verb)).toEqual(['Say', 'Hangup']);
+    expect(twiml.children[0].text).toBe(LINE_FULL);
+    lineSize = 1;
+    expect((await answer({ ...env, LINE_MAX_CALLERS: '2' })).children.map((c) => c.verb)).toEqual(['Enqueue']);
+    // A misconfigured limit is no limit (logged): the caller still joins the line.
+    lineSize = 2;
+    expect((await answer({ ...env, LINE_MAX_CALLERS: 'many' })).children.map((c) => c.verb)).toEqual(['Enqueue']);
+  });
 
   it('LINE_MAX_WAIT_SECONDS=0: no line, no reads', async () => {
     agentCalls['in-progress'] = 1;

@@ -1,5 +1,6 @@
 // The line's pure part (lib/shared/line.ts): the queue name, the words, and what one waitUrl request decides.
 import { LINE_WAIT_OVER, lineQueueName, linePositionWords, lineWaitStep, wholeNumber } from '../../lib/shared/line';
+import { DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds } from '../../lib/platform/config';
 
 const settings = { maxWaitSeconds: 300, musicSeconds: 30, playsPerAnnouncement: 1 };
 
@@ -29,5 +30,15 @@ describe('the line', () => {
   it('reads Twilio\'s whole numbers and nothing else', () => {
     expect(wholeNumber('12')).toBe(12);
     expect([undefined, '', '-1', '1.5', '1e3', 'abc', '123456789'].map(wholeNumber)).toEqual(Array(7).fill(undefined));
+  });
+
+  it('reads LINE_MAX_WAIT_SECONDS (0 = no line) and LINE_MAX_CALLERS, and names the variable when one is wrong', () => {
+    expect(lineMaxWaitSeconds({})).toBe(DEFAULT_LINE_MAX_WAIT_SECONDS);
+    expect(lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: '0' })).toBeUndefined();
+    expect(lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: ' 30 ' })).toBe(30);
+    for (const bad of ['29', '14401', '1.5', 'ten']) expect(() => lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: bad })).toThrow(/LINE_MAX_WAIT_SECONDS/);
+    expect(lineMaxCallers({})).toBeUndefined();
+    expect(lineMaxCallers({ LINE_MAX_CALLERS: '1' })).toBe(1);
+    for (const bad of ['0', '1001', '2.5', 'all']) expect(() => lineMaxCallers({ LINE_MAX_CALLERS: bad })).toThrow(/LINE_MAX_CALLERS/);
   });
 });
