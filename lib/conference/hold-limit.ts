@@ -88,7 +88,7 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
   const warnAt = limit.maxSeconds - limit.warningSeconds;
   const warned = event.Warned === 'true';
   const client = twilioClient(context);
-  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held);
+  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS);
   if (held >= warnAt && !warned) {
     await warnAgent(context, client, callerCallSid, held);
     return documentUntil(context, callerCallSid, held, limit.maxSeconds, reminders, true);
@@ -126,7 +126,7 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
  * the caller is told and its leg ends. If the update fails, the music plays once more and the
  * holdUrl asks again.
  */
-async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<Twiml> {
+async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number, musicSeconds: number): Promise<Twiml> {
   try {
     const conferenceSid = await liveConference(client, callerCallSid);
     if (conferenceSid) {
@@ -143,10 +143,11 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
       return twiml();
     }
-    console.error(`could not resume ${callerCallSid} at the hold limit:`, isFailure(error) ? error.message : error);
+    console.error(`hold limit of ${callerCallSid} not enforced after ${held} s: could not resume:`, isFailure(error) ? error.message : error);
+    await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
-      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held), Warned: 'true' }), { method: 'POST' }),
+      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
     );
   }
 }
