@@ -23,7 +23,7 @@ const REMINDER_S = 30;
 /** docs/hold-experience.md: dial mode, the failed-waitUrl retry (10 s) and a 2 s round trip;
  *  conference mode, one segment (a play of 30 s, with reminders a play and a reminder) and 2 s. */
 const TOLERANCE_S = { dial: 10 + 2, conference: { off: 30 + 2, on: 30 + 5 + 2 } } as const;
-const RUNS = Number(process.env.FC_RUNS ?? 20);
+const RUNS = Number(process.env.FC_RUNS ?? 12);
 const END_S = LIMIT_S + 60 + 60;
 
 type Mode = 'conference' | 'dial';
