@@ -1,7 +1,8 @@
 // The phone number's Voice webhook: connect the caller to the agent in the configured mode.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
-import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
+import { agentAddress, agentScreening, callerIdOverride, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
+import { screeningAcceptUrl, screeningPrompt, screeningPromptUrl, screeningWords } from './shared/agent-screening';
 import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
 import { callerDialsAgent } from './dial/twiml';
 import { dialModeUrls } from './dial/urls';
@@ -38,6 +39,8 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   const call = parseIncomingCall(event);
   try {
     const mode = holdMode(context);
+    const screening = agentScreening(context, agentAddress(context));
+    const from = typeof event.From === 'string' ? event.From : '';
     if (mode === 'dial') {
       // Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
       const urls = dialModeUrls(context);
@@ -50,6 +53,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
           ringTimeoutSeconds: ringTimeoutSeconds(context),
           agentStatusUrl: urls.agentLegStatus(call.callSid),
           hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
+          screenUrl: screening && screeningPromptUrl(context, call.callSid, from),
         }),
       );
     }
@@ -58,9 +62,10 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       callerId: callerIdOverride(context),
       ringTimeoutSeconds: ringTimeoutSeconds(context),
       holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-      agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid }),
+      agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid, ...(screening && { Screened: 'true' }) }),
       agentAloneUrl: functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: call.callSid }),
       conferenceStatusUrl: functionUrl(context, CONFERENCE_STATUS_PATH),
+      screenTwiml: screening && screeningPrompt(screeningWords(screening, from), screeningAcceptUrl(context, call.callSid)).toString(),
     }), recordArrival(context, event, call, mode)]);
     return twimlResponse(twiml);
   } catch (error) {

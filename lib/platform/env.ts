@@ -20,6 +20,8 @@ export interface HoldEnv {
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
   SYNC_SERVICE_SID?: string;
+  AGENT_SCREENING?: string;
+  AGENT_SCREENING_TEXT?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;
