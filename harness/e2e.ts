@@ -93,6 +93,9 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     AGENT_NUMBER,
     HOLD_MODE: options.mode,
     HOLD_API_TOKEN,
+    // Screening (on in production) is tested on its own (tests/e2e/screening.test.ts), so that the
+    // other flows keep their request counts and timings; a test turns it on with env.
+    AGENT_SCREENING: 'off',
     ...options.env,
   };
   let functionsUp = true;

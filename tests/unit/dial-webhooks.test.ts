@@ -76,6 +76,7 @@ function context(env: Record<string, string> = {}) {
     AUTH_TOKEN: TEST_AUTH_TOKEN,
     HOLD_MODE: 'dial',
     AGENT_NUMBER: '+15550100001',
+    AGENT_SCREENING: 'off',
     TWILIO_API_BASE_URL: api.url,
     ...env,
   });
