@@ -3,7 +3,7 @@
 // agent answers, hears who is calling, and only a key press connects it; a voicemail (answers,
 // never presses), a busy agent and a failing /agent-screen leave the caller told and released,
 // never connected to a recorder. Needs `npm run build` first.
-import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
+import { AGENT_UNAVAILABLE, CALLER_NOT_THERE } from '../../lib/shared/caller-prompts';
 import { AGENT_LEFT } from '../../lib/dial/twiml';
 import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, CALLER_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 import { PRESS_AFTER_MS } from '../../emulator/engine/parties';
@@ -115,6 +115,30 @@ describe.each<Mode>(['conference', 'dial'])('screening on, %s mode', (mode) => {
     await h.advance(15_000);
     expect(h.hears(caller)).toBe('ended');
     expect(h.droppedCalls([caller])).toEqual([]);
+  });
+
+  it('the caller hangs up while the agent rings: the agent\'s leg is cancelled (dial), or released after it accepts into the empty conference (conference)', async () => {
+    const caller = await h.placeCall();
+    await h.advance(500);
+    const agent = agentLeg(h, caller, mode)!;
+    await h.partyHangsUp(caller);
+    if (mode === 'dial') {
+      expect(h.emu.call(agent)?.status).toBe('canceled');
+      return;
+    }
+    // A call of its own keeps ringing; the agent answers, presses, joins alone and hears
+    // /agent-alone, which releases it after its grace.
+    await h.advance(AGENT_ANSWERS_AFTER_MS + PRESS_AFTER_MS);
+    expect(h.emu.call(agent)?.status).toBe('in-progress');
+    const told = new Set<string>();
+    for (let t = 0; t < 15_000; t += 500) {
+      await h.advance(500);
+      const hearing = h.hears(agent);
+      if (typeof hearing !== 'string' && hearing.kind === 'speech') told.add(hearing.text);
+    }
+    expect([...told]).toEqual([CALLER_NOT_THERE]);
+    expect(h.hears(agent)).toBe('ended');
+    expect(h.droppedCalls([agent])).toEqual([]);
   });
 
   it('a busy agent: the caller is told and released', async () => {
