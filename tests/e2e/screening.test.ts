@@ -153,6 +153,16 @@ describe.each<Mode>(['conference', 'dial'])('screening on, %s mode', (mode) => {
     expect(h.droppedCalls([caller])).toEqual([]);
   });
 
+  it('Sync failing when the agent presses the key: the agent is connected all the same (the record is bookkeeping)', async () => {
+    const caller = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    h.emu.faults.add({ target: 'rest', path: /\/v1\/Services/, status: 500, count: 1000 });
+    await h.advance(PRESS_AFTER_MS);
+    const agent = agentLeg(h, caller, mode)!;
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.droppedCalls([caller, agent])).toEqual([]);
+  });
+
   it('a failing /agent-screen fails the agent leg only: the caller never hears an application error, is told and released', async () => {
     h.emu.faults.add({ target: 'webhook', url: /\/agent-screen/, status: 500 });
     const caller = await h.placeCall();
