@@ -291,6 +291,10 @@ class ScreeningLeg implements Blocker, SessionOwner {
     return this.dial.hostOf().callParams(this.legRt.call);
   }
 
+  verbStarting(verb: Verb): void {
+    this.dial.hostOf().log.add('twiml', `<${verb.verb}>`, this.legRt.call.sid);
+  }
+
   runVerb(verb: Verb): void {
     // The whisper context admits only Hangup among the verbs a session hands its owner.
     if (verb.verb === 'Hangup') this.dial.hostOf().endCall(this.legRt.call.sid, 'completed');
