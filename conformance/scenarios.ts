@@ -12,6 +12,13 @@ export interface Scenario {
   id: string;
   /** The rule, in words. */
   rule: string;
+  /** The ids of the rules it checks (docs/twilio-voice-semantics.md, "The rules table"). */
+  rules: string[];
+  /**
+   * Which rules each observation judges; an observation not named here judges every rule of the
+   * scenario. An empty list: shown, judges none (e.g. that the call connected at all).
+   */
+  judges?: Record<string, string[]>;
   /** Where Twilio documents it (URL), or "inferred: ..." when no Twilio text states it. */
   source: string;
   /**
@@ -73,7 +80,8 @@ async function conferenceWithAgent(t: Target, id: string, dialAction?: string): 
 export const SCENARIOS: Scenario[] = [
   {
     id: 'dial-queue-missing',
-    rule: '<Dial><Queue> naming a queue that does not exist posts an error status to the Dial action (issue 10, point 1)',
+    rules: ['dial-queue-missing-error'],
+    rule: '<Dial><Queue> naming a queue that does not exist posts an error status to the Dial action',
     source: 'https://www.twilio.com/docs/voice/twiml/queue ("Dial will post an error status to its action URL"; which status is inferred)',
     cost: { legs: 2, minutes: 0.5 },
     emulator: { 'Dial action before its 10 s timeout': 'yes', DialCallStatus: 'failed', DialBridged: 'false', DialCallSid: 'not sent' },
@@ -93,7 +101,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'ringing-child-redirect',
-    rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio) (issue 10, point 2)',
+    rules: ['ringing-child-in-progress'],
+    rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio)',
     source: 'https://www.twilio.com/docs/api/rest/change-call-state ("any call which is currently ringing within a <Dial> verb is in-progress"); what the parent\'s Dial then reports is inferred',
     cost: { legs: 4, minutes: 0.5 },
     emulator: {
@@ -128,7 +137,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'child-redirect-dial-status',
-    rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets (issue 10, point 3)',
+    rules: ['child-redirect-ends-dial'],
+    rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets',
     source: 'inferred: the Dial docs list the DialCallStatus values but not which one a redirected child gives; https://www.twilio.com/docs/voice/twiml/dial#action documents no DialCallDuration after a child redirect',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: 'the child', DialCallDuration: 'not sent', 'caller after the action': 'in-progress' },
@@ -156,7 +166,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dequeued-caller-agent-redirected',
-    rule: 'A caller bridged by <Dial><Queue> survives when the dialling (agent) leg is redirected, and its Enqueue action gets a QueueResult (issue 10, point 4)',
+    rules: ['dial-queue-bridges-front'],
+    rule: 'A caller bridged by <Dial><Queue> survives when the dialling (agent) leg is redirected, and its Enqueue action gets a QueueResult',
     source: 'inferred: the Enqueue docs say the action is requested "when the bridged parties disconnect", not what a redirect of the dialling leg gives',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { 'caller after the agent left': 'in-progress', QueueResult: 'bridged', 'agent Dial action': 'completed' },
@@ -188,6 +199,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dial-queue-empty-timeout',
+    rules: ['dial-queue-empty-waits'],
     rule: '<Dial><Queue> on an existing but empty queue waits until the Dial timeout, then reports it',
     source: 'https://www.twilio.com/docs/voice/twiml/queue (waits "until the <Dial> timeout"); the DialCallStatus it reports is inferred',
     cost: { legs: 2, minutes: 0.5 },
@@ -211,6 +223,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'holdurl-runs-out',
+    rules: ['holdurl-runs-out-silence'],
     rule: 'A holdUrl TwiML document that runs out without <Redirect> leaves the held participant in silence (it is not requested again)',
     source: 'inferred: documented for waitUrl, not for holdUrl (docs/twilio-voice-semantics.md, "Conference participants")',
     cost: { legs: 4, minutes: 0.7 },
@@ -228,6 +241,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'participant-redirected-gone',
+    rules: ['participant-redirected-gone'],
     rule: 'A participant whose call is redirected to new TwiML leaves the conference: fetching it is 404 (20404), and its <Dial> action is still requested',
     source: 'inferred: docs/twilio-voice-semantics.md, "Conference participants" (404) and emulator/README.md (the Dial action)',
     cost: { legs: 4, minutes: 0.5 },
@@ -247,6 +261,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dial-call-sid-busy',
+    rules: ['dial-call-sid-always'],
     rule: 'The Dial action carries DialCallSid, the dialled leg, also when it did not answer (busy)',
     source: 'https://www.twilio.com/docs/voice/twiml/dial#action (DialCallSid: "The call sid of the new call leg")',
     cost: { legs: 4, minutes: 0.5 },
@@ -268,6 +283,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'queue-error-codes',
+    rules: ['queue-rest-errors'],
     rule: 'Queue REST errors: creating a queue whose name exists, and deleting a queue that has members',
     source: 'inferred: the emulator answers 400 with 22003 and 22004 (its own choice; docs/twilio-voice-semantics.md names no codes)',
     cost: { legs: 2, minutes: 0.3 },

@@ -29,6 +29,8 @@ const ALLOWED: Record<TwimlContext, ReadonlySet<string>> = {
   'conference-wait': new Set(['Say', 'Play', 'Pause', 'Redirect']),
   'queue-wait': new Set(['Say', 'Play', 'Pause', 'Redirect', 'Hangup', 'Leave', 'Gather']),
   'queue-url': new Set(['Say', 'Play', 'Pause', 'Redirect']),
+  // Participant AnnounceUrl: "<Play>, <Say>, <Pause>, or <Redirect> verbs" (Participant resource).
+  announcement: new Set(['Say', 'Play', 'Pause', 'Redirect']),
 };
 
 /** Verbs Twilio has but the emulator does not run: rejected with a message that says so. */

@@ -167,7 +167,18 @@ describe('incoming-call (dial mode)', () => {
 const queueEnd = (queueResult: string, callStatus = 'in-progress') => ({ CallSid: CALLER, CallStatus: callStatus, QueueResult: queueResult, QueueSid: CALLER_QUEUE });
 
 describe("hold-queue-ended (the caller's Enqueue action)", () => {
-  it.each(['redirected', 'redirected-from-bridged', 'bridged', 'leave', 'a-value-twilio-adds-later'])(
+  it.each(['redirected', 'redirected-from-bridged'])(
+    'a redirected caller (%s) is answered with the resume\'s own TwiML, harmless if Twilio runs it; nothing is read or moved',
+    async (result) => {
+      const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
+      expect(verbs(twiml)).toEqual(['Dial', 'Enqueue']);
+      expect(twiml.children[0].children.map((c) => [c.verb, c.text])).toEqual([['Queue', `${CALLER}-agent`]]);
+      expectCallerQueue(twiml.children[1]);
+      expect(voice()).toHaveLength(0);
+    },
+  );
+
+  it.each(['bridged', 'leave', 'a-value-twilio-adds-later'])(
     'a live caller (%s) is kept on hold, whatever the QueueResult, and nothing is read or moved',
     async (result) => {
       const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
