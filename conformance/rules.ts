@@ -23,8 +23,8 @@ export interface TwilioRule {
 
 export const SEMANTICS_PAGE = resolve(__dirname, '..', 'docs', 'twilio-voice-semantics.md');
 /**
- * The rules a source file cites: comments `twilio-rule: <id>[, <id>...]` (a note in parentheses
- * may follow the ids).
+ * The rules a source file cites: comments of `twilio-rule:` then the ids, comma-separated (a note
+ * in parentheses may follow them).
  */
 export function citationsIn(source: string): string[] {
   const ids: string[] = [];
@@ -43,7 +43,7 @@ export function parseRulesTable(markdown: string): TwilioRule[] {
   const end = markdown.indexOf('\n## ', start + 1);
   const rows = markdown.slice(start, end < 0 ? undefined : end).split('\n').filter((l) => l.startsWith('| `'));
   return rows.map((line) => {
-    const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split(' | ').map((c) => c.trim());
+    const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split('|').map((c) => c.trim());
     if (cells.length !== 7) throw new Error(`a rules table row has ${cells.length} cells, not 7: ${line.slice(0, 80)}`);
     const [id, status, source, reliedOnBy, emulator, scenarios, ifTwilioDisagrees] = cells;
     const statusWord = status.split(' ')[0];

@@ -3,6 +3,7 @@
 // account (npm run conformance -- --live). A scenario returns what it observed, as short words;
 // `emulator` is what the emulator does today, which the offline run asserts and the live run
 // compares with Twilio. Observations come only from REST reads and the webhooks Twilio sends.
+import { conferenceFlow, dialFlow } from './flows';
 import { twiml } from './recorder';
 import type { Target } from './target';
 
@@ -77,7 +78,78 @@ async function conferenceWithAgent(t: Target, id: string, dialAction?: string): 
   return { caller, conferenceSid };
 }
 
+/** A TwiML document of exactly `length` characters (a <Say> padded with spaces). */
+function twimlOfLength(length: number): string {
+  const head = '<Response><Say>Please hold.';
+  const tail = '</Say><Pause length="20"/></Response>';
+  return head + ' '.repeat(length - head.length - tail.length) + tail;
+}
+
 export const SCENARIOS: Scenario[] = [
+  dialFlow,
+  conferenceFlow,
+  {
+    id: 'parent-redirect-hangs-up-child',
+    rules: ['parent-redirect-hangs-up-child'],
+    rule: 'Redirecting the PARENT of a bridged <Dial> hangs up its child; the parent\'s Dial action is still requested',
+    source: 'inferred: from https://www.twilio.com/docs/voice/api/call-resource ("Update a Call": the call leaves the TwiML it was running)',
+    cost: { legs: 4, minutes: 0.5 },
+    emulator: { 'child after the redirect': 'completed', 'parent after the redirect': 'in-progress', 'parent Dial action requested': 'yes' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      t.on('/incoming', twiml(`<Dial action="${t.url('/p/dial-action')}"><Number>${agent}</Number></Dial>`));
+      t.on('/p/dial-action', twiml('<Pause length="10"/>'));
+      const caller = await t.placeInboundCall();
+      const child = await childOf(t, caller, 4000);
+      if (!child) return { 'child after the redirect': '(no child leg)' };
+      await t.waitFor(async () => (await callStatus(t, child)) === 'in-progress', 10_000);
+      await t.wait(2000);
+      await t.client.calls(caller).update({ twiml: '<Response><Pause length="10"/></Response>' });
+      await t.waitFor(async () => (await callStatus(t, child)) === 'completed', 5000);
+      await t.waitFor(() => t.hits('/p/dial-action').length > 0, 5000);
+      return {
+        'child after the redirect': await callStatus(t, child),
+        'parent after the redirect': await callStatus(t, caller),
+        'parent Dial action requested': yesNo(t.hits('/p/dial-action').length > 0),
+      };
+    },
+  },
+  {
+    id: 'inline-twiml-limit',
+    rules: ['inline-twiml-limit'],
+    rule: 'The Twiml of a call update is at most 4,000 characters; longer is refused with 32018',
+    source: 'https://www.twilio.com/docs/api/errors/32018 ("Twiml size exceeded maximum allowed value of 4000 characters"; the HTTP status is inferred)',
+    cost: { legs: 2, minutes: 0.5 },
+    emulator: { '4,001 characters': '400 32018', '4,000 characters': '200 (in-progress)' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      const sid = await t.placeOutboundCall(agent, '<Response><Pause length="30"/></Response>');
+      await t.waitFor(async () => (await callStatus(t, sid)) === 'in-progress', 15_000);
+      const tooLong = await restOutcome(t.client.calls(sid).update({ twiml: twimlOfLength(4001) }));
+      const longest = await restOutcome(t.client.calls(sid).update({ twiml: twimlOfLength(4000) }));
+      return { '4,001 characters': tooLong, '4,000 characters': longest };
+    },
+  },
+  {
+    id: 'api-calls-paced',
+    rules: ['api-calls-paced'],
+    rule: 'Participants created faster than the account\'s CPS (1 per second by default) are accepted and queued, not refused',
+    source: 'https://twilio.com/en-us/changelog/queue-time-now-returned-when-creating-new-conference-participant ("Calls created by POST to the /Participants API are rate limited by the Calls Per Second (CPS) setting")',
+    cost: { legs: 4, minutes: 0.3 },
+    emulator: { 'both accepted': 'yes', 'queue_time of the second': 'more than 0' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      const name = t.uniqueName('paced');
+      const add = (label: string) => t.client.conferences(name).participants.create({ from: t.numbers.business, to: agent, label, timeout: 10 });
+      const outcomes = [await add('first').catch((e: Error) => e), await add('second').catch((e: Error) => e)];
+      for (const p of outcomes) if (!(p instanceof Error)) await t.client.calls(p.callSid).update({ status: 'completed' }).catch(() => undefined);
+      const [, second] = outcomes;
+      return {
+        'both accepted': yesNo(outcomes.every((p) => !(p instanceof Error))),
+        'queue_time of the second': second instanceof Error ? `(${second.message})` : Number(second.queueTime ?? 0) > 0 ? 'more than 0' : '0',
+      };
+    },
+  },
   {
     id: 'dial-queue-missing',
     rules: ['dial-queue-missing-error'],
