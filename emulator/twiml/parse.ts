@@ -89,6 +89,7 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
   }
   if (!ALLOWED[context].has(tag)) {
     if (context === 'hold') reject(13238, `Invalid verb <${tag}> in holdUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
+    if (context === 'announcement') reject(13238, `Invalid verb <${tag}> in announceUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
     reject(12200, `Schema validation: <${tag}> is not allowed in ${context} TwiML`);
   }
   const a = attrs(node);
