@@ -20,6 +20,7 @@ import { holdLimitConfig } from '../platform/config';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
 import { callerQueueName, callerWaitSeconds } from './hold-queue';
+import { alertNoParentCallSid, checkHoldRules, lookAgainTwiml } from './rule-check';
 
 /**
  * The caller a request about the agent's leg claims, checked against what Twilio itself sends
@@ -29,6 +30,7 @@ import { callerQueueName, callerWaitSeconds } from './hold-queue';
 function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentCallSid: string } {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const agentCallSid = requiredCallSid(event, 'CallSid');
+  if (event.ParentCallSid === undefined) alertNoParentCallSid(agentCallSid);
   if (event.ParentCallSid !== callerCallSid) {
     throw badInput(`call ${agentCallSid} is not the agent leg of call ${callerCallSid}`);
   }
@@ -49,13 +51,19 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
   const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
   if (queues?.callerWaiting) {
+    checkHoldRules(callerCallSid, { callerWaiting: true, firstOfThisWait });
     if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
     const limit = holdLimitOf(context);
     if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
-  const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
+  const callerLeg = await legState(client, callerCallSid);
+  const step = agentHoldStep(callerLeg, firstOfThisWait);
   if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
+  // The first hold of a deployment checks the rules a hold rests on (rule-check.ts).
+  if (step !== 'caller-left' && checkHoldRules(callerCallSid, { callerWaiting: queues?.callerWaiting, callerLeg, firstOfThisWait }) === 'look-again') {
+    return twimlResponse(lookAgainTwiml(step === 'announce'));
+  }
   return twimlResponse(agentHoldTwiml(step));
 }
 

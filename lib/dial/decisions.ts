@@ -111,6 +111,24 @@ export function agentHoldStep(caller: LegState, firstOfThisWait: boolean): Agent
   return firstOfThisWait ? 'announce' : 'silence';
 }
 
+/** What the agent queue's waitUrl learns about the rules a hold rests on (rule-check.ts). */
+export type HoldRulesVerdict = 'holds' | 'look-again' | 'broken' | 'unknown';
+
+/**
+ * The agent is in its queue (its waitUrl was requested): under the rules a hold rests on
+ * (docs/twilio-voice-semantics.md: child-redirect-ends-dial, queued-agent-redirect-ends-dial-queue,
+ * dial-without-action-next-verb) the caller is then in ITS queue within a moment. A live caller
+ * that is not there may still be on its way (or be re-bridged, which takes the agent out of its
+ * queue at once): look again a few seconds later; not there then, with the agent still waiting,
+ * the rules are broken. Unknown when the queues or the caller could not be read.
+ */
+export function holdRulesVerdict(seen: { callerWaiting?: boolean; callerLeg?: LegState; firstOfThisWait: boolean }): HoldRulesVerdict {
+  if (seen.callerWaiting === undefined) return 'unknown';
+  if (seen.callerWaiting) return 'holds';
+  if (seen.callerLeg !== 'live') return 'unknown';
+  return seen.firstOfThisWait ? 'look-again' : 'broken';
+}
+
 // --- the hold/unhold API ---------------------------------------------------------------------------
 
 export interface ChildLeg {

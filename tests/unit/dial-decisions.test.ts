@@ -3,6 +3,7 @@ import {
   agentHoldStep,
   agentLegAmong,
   callerQueueEnded,
+  holdRulesVerdict,
   callerStepWhenAgentLegEnded,
   legStateOf,
   resumeStep,
@@ -120,4 +121,16 @@ describe('the agent handle', () => {
     expect(() => verifyAgentHandle('token-1', CALLER, swapped)).toThrow(/not issued for call/);
     expect(() => verifyAgentHandle('token-1', CALLER, 'h1.garbage')).toThrow(/not a handle/);
   });
+});
+
+describe('holdRulesVerdict (the first hold of a deployment)', () => {
+  it.each([
+    [{ callerWaiting: true, firstOfThisWait: true }, 'holds'],
+    [{ callerWaiting: true, firstOfThisWait: false }, 'holds'],
+    [{ callerWaiting: false, callerLeg: 'live' as const, firstOfThisWait: true }, 'look-again'],
+    [{ callerWaiting: false, callerLeg: 'live' as const, firstOfThisWait: false }, 'broken'],
+    [{ callerWaiting: false, callerLeg: 'gone' as const, firstOfThisWait: false }, 'unknown'],
+    [{ callerWaiting: false, callerLeg: 'unknown' as const, firstOfThisWait: false }, 'unknown'],
+    [{ callerWaiting: undefined, callerLeg: 'live' as const, firstOfThisWait: false }, 'unknown'],
+  ])('%o: %s', (seen, verdict) => expect(holdRulesVerdict(seen)).toBe(verdict));
 });
