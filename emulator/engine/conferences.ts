@@ -418,6 +418,7 @@ export class Seat implements Blocker {
     const session = new TwimlSession(this.engine, this.rt.call.sid, 'announcement', owner, 'AnnounceUrl');
     owner.session = session;
     this.announcement = session;
+    this.engine.log.add('conference', `announcement ${url} to ${this.rt.call.sid}`, this.rt.call.sid);
     session.fetch(url, method);
   }
 
