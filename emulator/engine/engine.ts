@@ -432,7 +432,7 @@ export class Engine implements CallHost {
       Timestamp: new Date(this.clock.epochMs + this.clock.now()).toUTCString(),
     };
     // CallDuration only: `Duration` is not among the status callback parameters of the Call
-    // resource docs (https://www.twilio.com/docs/voice/api/call-resource; issue 10's audit).
+    // resource docs (https://www.twilio.com/docs/voice/api/call-resource).
     if (event === 'completed') params.CallDuration = String(callDurationSec(call, this.clock.now()));
     this.log.add('callback', `call status callback ${event} (${call.status})`, call.sid);
     this.notify(call.statusCallback, call.statusCallbackMethod, params, `status callback ${event}`, call.sid);
