@@ -7,12 +7,14 @@
 import type { Twilio } from 'twilio';
 import { connectCallerToAgent } from '../lib/conference/call';
 import { setConferenceHold } from '../lib/conference/hold';
-import { callerQueueEnded } from '../lib/dial/decisions';
+import { callerQueueEnded, callerStepWhenAgentLegEnded } from '../lib/dial/decisions';
 import { holdDialCall, resumeDialCall } from '../lib/dial/hold';
 import { agentQueueName, callerQueueName } from '../lib/dial/hold-queue';
-import { agentHoldTwiml, agentWaitsOnHold, type CallerQueueSettings, callerDialsAgent, callerTakesAgentBack, callerTwiml } from '../lib/dial/twiml';
+import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold, type CallerQueueSettings, callerDialsAgent, callerTakesAgentBack, callerTwiml } from '../lib/dial/twiml';
 import type { DialModeUrls } from '../lib/dial/urls';
-import { twiml } from './recorder';
+import { sayAndHangUp } from '../lib/shared/caller-prompts';
+import { sendTwimlToLeg } from '../lib/shared/leg-twiml';
+import { type Route, twiml } from './recorder';
 import type { Observation, Scenario } from './scenarios';
 import type { Target } from './target';
 
@@ -57,6 +59,52 @@ function dialUrls(t: Target): DialModeUrls {
   };
 }
 
+/** Sets up the product's dial-mode webhooks on the recorder, places the caller's call, waits for the agent. */
+async function dialCall(t: Target, agentLegStatus: Route = twiml('')) {
+  const urls = dialUrls(t);
+  const settings = { urls, token: HANDLE_KEY };
+  const agent = await t.agent({ answersAfterMs: 1000 });
+  const holdOf = (caller: string): CallerQueueSettings => ({
+    queueName: callerQueueName(caller), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded,
+  });
+  t.on('/incoming', (hit) => {
+    const caller = hit.params.CallSid;
+    t.ownQueue(callerQueueName(caller));
+    t.ownQueue(agentQueueName(caller));
+    return { twiml: callerDialsAgent({
+      agent: { kind: 'number', value: agent }, callerCallSid: caller, ringTimeoutSeconds: 20,
+      agentStatusUrl: urls.agentLegStatus(caller), hold: holdOf(caller),
+    }).toString() };
+  });
+  t.on('/dial/hold-music', twiml('<Say>Please hold.</Say><Pause length="3"/>'));
+  t.on('/dial/agent-hold-loop', { twiml: agentHoldTwiml('announce').toString() });
+  t.on('/dial/agent-rejoin-hold', (hit) => ({ twiml: agentWaitsOnHold({
+    queueName: agentQueueName(hit.params.CallerCallSid), waitUrl: urls.agentHoldLoop(hit.params.CallerCallSid), rejoinUrl: urls.agentRejoinHold(hit.params.CallerCallSid),
+  }).toString() }));
+  // What /hold-queue-ended answers (lib/dial/caller-webhooks.ts), from the same decision.
+  t.on('/dial/hold-queue-ended', (hit) => {
+    const caller = hit.params.CallSid;
+    const outcome = callerQueueEnded({ queueResult: hit.params.QueueResult ?? '', callerStatus: hit.params.CallStatus ?? '' });
+    const answer = outcome.answer === 'take-agent-back' ? callerTakesAgentBack(agentQueueName(caller), holdOf(caller)) : callerTwiml(outcome.answer, holdOf(caller));
+    return { twiml: answer.toString() };
+  });
+  t.on('/dial/agent-leg-status', agentLegStatus);
+
+  const caller = await t.placeInboundCall();
+  const agentLeg = await firstChild(t, caller, 10_000);
+  if (agentLeg) await t.waitFor(async () => (await callStatus(t, agentLeg)) === 'in-progress', 15_000);
+  const waiting = async (): Promise<{ caller: boolean; agent: boolean }> => ({
+    caller: (await membersOf(t.client, callerQueueName(caller))).includes(caller),
+    agent: agentLeg !== undefined && (await membersOf(t.client, agentQueueName(caller))).includes(agentLeg),
+  });
+  const bridged = async (): Promise<boolean> => {
+    const w = await waiting();
+    return !w.caller && !w.agent && (await callStatus(t, caller)) === 'in-progress' && agentLeg !== undefined && (await callStatus(t, agentLeg)) === 'in-progress';
+  };
+  const bothWaiting = async (): Promise<boolean> => { const w = await waiting(); return w.caller && w.agent; };
+  return { settings, caller, agentLeg, waiting, bridged, bothWaiting };
+}
+
 export const dialFlow: Scenario = {
   id: 'dial-flow',
   rule: 'Dial mode end to end as the product runs it: the caller dials the agent (a <Dial> without action, then <Enqueue>); hold redirects the bridged agent child; resume gives the queued caller <Dial><Queue> of the agent queue; hold again after a resume; resume; the caller hangs up',
@@ -97,52 +145,11 @@ export const dialFlow: Scenario = {
     'the caller hangs up: the agent is back in its queue': 'yes',
   },
   async run(t): Promise<Observation> {
-    const urls = dialUrls(t);
-    const settings = { urls, token: HANDLE_KEY };
-    const agent = await t.agent({ answersAfterMs: 1000 });
-    const holdOf = (caller: string): CallerQueueSettings => ({
-      queueName: callerQueueName(caller), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded,
-    });
-    t.on('/incoming', (hit) => {
-      const caller = hit.params.CallSid;
-      t.ownQueue(callerQueueName(caller));
-      t.ownQueue(agentQueueName(caller));
-      return { twiml: callerDialsAgent({
-        agent: { kind: 'number', value: agent }, callerCallSid: caller, ringTimeoutSeconds: 20,
-        agentStatusUrl: urls.agentLegStatus(caller), hold: holdOf(caller),
-      }).toString() };
-    });
-    t.on('/dial/hold-music', twiml('<Say>Please hold.</Say><Pause length="3"/>'));
-    t.on('/dial/agent-hold-loop', { twiml: agentHoldTwiml('announce').toString() });
-    t.on('/dial/agent-rejoin-hold', (hit) => ({ twiml: agentWaitsOnHold({
-      queueName: agentQueueName(hit.params.CallerCallSid), waitUrl: urls.agentHoldLoop(hit.params.CallerCallSid), rejoinUrl: urls.agentRejoinHold(hit.params.CallerCallSid),
-    }).toString() }));
-    // What /hold-queue-ended answers (lib/dial/caller-webhooks.ts), from the same decision.
-    t.on('/dial/hold-queue-ended', (hit) => {
-      const caller = hit.params.CallSid;
-      const outcome = callerQueueEnded({ queueResult: hit.params.QueueResult ?? '', callerStatus: hit.params.CallStatus ?? '' });
-      const answer = outcome.answer === 'take-agent-back' ? callerTakesAgentBack(agentQueueName(caller), holdOf(caller)) : callerTwiml(outcome.answer, holdOf(caller));
-      return { twiml: answer.toString() };
-    });
-    t.on('/dial/agent-leg-status', twiml(''));
-
     const o: Observation = {};
-    const caller = await t.placeInboundCall();
-    const agentLeg = await firstChild(t, caller, 10_000);
+    const { settings, caller, agentLeg, waiting, bridged, bothWaiting } = await dialCall(t);
     if (!agentLeg) return { 'connect: the agent leg': '(never dialled)' };
-    await t.waitFor(async () => (await callStatus(t, agentLeg)) === 'in-progress', 15_000);
     o['connect: the agent leg'] = await callStatus(t, agentLeg);
     await t.wait(2000);
-
-    const waiting = async (): Promise<{ caller: boolean; agent: boolean }> => ({
-      caller: (await membersOf(t.client, callerQueueName(caller))).includes(caller),
-      agent: (await membersOf(t.client, agentQueueName(caller))).includes(agentLeg),
-    });
-    const bridged = async (): Promise<boolean> => {
-      const w = await waiting();
-      return !w.caller && !w.agent && (await callStatus(t, caller)) === 'in-progress' && (await callStatus(t, agentLeg)) === 'in-progress';
-    };
-    const bothWaiting = async (): Promise<boolean> => { const w = await waiting(); return w.caller && w.agent; };
 
     const hold1 = await holdDialCall(t.client, { callSid: caller }, settings);
     await t.waitFor(bothWaiting, 10_000);
@@ -184,6 +191,41 @@ export const dialFlow: Scenario = {
 
 // --- conference mode -----------------------------------------------------------------------------
 
+/** Sets up the product's conference-mode webhooks, places the caller's call, waits for the conference with both. */
+async function conferenceCall(t: Target) {
+  const agent = await t.agent({ answersAfterMs: 1000 });
+  t.on('/incoming', async (hit) => {
+    const answer = await connectCallerToAgent(t.client, { callSid: hit.params.CallSid, calledNumber: hit.params.To }, {
+      agent: { kind: 'number', value: agent }, callerId: t.numbers.business, ringTimeoutSeconds: 20,
+      holdMusicUrl: t.url('/conf/hold-music'), agentStatusUrl: t.url('/conf/agent-status'),
+      agentAloneUrl: t.url('/conf/agent-alone'), conferenceStatusUrl: t.url('/conf/conference-status'),
+    });
+    return { twiml: answer.toString() };
+  });
+  t.on('/conf/hold-music', twiml('<Say>Please wait.</Say><Pause length="3"/>'));
+  // The shape of the product's hold document (lib/conference/hold-limit.ts): audio, then a
+  // <Redirect> to itself with the time held and the caller in the query.
+  t.on('/conf/hold', (hit) => {
+    const next = `${t.url('/conf/hold')}?CallerCallSid=${hit.params.CallSid}&HeldFor=${Number(hit.params.HeldFor ?? 0) + 5}`;
+    return twiml(`<Say>You are on hold.</Say><Pause length="3"/><Redirect method="POST">${xmlAttr(next)}</Redirect>`);
+  });
+  t.on('/conf/warning', twiml('<Say>Your caller has been on hold for a long time.</Say>'));
+  for (const path of ['/conf/agent-status', '/conf/agent-alone', '/conf/conference-status']) t.on(path, twiml(''));
+
+  const caller = await t.placeInboundCall();
+  let conferenceSid: string | undefined;
+  const started = await t.waitFor(async () => {
+    conferenceSid = (await t.client.conferences.list({ friendlyName: caller, status: 'in-progress', limit: 1 }))[0]?.sid;
+    return conferenceSid !== undefined && (await t.client.conferences(conferenceSid).participants.list({ limit: 5 })).length === 2;
+  }, 20_000);
+  const agentLeg = started && conferenceSid ? (await t.client.conferences(conferenceSid).participants('agent').fetch()).callSid : undefined;
+  const hold = (on: boolean) => setConferenceHold(t.client, {
+    callSid: caller, conferenceSid, participant: 'caller', hold: on, holdUrl: `${t.url('/conf/hold')}?HeldFor=0`,
+  });
+  const held = async (): Promise<string> => String((await t.client.conferences(conferenceSid!).participants(caller).fetch()).hold);
+  return { caller, conferenceSid: started ? conferenceSid : undefined, agentLeg, hold, held };
+}
+
 export const conferenceFlow: Scenario = {
   id: 'conference-flow',
   rule: 'Conference mode end to end as the product runs it: the agent added by POST /Participants and the caller by <Dial><Conference>; hold (Hold, HoldUrl) with a hold document that <Redirect>s; an announcement to the agent; resume; hold again; resume; the agent hangs up',
@@ -213,40 +255,11 @@ export const conferenceFlow: Scenario = {
     "the agent hangs up: the caller's call": 'completed',
   },
   async run(t): Promise<Observation> {
-    const agent = await t.agent({ answersAfterMs: 1000 });
-    t.on('/incoming', async (hit) => {
-      const answer = await connectCallerToAgent(t.client, { callSid: hit.params.CallSid, calledNumber: hit.params.To }, {
-        agent: { kind: 'number', value: agent }, callerId: t.numbers.business, ringTimeoutSeconds: 20,
-        holdMusicUrl: t.url('/conf/hold-music'), agentStatusUrl: t.url('/conf/agent-status'),
-        agentAloneUrl: t.url('/conf/agent-alone'), conferenceStatusUrl: t.url('/conf/conference-status'),
-      });
-      return { twiml: answer.toString() };
-    });
-    t.on('/conf/hold-music', twiml('<Say>Please wait.</Say><Pause length="3"/>'));
-    // The shape of the product's hold document (lib/conference/hold-limit.ts): audio, then a
-    // <Redirect> to itself with the time held and the caller in the query.
-    t.on('/conf/hold', (hit) => {
-      const next = `${t.url('/conf/hold')}?CallerCallSid=${hit.params.CallSid}&HeldFor=${Number(hit.params.HeldFor ?? 0) + 5}`;
-      return twiml(`<Say>You are on hold.</Say><Pause length="3"/><Redirect method="POST">${xmlAttr(next)}</Redirect>`);
-    });
-    t.on('/conf/warning', twiml('<Say>Your caller has been on hold for a long time.</Say>'));
-    for (const path of ['/conf/agent-status', '/conf/agent-alone', '/conf/conference-status']) t.on(path, twiml(''));
-
     const o: Observation = {};
-    const caller = await t.placeInboundCall();
-    let conferenceSid: string | undefined;
-    const started = await t.waitFor(async () => {
-      conferenceSid = (await t.client.conferences.list({ friendlyName: caller, status: 'in-progress', limit: 1 }))[0]?.sid;
-      return conferenceSid !== undefined && (await t.client.conferences(conferenceSid).participants.list({ limit: 5 })).length === 2;
-    }, 20_000);
-    o['connect: the conference starts with both'] = yesNo(started);
-    if (!conferenceSid) return o;
+    const { caller, conferenceSid, agentLeg, hold, held } = await conferenceCall(t);
+    o['connect: the conference starts with both'] = yesNo(conferenceSid !== undefined);
+    if (!conferenceSid || !agentLeg) return o;
     const cf = conferenceSid;
-    const agentLeg = (await t.client.conferences(cf).participants('agent').fetch()).callSid;
-    const held = async (): Promise<string> => String((await t.client.conferences(cf).participants(caller).fetch()).hold);
-    const hold = (on: boolean) => setConferenceHold(t.client, {
-      callSid: caller, conferenceSid: cf, participant: 'caller', hold: on, holdUrl: `${t.url('/conf/hold')}?HeldFor=0`,
-    });
     await t.wait(2000);
 
     await hold(true);
@@ -276,6 +289,76 @@ export const conferenceFlow: Scenario = {
     await t.client.calls(agentLeg).update({ status: 'completed' });
     await t.waitFor(async () => (await callStatus(t, caller)) === 'completed', 10_000);
     o["the agent hangs up: the caller's call"] = await callStatus(t, caller);
+    return o;
+  },
+};
+
+// --- the other party hangs up ----------------------------------------------------------------------
+
+export const dialFlowAgentLeaves: Scenario = {
+  id: 'dial-flow-agent-leaves',
+  rule: 'Dial mode, the agent hangs up while the caller is held: the status callback of its <Number> (given in the caller\'s <Dial>) still reports it after the leg was redirected into the agent queue, and the product tells the caller',
+  rules: ['dialled-leg-status-callback-after-redirect'],
+  judges: { 'connect: the agent leg': [], 'hold: the caller is in its queue': [] },
+  source: 'the rules table: the sources of the rules it checks (docs/twilio-voice-semantics.md)',
+  cost: { legs: 4, minutes: 0.7 },
+  emulator: {
+    'connect: the agent leg': 'in-progress',
+    'hold: the caller is in its queue': 'yes',
+    "the agent hangs up: its leg's status callback": 'completed',
+    "the agent hangs up: the caller is told, then its call ends": 'completed',
+  },
+  async run(t): Promise<Observation> {
+    // What /agent-leg-status does (lib/dial/agent-webhooks.ts), from the same decision and TwiML.
+    const agentLegStatus: Route = async (hit) => {
+      if (callerStepWhenAgentLegEnded(hit.params.CallStatus ?? '') === 'agent-left') {
+        await sendTwimlToLeg(t.client, hit.params.CallerCallSid, sayAndHangUp(AGENT_LEFT).toString(), 'tell the caller: agent-left');
+      }
+      return twiml('');
+    };
+    const o: Observation = {};
+    const { settings, caller, agentLeg, waiting, bothWaiting } = await dialCall(t, agentLegStatus);
+    if (!agentLeg) return { 'connect: the agent leg': '(never dialled)' };
+    o['connect: the agent leg'] = await callStatus(t, agentLeg);
+    await t.wait(2000);
+    await holdDialCall(t.client, { callSid: caller }, settings);
+    await t.waitFor(bothWaiting, 10_000);
+    o['hold: the caller is in its queue'] = yesNo((await waiting()).caller);
+    await t.client.calls(agentLeg).update({ status: 'completed' });
+    await t.waitFor(() => t.hits('/dial/agent-leg-status').some((h) => h.params.CallStatus === 'completed'), 10_000);
+    o["the agent hangs up: its leg's status callback"] = t.hits('/dial/agent-leg-status').find((h) => h.params.CallStatus === 'completed')?.params.CallStatus ?? '(none)';
+    await t.waitFor(async () => (await callStatus(t, caller)) === 'completed', 15_000);
+    o['the agent hangs up: the caller is told, then its call ends'] = await callStatus(t, caller);
+    return o;
+  },
+};
+
+export const conferenceFlowCallerLeaves: Scenario = {
+  id: 'conference-flow-caller-leaves',
+  rule: 'Conference mode, the caller hangs up after a hold and a resume: its endConferenceOnExit ends the conference and the agent\'s call',
+  rules: ['end-conference-on-exit'],
+  judges: { 'connect: the conference starts with both': [], 'hold, then resume: the caller is held': [] },
+  source: 'the rules table: the sources of the rules it checks (docs/twilio-voice-semantics.md)',
+  cost: { legs: 4, minutes: 0.6 },
+  emulator: {
+    'connect: the conference starts with both': 'yes',
+    'hold, then resume: the caller is held': 'false',
+    "the caller hangs up: the agent's call": 'completed',
+  },
+  async run(t): Promise<Observation> {
+    const o: Observation = {};
+    const { caller, conferenceSid, agentLeg, hold, held } = await conferenceCall(t);
+    o['connect: the conference starts with both'] = yesNo(conferenceSid !== undefined);
+    if (!conferenceSid || !agentLeg) return o;
+    await t.wait(2000);
+    await hold(true);
+    await t.wait(3000);
+    await hold(false);
+    o['hold, then resume: the caller is held'] = await held();
+    await t.wait(2000);
+    await t.client.calls(caller).update({ status: 'completed' });
+    await t.waitFor(async () => (await callStatus(t, agentLeg)) === 'completed', 10_000);
+    o["the caller hangs up: the agent's call"] = await callStatus(t, agentLeg);
     return o;
   },
 };

@@ -3,7 +3,7 @@
 // account (npm run conformance -- --live). A scenario returns what it observed, as short words;
 // `emulator` is what the emulator does today, which the offline run asserts and the live run
 // compares with Twilio. Observations come only from REST reads and the webhooks Twilio sends.
-import { conferenceFlow, dialFlow } from './flows';
+import { conferenceFlow, conferenceFlowCallerLeaves, dialFlow, dialFlowAgentLeaves } from './flows';
 import { twiml } from './recorder';
 import type { Target } from './target';
 
@@ -87,7 +87,9 @@ function twimlOfLength(length: number): string {
 
 export const SCENARIOS: Scenario[] = [
   dialFlow,
+  dialFlowAgentLeaves,
   conferenceFlow,
+  conferenceFlowCallerLeaves,
   {
     id: 'parent-redirect-hangs-up-child',
     rules: ['parent-redirect-hangs-up-child'],

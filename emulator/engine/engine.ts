@@ -171,6 +171,7 @@ export class Engine implements CallHost {
       ToCity: '', ToState: '', ToZip: '', ToCountry: '',
     };
     // twilio-rule: agent-webhooks-carry-parent-call-sid (every request about a leg its parent created)
+    // twilio-rule: dialled-leg-status-callback-after-redirect (a call keeps its statusCallback whatever TwiML it runs)
     if (call.parentCallSid) p.ParentCallSid = call.parentCallSid;
     if (call.direction === 'inbound') {
       p.CallerName = '';
