@@ -62,10 +62,13 @@ describe('the rules table', () => {
     }
   });
 
-  it('every scenario checks rules of the table only', () => {
+  it('every scenario checks rules of the table only, and the table names it for each', () => {
     for (const s of SCENARIOS) {
       expect(s.rules.length).toBeGreaterThan(0);
       expect(s.rules.filter((id) => !ids.has(id))).toEqual([]);
+      expect(s.rules.filter((id) => !rules.find((r) => r.id === id)!.scenarios.includes(s.id)).map((id) => `${s.id} -> ${id}`)).toEqual([]);
+      // Every observation it judges by names rules the scenario checks.
+      for (const judged of Object.values(s.judges ?? {})) expect(judged.filter((id) => !s.rules.includes(id))).toEqual([]);
     }
   });
 
