@@ -95,7 +95,7 @@ export type Verb = Say | Play | Pause | Redirect | Hangup | Reject | Leave | Gat
  * - whisper: a <Number url>/<Sip url>/<Client url> run on the answered leg before the bridge
  *   (no <Dial>: error 13201, https://www.twilio.com/docs/errors/13201).
  */
-export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'whisper';
+export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'whisper' | 'announcement';
 
 export interface TwimlError { code: number; message: string }
 export type ParseResult = { ok: true; verbs: Verb[] } | { ok: false; error: TwimlError };
