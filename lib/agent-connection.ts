@@ -1,7 +1,8 @@
 // Ringing the agent for a caller in the configured mode: the TwiML that connects the caller (after
 // conference mode has added the agent to the caller's conference). Used when a call arrives
 // (/incoming-call) and when the first caller in line is connected (lib/line.ts).
-import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
+import { agentAddress, agentScreening, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
+import { screeningAcceptUrl, screeningPrompt, screeningPromptUrl, screeningWords } from './shared/agent-screening';
 import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
 import { callerDialsAgent } from './dial/twiml';
 import { dialModeUrls } from './dial/urls';
@@ -17,8 +18,11 @@ import { CONFERENCE_STATUS_PATH } from './state/conference-events';
  * Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
  * Conference mode: the agent is added to the caller's conference, and the TwiML puts the caller in
  * it (or, if Twilio will not place the agent's call, an apology: connectCallerToAgent).
+ * With screening (lib/shared/agent-screening.ts) the agent hears who calls (`from`) and must press
+ * a key first, whichever way the caller arrived.
  */
-export async function ringAgentTwiml(context: HoldContext, call: IncomingCall): Promise<Twiml> {
+export async function ringAgentTwiml(context: HoldContext, call: IncomingCall, from: string): Promise<Twiml> {
+  const screening = agentScreening(context, agentAddress(context));
   if (holdMode(context) === 'dial') {
     const urls = dialModeUrls(context);
     return callerDialsAgent({
@@ -28,6 +32,7 @@ export async function ringAgentTwiml(context: HoldContext, call: IncomingCall): 
       ringTimeoutSeconds: ringTimeoutSeconds(context),
       agentStatusUrl: urls.agentLegStatus(call.callSid),
       hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
+      screenUrl: screening && screeningPromptUrl(context, call.callSid, from),
     });
   }
   return connectCallerToAgent(twilioClient(context), call, {
@@ -35,8 +40,9 @@ export async function ringAgentTwiml(context: HoldContext, call: IncomingCall): 
     callerId: callerIdOverride(context),
     ringTimeoutSeconds: ringTimeoutSeconds(context),
     holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-    agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid }),
+    agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid, ...(screening && { Screened: 'true' }) }),
     agentAloneUrl: functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: call.callSid }),
     conferenceStatusUrl: functionUrl(context, CONFERENCE_STATUS_PATH),
+    screenTwiml: screening && screeningPrompt(screeningWords(screening, from), screeningAcceptUrl(context, call.callSid)).toString(),
   });
 }

@@ -46,7 +46,8 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       await Promise.all([connecting, recordArrival(context, event, call, mode, agent, line.waiting + 1)]);
       return twimlResponse(callerJoinsLine(context));
     }
-    const [twiml] = await Promise.all([ringAgentTwiml(context, call), recordArrival(context, event, call, mode, agent)]);
+    const from = typeof event.From === 'string' ? event.From : '';
+    const [twiml] = await Promise.all([ringAgentTwiml(context, call, from), recordArrival(context, event, call, mode, agent)]);
     return twimlResponse(twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.

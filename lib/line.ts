@@ -151,14 +151,15 @@ export async function connectFirstInLine(context: HoldContext, known?: LineState
   const queueSid = state.queueSid;
   let first: string;
   let calledNumber: string;
+  let from: string;
   try {
     first = (await callTwilio('read the first caller in line', () => client.queues(queueSid).members('Front').fetch(), READ_POLICY)).callSid;
-    calledNumber = (await callTwilio('read the first caller\'s call', () => client.calls(first).fetch(), READ_POLICY)).to;
+    ({ to: calledNumber, from } = await callTwilio('read the first caller\'s call', () => client.calls(first).fetch(), READ_POLICY));
   } catch (error) {
     if (!(isFailure(error) && error.kind === 'not-found')) console.error('could not read the line:', isFailure(error) ? error.message : error);
     return undefined;
   }
-  const connect = await ringAgentTwiml(context, { callSid: first, calledNumber });
+  const connect = await ringAgentTwiml(context, { callSid: first, calledNumber }, from);
   // Twilio would not place the agent's call: the caller stays in line for the next chance.
   if (connect.toString() === sayAndHangUp(SERVICE_UNAVAILABLE).toString()) return undefined;
   const delivery = await sendTwimlToLeg(client, first, connect.toString(), 'connect the first caller in line');

@@ -4,12 +4,14 @@
 // that our functions must answer. Action URLs and waitUrls of ours are requested only where a
 // failed answer cannot drop anyone: a leg that has hung up, or one that was redirected (Twilio
 // ignores those answers), or a party whose other party has already gone.
+// twilio-rule: dial-without-action-next-verb, dial-queue-bridges-front, dial-queue-empty-waits, enqueue-waiturl-loops, inline-twiml-limit
+// twilio-rule: dialled-leg-status-callback-after-redirect (the agent noun's statusCallback)
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
 import type { LimitStep } from '../shared/hold-limit';
 import { agentCallParameters } from '../shared/agent-call-context';
-import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
+import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type LegCallbackAttributes, type Twiml, type TwimlElement } from '../platform/twiml';
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
@@ -76,6 +78,8 @@ export interface CallerDialSettings {
   agentStatusUrl: string;
   /** Where the caller waits once its <Dial> is over. */
   hold: CallerQueueSettings;
+  /** Screening (lib/shared/agent-screening.ts): the <Number url>/<Sip url> the answered agent runs first. */
+  screenUrl?: string;
 }
 
 /**
@@ -91,18 +95,21 @@ export interface CallerDialSettings {
 export function callerDialsAgent(settings: CallerDialSettings): Twiml {
   // The final status is how we learn that the agent is gone (hung up, or never answered); answered
   // gives the hold console the agent leg's SID (lib/state/dial-events.ts).
-  const callback = {
+  // A screened agent is connected when it presses the key (/agent-screen records it), not when
+  // its phone (or a voicemail) answers.
+  const callback: LegCallbackAttributes = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['answered', 'completed'],
-  } as const;
+    statusCallbackEvent: settings.screenUrl ? ['completed'] : ['answered', 'completed'],
+  };
+  const screen = settings.screenUrl ? { url: settings.screenUrl, method: 'POST' as const } : {};
   const { agent } = settings;
   const agentNoun =
     agent.kind === 'number'
-      ? number(agent.value, callback)
+      ? number(agent.value, { ...screen, ...callback })
       : agent.kind === 'client'
         ? client(agent.identity, callback, agentCallParameters(settings.callerCallSid))
-        : sip(agent.value, callback);
+        : sip(agent.value, { ...screen, ...callback });
   return twiml(
     dial(
       {

@@ -26,6 +26,8 @@ export interface HoldEnv {
   TWILIO_API_KEY?: string;
   TWILIO_API_SECRET?: string;
   TWIML_APP_SID?: string;
+  AGENT_SCREENING?: string;
+  AGENT_SCREENING_TEXT?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;
