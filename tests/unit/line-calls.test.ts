@@ -58,7 +58,8 @@ async function answer(env: Record<string, string> = {}) {
 }
 
 describe.each(['conference', 'dial'])('the line at /incoming-call, %s mode', (mode) => {
-  const env = { HOLD_MODE: mode };
+  // Screening changes how the agent is rung, not whether: agent-screening.test.ts covers it.
+  const env = { HOLD_MODE: mode, AGENT_SCREENING: 'off' };
 
   it('reads the agent\'s queued, ringing and in-progress calls and the line, then rings a free agent', async () => {
     const twiml = await answer(env);
