@@ -41,17 +41,17 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
     if (mode === 'dial') {
       // Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
       const urls = dialModeUrls(context);
-      await recordArrival(context, event, call, mode);
-      return twimlResponse(
-        callerDialsAgent({
-          agent: agentAddress(context),
-          callerCallSid: call.callSid,
-          callerId: callerIdOverride(context),
-          ringTimeoutSeconds: ringTimeoutSeconds(context),
-          agentStatusUrl: urls.agentLegStatus(call.callSid),
-          hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
-        }),
-      );
+      const books = recordArrival(context, event, call, mode);
+      const twiml = callerDialsAgent({
+        agent: agentAddress(context),
+        callerCallSid: call.callSid,
+        callerId: callerIdOverride(context),
+        ringTimeoutSeconds: ringTimeoutSeconds(context),
+        agentStatusUrl: urls.agentLegStatus(call.callSid),
+        hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
+      });
+      await books;
+      return twimlResponse(twiml);
     }
     const [twiml] = await Promise.all([connectCallerToAgent(twilioClient(context), call, {
       agent: agentAddress(context),

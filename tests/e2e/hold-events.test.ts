@@ -1,14 +1,20 @@
-// Hold events and metrics end to end (issue 13), both modes: the emulator (virtual clock), the
-// BUILT functions under twilio-run with HOLD_EVENTS_URL pointing at a receiver in this process,
-// which verifies X-Hold-Signature the way docs/hold-experience.md shows. Needs `npm run build`.
+// Hold events and metrics end to end, both modes: the emulator (virtual clock), the BUILT functions
+// under twilio-run with HOLD_EVENTS_URL pointing at a receiver in this process, which verifies
+// each delivery with the `standardwebhooks` library the way docs/hold-experience.md shows.
+// Needs `npm run build`.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, CALLER_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
-import { holdSignatureMatches } from '../../lib/platform/hold-signature';
+
+export const HOLD_EVENTS_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 interface Received {
   body: Record<string, unknown>;
   raw: string;
+  /** webhook-id, as sent. */
+  id: string;
   signed: boolean;
   answered: number;
 }
@@ -18,6 +24,7 @@ class Receiver {
   readonly received: Received[] = [];
   failNext = 0;
   down = false;
+  private readonly webhook = new Webhook(HOLD_EVENTS_SECRET);
   private server: Server = createServer((request, response) => void this.handle(request, response));
 
   async start(): Promise<string> {
@@ -33,11 +40,15 @@ class Receiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const header = request.headers['x-hold-signature'];
-    const signed = holdSignatureMatches(HOLD_API_TOKEN, raw, typeof header === 'string' ? header : undefined);
+    let signed = true;
+    try {
+      this.webhook.verify(raw, request.headers as Record<string, string>);
+    } catch {
+      signed = false;
+    }
     const answered = this.failNext > 0 ? 500 : 204;
     if (this.failNext > 0) this.failNext -= 1;
-    this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, signed, answered });
+    this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, id: String(request.headers['webhook-id']), signed, answered });
     response.writeHead(answered).end();
   }
 
@@ -52,7 +63,7 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
   const receiver = new Receiver();
   beforeAll(async () => {
     const url = await receiver.start();
-    h = await startE2e({ mode, env: { HOLD_EVENTS_URL: url } });
+    h = await startE2e({ mode, env: { HOLD_EVENTS_URL: url, HOLD_EVENTS_SECRET } });
   });
   afterAll(async () => {
     await h.close();

@@ -1,0 +1,61 @@
+// Conference mode's live calls as Twilio shows them, for GET /calls (lib/state/reconcile.ts): the
+// conferences named after a caller's CallSid, and in each started one its participants' `hold`.
+// REST requests: 2 conference lists (in-progress, init; pages of 1000) + 1 participant list per
+// in-progress conference, at most LIVE_CONFERENCE_READS of them, CONCURRENT_READS at a time.
+import type { Twilio } from 'twilio';
+import { CALL_SID } from '../platform/sids';
+import { callTwilio, type RetryPolicy } from '../platform/twilio-request';
+import type { LiveCall } from '../state/reconcile';
+import { AGENT_LABEL } from './hold';
+
+/** Twilio's largest page of conferences. */
+const PAGE_SIZE = 1000;
+/** Beyond this many live conferences the rest are listed from their records alone. */
+export const LIVE_CONFERENCE_READS = 100;
+const CONCURRENT_READS = 10;
+
+export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[] | undefined> {
+  const [started, waiting] = await Promise.all([
+    callTwilio('list the live conferences', () => client.conferences.list({ status: 'in-progress', pageSize: PAGE_SIZE }), policy),
+    callTwilio('list the conferences waiting for an agent', () => client.conferences.list({ status: 'init', pageSize: PAGE_SIZE }), policy),
+  ]);
+  const ours = started.filter((c) => CALL_SID.test(c.friendlyName));
+  const read = ours.slice(0, LIVE_CONFERENCE_READS);
+  // Past the cap, the list is not Twilio's whole state: the caller falls back to the records.
+  if (ours.length > read.length) return undefined;
+  const live: LiveCall[] = [];
+  for (let i = 0; i < read.length; i += CONCURRENT_READS) {
+    live.push(...await Promise.all(read.slice(i, i + CONCURRENT_READS).map(async (conference) => {
+      const participants = await callTwilio('list the participants', () => client.conferences(conference.sid).participants.list({ pageSize: 20 }), policy);
+      const caller = participants.find((p) => p.callSid === conference.friendlyName);
+      const agent = participants.find((p) => p.label === AGENT_LABEL) ?? participants.find((p) => p.callSid !== conference.friendlyName);
+      return {
+        callSid: conference.friendlyName,
+        mode: 'conference' as const,
+        connected: agent !== undefined,
+        callerHeld: caller?.hold === true,
+        agentHeld: agent?.hold === true,
+        conferenceSid: conference.sid,
+        agentCallSid: agent?.callSid ?? null,
+        startedAt: (conference.dateCreated ?? new Date()).toISOString(),
+        from: '',
+        proven: true,
+      };
+    })));
+  }
+  for (const conference of waiting.filter((c) => CALL_SID.test(c.friendlyName))) {
+    live.push({
+      callSid: conference.friendlyName,
+      mode: 'conference',
+      connected: false,
+      callerHeld: false,
+      agentHeld: false,
+      conferenceSid: null,
+      agentCallSid: null,
+      startedAt: (conference.dateCreated ?? new Date()).toISOString(),
+      from: '',
+      proven: true,
+    });
+  }
+  return live;
+}

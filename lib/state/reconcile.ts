@@ -1,0 +1,68 @@
+// What GET /calls lists: the call records, checked against Twilio's own state of the live calls
+// (read by each mode: conference/live-calls.ts, dial/live-calls.ts). A record can be missing (its
+// creation was lost to a Sync outage), stale (a hold or resume was not booked) or left over (the
+// call ended and the end was not booked); Twilio's state says which calls live and who is held,
+// the record adds what only it knows (numbers, counts, events). Pure: no HTTP, no Sync.
+import { listedCall, newCallRecord, type CallMode, type CallRecord, type ListedCall } from './call-record';
+
+/** One live call of ours as Twilio shows it now. */
+export interface LiveCall {
+  callSid: string;
+  mode: CallMode;
+  /** `ringing-agent` until the agent's leg is in the call. */
+  connected: boolean;
+  callerHeld: boolean;
+  /** Conference mode, Participant=agent; always false in dial mode. */
+  agentHeld: boolean;
+  conferenceSid: string | null;
+  agentCallSid: string | null;
+  /** ISO 8601: when Twilio created the call (dial) or the conference (conference mode). */
+  startedAt: string;
+  /** The caller's number, when the read gives it. */
+  from: string;
+  /**
+   * Twilio's state shows the call is one of ours (a conference named after it, its agent leg, its
+   * hold queue); a live call that is not proven is listed only if it has a record.
+   */
+  proven: boolean;
+}
+
+/**
+ * The list: every live call, its state and held parties from Twilio, its counts and events from
+ * its record. `live` undefined (Twilio could not be read): the records that are not ended, as they
+ * are. `records` undefined (Sync could not be read): the live calls alone, each `incomplete`.
+ */
+export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall[] | undefined, agent: string): ListedCall[] {
+  if (live === undefined) return (records ?? []).filter((r) => r.endedAt === null).map(listedCall);
+  const byCall = new Map((records ?? []).filter((r) => r.endedAt === null).map((r) => [r.callSid, r]));
+  return live
+    .filter((call) => call.proven || byCall.has(call.callSid))
+    .map((call) => listedCall(reconcileCall(byCall.get(call.callSid), call, agent)));
+}
+
+/** A record corrected by what Twilio shows of its call; made from Twilio's state when missing. */
+export function reconcileCall(record: CallRecord | undefined, live: LiveCall, agent: string): CallRecord {
+  const base = record ?? {
+    ...newCallRecord({ callSid: live.callSid, mode: live.mode, from: live.from, agent, at: new Date(live.startedAt) }),
+    incomplete: true,
+  };
+  let next: CallRecord = {
+    ...base,
+    conferenceSid: base.conferenceSid ?? live.conferenceSid,
+    agentCallSid: base.agentCallSid ?? live.agentCallSid,
+  };
+  // A record made from Twilio's state has no write yet: a hold it shows began after the call started.
+  const since = record === undefined ? live.startedAt : base.updatedAt;
+  if (next.state === 'agent-gone') return next;
+  if (live.connected && next.state === 'ringing-agent') next = { ...next, state: 'talking' };
+  if (live.callerHeld && next.state !== 'on-hold') {
+    // A hold the record missed: it began after the record's last write, the latest known bound.
+    next = { ...next, state: 'on-hold', holds: next.holds + 1, holdStartedAt: since, incomplete: true };
+  } else if (!live.callerHeld && next.state === 'on-hold') {
+    // A resume the record missed: the hold's length is unknown and is not counted.
+    next = { ...next, state: 'talking', holdStartedAt: null, incomplete: true };
+  }
+  if (live.agentHeld && next.agentHoldStartedAt === null) next = { ...next, agentHoldStartedAt: since, incomplete: true };
+  else if (!live.agentHeld && next.agentHoldStartedAt !== null) next = { ...next, agentHoldStartedAt: null, incomplete: true };
+  return next;
+}
