@@ -1,7 +1,8 @@
 // Conference mode's live calls as Twilio shows them, for GET /calls (lib/state/reconcile.ts): the
 // conferences named after a caller's CallSid, and in each started one its participants' `hold`.
 // REST requests: 2 conference lists (in-progress, init; pages of 1000) + 1 participant list per
-// in-progress conference, at most LIVE_CONFERENCE_READS of them, CONCURRENT_READS at a time.
+// in-progress conference, for at most LIVE_CONFERENCE_READS of them (the newest), CONCURRENT_READS
+// at a time; past that a conference's held parties are what its record says.
 import type { Twilio } from 'twilio';
 import { CALL_SID } from '../platform/sids';
 import { callTwilio, type RetryPolicy } from '../platform/twilio-request';
@@ -14,16 +15,26 @@ const PAGE_SIZE = 1000;
 export const LIVE_CONFERENCE_READS = 100;
 const CONCURRENT_READS = 10;
 
-export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[] | undefined> {
+export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[]> {
   const [started, waiting] = await Promise.all([
     callTwilio('list the live conferences', () => client.conferences.list({ status: 'in-progress', pageSize: PAGE_SIZE }), policy),
     callTwilio('list the conferences waiting for an agent', () => client.conferences.list({ status: 'init', pageSize: PAGE_SIZE }), policy),
   ]);
   const ours = started.filter((c) => CALL_SID.test(c.friendlyName));
+  // Twilio lists conferences newest first.
   const read = ours.slice(0, LIVE_CONFERENCE_READS);
-  // Past the cap, the list is not Twilio's whole state: the caller falls back to the records.
-  if (ours.length > read.length) return undefined;
-  const live: LiveCall[] = [];
+  const live: LiveCall[] = ours.slice(LIVE_CONFERENCE_READS).map((conference) => ({
+    callSid: conference.friendlyName,
+    mode: 'conference',
+    connected: true,
+    callerHeld: undefined,
+    agentHeld: undefined,
+    conferenceSid: conference.sid,
+    agentCallSid: null,
+    startedAt: (conference.dateCreated ?? new Date()).toISOString(),
+    from: '',
+    proven: true,
+  }));
   for (let i = 0; i < read.length; i += CONCURRENT_READS) {
     live.push(...await Promise.all(read.slice(i, i + CONCURRENT_READS).map(async (conference) => {
       const participants = await callTwilio('list the participants', () => client.conferences(conference.sid).participants.list({ pageSize: 20 }), policy);

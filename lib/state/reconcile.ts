@@ -11,9 +11,10 @@ export interface LiveCall {
   mode: CallMode;
   /** `ringing-agent` until the agent's leg is in the call. */
   connected: boolean;
-  callerHeld: boolean;
+  /** undefined: not read (conference mode past its cap of participant reads): the record says. */
+  callerHeld: boolean | undefined;
   /** Conference mode, Participant=agent; always false in dial mode. */
-  agentHeld: boolean;
+  agentHeld: boolean | undefined;
   conferenceSid: string | null;
   agentCallSid: string | null;
   /** ISO 8601: when Twilio created the call (dial) or the conference (conference mode). */
@@ -55,6 +56,7 @@ export function reconcileCall(record: CallRecord | undefined, live: LiveCall, ag
   const since = record === undefined ? live.startedAt : base.updatedAt;
   if (next.state === 'agent-gone') return next;
   if (live.connected && next.state === 'ringing-agent') next = { ...next, state: 'talking' };
+  if (live.callerHeld === undefined) return next;
   if (live.callerHeld && next.state !== 'on-hold') {
     // A hold the record missed: it began after the record's last write, the latest known bound.
     next = { ...next, state: 'on-hold', holds: next.holds + 1, holdStartedAt: since, incomplete: true };
@@ -62,6 +64,7 @@ export function reconcileCall(record: CallRecord | undefined, live: LiveCall, ag
     // A resume the record missed: the hold's length is unknown and is not counted.
     next = { ...next, state: 'talking', holdStartedAt: null, incomplete: true };
   }
+  if (live.agentHeld === undefined) return next;
   if (live.agentHeld && next.agentHoldStartedAt === null) next = { ...next, agentHoldStartedAt: since, incomplete: true };
   else if (!live.agentHeld && next.agentHoldStartedAt !== null) next = { ...next, agentHoldStartedAt: null, incomplete: true };
   return next;
