@@ -4,7 +4,7 @@
 // delivery succeeds, and a later bookkeeping step of the same call sends it again with the same
 // `webhook-id` (call-events.ts). It never throws, and nobody waits for it past the bookkeeping
 // deadline: a receiver that is down costs no call anything (docs/hold-experience.md).
-import { Webhook } from 'standardwebhooks';
+import type { Webhook } from 'standardwebhooks';
 import { holdEventsSecret, optionalHttpUrl } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import type { HoldEnv } from '../platform/env';
@@ -13,6 +13,15 @@ export interface EventDelivery {
   url: string;
   /** Signs each delivery; undefined when HOLD_EVENTS_SECRET is missing or malformed (nothing is sent). */
   webhook?: Webhook;
+}
+
+/**
+ * The library is loaded on the first delivery, not at module load: a cold Function loads no npm
+ * package it may not need (tests/unit/built-functions.test.ts).
+ */
+function signer(secret: string): Webhook {
+  const { Webhook: StandardWebhook } = require('standardwebhooks') as typeof import('standardwebhooks');
+  return new StandardWebhook(secret);
 }
 
 export interface DeliveryPolicy {
@@ -46,7 +55,7 @@ export function eventDelivery(env: HoldEnv): EventDelivery | undefined {
   }
   if (!url) return undefined;
   try {
-    return { url, webhook: new Webhook(holdEventsSecret(env)) };
+    return { url, webhook: signer(holdEventsSecret(env)) };
   } catch (error) {
     console.error(isFailure(error) ? error.message : error, '- hold events stay on the call\'s record, undelivered');
     return { url };
