@@ -87,12 +87,13 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     return jsonResponse(200, answer);
   }
   syncServiceSid(context);
+  const readAt = new Date();
   const [records, live] = await Promise.all([
     readOrLog('the call records', readRecords),
     readOrLog("Twilio's state of the live calls", () => readLiveCalls(twilioClient(context), context)),
   ]);
   if (records === undefined && live === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
-  const listed = reconcileCalls(records, live, agentOf(context));
+  const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
   const calls = [...listed].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.callSid.localeCompare(b.callSid));
   const answer: CallsAnswer = { calls, recordsAvailable: records !== undefined, liveStateAvailable: live !== undefined, emulator: runsOnEmulator(context) };

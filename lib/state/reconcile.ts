@@ -33,12 +33,19 @@ export interface LiveCall {
  * its record. `live` undefined (Twilio could not be read): the records that are not ended, as they
  * are. `records` undefined (Sync could not be read): the live calls alone, each `incomplete`.
  */
-export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall[] | undefined, agent: string): ListedCall[] {
+export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall[] | undefined, agent: string, readAt = new Date()): ListedCall[] {
   if (live === undefined) return (records ?? []).filter((r) => r.endedAt === null).map(listedCall);
   const byCall = new Map((records ?? []).filter((r) => r.endedAt === null).map((r) => [r.callSid, r]));
   return live
     .filter((call) => call.proven || byCall.has(call.callSid))
-    .map((call) => listedCall(reconcileCall(byCall.get(call.callSid), call, agent)));
+    .map((call) => {
+      const listed = listedCall(reconcileCall(byCall.get(call.callSid), call, agent));
+      // A held state read from Twilio is true as of the read, which began at `readAt`: a client that
+      // keeps the newest of answers (appliedAt) and list reads (updatedAt) converges on it.
+      if (call.callerHeld === undefined) return listed;
+      const read = readAt.toISOString();
+      return listed.updatedAt > read ? listed : { ...listed, updatedAt: read };
+    });
 }
 
 /** A record corrected by what Twilio shows of its call; made from Twilio's state when missing. */

@@ -129,7 +129,7 @@ describe.each(['conference', 'dial'] as const)('bookkeeping in foul weather, %s 
   afterAll(async () => {
     await h?.close();
     await receiver.close();
-    console.log(`bookkeeping property (${mode}): ${JSON.stringify(figures)}`);
+    process.stderr.write(`bookkeeping property (${mode}): ${JSON.stringify(figures)}\n`);
   });
 
   async function oneRun(run: Run): Promise<void> {
