@@ -11,7 +11,7 @@
 import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 import { startFunctionsServer, type FunctionsServer } from '../../harness/functions-server';
 
-const ROUNDS = Number(process.env.ORDERED_ROUNDS ?? 20);
+const ROUNDS = Number(process.env.ORDERED_ROUNDS ?? 12);
 const CONCURRENT = 8;
 
 interface Answer {
