@@ -1,6 +1,6 @@
 // The call record's transitions (lib/state/call-record.ts) and what a conference event means for
 // it (lib/state/conference-events.ts): pure functions, tested directly.
-import { applyCallEvent, endCall, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord } from '../../lib/state/call-record';
+import { applyCallEvent, endCall, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord, type HoldEvent } from '../../lib/state/call-record';
 import { callEventOfConference, parseConferenceStatus } from '../../lib/state/conference-events';
 
 const CALLER = 'CA' + '1'.repeat(32);
@@ -36,6 +36,19 @@ describe('call record', () => {
     r = applyCallEvent(r, { kind: 'hold-started', at: at(200) });
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(230) });
     expect(r).toMatchObject({ state: 'talking', holds: 3, totalHoldSeconds: 60 + 15 + 30, longestHoldSeconds: 60, holdStartedAt: null });
+  });
+
+  it('reports an unenforced hold limit once per hold of the caller, after the resume it tried, and keeps it on a read', () => {
+    let r = applyCallEvent(talking(), { kind: 'hold-started', at: at(0) });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(600), heldSeconds: 600, by: 'limit' });
+    r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(600), heldSeconds: 600 });
+    expect(applyCallEvent(r, { kind: 'limit-unenforced', at: at(605), heldSeconds: 605 })).toBe(r);
+    const holdEvents = r.events.filter((e): e is HoldEvent => e.type !== 'call-connected');
+    expect(holdEvents.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'resume:limit:600', 'limit-unenforced:limit:600']);
+    expect(parseCallRecord(JSON.parse(JSON.stringify(r)))?.events).toEqual(r.events);
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(700) });
+    r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(1300), heldSeconds: 600 });
+    expect(r.events.filter((e) => e.type === 'limit-unenforced')).toHaveLength(2);
   });
 
   it('a late "agent connected" does not undo a hold', () => {
