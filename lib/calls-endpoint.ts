@@ -13,7 +13,7 @@ import { jsonResponse } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/twilio-request';
 import type { FunctionEvent, HoldContext } from './platform/env';
-import { readLiveConferenceCalls } from './conference/live-calls';
+import { readLiveConferenceCalls, withCallersNumbers } from './conference/live-calls';
 import { readLiveDialCalls } from './dial/live-calls';
 import { eventTime, type CallRecord, type ListedCall, type RecordedEvent } from './state/call-record';
 import { listCallRecords, syncServiceSid } from './state/call-store';
@@ -88,11 +88,16 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   }
   syncServiceSid(context);
   const readAt = new Date();
-  const [records, live] = await Promise.all([
+  const client = twilioClient(context);
+  const [records, read] = await Promise.all([
     readOrLog('the call records', readRecords),
-    readOrLog("Twilio's state of the live calls", () => readLiveCalls(twilioClient(context), context)),
+    readOrLog("Twilio's state of the live calls", () => readLiveCalls(client, context)),
   ]);
-  if (records === undefined && live === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
+  if (records === undefined && read === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
+  // Conference mode's reads do not give the caller's number: a call without a record costs one more.
+  const live = read && holdMode(context) === 'conference'
+    ? await withCallersNumbers(client, read, new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid)), READ_POLICY)
+    : read;
   const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
   const calls = [...listed].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.callSid.localeCompare(b.callSid));

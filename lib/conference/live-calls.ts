@@ -15,6 +15,20 @@ const PAGE_SIZE = 1000;
 export const LIVE_CONFERENCE_READS = 100;
 const CONCURRENT_READS = 10;
 
+/**
+ * The caller's number of live calls that have no record (a record lost to a Sync outage, or not
+ * written yet by a call that just arrived): 1 read of each caller's call, at most
+ * CONCURRENT_READS of them; a read that fails leaves the number empty.
+ */
+export async function withCallersNumbers(client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy): Promise<LiveCall[]> {
+  const missing = live.filter((call) => !recorded.has(call.callSid)).slice(0, CONCURRENT_READS);
+  const numbers = new Map(await Promise.all(missing.map(async (call) => {
+    const from = await callTwilio("read the caller's call", () => client.calls(call.callSid).fetch(), policy).then((c) => c.from ?? '', () => '');
+    return [call.callSid, from] as const;
+  })));
+  return live.map((call) => (numbers.get(call.callSid) ? { ...call, from: numbers.get(call.callSid)! } : call));
+}
+
 export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[]> {
   const [started, waiting] = await Promise.all([
     callTwilio('list the live conferences', () => client.conferences.list({ status: 'in-progress', pageSize: PAGE_SIZE }), policy),

@@ -270,7 +270,7 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     expect(status).toBe(200);
     expect(body).toMatchObject({ recordsAvailable: true, liveStateAvailable: true });
     const calls = body.calls as ListedCall[];
-    expect(calls.find((c) => c.callSid === lost)).toMatchObject({ state: 'on-hold', incomplete: true, agentCallSid: agentLeg(lost) });
+    expect(calls.find((c) => c.callSid === lost)).toMatchObject({ state: 'on-hold', incomplete: true, agentCallSid: agentLeg(lost), from: CALLER_NUMBER, agent: AGENT_NUMBER });
     expect(calls.find((c) => c.callSid === stale)).toMatchObject({ state: 'talking', holdStartedAt: null, incomplete: true });
     expect(calls.find((c) => c.callSid === ended)).toBeUndefined();
     // The call's next step heals the record itself: the lost call's record is made again.
