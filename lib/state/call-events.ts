@@ -13,7 +13,7 @@ import { recordsClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinInvocationBudget, type RetryPolicy } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
 import { applyCallEvent, endCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type NewCall } from './call-record';
-import { deliverEvents, eventDelivery, type EventDelivery } from './event-delivery';
+import { DEFAULT_DELIVERY_POLICY, deliverEvents, eventDelivery, type EventDelivery } from './event-delivery';
 import { changeCallRecord, createCallRecord, LIVE_CALL_TTL_SECONDS, RINGING_GRACE_SECONDS, syncServiceSid, type StoredRecord } from './call-store';
 
 /** A webhook waits for its bookkeeping until this long after its invocation began. */
@@ -21,9 +21,9 @@ export const BOOKKEEPING_DEADLINE_MS = 500;
 /** A step that begins after that deadline (it follows Voice API work) is waited for this long. */
 export const LATE_STEP_WAIT_MS = 150;
 /**
- * No Sync request of a step starts later than this after the step began, and each has a 1.5 s
- * timeout (RECORDS_REQUEST_TIMEOUT_MS): work no one waits for any more ends well inside the 10 s
- * a Twilio Function may run.
+ * No Sync request or delivery attempt of a step starts later than this after the step began, and
+ * each lasts at most 1.5 s (RECORDS_REQUEST_TIMEOUT_MS) or 1 s (a delivery attempt): work no one
+ * waits for any more ends within 4.5 s of its start, well inside the 10 s a Function may run.
  */
 export const BOOKKEEPING_WORK_LIMIT_MS = 3000;
 const BOOKKEEPING_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: BOOKKEEPING_WORK_LIMIT_MS };
@@ -88,10 +88,11 @@ async function deliverPending(client: Twilio, serviceSid: string, stored: Stored
   const retryOthers = Date.parse(step.previousWrite) < Date.now() - REDELIVER_AFTER_MS;
   const pending = record.events.filter((e) => record.undelivered.includes(e.id) && (retryOthers || step.added.has(e.id)));
   if (pending.length === 0) return;
-  const outcomes = await deliverEvents(delivery, pending);
+  const outcomes = await deliverEvents(delivery, pending, { ...DEFAULT_DELIVERY_POLICY, budgetMs: Math.min(DEFAULT_DELIVERY_POLICY.budgetMs, remainingBudgetMs()) });
   // A refused event (4xx) will not change on a retry: it is off the list too, and logged.
   const done = new Set(pending.filter((_, i) => outcomes[i] !== 'failed').map((e) => e.id));
-  if (done.size === 0) return;
+  // Past the step's time they stay on the list, and a later step sends them again (at least once).
+  if (done.size === 0 || remainingBudgetMs() <= 0) return;
   await changeCallRecord(client, serviceSid, record.callSid, (r) => {
     const left = r.undelivered.filter((id) => !done.has(id));
     return left.length === r.undelivered.length ? r : { ...r, undelivered: left };
