@@ -435,6 +435,8 @@ export class TwilioRun {
     const env = {
       ACCOUNT_SID: FN_ACCOUNT_SID, AUTH_TOKEN: FN_AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
       AGENT_NUMBER: AGENT, HOLD_MODE: mode, HOLD_API_TOKEN,
+      // The figures are of holds and resumes: the agent is connected on answer, unscreened.
+      AGENT_SCREENING: 'off',
     };
     writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     // --no-fork-process: one process answers every request (a forked runner per request costs ~270 ms).

@@ -14,6 +14,7 @@ export interface CallsAnswer {
 }
 
 const STATE_WORDS: Record<CallState, string> = {
+  waiting: 'waiting in line',
   'ringing-agent': 'ringing the agent',
   talking: 'talking',
   'on-hold': 'on hold',

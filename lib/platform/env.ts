@@ -21,10 +21,14 @@ export interface HoldEnv {
   HOLD_EVENTS_SECRET?: string;
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
+  LINE_MAX_WAIT_SECONDS?: string;
+  LINE_MAX_CALLERS?: string;
   SYNC_SERVICE_SID?: string;
   TWILIO_API_KEY?: string;
   TWILIO_API_SECRET?: string;
   TWIML_APP_SID?: string;
+  AGENT_SCREENING?: string;
+  AGENT_SCREENING_TEXT?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;

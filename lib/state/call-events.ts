@@ -14,7 +14,7 @@ import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinIn
 import type { HoldContext } from '../platform/env';
 import { applyCallEvent, endCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type NewCall } from './call-record';
 import { DEFAULT_DELIVERY_POLICY, deliverEvents, eventDelivery, type EventDelivery } from './event-delivery';
-import { changeCallRecord, createCallRecord, LIVE_CALL_TTL_SECONDS, RINGING_GRACE_SECONDS, syncServiceSid, type StoredRecord } from './call-store';
+import { changeCallRecord, createCallRecord, LIVE_CALL_TTL_SECONDS, RINGING_GRACE_SECONDS, syncServiceSid, WAITING_CALL_TTL_SECONDS, type StoredRecord } from './call-store';
 
 /** A webhook waits for its bookkeeping until this long after its invocation began. */
 export const BOOKKEEPING_DEADLINE_MS = 500;
@@ -110,8 +110,10 @@ function reconstructed(context: HoldContext, callSid: string, at: Date): { recor
  * the agent has had time to answer. 1 request (2 more the very first time: the map).
  */
 export function recordCallArrived(context: HoldContext, call: NewCall, ringTimeoutSeconds: number): Promise<void> {
+  // A caller in line lives as long as a waiting one (renewed by each place-in-line write).
+  const ttl = call.linePosition === undefined ? ringTimeoutSeconds + RINGING_GRACE_SECONDS : WAITING_CALL_TTL_SECONDS;
   return keepBooks(context, 'record the new call', call.callSid, async (client, service) => {
-    await createCallRecord(client, service, newCallRecord(call), ringTimeoutSeconds + RINGING_GRACE_SECONDS, BOOKKEEPING_POLICY);
+    await createCallRecord(client, service, newCallRecord(call), ttl, BOOKKEEPING_POLICY);
   });
 }
 

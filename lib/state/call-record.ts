@@ -3,7 +3,8 @@
 // Pure: no HTTP, no Sync. call-store.ts keeps these records in a Sync Map.
 
 export type CallMode = 'conference' | 'dial';
-export type CallState = 'ringing-agent' | 'talking' | 'on-hold' | 'agent-gone';
+/** `waiting`: in line for a busy agent, hearing the hold music (docs/line.md). */
+export type CallState = 'waiting' | 'ringing-agent' | 'talking' | 'on-hold' | 'agent-gone';
 
 /** One Sync Map item's data, keyed by the caller's CallSid. Later features add fields to the same item. */
 export interface CallRecord {
@@ -40,6 +41,10 @@ export interface CallRecord {
    * corrected from Twilio's own (docs/console.md, "Bookkeeping in foul weather").
    */
   incomplete: boolean;
+  /** While `waiting`: the place in line (1 = next to be connected), as Twilio last told it; else null. */
+  linePosition: number | null;
+  /** While `waiting`: ISO 8601 instant the caller joined the line; else null. */
+  waitingSince: string | null;
 }
 
 /**
@@ -90,6 +95,8 @@ export interface NewCall {
   from: string;
   agent: string;
   at: Date;
+  /** The agent is busy: the caller joins the line at this place. */
+  linePosition?: number;
 }
 
 export function newCallRecord(call: NewCall): CallRecord {
@@ -98,7 +105,7 @@ export function newCallRecord(call: NewCall): CallRecord {
     mode: call.mode,
     from: call.from,
     agent: call.agent,
-    state: 'ringing-agent',
+    state: call.linePosition === undefined ? 'ringing-agent' : 'waiting',
     conferenceSid: null,
     agentCallSid: null,
     holds: 0,
@@ -113,6 +120,8 @@ export function newCallRecord(call: NewCall): CallRecord {
     updatedAt: call.at.toISOString(),
     endedAt: null,
     incomplete: false,
+    linePosition: call.linePosition ?? null,
+    waitingSince: call.linePosition === undefined ? null : call.at.toISOString(),
   };
 }
 
@@ -130,6 +139,10 @@ export type CallEvent =
    * the caller's Enqueue action that follows), when a hold-ended event closes it.
    */
   | { kind: 'agent-gone'; at: Date; holdMeasuredLater?: boolean }
+  /** A waiting caller's place in line, as Twilio's QueuePosition gave it. */
+  | { kind: 'line-position'; position: number }
+  /** The caller left the line to be connected: the agent's phone rings. */
+  | { kind: 'line-left' }
   /** The hold limit could not resume the caller held `heldSeconds` (recorded once per hold). */
   | { kind: 'limit-unenforced'; at: Date; heldSeconds: number };
 
@@ -140,13 +153,21 @@ export type CallEvent =
 export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date = new Date()): CallRecord {
   if (record.endedAt !== null) return record;
   switch (event.kind) {
+    case 'line-position':
+      if (record.state !== 'waiting' || record.linePosition === event.position) return record;
+      return { ...record, linePosition: event.position };
+    case 'line-left':
+      if (record.state !== 'waiting') return record;
+      return { ...record, state: 'ringing-agent', linePosition: null, waitingSince: null };
     case 'agent-connected': {
       const next: CallRecord = {
         ...record,
         agentCallSid: event.agentCallSid,
         conferenceSid: event.conferenceSid ?? record.conferenceSid,
         // A callback that arrives after a hold has begun must not undo it.
-        state: record.state === 'ringing-agent' ? 'talking' : record.state,
+        state: record.state === 'ringing-agent' || record.state === 'waiting' ? 'talking' : record.state,
+        // A missed line-left: the caller is connected, no longer in line.
+        ...(record.state === 'waiting' ? { linePosition: null, waitingSince: null } : {}),
       };
       const connected = callConnected(record, next, now);
       return connected ? withRecorded(next, connected) : next;
@@ -279,7 +300,7 @@ export interface CallConnected {
 
 /** The call-connected event when `next` is the record's first change from ringing to talking. */
 function callConnected(before: CallRecord, next: CallRecord, at: Date): Unnumbered<CallConnected> | undefined {
-  if (before.state !== 'ringing-agent' || next.state !== 'talking') return undefined;
+  if ((before.state !== 'ringing-agent' && before.state !== 'waiting') || next.state !== 'talking') return undefined;
   const { callSid, mode, from, agent, conferenceSid, agentCallSid } = next;
   return { type: 'call-connected', callSid, mode, from, agent, conferenceSid, agentCallSid, at: at.toISOString() };
 }
@@ -317,7 +338,7 @@ function secondsBetween(startIso: string | null, end: Date): number {
 }
 
 const MODES = new Set<string>(['conference', 'dial']);
-const STATES = new Set<string>(['ringing-agent', 'talking', 'on-hold', 'agent-gone']);
+const STATES = new Set<string>(['waiting', 'ringing-agent', 'talking', 'on-hold', 'agent-gone']);
 
 /**
  * A map item's data as a CallRecord, or undefined when it is not one (written by something else,
@@ -360,6 +381,9 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
     updatedAt: text(d.updatedAt) ? d.updatedAt : d.startedAt,
     endedAt: textOrNull(d.endedAt) ? d.endedAt : null,
     incomplete: d.incomplete === true,
+    // Records written before the line have neither.
+    linePosition: typeof d.linePosition === 'number' && Number.isInteger(d.linePosition) && d.linePosition > 0 ? d.linePosition : null,
+    waitingSince: typeof d.waitingSince === 'string' ? d.waitingSince : null,
   };
 }
 

@@ -29,6 +29,13 @@ export const ENDED_CALL_TTL_SECONDS = 60 * 60;
  */
 export const RINGING_GRACE_SECONDS = 60;
 
+/**
+ * A caller waiting in line (docs/line.md) lives this long after the last write: each request of the
+ * line's waitUrl (at least every few minutes) writes its place in line and sets it again, so a
+ * waiting caller whose hang-up we never hear of disappears within it.
+ */
+export const WAITING_CALL_TTL_SECONDS = 15 * 60;
+
 /** Sync's largest page (PageSize 1..100 in Twilio's OpenAPI description of ListSyncMapItem). */
 export const LIST_PAGE_SIZE = 100;
 
@@ -157,6 +164,7 @@ export async function changeCallRecord(client: Twilio, serviceSid: string, callS
 
 function ttlOf(record: CallRecord): number | undefined {
   if (record.endedAt !== null || record.state === 'agent-gone') return ENDED_CALL_TTL_SECONDS;
+  if (record.state === 'waiting') return WAITING_CALL_TTL_SECONDS;
   // Still ringing: keep the TTL set on arrival.
   if (record.state === 'ringing-agent') return undefined;
   return LIVE_CALL_TTL_SECONDS;

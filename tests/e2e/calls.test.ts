@@ -99,6 +99,9 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
       events: [],
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       incomplete: false,
+      // The line (docs/line.md): not waiting.
+      linePosition: null,
+      waitingSince: null,
     });
 
     await h.advance(AGENT_ANSWERS_AFTER_MS);

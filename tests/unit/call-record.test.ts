@@ -21,7 +21,23 @@ describe('call record', () => {
       conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0,
       holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [],
       eventSeq: 0, undelivered: [], updatedAt: '2026-12-03T08:00:00.000Z', endedAt: null, incomplete: false,
+      linePosition: null, waitingSince: null,
     });
+  });
+
+  it('a caller in line: waiting with its place and since when; the place follows Twilio; connected, it rings the agent', () => {
+    let r = newCallRecord({ callSid: CALLER, mode: 'conference', from: '+15551230000', agent: '+15550100001', at: T0, linePosition: 2 });
+    expect(r).toMatchObject({ state: 'waiting', linePosition: 2, waitingSince: '2026-12-03T08:00:00.000Z' });
+    r = applyCallEvent(r, { kind: 'line-position', position: 1 });
+    expect(r).toMatchObject({ state: 'waiting', linePosition: 1 });
+    expect(applyCallEvent(r, { kind: 'line-position', position: 1 })).toBe(r);
+    r = applyCallEvent(r, { kind: 'line-left' });
+    expect(r).toMatchObject({ state: 'ringing-agent', linePosition: null, waitingSince: null });
+    // A late place in line changes nothing once connected.
+    expect(applyCallEvent(r, { kind: 'line-position', position: 3 })).toBe(r);
+    // A missed line-left: the agent answering ends the wait all the same.
+    const waiting = newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: '+15550100001', at: T0, linePosition: 1 });
+    expect(applyCallEvent(waiting, { kind: 'agent-connected', agentCallSid: AGENT })).toMatchObject({ state: 'talking', linePosition: null, waitingSince: null });
   });
 
   it('counts holds, total and longest; a hold of a held call and a resume of a live one change nothing', () => {
