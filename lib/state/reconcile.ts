@@ -36,7 +36,7 @@ export interface LiveCall {
 export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall[] | undefined, agent: string, readAt = new Date()): ListedCall[] {
   if (live === undefined) return (records ?? []).filter((r) => r.endedAt === null).map(listedCall);
   const byCall = new Map((records ?? []).filter((r) => r.endedAt === null).map((r) => [r.callSid, r]));
-  return live
+  const listed = live
     .filter((call) => call.proven || byCall.has(call.callSid))
     .map((call) => {
       const listed = listedCall(reconcileCall(byCall.get(call.callSid), call, agent));
@@ -46,6 +46,12 @@ export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall
       const read = readAt.toISOString();
       return listed.updatedAt > read ? listed : { ...listed, updatedAt: read };
     });
+  // Callers waiting in line for a busy agent (docs/line.md) have no conference or agent leg of their
+  // own yet, so the live state read here does not show them: their records say, kept fresh by each
+  // announcement of their place in line (and gone 15 minutes after the last one).
+  const shown = new Set(listed.map((call) => call.callSid));
+  const waiting = [...byCall.values()].filter((r) => r.state === 'waiting' && !shown.has(r.callSid)).map(listedCall);
+  return [...listed, ...waiting];
 }
 
 /** A record corrected by what Twilio shows of its call; made from Twilio's state when missing. */
@@ -62,7 +68,13 @@ export function reconcileCall(record: CallRecord | undefined, live: LiveCall, ag
   // A record made from Twilio's state has no write yet: a hold it shows began after the call started.
   const since = record === undefined ? live.startedAt : base.updatedAt;
   if (next.state === 'agent-gone') return next;
-  if (live.connected && next.state === 'ringing-agent') next = { ...next, state: 'talking' };
+  // Only a record made here, or made again by a step that found it lost (incomplete), takes Twilio's
+  // word that the agent is connected: a recorded call still
+  // ringing may have an agent leg that is up but not bridged (screening: the agent hears who calls
+  // and has not pressed a key, docs/how-it-works.md), which Twilio's call list cannot tell apart. A
+  // lost "connected" write costs the console a "ringing" until that record expires (ring timeout +
+  // 60 s) and is made again from here.
+  if (live.connected && next.state === 'ringing-agent' && (record === undefined || record.incomplete)) next = { ...next, state: 'talking' };
   if (live.callerHeld === undefined) return next;
   if (live.callerHeld && next.state !== 'on-hold') {
     // A hold the record missed: it began after the record's last write, the latest known bound.

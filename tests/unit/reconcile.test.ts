@@ -52,4 +52,18 @@ describe('reconciled call list', () => {
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: T0 });
     expect(reconcileCalls([held], [live({ callerHeld: undefined, agentHeld: undefined })], '')[0]).toMatchObject({ state: 'on-hold', incomplete: false });
   });
+
+  it('a recorded call still ringing stays ringing though its agent leg is up (screening: not yet accepted); one made again after a loss takes Twilio\'s word', () => {
+    const ringing = newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: '+15550100001', at: T0 });
+    expect(reconcileCalls([ringing], [live()], '')[0]).toMatchObject({ state: 'ringing-agent' });
+    expect(reconcileCalls([{ ...ringing, incomplete: true }], [live()], '')[0]).toMatchObject({ state: 'talking' });
+  });
+
+  it('a caller waiting in line, whom the live state does not show, is listed from its record', () => {
+    const waiting = newCallRecord({ callSid: OTHER, mode: 'conference', from: '+15551230001', agent: '+15550100001', at: T0, linePosition: 1 });
+    expect(reconcileCalls([talking(), waiting], [live()], '').map((c) => [c.callSid, c.state, c.linePosition])).toEqual([
+      [CALLER, 'talking', null],
+      [OTHER, 'waiting', 1],
+    ]);
+  });
 });
