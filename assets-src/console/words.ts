@@ -1,12 +1,12 @@
 // What the hold console says, as pure functions of the data: durations, states, outcomes and
 // errors in plain words. No DOM here, so jest tests it directly (tests/unit/console-words.test.ts).
 
-import type { CallRecord, CallState } from '../../lib/state/call-record';
+import type { CallState, ListedCall as ListedRecord } from '../../lib/state/call-record';
 
 export type { CallState };
 
 /** One call as GET /calls lists it (docs/console.md): the record the functions keep. */
-export type ListedCall = CallRecord;
+export type ListedCall = ListedRecord;
 
 export interface CallsAnswer {
   calls: ListedCall[];

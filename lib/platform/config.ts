@@ -95,6 +95,21 @@ export function holdApiToken(env: HoldEnv): string {
   return token;
 }
 
+/**
+ * The key that signs hold events the Standard Webhooks way (https://www.standardwebhooks.com/):
+ * "whsec_" + base64 of 24 to 64 random bytes (the specification's range). A key of its own, never
+ * HOLD_API_TOKEN: whoever verifies events must not be able to hold calls.
+ */
+export function holdEventsSecret(env: HoldEnv): string {
+  const value = env.HOLD_EVENTS_SECRET?.trim();
+  if (!value) throw misconfigured('HOLD_EVENTS_SECRET is not configured (whsec_ + base64 of 24-64 random bytes)');
+  const base64 = value.startsWith('whsec_') ? value.slice('whsec_'.length) : undefined;
+  const bytes = base64 !== undefined && /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? Buffer.from(base64, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) throw misconfigured('HOLD_EVENTS_SECRET must be whsec_ followed by base64 of 24-64 random bytes');
+  if (value === env.HOLD_API_TOKEN?.trim()) throw misconfigured('HOLD_EVENTS_SECRET must not be HOLD_API_TOKEN');
+  return value;
+}
+
 /** An optional absolute http(s) URL from the environment; an invalid one is a misconfiguration. */
 export function optionalHttpUrl(env: HoldEnv, name: 'HOLD_MUSIC_URL' | 'TWILIO_API_BASE_URL' | 'HOLD_EVENTS_URL'): string | undefined {
   const value = env[name]?.trim();

@@ -18,6 +18,7 @@ export interface HoldEnv {
   HOLD_REMINDER_TEXT?: string;
   HOLD_VOICE?: string;
   HOLD_EVENTS_URL?: string;
+  HOLD_EVENTS_SECRET?: string;
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
   LINE_MAX_WAIT_SECONDS?: string;
