@@ -97,6 +97,7 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
       // Issue 13: the hold events on the same record (docs/hold-experience.md).
       agentHoldStartedAt: null,
       events: [],
+      hears: { caller: mode === 'conference' ? 'music' : 'ringing', agent: null },
     });
 
     await h.advance(AGENT_ANSWERS_AFTER_MS);
