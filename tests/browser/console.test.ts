@@ -226,7 +226,7 @@ describe('the hold console with a stubbed GET /calls', () => {
     await stack?.close();
   });
 
-  const record = (fields: Record<string, unknown>) => ({
+  const record = (fields: Record<string, unknown>): Record<string, unknown> => ({
     mode: 'conference', agent: '+15550100001', conferenceSid: 'CF' + '1'.repeat(32), agentCallSid: 'CA' + '9'.repeat(32),
     holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null, agentHoldStartedAt: null, events: [],
     linePosition: null, waitingSince: null, ...fields,
