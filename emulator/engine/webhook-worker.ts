@@ -1,7 +1,7 @@
 // Webhooks sent from a worker thread: the HTTP client side of the emulator (building requests,
 // the keep-alive pool, parsing answers) runs on a second core, and the main thread, which runs
 // the engine and the REST server, only posts a message per webhook and gets one back. An
-// experiment measured by the benchmark (BENCHMARKS.md, "The emulator ... profile"); the default
+// experiment measured by the benchmark (BENCHMARKS.md, "Where the emulator's CPU goes over HTTP"); the default
 // transport stays HttpWebhookTransport. Same semantics: the same bytes on the wire, the same pool
 // (keep-alive, 256 sockets per protocol), the abort signal ends the request.
 import { Worker } from 'node:worker_threads';

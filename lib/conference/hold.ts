@@ -37,7 +37,7 @@ export function conferenceNameFor(callerCallSid: string): string {
 }
 
 /**
- * Holds or resumes one participant. REST requests (docs/security.md, "One-request path"):
+ * Holds or resumes one participant. REST requests (docs/security.md, "The one-request path"):
  * - the caller, with ConferenceSid: 1 (the update; addressed by the caller's own CallSid, so a
  *   ConferenceSid of another call is a 404 from Twilio and touches nothing);
  * - the caller, without: 2 (find the live conference by name, then the update);

@@ -1,6 +1,6 @@
 // Dial mode: the webhooks of the AGENT's leg. None of them is needed to keep anyone on the line:
 // a failed answer leaves the agent in silence in its queue, or a caller on hold music, until the
-// party hangs up (docs/reliability.md, "What a failed webhook costs").
+// party hangs up (docs/reliability.md, "What one failed or slow webhook costs").
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { AGENT_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { agentHoldStep, callerStepWhenAgentLegEnded } from './decisions';

@@ -9,7 +9,7 @@
 // Either one's effect is final whatever the other did before it, so concurrent holds and resumes
 // end in the state of the LAST update Twilio accepted; one call's requests run one at a time in
 // this process (oneAtATime, as in conference mode), so its answers are given in that order too
-// (docs/reliability.md, "Concurrent requests"). An update with no answer in time is a 504 with the
+// (docs/reliability.md, "Concurrent hold and unhold"). An update with no answer in time is a 504 with the
 // state read back when there is time for one read (readDialHeld).
 //
 // REST requests (docs/reliability.md has the table):

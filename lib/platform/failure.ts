@@ -9,7 +9,8 @@ export type FailureKind =
   | 'conflict'
   | 'upstream'
   | 'outcome-unknown'
-  | 'misconfigured';
+  | 'misconfigured'
+  | 'internal';
 
 /** What Twilio said when a REST request failed, kept so the API user sees Twilio's own words. */
 export interface TwilioErrorDetail {
@@ -56,6 +57,8 @@ export const upstream = (message: string, twilio?: TwilioErrorDetail): Failure =
 export const outcomeUnknown = (message: string, twilio?: TwilioErrorDetail): Failure =>
   new Failure('outcome-unknown', message, twilio);
 export const misconfigured = (message: string): Failure => new Failure('misconfigured', message);
+/** A fault in our own code (a bug), not in the environment: the operator looks in the logs, not in .env. */
+export const internal = (message: string): Failure => new Failure('internal', message);
 
 export function isFailure(error: unknown): error is Failure {
   return error instanceof Failure;

@@ -2,7 +2,7 @@
 // The one place where outcomes become HTTP responses: failure kinds map to status codes here
 // and nowhere else, and no response ever carries a stack trace.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { Failure, isFailure, type FailureKind } from './failure';
+import { internal, isFailure, type Failure, type FailureKind } from './failure';
 import type { Twiml } from './twiml';
 
 const STATUS_OF: Record<FailureKind, number> = {
@@ -12,12 +12,13 @@ const STATUS_OF: Record<FailureKind, number> = {
   'not-found': 404,
   conflict: 409,
   misconfigured: 500,
+  internal: 500,
   upstream: 502,
   // The request may have acted: the client must not assume either outcome (see docs/security.md).
   'outcome-unknown': 504,
 };
 
-const LOGGED = new Set<FailureKind>(['misconfigured', 'upstream', 'outcome-unknown', 'forbidden']);
+const LOGGED = new Set<FailureKind>(['misconfigured', 'internal', 'upstream', 'outcome-unknown', 'forbidden']);
 
 export function jsonResponse(status: number, body: object): TwilioResponse {
   const response = new Twilio.Response();
@@ -55,9 +56,10 @@ export function failureResponse(error: unknown): TwilioResponse {
   return response;
 }
 
+/** An error that is not a Failure is a bug of ours: logged with its cause, answered without it. */
 function unexpected(error: unknown): Failure {
-  console.error('unexpected error', error);
-  return new Failure('misconfigured', 'internal error; see the function logs');
+  console.error('internal error:', error);
+  return internal('internal error; see the function logs');
 }
 
 /** 304: the client's copy (If-None-Match) is still current; no body (RFC 9110, 15.4.5). */

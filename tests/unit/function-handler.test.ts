@@ -10,8 +10,9 @@ describe('functionHandler', () => {
     });
     const reply = await invokeFunction(handler, functionContext({}), {});
     expect(reply.statusCode).toBe(500);
-    expect(reply.body).toEqual({ error: 'misconfigured', message: 'internal error; see the function logs' });
-    expect(error).toHaveBeenCalled();
+    expect(reply.body).toEqual({ error: 'internal', message: 'internal error; see the function logs' });
+    // The cause goes to the function logs, not to the client; and it is not called a misconfiguration.
+    expect(error).toHaveBeenCalledWith('internal error:', expect.any(TypeError));
     error.mockRestore();
   });
 

@@ -123,7 +123,7 @@ export function advanceOutcome(state: ModelState, ms: number): ModelState {
  *   it: 0 ms.
  * - A connected call, dial mode: the party left alone is told first (CALLER_LEFT / AGENT_LEFT),
  *   then hung up by a <Hangup>. The longer message, AGENT_LEFT, is 10 words; the emulator speaks
- *   150 words a minute (emulator/README.md, "Say"): 4 s.
+ *   150 words a minute (emulator/README.md, "What it emulates": Say): 4 s.
  * - The caller hangs up while the agent's phone rings: Twilio cancels the agent's leg (the <Dial>
  *   child, or the conference participant whose conference ended): 0 ms.
  * - The agent declines while ringing: the caller hears the apology AGENT_UNAVAILABLE (18 words,

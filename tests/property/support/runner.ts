@@ -137,7 +137,7 @@ type BurstAnswer = { status: number; held?: boolean; party: Party; type: string;
  * answers collected as they arrive; then everything settles. Each answer must be a 200 that says
  * what it was asked, or a 409 for a loser, and the call must end in the state of the LAST update
  * Twilio applied (every update's effect is complete whatever came before it). Whether the last
- * answer to arrive agrees is counted, not asserted (docs/reliability.md, "Concurrent requests").
+ * answer to arrive agrees is counted, not asserted (docs/reliability.md, "Concurrent hold and unhold").
  */
 async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, requests: Pick<ControlCommand, 'type' | 'participant' | 'withSid'>[]): Promise<{ next: ModelState; result: string }> {
   const arrived: BurstAnswer[] = [];
