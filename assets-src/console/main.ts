@@ -287,9 +287,9 @@ function newRow(call: ListedCall): HTMLLIElement {
     ['Agent', 'agent'],
     ['Mode', 'mode'],
     ['State', 'state'],
+    ['On hold for', 'hold-timer'],
     ['Caller hears', 'caller-hears'],
     ['Agent hears', 'agent-hears'],
-    ['On hold for', 'hold-timer'],
     ['Holds', 'holds'],
     ['Total on hold', 'total'],
   ] as const) {
@@ -315,7 +315,7 @@ function newRow(call: ListedCall): HTMLLIElement {
   toggle.setAttribute('aria-describedby', outcome.id);
   const events = element('details', 'events');
   const summary = element('summary', 'events-summary', 'Events');
-  const list = element('ol', 'event-list');
+  const list = element('ul', 'event-list');
   list.setAttribute('aria-label', `Events of the ${callName(call)}, newest first`);
   events.append(summary, list);
   row.append(title, facts, actions, outcome, events);
