@@ -162,6 +162,37 @@ describe('the emulator page on the virtual clock', () => {
   });
 });
 
+describe('the emulator page in dial mode', () => {
+  let h: E2eHarness;
+  let session: Session | undefined;
+  beforeAll(async () => {
+    h = await startE2e({ mode: 'dial' });
+  });
+  afterAll(async () => {
+    await session?.close();
+    await h.close();
+  });
+
+  it('labels the agent\'s dialled leg, and says a held caller is held in its queue and for how long', async () => {
+    session = await openPage(`${h.emu.url}/emulator`);
+    const { page } = session;
+    const callerSid = await h.placeCall();
+    const card = page.locator('#calls li.call', { hasText: 'Call from +15551230000' });
+    const caller = card.locator('li.leg[data-role="caller"]');
+    const agent = card.locator('li.leg[data-role="agent"]');
+    await hasText(agent.locator('.status'), 'ringing');
+    await page.getByRole('button', { name: 'Advance the clock by 1 s' }).click();
+    await page.getByRole('button', { name: 'Advance the clock by 1 s' }).click();
+    await hasText(caller.locator('.hears'), 'the agent');
+    expect((await h.control('hold', { CallSid: callerSid })).status).toBe(200);
+    await hasText(caller.locator('.leg-state'), /^on hold for \d+ s \(held in its queue\)$/);
+    await hasText(caller.locator('.hears'), /^music/);
+    await page.getByRole('button', { name: 'Advance the clock by 30 s' }).click();
+    await hasText(caller.locator('.held'), /^on hold for 3\d s$/);
+    await hasText(card.locator('.legs > li').first().locator('.role'), 'caller');
+  });
+});
+
 describe('the emulator page on the real clock', () => {
   it('says the clock runs by itself and offers no buttons to advance it', async () => {
     const emu = await startEmulator({ clock: 'real', port: 0, host: '127.0.0.1' });
