@@ -88,8 +88,20 @@ function hears(h, roles) {
   return esc(h.kind);
 }
 
-/** When the page first saw each conference participant held (the state says held, not since when). */
+/**
+ * When each conference participant was held: the log's last "hold in" entry for it (the state says
+ * held, not since when); when the log no longer has it, when the page first saw it held.
+ */
 const heldSince = new Map();
+function holdStarts(log) {
+  const starts = new Map();
+  for (const e of log) {
+    if (e.type !== 'conference' || !e.callSid) continue;
+    if (/^hold in /.test(e.summary)) starts.set(e.callSid, e.t);
+    else if (/^unhold in /.test(e.summary)) starts.delete(e.callSid);
+  }
+  return starts;
+}
 /** The links once seen (leg -> [caller's sid, role]): a finished conference lists no participants. */
 const linked = new Map();
 
@@ -97,7 +109,8 @@ const linked = new Map();
  * The calls grouped: one group per caller (an inbound call), with its legs and their roles, plus
  * what holds each leg: a held conference participant, or a member of its own hold queue.
  */
-function groupCalls(s) {
+function groupCalls(s, log) {
+  const logged = holdStarts(log);
   const bySid = new Map(s.calls.map((c) => [c.sid, c]));
   const rootOf = new Map(), role = new Map(), held = new Map(), line = new Map();
   for (const c of s.calls) if (c.direction === 'inbound' && !c.parentCallSid) { rootOf.set(c.sid, c.sid); role.set(c.sid, 'caller'); }
@@ -109,7 +122,8 @@ function groupCalls(s) {
       if (root && !rootOf.has(p.callSid)) { rootOf.set(p.callSid, root); role.set(p.callSid, p.label === 'caller' ? 'caller' : 'agent'); }
       if (p.hold && conf.status !== 'completed' && p.status !== 'complete') {
         heldNow.add(p.callSid);
-        if (!heldSince.has(p.callSid)) heldSince.set(p.callSid, s.now);
+        if (!heldSince.has(p.callSid)) heldSince.set(p.callSid, logged.get(p.callSid) ?? s.now);
+        if (logged.has(p.callSid)) heldSince.set(p.callSid, logged.get(p.callSid));
         held.set(p.callSid, { ms: s.now - heldSince.get(p.callSid), how: 'held in the conference' });
       }
     }
@@ -226,7 +240,7 @@ function expectedNotFound(e) {
 function render(s, log) {
   clock(s);
   if (!$('to').value && s.numbers && s.numbers.length) $('to').value = s.numbers[0];
-  const g = groupCalls(s);
+  const g = groupCalls(s, log);
   const groups = g.groups.slice().reverse();
   const isLive = (group) => group.legs.some((c) => LIVE.has(c.status));
   const live = groups.filter(isLive), finished = groups.filter((group) => !isLive(group));
