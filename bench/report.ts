@@ -360,7 +360,7 @@ ${lines.join('\n')}
 }
 
 /** Kept figures of bench/console-hour.ts (bench/console-hour.json), when there are some. */
-function consoleHourSection(): string {
+export function consoleHourSection(): string {
   if (!existsSync(CONSOLE_HOUR_RESULTS)) return '';
   const kept = JSON.parse(readFileSync(CONSOLE_HOUR_RESULTS, 'utf8')) as ConsoleHourResults;
   return `## One open hold console, per hour
@@ -382,7 +382,8 @@ ${renderConsoleHour(kept.figures)}
 Invocations fall by the ratio of the wait to the old period when idle (8 s against 2 s: 4x), and
 by less when busy: each change seen ends a wait early (one invocation per change). Sync reads do not
 fall: the waiting function looks at the map's revision every 2 s, one Sync request each, which is
-what keeps a change visible within 2 s; only a push (Twilio Sync's client SDK, whose "fanout of
+what keeps a change visible within 2 s, and a change seen costs that look plus the list (two
+requests, where the old read every 2 s made one), so a busy console makes more; only a push (Twilio Sync's client SDK, whose "fanout of
 state updates to an online subscriber doesn't count as a read", https://www.twilio.com/docs/sync/limits)
 would remove them.
 `;
