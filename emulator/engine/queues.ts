@@ -22,6 +22,11 @@ export const MAX_QUEUE_SIZE = 5000;
  *  rather than at once: an emulator guard against a hot loop (Twilio's own pacing is undocumented). */
 const EMPTY_WAIT_RETRY_MS = 1000;
 
+/** A waitUrl that could not be fetched is requested again this much later **(inferred)**: Twilio
+ *  documents that a queue requests its waitUrl again each time the document runs out, and nothing
+ *  that ends the loop on a failed fetch; the member hears silence meanwhile. */
+export const FAILED_WAIT_RETRY_MS = 10_000;
+
 export class QueueService {
   private readonly seats = new Map<string, QueueSeat>();
   private readonly waiters = new Map<string, DialQueue[]>();
@@ -220,6 +225,8 @@ class QueueSeat implements Blocker, SessionOwner {
 
   failed(error: TwimlError): void {
     this.engine.log.add('error', `waitUrl error ${error.code}: ${error.message}`, this.callSid, { code: error.code });
+    const wait = this.wait;
+    this.engine.clock.schedule(FAILED_WAIT_RETRY_MS, () => { if (this.state === 'waiting' && this.wait === wait) this.requestWait(); });
   }
 
   /** A <Dial><Queue> takes this member: it hears the <Queue url> first, if any, then the dialer. */

@@ -58,10 +58,13 @@ export function segmentsUntil(held: number, due: number, musicSeconds: number, r
 function documentUntil(context: HoldContext, callerCallSid: string, held: number, due: number, reminders: HoldReminderSettings | undefined, warned: boolean): Twiml {
   const audio = holdMusicAudioUrl(context);
   const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
-  const verbs: TwimlElement[] = segments.flatMap((segment) => [
-    play(audio, { loop: segment.plays }),
-    ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders ?? {}))] : []),
-  ]);
+  const verbs: TwimlElement[] = reminders
+    ? segments.flatMap((segment) => [
+      play(audio, { loop: segment.plays }),
+      ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders))] : []),
+    ])
+    // Without reminders the segments are plays of the music: one <Play loop>, however long.
+    : [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
   const heldFor = String(segments.at(-1)!.endsAt);
   verbs.push(redirect(
     functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
@@ -70,8 +73,12 @@ function documentUntil(context: HoldContext, callerCallSid: string, held: number
   return twiml(...verbs);
 }
 
-/** How far one document plays at most before it asks again (the reminders' batch, or 10 minutes). */
-const MAX_DOCUMENT_SECONDS = 600;
+/**
+ * With reminders, how far one document plays at most before it asks again (about 100 reminders at
+ * the shortest interval). Each request is an instant at which an outage silences the caller
+ * (docs/hold-experience.md), so a document asks only when a step is due, or once an hour.
+ */
+const MAX_REMINDER_DOCUMENT_SECONDS = 3600;
 
 /**
  * POST /hold-music?CallerCallSid=..&HeldFor=..[&Warned=true]: the held caller's holdUrl with a limit.
@@ -88,12 +95,13 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
   const warnAt = limit.maxSeconds - limit.warningSeconds;
   const warned = event.Warned === 'true';
   const client = twilioClient(context);
-  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held);
+  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS);
   if (held >= warnAt && !warned) {
     await warnAgent(context, client, callerCallSid, held);
     return documentUntil(context, callerCallSid, held, limit.maxSeconds, reminders, true);
   }
-  const due = Math.min(warned ? limit.maxSeconds : warnAt, held + MAX_DOCUMENT_SECONDS);
+  const next = warned ? limit.maxSeconds : warnAt;
+  const due = reminders ? Math.min(next, held + MAX_REMINDER_DOCUMENT_SECONDS) : next;
   return documentUntil(context, callerCallSid, held, due, reminders, warned);
 }
 
@@ -126,7 +134,7 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
  * the caller is told and its leg ends. If the update fails, the music plays once more and the
  * holdUrl asks again.
  */
-async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<Twiml> {
+async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number, musicSeconds: number): Promise<Twiml> {
   try {
     const conferenceSid = await liveConference(client, callerCallSid);
     if (conferenceSid) {
@@ -143,10 +151,11 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
       return twiml();
     }
-    console.error(`could not resume ${callerCallSid} at the hold limit:`, isFailure(error) ? error.message : error);
+    console.error(`hold limit of ${callerCallSid} not enforced after ${held} s: could not resume:`, isFailure(error) ? error.message : error);
+    await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
-      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held), Warned: 'true' }), { method: 'POST' }),
+      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
     );
   }
 }

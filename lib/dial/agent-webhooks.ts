@@ -14,7 +14,7 @@ import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume } from '../state/dial-events';
+import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume, recordLimitUnenforced } from '../state/dial-events';
 import { holdLimitConfig } from '../platform/config';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
@@ -48,8 +48,8 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
   const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
   if (queues?.callerWaiting) {
-    if (firstOfThisWait) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
     const limit = holdLimitOf(context);
+    if (booksTheHold(event.QueueTime, limit)) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
     if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
@@ -57,6 +57,20 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
   return twimlResponse(agentHoldTwiml(step));
 }
+
+/**
+ * The first request of a wait books the hold; so does a later one within the first 90 s, in case
+ * the first failed (an outage of up to 60 s at the hold: Twilio asks again, docs/reliability.md).
+ * Booking a held caller again is a no-op. With a limit, never from the limit on: the limit's resume
+ * is booked before its update, and a retry after a failed update must not book a second hold.
+ */
+function booksTheHold(queueTime: unknown, limit: HoldLimit | undefined): boolean {
+  if (queueTime === undefined) return true;
+  const window = Math.min(HOLD_BOOKING_WINDOW_SECONDS, limit?.maxSeconds ?? Infinity);
+  return typeof queueTime === 'string' && /^\d{1,7}$/.test(queueTime) && Number(queueTime) < window;
+}
+
+const HOLD_BOOKING_WINDOW_SECONDS = 90;
 
 function holdLimitOf(context: HoldContext): HoldLimit | undefined {
   try {
@@ -96,6 +110,11 @@ async function enforceHoldLimit(context: HoldContext, callerCallSid: string, lim
   });
   const delivery = await sendTwimlToLeg(twilioClient(context), callerCallSid, resume.toString(), 'resume the caller at the hold limit');
   console.log(`hold limit of ${callerCallSid} reached after ${held} s: resume ${delivery}`);
+  if (delivery === 'failed') {
+    // Reported, never silently lost: the loop tries again LIMIT_RETRY_SECONDS later.
+    console.error(`hold limit of ${callerCallSid} not enforced after ${held} s: the resume failed`);
+    await recordLimitUnenforced(context, callerCallSid, held);
+  }
   return agentHoldLimitTwiml({ kind: 'wait', seconds: LIMIT_RETRY_SECONDS }, false);
 }
 

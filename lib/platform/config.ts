@@ -4,6 +4,7 @@
 import { misconfigured } from './failure';
 import { parsePartyAddress, parsePhoneNumber, type PartyAddress } from './party-address';
 import type { HoldEnv } from './env';
+import { ACCOUNT_SID, API_KEY_SID, TWIML_APP_SID } from './sids';
 
 export type HoldMode = 'conference' | 'dial';
 
@@ -26,7 +27,12 @@ export function agentAddress(env: HoldEnv): PartyAddress {
   return address;
 }
 
-/** CALLER_ID, when set, is the number the agent sees; otherwise the number the caller dialled. */
+/**
+ * CALLER_ID, when set, is the number the agent's phone shows. Unset, the default depends on the mode
+ * (docs/configuration.md): conference mode places the agent's call from the number the caller
+ * dialled (lib/conference/call.ts); dial mode's <Dial> has no callerId, so Twilio shows the caller's
+ * own number (lib/dial/twiml.ts, callerDialsAgent).
+ */
 export function callerIdOverride(env: HoldEnv): string | undefined {
   const value = env.CALLER_ID?.trim();
   if (!value) return undefined;
@@ -141,4 +147,37 @@ export function holdLimitConfig(env: HoldEnv): HoldLimitConfig | undefined {
     throw misconfigured(`HOLD_WARNING_SECONDS (${warning}) must be less than HOLD_MAX_SECONDS (${maxSeconds})`);
   }
   return { maxSeconds, warningSeconds: warning ?? Math.min(DEFAULT_HOLD_WARNING_SECONDS, Math.floor(maxSeconds / 2)) };
+}
+
+/** What signs a Voice SDK access token for a client: agent (/agent-token). */
+export interface VoiceSdkKey {
+  accountSid: string;
+  apiKeySid: string;
+  apiKeySecret: string;
+  twimlAppSid: string;
+}
+
+// Twilio shows an API key's secret once, when the key is created (https://www.twilio.com/docs/iam/api-keys);
+// a secret this short or with spaces is a paste gone wrong. Nothing more is checked, and it is
+// never echoed back: a wrong secret shows as the device's "invalid token" error (20101).
+const MIN_API_SECRET_CHARS = 16;
+
+/**
+ * ACCOUNT_SID (deployed, the runtime sets it), TWILIO_API_KEY, TWILIO_API_SECRET and TWIML_APP_SID,
+ * all required to issue a Voice SDK token. Messages name the variable, never a secret's value.
+ */
+export function voiceSdkKey(env: HoldEnv): VoiceSdkKey {
+  const accountSid = env.ACCOUNT_SID?.trim() ?? '';
+  const apiKeySid = env.TWILIO_API_KEY?.trim() ?? '';
+  const apiKeySecret = env.TWILIO_API_SECRET?.trim() ?? '';
+  const twimlAppSid = env.TWIML_APP_SID?.trim() ?? '';
+  const missing = (['TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWIML_APP_SID'] as const).filter((name) => !env[name]?.trim());
+  if (missing.length > 0) throw misconfigured(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: a client: agent's token needs them (docs/going-live.md)`);
+  if (!ACCOUNT_SID.test(accountSid)) throw misconfigured('ACCOUNT_SID is not an Account SID (AC followed by 32 hex digits)');
+  if (!API_KEY_SID.test(apiKeySid)) throw misconfigured(`TWILIO_API_KEY "${apiKeySid.slice(0, 40)}" is not an API key SID (SK followed by 32 hex digits)`);
+  if (apiKeySecret.length < MIN_API_SECRET_CHARS || /\s/.test(apiKeySecret)) {
+    throw misconfigured(`TWILIO_API_SECRET is not an API key secret (at least ${MIN_API_SECRET_CHARS} characters, no spaces)`);
+  }
+  if (!TWIML_APP_SID.test(twimlAppSid)) throw misconfigured(`TWIML_APP_SID "${twimlAppSid.slice(0, 40)}" is not a TwiML App SID (AP followed by 32 hex digits)`);
+  return { accountSid, apiKeySid, apiKeySecret, twimlAppSid };
 }

@@ -20,6 +20,9 @@ export interface HoldEnv {
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
   SYNC_SERVICE_SID?: string;
+  TWILIO_API_KEY?: string;
+  TWILIO_API_SECRET?: string;
+  TWIML_APP_SID?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;

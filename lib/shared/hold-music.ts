@@ -1,9 +1,9 @@
 import { optionalHttpUrl, reminderConfig } from '../platform/config';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
-import { play, redirect, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
+import { play, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderBatch, type HoldReminderSettings } from './hold-reminder';
+import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderPlan, type HoldReminderSettings } from './hold-reminder';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
 export const HOLD_MUSIC_FUNCTION_PATH = '/hold-music';
@@ -57,10 +57,12 @@ function heldTime(event: FunctionEvent): HeldTime | undefined {
 }
 
 /**
- * The hold TwiML with reminders: a batch of [k plays of the music, the reminder], computed from the
- * time held when Twilio asks. Conference mode's holdUrl ends with a <Redirect> carrying the time
- * held at the batch's end (a holdUrl that runs out leaves silence); a queue's waitUrl needs none:
- * Twilio requests it again, with a fresh QueueTime, when it runs out.
+ * The hold TwiML with reminders: [k plays of the music, the reminder] up to REMINDERS_PER_DOCUMENT
+ * reminders, from the time held when Twilio asks, then the music with loop="0", which "will cause
+ * the <Play> verb to loop until either the call is hung up or 1000 iterations are performed"
+ * (https://www.twilio.com/docs/voice/twiml/play). The document never runs out and never asks our
+ * functions again: a holdUrl <Redirect> or a re-requested waitUrl that fails has no documented
+ * continuation (docs/reliability.md), so none is ever needed once the held party hears this.
  */
 export function holdMusicWithReminders(
   context: HoldContext,
@@ -68,15 +70,12 @@ export function holdMusicWithReminders(
   held: HeldTime,
 ): Twiml {
   const audio = holdMusicAudioUrl(context);
-  const batch = reminderBatch(settings, held.seconds);
-  const verbs: TwimlElement[] = batch.reminders.flatMap((reminder) => [
-    play(audio, { loop: batch.plays }),
+  const plan = reminderPlan(settings, held.seconds);
+  const verbs: TwimlElement[] = plan.reminders.flatMap((reminder) => [
+    play(audio, { loop: plan.plays }),
     say(reminder.words, reminderSayAttributes(settings)),
   ]);
-  if (held.source === 'hold-url') {
-    const heldFor = String(Math.round(batch.endsAtSeconds * 1000) / 1000);
-    verbs.push(redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { HeldFor: heldFor }), { method: 'POST' }));
-  }
+  verbs.push(play(audio, { loop: 0 }));
   return twiml(...verbs);
 }
 

@@ -3,15 +3,20 @@
 //
 // TwiML cannot cut a <Play> short, so the interval is counted in whole plays of the music: with
 // HOLD_REMINDER_SECONDS = R and music of L seconds, a reminder follows every k = max(1, round(R / L))
-// plays. One document covers a batch of reminders (about REMINDER_BATCH_SECONDS of hold), so a held
-// party needs our functions once per batch, not once per reminder (docs/hold-experience.md).
+// plays. One document, fetched at the hold, holds every reminder up to REMINDERS_PER_DOCUMENT and
+// ends in music that never stops: a held party never asks our functions again, so no outage of
+// ours can silence it (docs/reliability.md, the rule; docs/hold-experience.md, what it gives up).
 
 export const MINUTES_PLACEHOLDER = '{minutes}';
 export const DEFAULT_REMINDER_TEXT = `Thanks for holding. You have been holding for ${MINUTES_PLACEHOLDER}.`;
 /** The bundled assets/hold-music.mp3 lasts 30.1 s (tests/assets/mp3.test.ts measures it). */
 export const BUNDLED_MUSIC_SECONDS = 30;
-/** How much hold one reminder document covers before Twilio asks for the next one. */
-export const REMINDER_BATCH_SECONDS = 600;
+/**
+ * The reminders one document holds; after the last, the music plays on without reminders. 150
+ * reminders (about 26 KB of TwiML) cover 86 minutes at the shortest interval (15 s with 30 s music),
+ * 2 h 41 min at 60 s.
+ */
+export const REMINDERS_PER_DOCUMENT = 150;
 
 export interface HoldReminderSettings {
   /** HOLD_REMINDER_SECONDS: the wished interval (at least 15). */
@@ -54,20 +59,19 @@ export function playsPerReminder(settings: Pick<HoldReminderSettings, 'everySeco
 /**
  * How long a reminder takes to say, for planning the next one: 150 words a minute, at least 1 s
  * (the pace the emulator uses too; on Twilio it depends on the voice, so a later reminder's words
- * may be early or late by the difference, never more than one batch: each batch starts again from
- * the real time held).
+ * may be early or late by the difference, growing with each reminder of a document).
  */
 export function speechSeconds(words: string): number {
   const count = words.trim().split(/\s+/).filter(Boolean).length;
   return Math.max(1000, Math.round((count / 150) * 60_000)) / 1000;
 }
 
-export interface ReminderBatch {
+export interface ReminderPlan {
   /** Plays of the music before each reminder. */
   plays: number;
   /** The reminders in order, each with the seconds held when it starts. */
   reminders: { heldSeconds: number; words: string }[];
-  /** Seconds held when the batch's document runs out (where the next batch starts). */
+  /** Seconds held when the last reminder ends (the music alone plays on from there). */
   endsAtSeconds: number;
 }
 
@@ -75,12 +79,11 @@ export interface ReminderBatch {
  * The reminders of one document, for a party held `heldSeconds` when it is requested: each comes
  * after k plays of the music, with the time held when it is spoken.
  */
-export function reminderBatch(settings: HoldReminderSettings, heldSeconds: number): ReminderBatch {
+export function reminderPlan(settings: HoldReminderSettings, heldSeconds: number, count = REMINDERS_PER_DOCUMENT): ReminderPlan {
   const plays = playsPerReminder(settings);
   const cycle = plays * settings.musicSeconds;
-  const count = Math.max(1, Math.floor(REMINDER_BATCH_SECONDS / cycle));
-  const reminders: ReminderBatch['reminders'] = [];
-  // Whole milliseconds, so that a batch's end is exact however many reminders it adds up.
+  const reminders: ReminderPlan['reminders'] = [];
+  // Whole milliseconds, so that the plan's end is exact however many reminders it adds up.
   let atMs = Math.max(0, Math.round(heldSeconds * 1000));
   for (let i = 0; i < count; i += 1) {
     atMs += Math.round(cycle * 1000);

@@ -37,10 +37,11 @@ export type HoldCause = 'api' | 'limit';
 /**
  * One hold event, as kept on the record and sent to HOLD_EVENTS_URL (docs/hold-experience.md).
  * `hold`: a party was put on hold (heldFor 0); `resume`: it was taken off hold (`by: limit` is the
- * automatic resume); `hang-up`: the hold ended because a party hung up or the agent was gone.
+ * automatic resume); `hang-up`: the hold ended because a party hung up or the agent was gone;
+ * `limit-unenforced`: the hold limit's resume failed (docs/hold-experience.md), once per hold.
  */
 export interface HoldEvent {
-  type: 'hold' | 'resume' | 'hang-up';
+  type: 'hold' | 'resume' | 'hang-up' | 'limit-unenforced';
   callSid: string;
   party: HeldParty;
   mode: CallMode;
@@ -97,7 +98,9 @@ export type CallEvent =
    * ends at `at`, unless Twilio measures it later (`holdMeasuredLater`: dial mode's QueueTime, in
    * the caller's Enqueue action that follows), when a hold-ended event closes it.
    */
-  | { kind: 'agent-gone'; at: Date; holdMeasuredLater?: boolean };
+  | { kind: 'agent-gone'; at: Date; holdMeasuredLater?: boolean }
+  /** The hold limit could not resume the caller held `heldSeconds` (recorded once per hold). */
+  | { kind: 'limit-unenforced'; at: Date; heldSeconds: number };
 
 /** The record after an event. Events that change nothing return the same object. */
 export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord {
@@ -141,6 +144,12 @@ export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord
         return withEvent({ ...ended.record, state: 'agent-gone' }, 'hang-up', 'caller', event.at, ended.heldFor, 'api');
       }
       return { ...record, state: 'agent-gone' };
+    case 'limit-unenforced': {
+      // Once per hold of the caller: the resume that failed is retried, and each retry reports.
+      const lastHold = record.events.map((e) => e.type === 'hold' && e.party === 'caller').lastIndexOf(true);
+      if (record.events.slice(lastHold + 1).some((e) => e.type === 'limit-unenforced')) return record;
+      return withEvent(record, 'limit-unenforced', 'caller', event.at, event.heldSeconds, 'limit');
+    }
   }
 }
 
@@ -279,7 +288,7 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
   };
 }
 
-const EVENT_TYPES = new Set<string>(['hold', 'resume', 'hang-up']);
+const EVENT_TYPES = new Set<string>(['hold', 'resume', 'hang-up', 'limit-unenforced']);
 
 function isHoldEvent(v: unknown): v is HoldEvent {
   if (typeof v !== 'object' || v === null) return false;

@@ -67,3 +67,8 @@ export function recordDialCallerLeft(context: HoldContext, callerCallSid: string
 export function recordDialLimitResume(context: HoldContext, callerCallSid: string, heldSeconds: number, now = new Date()): Promise<void> {
   return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds, by: 'limit' });
 }
+
+/** The hold limit's resume failed: reported on the record (and to HOLD_EVENTS_URL), once per hold. */
+export function recordLimitUnenforced(context: HoldContext, callerCallSid: string, heldSeconds: number, now = new Date()): Promise<void> {
+  return recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: now, heldSeconds });
+}

@@ -74,6 +74,25 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
   });
 
+  it('a resume at the limit that Twilio refuses is reported once (limit-unenforced, and a log line) and tried again', async () => {
+    const { caller, agent, advanceTo } = await heldCall();
+    // Dial mode resumes with an update of the caller's call, conference mode of its participant.
+    const path = mode === 'dial' ? `/Calls/${caller}.json` : `/Participants/${caller}.json`;
+    h.emu.faults.add({ target: 'rest', method: 'POST', path, status: 500, count: 2 });
+    await advanceTo(601_000);
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    // Dial mode: the agent's loop asks again 5 s later (fails), then 5 s after that; conference
+    // mode: one more play of the music (30 s) each time.
+    await advanceTo(mode === 'dial' ? 612_000 : 662_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
+    const events = listed.events as Record<string, unknown>[];
+    expect(events.filter((e) => e.type === 'limit-unenforced')).toEqual([
+      expect.objectContaining({ type: 'limit-unenforced', party: 'caller', by: 'limit', heldFor: 600 }),
+    ]);
+  });
+
   it('a /hold of the held call does not restart the limit (dial mode: it moves the agent into its queue again)', async () => {
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(100_000);

@@ -50,19 +50,19 @@ describe.each(['conference', 'dial'] as const)('hold reminders in %s mode', (mod
     await advanceTo(reminderAt(57) + 1000);
     expect(heard()).toEqual({ kind: 'speech', text: 'Thanks for holding. You have been holding for more than an hour.' });
 
-    // The cost: one /hold-music request per batch of 10 reminders (644 s), not one per reminder.
+    // The cost: one /hold-music request per hold; its document holds every reminder and then loops the music.
     const holdMusicRequests = h.emu
       .log()
       .slice(fromLog)
       .filter((e) => e.type === 'webhook' && /\/hold-music(\?|\s)/.test(e.summary) && / -> 200/.test(e.summary));
-    expect(holdMusicRequests).toHaveLength(Math.floor(heldMs / 644_000) + 1);
+    expect(holdMusicRequests).toHaveLength(1);
 
     expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
     expect(h.hears(caller)).toMatchObject({ kind: 'party' });
     await h.partyHangsUp(caller);
   });
 
-  it('an outage over a batch boundary: the caller hears silence, is never dropped, and is resumed afterwards', async () => {
+  it('an outage 600-660 s into the hold (once a batch boundary): the caller hears the music and the reminders throughout', async () => {
     const caller = await h.placeCall();
     await h.advance(AGENT_ANSWERS_AFTER_MS);
     const agent = h.agentOf(caller)!;
@@ -71,8 +71,10 @@ describe.each(['conference', 'dial'] as const)('hold reminders in %s mode', (mod
     expect(h.hears(caller)).toMatchObject({ kind: 'music' }); // 600 s: inside the first batch
     await h.functionsDown();
     try {
-      await h.advance(60_000); // the batch ends at 644 s: its next request fails
-      expect(h.hears(caller)).toEqual({ kind: 'silence' });
+      for (let i = 0; i < 60; i += 1) {
+        await h.advance(1_000);
+        expect(['music', 'speech']).toContain((h.hears(caller) as { kind: string }).kind);
+      }
     } finally {
       await h.functionsBack();
     }

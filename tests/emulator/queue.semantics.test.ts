@@ -49,6 +49,26 @@ describe('semantics: <Enqueue> creates the queue on demand; waitUrl re-requested
   });
 });
 
+describe('semantics: a waitUrl that cannot be fetched is requested again 10 s later, silence meanwhile (inferred)', () => {
+  it('retries the failed waitUrl until it answers, and the member stays in the queue', async () => {
+    let failing = true;
+    h.web.on('/incoming', twiml('<Enqueue waitUrl="/wait">retry-q</Enqueue>'));
+    h.web.on('/wait', () => (failing ? { status: 500 } : '<Response><Play>https://example.test/wait.mp3</Play></Response>'));
+    const caller = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
+    await h.emu.settle();
+    expect(h.emu.hears(caller)).toEqual({ kind: 'silence' });
+    expect(h.web.hitsTo('/wait')).toHaveLength(1);
+    await h.emu.advance(9_000);
+    expect(h.web.hitsTo('/wait')).toHaveLength(1);
+    await h.emu.advance(1_000);
+    expect(h.web.hitsTo('/wait')).toHaveLength(2);
+    failing = false;
+    await h.emu.advance(10_000);
+    expect(h.web.hitsTo('/wait')).toHaveLength(3);
+    expect(h.emu.hears(caller)).toEqual({ kind: 'music', url: 'https://example.test/wait.mp3' });
+  });
+});
+
 describe('semantics: Enqueue action requested at once on <Leave> with QueueResult=leave', () => {
   it('leaves the queue from waitUrl TwiML', async () => {
     h.web.on('/wait', twiml('<Say>leaving</Say><Leave/>'));

@@ -37,6 +37,18 @@ describe('call record', () => {
     expect(r).toMatchObject({ state: 'talking', holds: 3, totalHoldSeconds: 60 + 15 + 30, longestHoldSeconds: 60, holdStartedAt: null });
   });
 
+  it('reports an unenforced hold limit once per hold of the caller, after the resume it tried, and keeps it on a read', () => {
+    let r = applyCallEvent(talking(), { kind: 'hold-started', at: at(0) });
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(600), heldSeconds: 600, by: 'limit' });
+    r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(600), heldSeconds: 600 });
+    expect(applyCallEvent(r, { kind: 'limit-unenforced', at: at(605), heldSeconds: 605 })).toBe(r);
+    expect(r.events.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'resume:limit:600', 'limit-unenforced:limit:600']);
+    expect(parseCallRecord(JSON.parse(JSON.stringify(r)))?.events).toHaveLength(3);
+    r = applyCallEvent(r, { kind: 'hold-started', at: at(700) });
+    r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(1300), heldSeconds: 600 });
+    expect(r.events.filter((e) => e.type === 'limit-unenforced')).toHaveLength(2);
+  });
+
   it('a late "agent connected" does not undo a hold', () => {
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(5) });
     expect(applyCallEvent(held, { kind: 'agent-connected', agentCallSid: AGENT }).state).toBe('on-hold');

@@ -1,6 +1,7 @@
 // The hold limit (issue 13): what is due when, the conference holdUrl's segments, the warning's
 // words, and the configuration's validation.
 import { handler as holdWarning } from '../../functions/hold-warning.protected';
+import { handler as holdMusic } from '../../functions/hold-music.protected';
 import { handler as holdHandler } from '../../functions/hold';
 import { handler as unholdHandler } from '../../functions/unhold';
 import { holdLimitConfig } from '../../lib/platform/config';
@@ -41,6 +42,17 @@ describe('conference mode: the holdUrl document up to the next due time', () => 
     const segments = segmentsUntil(0, 540, 30, { everySeconds: 60, text: DEFAULT_REMINDER_TEXT, musicSeconds: 30 });
     expect(segments[0]).toEqual({ plays: 2, words: 'Thanks for holding. You have been holding for about 1 minute.', endsAt: 64.4 });
     expect(segments.at(-1)!.endsAt).toBeCloseTo(579.6, 6);
+  });
+});
+
+describe('/hold-music with a limit, without reminders', () => {
+  it('asks again only when the warning is due, however far: one <Play loop> then the redirect', async () => {
+    const caller = 'CA' + '1'.repeat(32);
+    const context = functionContext({ HOLD_MAX_SECONDS: '7200' }, 'localhost:3000', '/hold-music');
+    const reply = await invokeFunction(holdMusic, context, { CallSid: caller, CallerCallSid: caller, HeldFor: '0' });
+    const children = parseTwiml(String(reply.body)).children;
+    expect(children.map((c) => [c.verb, c.attributes.loop ?? ''])).toEqual([['Play', '238'], ['Redirect', '']]);
+    expect(children[1].text).toBe(`http://localhost:3000/hold-music?CallerCallSid=${caller}&HeldFor=7140`);
   });
 });
 

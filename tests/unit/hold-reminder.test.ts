@@ -6,7 +6,8 @@ import {
   DEFAULT_REMINDER_TEXT,
   heldForWords,
   playsPerReminder,
-  reminderBatch,
+  reminderPlan,
+  REMINDERS_PER_DOCUMENT,
   reminderWords,
   speechSeconds,
 } from '../../lib/shared/hold-reminder';
@@ -55,20 +56,20 @@ describe('when reminders fall', () => {
     expect(playsPerReminder({ everySeconds: 120, musicSeconds: 45 })).toBe(3);
   });
 
-  it('plans a batch of about 10 minutes from the time held, each reminder after k plays and the previous words', () => {
-    const batch = reminderBatch(settings, 0);
+  it('plans every reminder of one document from the time held, each after k plays and the previous words', () => {
+    const batch = reminderPlan(settings, 0);
     expect(batch.plays).toBe(2);
-    expect(batch.reminders).toHaveLength(10);
+    expect(batch.reminders).toHaveLength(REMINDERS_PER_DOCUMENT);
     expect(batch.reminders[0]).toEqual({ heldSeconds: 60, words: 'Thanks for holding. You have been holding for about 1 minute.' });
     const speech = speechSeconds(batch.reminders[0].words);
     expect(batch.reminders[1].heldSeconds).toBeCloseTo(120 + speech, 6);
     expect(batch.reminders[1].words).toMatch(/about 2 minutes/);
-    const last = batch.reminders[9];
+    const last = batch.reminders.at(-1)!;
     expect(batch.endsAtSeconds).toBeCloseTo(last.heldSeconds + speechSeconds(last.words), 6);
   });
 
   it('starts a later batch from the time held given', () => {
-    const batch = reminderBatch(settings, 3600);
+    const batch = reminderPlan(settings, 3600);
     expect(batch.reminders[0]).toEqual({ heldSeconds: 3660, words: 'Thanks for holding. You have been holding for more than an hour.' });
   });
 
@@ -111,20 +112,21 @@ describe('/hold-music with reminders', () => {
     return parseTwiml(String(reply.body)).children;
   }
 
-  it('a conference hold (HeldFor in the holdUrl): a batch of music and reminders, then a redirect with the time held at its end', async () => {
+  it('a conference hold (HeldFor in the holdUrl): every reminder of the document, then music that never stops and no redirect', async () => {
     const children = await verbs(env, { HeldFor: '0' });
-    expect(children.map((c) => c.verb)).toEqual([...Array(10).fill(['Play', 'Say']).flat(), 'Redirect']);
+    expect(children.map((c) => c.verb)).toEqual([...Array(REMINDERS_PER_DOCUMENT).fill(['Play', 'Say']).flat(), 'Play']);
     expect(children[0].attributes.loop).toBe('2');
     expect(children[0].text).toBe('http://localhost:3000/hold-music.mp3');
     expect(children[1].text).toBe('Thanks for holding. You have been holding for about 1 minute.');
-    // 10 x (2 plays of 30 s + 11 words at 150 a minute, 4.4 s)
-    expect(children[20].text).toBe('http://localhost:3000/hold-music?HeldFor=644');
-    expect(children[20].attributes.method).toBe('POST');
+    expect(children.at(-1)!.attributes.loop).toBe('0');
+    expect(children.at(-1)!.text).toBe('http://localhost:3000/hold-music.mp3');
+    expect(children.length).toBe(2 * REMINDERS_PER_DOCUMENT + 1);
   });
 
-  it('a queue wait (dial mode): words from Twilio\'s QueueTime, no redirect (Twilio asks again)', async () => {
+  it('a queue wait (dial mode): words from Twilio\'s QueueTime, the same document (it never runs out)', async () => {
     const children = await verbs({ ...env, HOLD_VOICE: 'Polly.Amy' }, { QueueTime: '3600' });
-    expect(children.at(-1)!.verb).toBe('Say');
+    expect(children.at(-1)!.verb).toBe('Play');
+    expect(children.at(-1)!.attributes.loop).toBe('0');
     expect(children[1].text).toMatch(/more than an hour/);
     expect(children[1].attributes.voice).toBe('Polly.Amy');
   });
