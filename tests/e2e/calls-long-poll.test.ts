@@ -48,8 +48,12 @@ describe.each(['conference', 'dial'] as const)('the long poll of GET /calls in %
     const again = await syncDuring(h, () => getCalls(h, '?wait=3', { 'If-None-Match': first.result.etag! }));
     expect(again.result.status).toBe(304);
     expect(again.result.etag).toBe(first.result.etag);
-    // Looks at 0 s and 2 s; none at the end of the wait; no list.
-    expect(again.sync.filter((s) => MAP_FETCH.test(s))).toHaveLength(2);
+    // Looks at 0 s and 2 s (only the first when the machine is so slow that the second would start
+    // within 2 s of the end); none at the end of the wait; no list. The exact schedule is pinned on a
+    // fake clock by tests/unit/calls-wait.test.ts.
+    const looks = again.sync.filter((s) => MAP_FETCH.test(s)).length;
+    expect(looks).toBeGreaterThanOrEqual(1);
+    expect(looks).toBeLessThanOrEqual(2);
     expect(again.sync.filter((s) => LIST.test(s))).toHaveLength(0);
   });
 
