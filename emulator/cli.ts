@@ -2,7 +2,9 @@
 //   npx tsx emulator/cli.ts --port 3001 --number +15550100000=http://127.0.0.1:3000/incoming-call --clock real
 // Options: --port, --host, --clock real|virtual, --number E164=URL (repeatable), --account-sid,
 // --auth-token, --audio-ms (length of one play of an audio URL), --validate-responses (check each
-// REST response against Twilio's OpenAPI schemas; a mismatch is an error in the event log).
+// REST response against Twilio's OpenAPI schemas; a mismatch is an error in the event log),
+// --control-token (or EMULATOR_CONTROL_TOKEN; default: a random one, printed) for changes through
+// the control API.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index';
 
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
       'auth-token': { type: 'string' },
       'audio-ms': { type: 'string' },
       'validate-responses': { type: 'boolean', default: false },
+      'control-token': { type: 'string' },
     },
   });
   if (values.clock !== 'real' && values.clock !== 'virtual') throw new Error('--clock must be real or virtual');
@@ -30,10 +33,11 @@ async function main(): Promise<void> {
     accountSid: values['account-sid'], authToken: values['auth-token'],
     audioDurationMs: values['audio-ms'] ? Number(values['audio-ms']) : undefined,
     validateResponses: values['validate-responses'],
+    controlToken: values['control-token'] || process.env.EMULATOR_CONTROL_TOKEN || undefined,
   });
   console.log(`Twilio voice emulator listening on ${emu.url} (clock: ${values.clock})`);
   console.log(`  REST API:     ${emu.url}/2010-04-01/Accounts/${emu.accountSid}/...  (Basic auth ${emu.accountSid}:${emu.authToken})`);
-  console.log(`  control page: ${emu.url}/emulator`);
+  console.log(`  control page: ${emu.url}/emulator  (changes need Authorization: Bearer ${emu.controlToken})`);
   for (const n of numbers) console.log(`  number ${n.phoneNumber} -> ${n.voiceUrl}`);
   const stop = (): void => { void emu.close().then(() => process.exit(0)); };
   process.on('SIGINT', stop);

@@ -1,4 +1,5 @@
 // The emulator's programmatic API (docs/emulator-api.md): start it, drive it, observe it.
+import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { Engine, type PhoneNumberConfig, type ResponseViolation } from './engine/engine';
 import type { LogEntry } from './engine/event-log';
@@ -22,6 +23,11 @@ export const DEFAULT_AUTH_TOKEN = 'emulator0auth0token0000000000000';
 export interface EmulatorOptions {
   accountSid?: string;
   authToken?: string;
+  /**
+   * The token that changes through the control API (/emulator/*) need, as
+   * `Authorization: Bearer <token>` (docs/emulator-api.md#access). Default: a random one per start.
+   */
+  controlToken?: string;
   clock?: 'virtual' | 'real';
   port?: number;
   host?: string;
@@ -46,6 +52,8 @@ export interface Emulator {
   readonly url: string;
   readonly accountSid: string;
   readonly authToken: string;
+  /** The control API's token (EmulatorOptions.controlToken). */
+  readonly controlToken: string;
   readonly faults: { add(fault: Fault): void; clear(): void; list(): Fault[] };
   setNumber(config: PhoneNumberConfig): void;
   setParty(address: string, config: PartyConfig): void;
@@ -84,15 +92,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     validateResponses: options.validateResponses,
   });
   for (const n of options.numbers ?? []) engine.setNumber(n);
-  const { server, url } = await listen(engine, options.host ?? '127.0.0.1', options.port ?? 0);
-  return new RunningEmulator(engine, server, url, accountSid, authToken);
+  const controlToken = options.controlToken ?? randomBytes(16).toString('hex');
+  if (controlToken === '') throw new Error('controlToken must not be empty');
+  const { server, url } = await listen(engine, options.host ?? '127.0.0.1', options.port ?? 0, controlToken);
+  return new RunningEmulator(engine, server, url, accountSid, authToken, controlToken);
 }
 
 class RunningEmulator implements Emulator {
   readonly faults;
 
   constructor(readonly engine: Engine, private readonly server: http.Server, readonly url: string,
-    readonly accountSid: string, readonly authToken: string) {
+    readonly accountSid: string, readonly authToken: string, readonly controlToken: string) {
     this.faults = engine.faults;
   }
 

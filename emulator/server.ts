@@ -1,13 +1,14 @@
 // The HTTP face: the REST API under /2010-04-01 and the control API under /emulator.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleControl } from './control/routes';
+import { type ControlAccess, handleControl } from './control/routes';
 import type { Engine } from './engine/engine';
 import { errorBody } from './rest/error-body';
 import { handleRest, isRestPath } from './rest/router';
 import { handleSync, isSyncPath } from './rest/sync-router';
 
-export async function listen(engine: Engine, host: string, port: number): Promise<{ server: http.Server; url: string }> {
+export async function listen(engine: Engine, host: string, port: number, controlToken: string): Promise<{ server: http.Server; url: string }> {
+  const access: ControlAccess = { token: controlToken, boundHost: host };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const work = isRestPath(url.pathname)
@@ -15,7 +16,7 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       : isSyncPath(url.pathname)
         ? handleSync(engine, req, res, url)
         : url.pathname === '/emulator' || url.pathname.startsWith('/emulator/')
-          ? handleControl(engine, req, res, url)
+          ? handleControl(engine, req, res, url, access)
           : Promise.resolve(void res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify(errorBody(404, 20404, `The requested resource ${url.pathname} was not found`))));
     work.catch((e: unknown) => {
       engine.log.add('error', `internal error on ${req.method} ${url.pathname}: ${(e as Error).stack ?? String(e)}`);

@@ -1,16 +1,54 @@
-// The hold console in a real browser: Debian's headless Chromium driven by playwright-core (whose
-// own browser download cannot work here), against the BUILT functions under twilio-run and the
-// emulator on a REAL clock (the page's timers run on the browser's clock). `.ci/run` installs
-// chromium with apt-get when it is missing. Run `npm run build` first.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The hold console in a real browser: a headless Chromium driven by playwright-core (whose own
+// browser download cannot work here), against the BUILT functions under twilio-run and the
+// emulator on a REAL clock (the page's timers run on the browser's clock). Run `npm run build` first.
+//
+// Which Chromium (docs/testing.md#the-browser): CHROMIUM_PATH, else a system Chrome or Chromium in
+// the usual places (SYSTEM_CHROMIUMS), else the Chromium that the @sparticuz/chromium package ships
+// on Linux x64 (a headless shell with the few shared libraries it needs, so a machine with only Node
+// and npm runs the browser tests). CHROMIUM_FROM_PACKAGE=1 skips the first two (the proof that the
+// package's Chromium is enough: tests/browser/package-chromium.test.ts). The first that launches is
+// kept for the rest of the process; when none does, one line says what to install.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { type Emulator, startEmulator } from '../emulator';
 import { type FunctionsServer, startFunctionsServer } from './functions-server';
-import { AGENT_NUMBER, BUSINESS_NUMBER, E2E_ACCOUNT_SID, E2E_AUTH_TOKEN, HOLD_API_TOKEN } from './e2e';
+import { AGENT_NUMBER, BUSINESS_NUMBER, E2E_ACCOUNT_SID, E2E_AUTH_TOKEN, EMULATOR_CONTROL_TOKEN, HOLD_API_TOKEN } from './e2e';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '..');
+
+/** Where a system Chrome or Chromium usually is, per platform, in the order they are tried. */
+export const SYSTEM_CHROMIUMS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
+  linux: [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/opt/google/chrome/chrome',
+    '/snap/bin/chromium',
+  ],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    join(homedir(), 'Applications/Google Chrome.app/Contents/MacOS/Google Chrome'),
+    join(homedir(), 'Applications/Chromium.app/Contents/MacOS/Chromium'),
+  ],
+};
+
+/** What to install when no Chromium can run: the one line the browser tests fail with. */
+export const NO_CHROMIUM =
+  'No Chromium can run the browser tests: install Chromium or Google Chrome (Debian/Ubuntu: apt-get install chromium; ' +
+  'macOS: brew install --cask chromium) or set CHROMIUM_PATH to one; on Linux x64, npm ci installs one (@sparticuz/chromium).';
+
+/** A Chromium to try: its path, and what its process needs (the package's libraries and fonts). */
+export interface ChromiumCandidate {
+  /** Where it came from, for the failure line. */
+  source: string;
+  executablePath: string | (() => string);
+  env?: Record<string, string>;
+}
 
 /** Quiet, reproducible headless Chromium: no GPU, no QUIC, no background traffic, a fresh profile. */
 export const CHROMIUM_FLAGS = [
@@ -24,9 +62,118 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The candidates in the order they are tried (pure: the environment, platform and file check are
+ * parameters, for tests/unit/browser-choice.test.ts).
+ */
+export function chromiumCandidates(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+  executable: (path: string) => boolean = isExecutable,
+): ChromiumCandidate[] {
+  const candidates: ChromiumCandidate[] = [];
+  if (env.CHROMIUM_FROM_PACKAGE !== '1') {
+    if (env.CHROMIUM_PATH) candidates.push({ source: `CHROMIUM_PATH=${env.CHROMIUM_PATH}`, executablePath: env.CHROMIUM_PATH });
+    const system = (SYSTEM_CHROMIUMS[platform] ?? []).find(executable);
+    if (system) candidates.push({ source: system, executablePath: system });
+  }
+  if (platform === 'linux' && arch === 'x64') {
+    const dir = packageChromiumDir();
+    if (dir) {
+      candidates.push({
+        source: '@sparticuz/chromium',
+        executablePath: () => unpackPackageChromium(dir),
+        env: { LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), env.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_FILE: join(dir, 'fonts.conf') },
+      });
+    }
+  }
+  return candidates;
+}
+
+/** Where the package's Chromium is unpacked (once per version), or undefined without the package. */
+function packageChromiumDir(): string | undefined {
+  let version: string;
+  try {
+    // Its exports name only the entry (build/cjs/index.cjs): package.json is three folders up.
+    const entry = require.resolve('@sparticuz/chromium');
+    version = (JSON.parse(readFileSync(join(entry, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  return join(ROOT, 'node_modules', '.cache', 'call-hold', `sparticuz-chromium-${version}`);
+}
+
+/**
+ * Unpacks the package's brotli-packed Chromium into `dir`, unless done already. The package unpacks
+ * into os.tmpdir() (TMPDIR) and, on Amazon Linux 2023 (which it detects by AWS_EXECUTION_ENV), also
+ * the shared libraries (NSS, NSPR, expat) that a bare Linux lacks: it runs in a child with both set,
+ * into a fresh folder renamed into place, so two test workers unpacking at once do not collide.
+ */
+function unpackPackageChromium(dir: string): string {
+  const binary = join(dir, 'chromium');
+  if (existsSync(binary)) return binary;
+  mkdirSync(join(dir, '..'), { recursive: true });
+  const staging = mkdtempSync(`${dir}.unpacking-`);
+  try {
+    execFileSync(process.execPath, ['-e', "require('@sparticuz/chromium').executablePath().then((p) => process.stdout.write(p))"], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: staging, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The package's own fonts.conf names /tmp/fonts: this one names where its fonts are here.
+    writeFileSync(
+      join(staging, 'fonts.conf'),
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n  <dir>/usr/share/fonts</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
+    );
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(binary)) throw error;
+  }
+  return binary;
+}
+
+/** The Chromium this process launched first, per candidate list (so each suite pays one probe). */
+const working = new Map<string, ChromiumCandidate>();
+
+export interface OpenBrowserOptions {
+  /** The environment the Chromium is chosen by (default process.env), e.g. with CHROMIUM_FROM_PACKAGE=1. */
+  lookup?: NodeJS.ProcessEnv;
+}
+
+/** An error whose whole text, stack included, is its one line: jest prints nothing more. */
+function oneLine(message: string): Error {
+  const error = new Error(message);
+  error.stack = `Error: ${message}`;
+  return error;
+}
+
+async function launch(candidate: ChromiumCandidate, profile: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
+  const executablePath = typeof candidate.executablePath === 'function' ? candidate.executablePath() : candidate.executablePath;
+  return chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport,
+    env: candidate.env ? { ...process.env, ...candidate.env } : undefined,
+  });
+}
+
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
+  /** Which Chromium runs it (a path, or @sparticuz/chromium). */
+  chromium: string;
   close(): Promise<void>;
 }
 
@@ -34,29 +181,32 @@ export interface BrowserSession {
  * One headless Chromium with a fresh profile (--user-data-dir, which playwright takes as the
  * persistent context's directory) and one page: nothing carries over between two sessions.
  */
-export async function openBrowser(viewport = { width: 1280, height: 900 }): Promise<BrowserSession> {
+export async function openBrowser(viewport = { width: 1280, height: 900 }, options: OpenBrowserOptions = {}): Promise<BrowserSession> {
+  const candidates = chromiumCandidates(options.lookup ?? process.env);
+  const key = candidates.map((c) => c.source).join('|');
+  const known = working.get(key);
   const profile = mkdtempSync(join(tmpdir(), 'hold-console-chromium-'));
-  let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport,
-    });
-  } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
-    throw error;
+  const failures: string[] = [];
+  for (const candidate of known ? [known] : candidates) {
+    try {
+      const context = await launch(candidate, profile, viewport);
+      working.set(key, candidate);
+      const page = context.pages()[0] ?? (await context.newPage());
+      return {
+        context,
+        page,
+        chromium: candidate.source,
+        async close() {
+          await context.close().catch(() => undefined);
+          rmSync(profile, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      failures.push(`${candidate.source}: ${String((error as Error).message).split('\n')[0]}`);
+    }
   }
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  rmSync(profile, { recursive: true, force: true });
+  throw oneLine(failures.length === 0 ? NO_CHROMIUM : `${NO_CHROMIUM} Tried: ${failures.join('; ')}`);
 }
 
 /** How long the emulator's agent takes to answer a test call (real time). */
@@ -74,6 +224,7 @@ export async function startConsoleStack(mode: 'conference' | 'dial'): Promise<Co
   const emu = await startEmulator({
     accountSid: E2E_ACCOUNT_SID,
     authToken: E2E_AUTH_TOKEN,
+    controlToken: EMULATOR_CONTROL_TOKEN,
     clock: 'real',
     defaultParty: { behavior: 'answer', afterMs: CONSOLE_AGENT_ANSWERS_AFTER_MS },
     callsPerSecond: 0,
@@ -87,6 +238,7 @@ export async function startConsoleStack(mode: 'conference' | 'dial'): Promise<Co
       AGENT_NUMBER,
       HOLD_MODE: mode,
       HOLD_API_TOKEN,
+      EMULATOR_CONTROL_TOKEN,
     });
   } catch (error) {
     await emu.close();

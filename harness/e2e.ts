@@ -9,6 +9,12 @@ export const BUSINESS_NUMBER = '+15550100000';
 export const CALLER_NUMBER = '+15551230000';
 export const AGENT_NUMBER = '+15550100001';
 export const HOLD_API_TOKEN = 'e2e-hold-api-token-0123456789';
+/**
+ * The emulator's control token (docs/emulator-api.md#access): a test that calls the control API
+ * over HTTP sends `Authorization: Bearer ${EMULATOR_CONTROL_TOKEN}` (also `h.emu.controlToken`).
+ * The functions get it as EMULATOR_CONTROL_TOKEN, as npm start gives it to them.
+ */
+export const EMULATOR_CONTROL_TOKEN = 'e2e-emulator-control-token-0123456789';
 
 export const E2E_ACCOUNT_SID = 'AC' + 'e2e0'.repeat(8);
 export const E2E_AUTH_TOKEN = 'e2eauthtoken'.padEnd(32, '0');
@@ -78,6 +84,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     // twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own.
     accountSid: E2E_ACCOUNT_SID,
     authToken: E2E_AUTH_TOKEN,
+    controlToken: EMULATOR_CONTROL_TOKEN,
     clock: 'virtual',
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
     callsPerSecond: 0,
@@ -93,6 +100,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     AGENT_NUMBER,
     HOLD_MODE: options.mode,
     HOLD_API_TOKEN,
+    EMULATOR_CONTROL_TOKEN,
     ...options.env,
   };
   let functionsUp = true;

@@ -2,6 +2,8 @@
 // emulator (TWILIO_API_BASE_URL set): place a test call to the business number, hang up a caller or
 // an agent. On a deployment it answers 404 and does nothing: real calls are placed by real phones.
 // Bearer auth as /hold. Body: Action=place-call, or Action=hang-up with CallSid (either leg).
+// The emulator's control API needs its own token (docs/emulator-api.md#access): EMULATOR_CONTROL_TOKEN,
+// which npm start sets for the functions (docs/configuration.md).
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, optionalHttpUrl } from './platform/config';
@@ -39,12 +41,14 @@ export async function handleTestCallRequest(context: HoldContext, event: Functio
       : [`/emulator/calls/${request.callSid}/hangup`, new URLSearchParams()];
   let response: Response;
   try {
-    response = await fetch(`${base}${path}`, { method: 'POST', body, signal: AbortSignal.timeout(5000) });
+    const headers = { Authorization: `Bearer ${context.EMULATOR_CONTROL_TOKEN ?? ''}` };
+    response = await fetch(`${base}${path}`, { method: 'POST', body, headers, signal: AbortSignal.timeout(5000) });
   } catch (error) {
     throw upstream(`could not reach the emulator (${error instanceof Error ? error.message : String(error)})`);
   }
   const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.status === 409) throw conflict('that call cannot hang up now: it has ended already');
+  if (response.status === 401) throw upstream('the emulator refused its control token: EMULATOR_CONTROL_TOKEN is not the emulator\'s (npm start sets both)');
   if (!response.ok) throw upstream(`the emulator answered ${response.status}: ${String(answer.error ?? '')}`);
   return jsonResponse(200, request.action === 'place-call' ? { callSid: answer.callSid } : { callSid: request.callSid, hungUp: true });
 }

@@ -6,6 +6,8 @@
 //  2. Requests that twilio-run's body parsers refuse before any function runs (invalid JSON, more
 //     than 1,000 form fields, a body over MAX_BODY_BYTES) answer a short JSON error like the
 //     functions' own, instead of express's HTML page with a stack trace and node_modules paths.
+//     MAX_BODY_BYTES holds whether the body's length is announced (Content-Length) or not (sent
+//     chunked): an unannounced body is counted as it arrives and refused past the limit.
 // Deployed, Twilio's runtime parses requests itself and none of this applies (docs/security.md).
 import http from 'node:http';
 
@@ -44,6 +46,7 @@ function guarded(app: RequestListener): RequestListener {
   // An error-handling middleware added after twilio-run's routes: express calls it for the errors
   // of the body parsers, which run before the routes.
   express.use?.((error: BodyParserError, _req: http.IncomingMessage, res: http.ServerResponse, _next: unknown) => {
+    if (res.headersSent) return;
     const answer = bodyErrorAnswer(error);
     sendJson(res, answer.status, answer.body);
   });
@@ -54,7 +57,38 @@ function guarded(app: RequestListener): RequestListener {
       req.resume();
       return;
     }
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] !== undefined) limitUnannouncedBody(req, res);
     app(req, res);
+  };
+}
+
+/**
+ * Counts a chunked body as node's HTTP parser hands it over (IncomingMessage.push, before any
+ * reader sees it). Past MAX_BODY_BYTES the 413 goes out at once, and the rest of the body is read
+ * and dropped: nothing more reaches the body parser and its stream never ends, so no function runs
+ * on a truncated body. Reading on (rather than closing at once, which makes the kernel reset the
+ * connection and lose the answer) lets the client read the 413; the connection closes when the
+ * client ends the body or goes away, which ends the body parser's wait ("request.aborted").
+ */
+function limitUnannouncedBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+  let received = 0;
+  let refused = false;
+  const push = req.push.bind(req);
+  req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (refused) {
+      if (chunk === null) req.socket.destroy();
+      return true;
+    }
+    if (chunk !== null && chunk !== undefined) {
+      received += (chunk as Buffer).length;
+      if (received > MAX_BODY_BYTES) {
+        refused = true;
+        res.writeHead(413, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ error: 'bad-input', message: MESSAGES['entity.too.large'] }));
+        return true;
+      }
+    }
+    return push(chunk, encoding);
   };
 }
 

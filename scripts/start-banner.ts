@@ -66,6 +66,8 @@ export interface OfflineBannerInput {
   dotEnvPath: string;
   /** A file (mode 0600) that holds the token, so the commands can read it without printing it. */
   tokenFile: string;
+  /** The same for the emulator's control token (changes through /emulator/* need it). */
+  controlTokenFile: string;
 }
 
 /**
@@ -75,7 +77,11 @@ export interface OfflineBannerInput {
  */
 export function offlineBanner(b: OfflineBannerInput): string {
   const placeCall =
-    `curl -s -X POST ${b.emulatorUrl}/emulator/calls --data-urlencode From=${b.demoCaller} --data-urlencode To=${b.businessNumber}`;
+    `curl -s -X POST ${b.emulatorUrl}/emulator/calls -H "Authorization: Bearer $EMULATOR_TOKEN" --data-urlencode From=${b.demoCaller} --data-urlencode To=${b.businessNumber}`;
+  const keep =
+    b.tokenSource === 'dotenv'
+      ? ''
+      : `  To keep the token across starts, set HOLD_API_TOKEN in ${b.dotEnvPath} (openssl rand -hex 32).\n`;
   return `
 Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
   hold console     ${b.functionsUrl}/index.html   (paste the token: cat ${b.tokenFile})
@@ -83,9 +89,9 @@ Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emu
   functions        ${b.functionsUrl}   (HOLD_MODE=${b.mode}, AGENT_NUMBER=${b.agentNumber}; twilio-run --no-fork-process)
   business number  ${b.businessNumber} -> ${b.functionsUrl}/incoming-call
   HOLD_API_TOKEN   ${tokenOrigin(b)}; not printed, it is in ${b.tokenFile}
-
+${keep}
 Try it (paste into bash or zsh as it is):
-  TOKEN=$(cat ${b.tokenFile})
+  TOKEN=$(cat ${b.tokenFile}); EMULATOR_TOKEN=$(cat ${b.controlTokenFile})
   CALL=$(${placeCall} | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).callSid'); echo $CALL
   sleep 3    # the agent answers after 2 s; a hold while it still rings answers 409
   curl -s -X POST ${b.functionsUrl}/hold   -H "Authorization: Bearer $TOKEN" -d CallSid=$CALL; echo

@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
@@ -131,12 +131,15 @@ async function main(): Promise<void> {
   const agentNumber = dotEnv.AGENT_NUMBER || DEFAULT_AGENT;
   const tokenSource: TokenSource = dotEnv.HOLD_API_TOKEN ? 'dotenv' : 'generated';
   const token = dotEnv.HOLD_API_TOKEN || randomBytes(16).toString('hex');
+  // The emulator's control API token (docs/emulator-api.md#access), read like HOLD_API_TOKEN.
+  const controlToken = dotEnv.EMULATOR_CONTROL_TOKEN || randomBytes(16).toString('hex');
   process.stdout.write(warningLines(configWarnings({ agentNumber, token, tokenSource, dotEnvPath })));
 
   const emulator: Emulator = await startEmulator({
     // twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own.
     accountSid: `AC${randomBytes(16).toString('hex')}`,
     authToken: randomBytes(16).toString('hex'),
+    controlToken,
     clock: 'real',
     port: emulatorPort,
     host: '127.0.0.1',
@@ -155,10 +158,13 @@ async function main(): Promise<void> {
     AGENT_NUMBER: agentNumber,
     HOLD_MODE: mode,
     HOLD_API_TOKEN: token,
+    EMULATOR_CONTROL_TOKEN: controlToken,
   };
   writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   const tokenFile = join(envDir, 'hold-api-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const controlTokenFile = join(envDir, 'emulator-control-token');
+  writeFileSync(controlTokenFile, `${controlToken}\n`, { mode: 0o600 });
 
   const child = startTwilioRun(port, envFile, false, true);
   cleanups.push(() => stopChild(child));
@@ -166,7 +172,7 @@ async function main(): Promise<void> {
 
   const functions = `http://localhost:${port}`;
   // After twilio-run's own list of URLs, so the banner is the last thing on the screen.
-  await untilServing(`${functions}/hold-music`, child);
+  await untilServing(port, child);
   console.log(
     offlineBanner({
       emulatorUrl: emulator.url,
@@ -178,15 +184,28 @@ async function main(): Promise<void> {
       tokenSource,
       dotEnvPath,
       tokenFile,
+      controlTokenFile,
     }),
   );
 }
 
-async function untilServing(url: string, child: ChildProcess): Promise<void> {
+/**
+ * Until twilio-run accepts connections (it listens once every route is set up). A connection, not
+ * an HTTP request: twilio-run logs every request, and a probe of a webhook would print its refusal
+ * of an unsigned request ("403", "X-Twilio-Signature is missing") before the banner.
+ */
+async function untilServing(port: number, child: ChildProcess): Promise<void> {
+  const accepts = (): Promise<boolean> =>
+    new Promise((answer) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        answer(true);
+      });
+      socket.once('error', () => answer(false));
+    });
   for (let tries = 0; tries < 300 && child.exitCode === null; tries++) {
-    // Any answer will do (a protected function may refuse an unsigned request): it is serving.
-    const answer = await fetch(url).catch(() => undefined);
-    if (answer) return;
+    if (await accepts()) return;
     await new Promise((wait) => setTimeout(wait, 100));
   }
 }

@@ -15,6 +15,7 @@ export const CONTROL_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Twilio voice emulator</title>
+<link rel="icon" href="data:,">
 <style>
 *{box-sizing:border-box}
 body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:72rem;color:#1d1d1f}
@@ -155,7 +156,9 @@ function groupCalls(s, log) {
 
 async function post(path, body) {
   $('error').textContent = '';
-  const res = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body || {})});
+  // The run's control token, put in the page by the server (emulator/control/routes.ts).
+  const token = document.querySelector('meta[name="emulator-control-token"]')?.content || '';
+  const res = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json', Authorization: 'Bearer ' + token}, body: JSON.stringify(body || {})});
   if (!res.ok) {
     const answer = await res.json().catch(() => ({}));
     $('error').textContent = 'The emulator refused: ' + (answer.error || res.status);

@@ -1,9 +1,13 @@
 // Injected faults: REST responses (429/500/503, latency) and slow or failing webhooks.
+// Which requests a fault applies to is a FaultPattern. Over HTTP (the control API) a pattern is a
+// string, matched in linear time (plainly or as a glob), never a regular expression: a regular
+// expression from a request could backtrack for minutes on one URL and freeze the emulator. A RegExp
+// comes only from code running in the same process (the tests), which is trusted.
 
 export interface RestFault {
   target: 'rest';
   method?: string;
-  path?: RegExp | string;
+  path?: FaultPattern;
   status?: 429 | 500 | 503;
   latencyMs?: number;
   /** How many matching requests it applies to; default: every one until cleared. */
@@ -14,7 +18,7 @@ export interface RestFault {
 
 export interface WebhookFault {
   target: 'webhook';
-  url?: RegExp | string;
+  url?: FaultPattern;
   /** The webhook answers with this HTTP status instead of asking the server. */
   status?: number;
   /** Delay before the request is sent; beyond 15 s the request fails with 11200, as on Twilio. */
@@ -27,9 +31,47 @@ export type Fault = RestFault | WebhookFault;
 
 interface Armed<F> { fault: F; remaining: number; toSkip: number }
 
-function matches(pattern: RegExp | string | undefined, value: string): boolean {
+/**
+ * A string is found anywhere in the path or URL; its `*`s match any run of characters
+ * (`Participants/CA*.json`). A RegExp only from in-process code (see the top of this file).
+ */
+export type FaultPattern = RegExp | string;
+
+/** A string pattern longer than this is refused (a real path or URL pattern is well under 100). */
+export const MAX_PATTERN_LENGTH = 256;
+
+export class FaultPatternError extends Error {}
+
+/** The reason a string pattern is refused, or undefined when it is fine. */
+export function patternProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `a fault pattern is at most ${MAX_PATTERN_LENGTH} characters`;
+  return undefined;
+}
+
+/**
+ * Whether `value` contains the glob `pattern` (unanchored). Each `*`-separated piece is found with
+ * indexOf after the previous one: the leftmost match of each piece leaves the most room for the
+ * next, so the first try is the answer; no backtracking, at most (pieces x value length) steps.
+ */
+export function globFound(pattern: string, value: string): boolean {
+  let from = 0;
+  for (const piece of pattern.split('*')) {
+    if (piece === '') continue;
+    const at = value.indexOf(piece, from);
+    if (at < 0) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
+function matches(pattern: FaultPattern | undefined, value: string): boolean {
   if (pattern === undefined) return true;
-  return typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
+  return typeof pattern === 'string' ? globFound(pattern, value) : pattern.test(value);
+}
+
+function checkPattern(pattern: FaultPattern | undefined): void {
+  const problem = typeof pattern === 'string' ? patternProblem(pattern) : undefined;
+  if (problem) throw new FaultPatternError(problem);
 }
 
 export class Faults {
@@ -37,6 +79,7 @@ export class Faults {
   private webhook: Armed<WebhookFault>[] = [];
 
   add(fault: Fault): void {
+    checkPattern(fault.target === 'rest' ? fault.path : fault.url);
     const armed = { remaining: fault.count ?? Infinity, toSkip: fault.skip ?? 0 };
     if (fault.target === 'rest') this.rest.push({ fault, ...armed });
     else this.webhook.push({ fault, ...armed });

@@ -12,6 +12,7 @@ export interface HoldEnv {
   HOLD_MUSIC_URL?: string;
   AGENT_RING_TIMEOUT?: string;
   TWILIO_API_BASE_URL?: string;
+  EMULATOR_CONTROL_TOKEN?: string;
   HOLD_MUSIC_SECONDS?: string;
   HOLD_REMINDER_SECONDS?: string;
   HOLD_REMINDER_TEXT?: string;

@@ -106,8 +106,7 @@ describe('npm start (offline)', () => {
     npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const functions = `http://localhost:${port}`;
-    // Any HTTP answer means twilio-run serves (a protected function may refuse an unsigned request).
-    await waitFor('twilio-run', async () => (await fetch(`${functions}/hold-music`).catch(() => undefined)) !== undefined, () => output);
+    // Waits for the banner alone: a request of ours would add a line to twilio-run's log.
     await waitFor('the banner', () => output.includes('Ctrl-C stops everything.'), () => output);
     return { npm, output: () => output, functions, emulator: `http://127.0.0.1:${emulatorPort}`, port, emulatorPort };
   }
@@ -138,14 +137,19 @@ describe('npm start (offline)', () => {
     expect(output).toContain(`HOLD_API_TOKEN   set, from ${join(dir, '.env')}`);
     expect(output).not.toContain(token);
     expect(output).not.toContain('WARNING');
+    // A quiet start: before the banner, twilio-run's list of URLs and nothing else (no request log
+    // line from a readiness probe, no refused signature).
+    const beforeBanner = output.slice(0, output.indexOf('Offline:'));
+    expect(beforeBanner.split('\n').filter((line) => line.trim() !== '' && !/^(Functions|Assets|http:\/\/localhost:\d+\/\S+)$/.test(line.trim()))).toEqual([]);
 
     // The banner's "Try it" lines, pasted into bash as they are.
     const lines = output.split('\n');
     const from = lines.findIndex((line) => line.startsWith('Try it'));
     const to = lines.findIndex((line, i) => i > from && line.trim() === '');
     const pasted = lines.slice(from + 1, to).join('\n');
-    const tokenFile = /TOKEN=\$\(cat (\S+)\)/.exec(pasted)?.[1];
+    const tokenFile = /TOKEN=\$\(cat (\S+)\);/.exec(pasted)?.[1];
     expect(readFileSync(tokenFile!, 'utf8').trim()).toBe(token);
+    expect(pasted).toContain('-H "Authorization: Bearer $EMULATOR_TOKEN"');
     // Run as pasted, except that the line which sleeps while the agent's phone rings is replaced by
     // waiting for the emulator to say the agent answered (no timing in tests).
     const [setToken, placeCall, sleep, ...holdAndResume] = pasted.split('\n');

@@ -262,7 +262,7 @@ describe('real clock', () => {
 
 describe('control API', () => {
   const post = (path: string, body: Record<string, unknown>) =>
-    fetch(h.emu.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(h.emu.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${h.emu.controlToken}` }, body: JSON.stringify(body) });
   it('places a call, sets parties, advances the clock, reads state and log, hangs up', async () => {
     h.web.on('/incoming', twiml(`<Dial>${AGENT}</Dial>`));
     expect((await post('/emulator/parties', { address: AGENT, behavior: 'answer', afterMs: 500 })).status).toBe(200);

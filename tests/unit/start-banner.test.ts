@@ -57,13 +57,16 @@ describe('banners', () => {
     tokenSource: 'dotenv',
     dotEnvPath: '/app/.env',
     tokenFile: '/tmp/call-hold-start-x/hold-api-token',
+    controlTokenFile: '/tmp/call-hold-start-x/emulator-control-token',
   });
 
   it('offline: names the hold console, the emulator page and where the token is, not the token', () => {
     expect(offline).toContain('hold console     http://localhost:3000/index.html');
     expect(offline).toContain('emulator page    http://127.0.0.1:3001/emulator');
     expect(offline).toContain('HOLD_API_TOKEN   set, from /app/.env; not printed, it is in /tmp/call-hold-start-x/hold-api-token');
-    expect(offline).toContain('TOKEN=$(cat /tmp/call-hold-start-x/hold-api-token)');
+    expect(offline).toContain('TOKEN=$(cat /tmp/call-hold-start-x/hold-api-token); EMULATOR_TOKEN=$(cat /tmp/call-hold-start-x/emulator-control-token)');
+    expect(offline).toContain('/emulator/calls -H "Authorization: Bearer $EMULATOR_TOKEN"');
+    expect(offline).not.toContain('To keep the token');
     expect(offline).toContain('CALL=$(curl');
     expect(offline).toContain('-d CallSid=$CALL');
   });
@@ -72,8 +75,10 @@ describe('banners', () => {
     const generated = offlineBanner({
       emulatorUrl: 'http://127.0.0.1:3001', functionsUrl: 'http://localhost:3000', mode: 'dial', agentNumber: '+15550100001',
       businessNumber: '+15550100000', demoCaller: '+15551230000', tokenSource: 'generated', dotEnvPath: '/app/.env', tokenFile: '/t/f',
+      controlTokenFile: '/t/g',
     });
     expect(generated).toContain('HOLD_API_TOKEN   generated for this run (none in .env)');
+    expect(generated).toContain('To keep the token across starts, set HOLD_API_TOKEN in /app/.env (openssl rand -hex 32).');
   });
 
   it('online: says where the token came from, and where going live is explained', () => {

@@ -1,7 +1,9 @@
 // POST /test-calls exists for the local emulator only: on a deployment (no TWILIO_API_BASE_URL) it
-// answers 404 and does nothing. Its flows against the emulator are in tests/browser/console.test.ts.
+// answers 404 and does nothing. Its flows against the emulator are in tests/browser/console.test.ts;
+// here, that it gives the emulator's control API the token npm start sets (EMULATOR_CONTROL_TOKEN).
 import { handler } from '../../functions/test-calls';
 import { handler as callsHandler } from '../../functions/calls';
+import { startEmulator } from '../../emulator';
 import { runsOnEmulator } from '../../lib/calls-endpoint';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 
@@ -39,5 +41,22 @@ describe('POST /test-calls and the emulator flag of GET /calls', () => {
     logged.mockRestore();
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', message: expect.stringMatching(/^could not reach the emulator/) });
+  });
+
+  it('sends EMULATOR_CONTROL_TOKEN to the emulator\'s control API: placed with it, 502 in words with a wrong one', async () => {
+    const emu = await startEmulator({ clock: 'virtual', controlToken: 'unit-emulator-control-token', numbers: [{ phoneNumber: '+15550100000', voiceUrl: 'http://127.0.0.1:9/incoming-call', voiceMethod: 'POST' }] });
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const context = (controlToken: string) => functionContext({ HOLD_API_TOKEN: TOKEN, TWILIO_API_BASE_URL: emu.url, EMULATOR_CONTROL_TOKEN: controlToken });
+      const placed = await invokeFunction(handler, context('unit-emulator-control-token'), { Action: 'place-call', ...bearer(TOKEN) });
+      expect(placed.statusCode).toBe(200);
+      expect(emu.call((placed.body as { callSid: string }).callSid)).toBeDefined();
+      const refused = await invokeFunction(handler, context('not-the-token'), { Action: 'place-call', ...bearer(TOKEN) });
+      expect(refused.statusCode).toBe(502);
+      expect(refused.body).toMatchObject({ error: 'upstream', message: expect.stringMatching(/EMULATOR_CONTROL_TOKEN/) });
+    } finally {
+      logged.mockRestore();
+      await emu.close();
+    }
   });
 });
