@@ -34,6 +34,8 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   // Only a client that long-polls (any `wait`) gets an ETag and pays for its looks at the revision.
   let revisionRead: string | null | undefined;
   if (event.wait !== undefined) {
+    // Functions pass request headers lowercased, If-None-Match among them (not a restricted one:
+    // https://www.twilio.com/docs/runtime/functions/headers-and-cookies/limitations).
     const held = parseEtag(event.request?.headers?.['if-none-match']);
     const revision = () => callsRevision(client, serviceSid);
     const seen = held ? await waitForChange(held, wait, { revision, now: Date.now, sleep }) : { changed: true as const, revision: await revision() };
