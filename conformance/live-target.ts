@@ -3,6 +3,7 @@
 // `ngrok http 4599`), which open() checks before anything is spent. Both numbers' voice URLs are
 // pointed at the recorder for the run and restored by close(). See docs/conformance.md.
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline/promises';
 import twilio from 'twilio';
 import { Recorder, twiml } from './recorder';
 import { type AgentBehaviour, TargetBase } from './target';
@@ -47,6 +48,35 @@ export function liveConfig(env: NodeJS.ProcessEnv): LiveConfig {
 
 interface SavedVoiceUrl { sid: string; voiceUrl: string; voiceMethod: string }
 
+/**
+ * What a spare number's Voice URL may be for the run to take it over: none, Twilio's own demo
+ * (the default of a new number), or this suite's recorder (a run that did not restore it).
+ * Anything else serves real callers, who would reach the suite's TwiML during the run.
+ */
+export function servesRealCallers(voiceUrl: string | null | undefined, publicUrl: string): boolean {
+  const url = (voiceUrl ?? '').trim();
+  if (url === '' || url.startsWith('https://demo.twilio.com/')) return false;
+  return !url.startsWith(`${publicUrl}/`);
+}
+
+/**
+ * The question before any call is placed: yes with --yes; otherwise asked on a terminal (y or yes);
+ * without a terminal (CI, a pipe) it is no.
+ */
+export async function confirmLiveRun(yes: boolean, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<boolean> {
+  if (yes) return true;
+  if (!input.isTTY) {
+    output.write('Not a terminal: add --yes to place these calls.\n');
+    return false;
+  }
+  const rl = createInterface({ input, output });
+  try {
+    return /^(y|yes)$/i.test((await rl.question('Place these calls? [y/N] ')).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 export class LiveTarget extends TargetBase {
   readonly kind = 'twilio' as const;
   protected readonly pollEveryMs = 500;
@@ -69,8 +99,11 @@ export class LiveTarget extends TargetBase {
         throw new Error(`${config.publicUrl}/health does not reach the recorder on port ${config.port}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status}`}`);
       }
       recorder.reset();
-      await target.pointNumber(config.businessNumber, '/incoming');
-      await target.pointNumber(config.callerNumber, '/agent');
+      // Both are checked before either is changed.
+      const business = await target.spareNumber(config.businessNumber);
+      const caller = await target.spareNumber(config.callerNumber);
+      await target.pointNumber(business, '/incoming');
+      await target.pointNumber(caller, '/agent');
       return target;
     } catch (error) {
       await target.close();
@@ -78,10 +111,19 @@ export class LiveTarget extends TargetBase {
     }
   }
 
-  private async pointNumber(phoneNumber: string, path: string): Promise<void> {
+  /** The number's SID and Voice URL; refused when it serves real callers. */
+  private async spareNumber(phoneNumber: string): Promise<SavedVoiceUrl> {
     const [number] = await this.client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
     if (!number) throw new Error(`${phoneNumber} is not a number of account ${this.config.accountSid}`);
-    this.saved.push({ sid: number.sid, voiceUrl: number.voiceUrl, voiceMethod: number.voiceMethod });
+    if (servesRealCallers(number.voiceUrl, this.config.publicUrl)) {
+      throw new Error(`${phoneNumber} serves real callers (its Voice URL is ${number.voiceUrl}): use a spare number whose Voice URL is empty `
+        + `or Twilio's demo URL; nothing was changed`);
+    }
+    return { sid: number.sid, voiceUrl: number.voiceUrl, voiceMethod: number.voiceMethod };
+  }
+
+  private async pointNumber(number: SavedVoiceUrl, path: string): Promise<void> {
+    this.saved.push(number);
     await this.client.incomingPhoneNumbers(number.sid).update({ voiceUrl: this.url(path), voiceMethod: 'POST' });
   }
 

@@ -20,10 +20,13 @@ export interface Reply {
   delayMs?: number;
 }
 
+/** A fixed answer, or one computed from the request (the product's own code answering, in the flows). */
+export type Route = Reply | ((hit: Hit) => Reply | Promise<Reply>);
+
 export const twiml = (inner: string): Reply => ({ twiml: `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>` });
 
 export class Recorder {
-  private readonly routes = new Map<string, Reply>();
+  private readonly routes = new Map<string, Route>();
   private readonly log: Hit[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -46,7 +49,7 @@ export class Recorder {
 
   get port(): number { return (this.server.address() as AddressInfo).port; }
 
-  on(path: string, reply: Reply): void { this.routes.set(path, reply); }
+  on(path: string, reply: Route): void { this.routes.set(path, reply); }
 
   hits(path: string): Hit[] { return this.log.filter((h) => h.path === path); }
 
@@ -58,9 +61,22 @@ export class Recorder {
 
   private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://recorder');
-    const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? u.search : body));
-    this.log.push({ path: u.pathname, method: req.method ?? 'GET', params, at: Date.now() });
-    const reply = this.routes.get(u.pathname);
+    // The query too: the product's URLs carry some of what it needs there (CallerCallSid, HeldFor).
+    const params = { ...Object.fromEntries(u.searchParams), ...(req.method === 'GET' ? {} : Object.fromEntries(new URLSearchParams(body))) };
+    const hit: Hit = { path: u.pathname, method: req.method ?? 'GET', params, at: Date.now() };
+    this.log.push(hit);
+    const route = this.routes.get(u.pathname);
+    if (typeof route === 'function') {
+      Promise.resolve(route(hit)).then((reply) => this.answer(reply, res), (error: Error) => {
+        console.error(`recorder: ${u.pathname} failed: ${error.message}`);
+        res.writeHead(500).end();
+      });
+      return;
+    }
+    this.answer(route, res);
+  }
+
+  private answer(reply: Reply | undefined, res: http.ServerResponse): void {
     const send = (): void => {
       if (!reply) { res.writeHead(404).end(); return; }
       res.writeHead(reply.status ?? 200, { 'Content-Type': 'text/xml' }).end(reply.twiml ?? '');

@@ -3,7 +3,9 @@
  *
  *   npm run conformance                 every scenario on the local emulator (offline, free)
  *   npm run conformance -- --live       every scenario on the emulator AND on your Twilio account,
- *                                       then a table: rule, emulator, Twilio, agree/disagree
+ *                                       then a table: rule, emulator, Twilio, agree/disagree, and a
+ *                                       verdict per rule (with what the product does about a failed one)
+ *   ... -- --live --yes                 without the question before the calls are placed
  *   ... -- --only=id[,id]               some scenarios only (ids: --list)
  *   ... -- --list                       the scenarios, their sources and what each costs live
  *
@@ -15,20 +17,22 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EmulatorTarget } from './emulator-target';
-import { LiveTarget, liveConfig } from './live-target';
+import { LiveTarget, confirmLiveRun, liveConfig } from './live-target';
+import { ruleById } from './rules';
 import { type Observation, type Scenario, SCENARIOS, totalCost } from './scenarios';
-import { type Row, compare, renderTable } from './table';
+import { type Row, compare, renderTable, renderVerdicts, ruleVerdicts } from './table';
 import type { Target } from './target';
 
-interface Options { live: boolean; list: boolean; only?: string[] }
+interface Options { live: boolean; list: boolean; yes: boolean; only?: string[] }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { live: false, list: false };
+  const options: Options = { live: false, list: false, yes: false };
   for (const arg of argv) {
     if (arg === '--live') options.live = true;
     else if (arg === '--list') options.list = true;
+    else if (arg === '--yes') options.yes = true;
     else if (arg.startsWith('--only=')) options.only = arg.slice('--only='.length).split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${arg} (use --live, --only=id,id, --list)`);
+    else throw new Error(`unknown argument ${arg} (use --live, --yes, --only=id,id, --list)`);
   }
   return options;
 }
@@ -67,10 +71,17 @@ async function main(): Promise<number> {
   }
 
   const rows: Row[] = [];
+  const runs: Parameters<typeof ruleVerdicts>[0] = [];
+  const whatTheProductDoes = (rule: string): string | undefined => ruleById(rule)?.ifTwilioDisagrees;
   if (!options.live) {
-    for (const s of scenarios) rows.push(...compare(s, s.emulator, await onEmulator(s)));
+    for (const s of scenarios) {
+      const observed = await onEmulator(s);
+      rows.push(...compare(s, s.emulator, observed));
+      runs.push({ scenario: s, expected: s.emulator, observed });
+    }
     console.log(renderTable(rows, 'observed'));
-    console.log('\n(offline: "emulator" is what each scenario pins, "observed" what the emulator did now)');
+    console.log('\n(offline: "emulator" is what each scenario pins, "observed" what the emulator did now)\n');
+    console.log(renderVerdicts(ruleVerdicts(runs), whatTheProductDoes));
     return rows.every((r) => r.agree) ? 0 : 1;
   }
 
@@ -78,8 +89,13 @@ async function main(): Promise<number> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const config = liveConfig(process.env);
   console.log(`Live run on account ${config.accountSid}: ${scenarios.length} scenarios, ${cost.legs} call legs `
-    + `(each answered leg billed per started minute), about ${cost.minutes} min. Numbers ${config.callerNumber} and `
-    + `${config.businessNumber} point at ${config.publicUrl} during the run and are restored after it.`);
+    + `(each answered leg billed per started minute, so at most ${cost.legs} leg-minutes and about ${Math.ceil(cost.minutes)} min of wall time). `
+    + `Numbers ${config.callerNumber} and ${config.businessNumber} point at ${config.publicUrl} during the run and are restored after it; `
+    + `every call is hung up and every queue deleted after each scenario.`);
+  if (!(await confirmLiveRun(options.yes, process.stdin, process.stdout))) {
+    console.log('Nothing was placed.');
+    return 2;
+  }
   const live = await LiveTarget.open(config);
   try {
     for (const s of scenarios) {
@@ -87,11 +103,13 @@ async function main(): Promise<number> {
       const emulator = await onEmulator(s);
       const twilio = await observe(s, live);
       rows.push(...compare(s, emulator, twilio));
+      runs.push({ scenario: s, expected: emulator, observed: twilio });
     }
   } finally {
     await live.close();
   }
-  console.log(`\n${renderTable(rows)}`);
+  console.log(`\n${renderTable(rows)}\n`);
+  console.log(renderVerdicts(ruleVerdicts(runs), whatTheProductDoes));
   const disagreements = rows.filter((r) => !r.agree).length;
   console.log(disagreements === 0
     ? '\nThe emulator agrees with Twilio on every rule checked.'

@@ -3,6 +3,7 @@
 // account (npm run conformance -- --live). A scenario returns what it observed, as short words;
 // `emulator` is what the emulator does today, which the offline run asserts and the live run
 // compares with Twilio. Observations come only from REST reads and the webhooks Twilio sends.
+import { conferenceFlow, conferenceFlowCallerLeaves, dialFlow, dialFlowAgentLeaves } from './flows';
 import { twiml } from './recorder';
 import type { Target } from './target';
 
@@ -12,6 +13,13 @@ export interface Scenario {
   id: string;
   /** The rule, in words. */
   rule: string;
+  /** The ids of the rules it checks (docs/twilio-voice-semantics.md, "The rules table"). */
+  rules: string[];
+  /**
+   * Which rules each observation judges; an observation not named here judges every rule of the
+   * scenario. An empty list: shown, judges none (e.g. that the call connected at all).
+   */
+  judges?: Record<string, string[]>;
   /** Where Twilio documents it (URL), or "inferred: ..." when no Twilio text states it. */
   source: string;
   /**
@@ -70,10 +78,84 @@ async function conferenceWithAgent(t: Target, id: string, dialAction?: string): 
   return { caller, conferenceSid };
 }
 
+/** A TwiML document of exactly `length` characters (a <Say> padded with spaces). */
+function twimlOfLength(length: number): string {
+  const head = '<Response><Say>Please hold.';
+  const tail = '</Say><Pause length="20"/></Response>';
+  return head + ' '.repeat(length - head.length - tail.length) + tail;
+}
+
 export const SCENARIOS: Scenario[] = [
+  dialFlow,
+  dialFlowAgentLeaves,
+  conferenceFlow,
+  conferenceFlowCallerLeaves,
+  {
+    id: 'parent-redirect-hangs-up-child',
+    rules: ['parent-redirect-hangs-up-child'],
+    rule: 'Redirecting the PARENT of a bridged <Dial> hangs up its child; the parent\'s Dial action is still requested',
+    source: 'inferred: from https://www.twilio.com/docs/voice/api/call-resource ("Update a Call": the call leaves the TwiML it was running)',
+    cost: { legs: 4, minutes: 0.5 },
+    emulator: { 'child after the redirect': 'completed', 'parent after the redirect': 'in-progress', 'parent Dial action requested': 'yes' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      t.on('/incoming', twiml(`<Dial action="${t.url('/p/dial-action')}"><Number>${agent}</Number></Dial>`));
+      t.on('/p/dial-action', twiml('<Pause length="10"/>'));
+      const caller = await t.placeInboundCall();
+      const child = await childOf(t, caller, 4000);
+      if (!child) return { 'child after the redirect': '(no child leg)' };
+      await t.waitFor(async () => (await callStatus(t, child)) === 'in-progress', 10_000);
+      await t.wait(2000);
+      await t.client.calls(caller).update({ twiml: '<Response><Pause length="10"/></Response>' });
+      await t.waitFor(async () => (await callStatus(t, child)) === 'completed', 5000);
+      await t.waitFor(() => t.hits('/p/dial-action').length > 0, 5000);
+      return {
+        'child after the redirect': await callStatus(t, child),
+        'parent after the redirect': await callStatus(t, caller),
+        'parent Dial action requested': yesNo(t.hits('/p/dial-action').length > 0),
+      };
+    },
+  },
+  {
+    id: 'inline-twiml-limit',
+    rules: ['inline-twiml-limit'],
+    rule: 'The Twiml of a call update is at most 4,000 characters; longer is refused with 32018',
+    source: 'https://www.twilio.com/docs/api/errors/32018 ("Twiml size exceeded maximum allowed value of 4000 characters"; the HTTP status is inferred)',
+    cost: { legs: 2, minutes: 0.5 },
+    emulator: { '4,001 characters': '400 32018', '4,000 characters': '200 (in-progress)' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      const sid = await t.placeOutboundCall(agent, '<Response><Pause length="30"/></Response>');
+      await t.waitFor(async () => (await callStatus(t, sid)) === 'in-progress', 15_000);
+      const tooLong = await restOutcome(t.client.calls(sid).update({ twiml: twimlOfLength(4001) }));
+      const longest = await restOutcome(t.client.calls(sid).update({ twiml: twimlOfLength(4000) }));
+      return { '4,001 characters': tooLong, '4,000 characters': longest };
+    },
+  },
+  {
+    id: 'api-calls-paced',
+    rules: ['api-calls-paced'],
+    rule: 'Participants created faster than the account\'s CPS (1 per second by default) are accepted and queued, not refused',
+    source: 'https://twilio.com/en-us/changelog/queue-time-now-returned-when-creating-new-conference-participant ("Calls created by POST to the /Participants API are rate limited by the Calls Per Second (CPS) setting")',
+    cost: { legs: 4, minutes: 0.3 },
+    emulator: { 'both accepted': 'yes', 'queue_time of the second': 'more than 0' },
+    async run(t): Promise<Observation> {
+      const agent = await t.agent({ answersAfterMs: 1000 });
+      const name = t.uniqueName('paced');
+      const add = (label: string) => t.client.conferences(name).participants.create({ from: t.numbers.business, to: agent, label, timeout: 10 });
+      const outcomes = [await add('first').catch((e: Error) => e), await add('second').catch((e: Error) => e)];
+      for (const p of outcomes) if (!(p instanceof Error)) await t.client.calls(p.callSid).update({ status: 'completed' }).catch(() => undefined);
+      const [, second] = outcomes;
+      return {
+        'both accepted': yesNo(outcomes.every((p) => !(p instanceof Error))),
+        'queue_time of the second': second instanceof Error ? `(${second.message})` : Number(second.queueTime ?? 0) > 0 ? 'more than 0' : '0',
+      };
+    },
+  },
   {
     id: 'dial-queue-missing',
-    rule: '<Dial><Queue> naming a queue that does not exist posts an error status to the Dial action (issue 10, point 1)',
+    rules: ['dial-queue-missing-error'],
+    rule: '<Dial><Queue> naming a queue that does not exist posts an error status to the Dial action',
     source: 'https://www.twilio.com/docs/voice/twiml/queue ("Dial will post an error status to its action URL"; which status is inferred)',
     cost: { legs: 2, minutes: 0.5 },
     emulator: { 'Dial action before its 10 s timeout': 'yes', DialCallStatus: 'failed', DialBridged: 'false', DialCallSid: 'not sent' },
@@ -93,7 +175,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'ringing-child-redirect',
-    rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio) (issue 10, point 2)',
+    rules: ['ringing-child-in-progress'],
+    rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio)',
     source: 'https://www.twilio.com/docs/api/rest/change-call-state ("any call which is currently ringing within a <Dial> verb is in-progress"); what the parent\'s Dial then reports is inferred',
     cost: { legs: 4, minutes: 0.5 },
     emulator: {
@@ -128,7 +211,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'child-redirect-dial-status',
-    rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets (issue 10, point 3)',
+    rules: ['child-redirect-ends-dial'],
+    rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets',
     source: 'inferred: the Dial docs list the DialCallStatus values but not which one a redirected child gives; https://www.twilio.com/docs/voice/twiml/dial#action documents no DialCallDuration after a child redirect',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: 'the child', DialCallDuration: 'not sent', 'caller after the action': 'in-progress' },
@@ -156,7 +240,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dequeued-caller-agent-redirected',
-    rule: 'A caller bridged by <Dial><Queue> survives when the dialling (agent) leg is redirected, and its Enqueue action gets a QueueResult (issue 10, point 4)',
+    rules: ['dial-queue-bridges-front'],
+    rule: 'A caller bridged by <Dial><Queue> survives when the dialling (agent) leg is redirected, and its Enqueue action gets a QueueResult',
     source: 'inferred: the Enqueue docs say the action is requested "when the bridged parties disconnect", not what a redirect of the dialling leg gives',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { 'caller after the agent left': 'in-progress', QueueResult: 'bridged', 'agent Dial action': 'completed' },
@@ -188,6 +273,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dial-queue-empty-timeout',
+    rules: ['dial-queue-empty-waits'],
     rule: '<Dial><Queue> on an existing but empty queue waits until the Dial timeout, then reports it',
     source: 'https://www.twilio.com/docs/voice/twiml/queue (waits "until the <Dial> timeout"); the DialCallStatus it reports is inferred',
     cost: { legs: 2, minutes: 0.5 },
@@ -211,6 +297,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'holdurl-runs-out',
+    rules: ['holdurl-runs-out-silence'],
     rule: 'A holdUrl TwiML document that runs out without <Redirect> leaves the held participant in silence (it is not requested again)',
     source: 'inferred: documented for waitUrl, not for holdUrl (docs/twilio-voice-semantics.md, "Conference participants")',
     cost: { legs: 4, minutes: 0.7 },
@@ -228,6 +315,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'participant-redirected-gone',
+    rules: ['participant-redirected-gone'],
     rule: 'A participant whose call is redirected to new TwiML leaves the conference: fetching it is 404 (20404), and its <Dial> action is still requested',
     source: 'inferred: docs/twilio-voice-semantics.md, "Conference participants" (404) and emulator/README.md (the Dial action)',
     cost: { legs: 4, minutes: 0.5 },
@@ -247,6 +335,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'dial-call-sid-busy',
+    rules: ['dial-call-sid-always'],
     rule: 'The Dial action carries DialCallSid, the dialled leg, also when it did not answer (busy)',
     source: 'https://www.twilio.com/docs/voice/twiml/dial#action (DialCallSid: "The call sid of the new call leg")',
     cost: { legs: 4, minutes: 0.5 },
@@ -268,6 +357,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'queue-error-codes',
+    rules: ['queue-rest-errors'],
     rule: 'Queue REST errors: creating a queue whose name exists, and deleting a queue that has members',
     source: 'inferred: the emulator answers 400 with 22003 and 22004 (its own choice; docs/twilio-voice-semantics.md names no codes)',
     cost: { legs: 2, minutes: 0.3 },

@@ -2,7 +2,7 @@
 // interface, so the same code runs on both; it observes only what both can show (REST reads and
 // the webhooks Twilio sends), never the emulator's own observation API.
 import type twilio from 'twilio';
-import type { Hit, Recorder, Reply } from './recorder';
+import type { Hit, Recorder, Route } from './recorder';
 
 export type AgentBehaviour = { answersAfterMs: number } | { busy: true };
 
@@ -12,7 +12,7 @@ export interface Target {
   /** The two numbers: the caller's, and the business number whose voice URL is /incoming. */
   readonly numbers: { caller: string; business: string };
   /** Serve `reply` at `path` (a path of the recorder, e.g. /s1/dial-action). */
-  on(path: string, reply: Reply): void;
+  on(path: string, reply: Route): void;
   /** The absolute URL Twilio must use to reach `path`. */
   url(path: string): string;
   hits(path: string): Hit[];
@@ -32,6 +32,8 @@ export interface Target {
   waitFor(done: () => boolean | Promise<boolean>, maxMs: number): Promise<boolean>;
   /** A queue or conference name unique to this run, so nothing collides with real traffic. */
   uniqueName(suffix: string): string;
+  /** A queue the product names itself (after a CallSid): deleted by cleanup() like the run's own. */
+  ownQueue(name: string): void;
   /** Hangs up every call this scenario touched and deletes its queues. */
   cleanup(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export interface Target {
 export abstract class TargetBase implements Target {
   abstract readonly kind: 'emulator' | 'twilio';
   protected readonly started = new Set<string>();
+  private readonly ownedQueues = new Set<string>();
 
   constructor(
     readonly client: twilio.Twilio,
@@ -49,10 +52,12 @@ export abstract class TargetBase implements Target {
     private readonly runId: string,
   ) {}
 
-  on(path: string, reply: Reply): void { this.recorder.on(path, reply); }
+  on(path: string, reply: Route): void { this.recorder.on(path, reply); }
   url(path: string): string { return this.baseUrl + path; }
   hits(path: string): Hit[] { return this.recorder.hits(path); }
   uniqueName(suffix: string): string { return `conformance-${this.runId}-${suffix}`; }
+
+  ownQueue(name: string): void { this.ownedQueues.add(name); }
 
   abstract agent(behaviour: AgentBehaviour): Promise<string>;
   abstract placeInboundCall(): Promise<string>;
@@ -94,9 +99,10 @@ export abstract class TargetBase implements Target {
     }
     await this.settleAfterCleanup();
     for (const queue of await this.client.queues.list({ limit: 1000 })) {
-      if (queue.friendlyName.startsWith(this.uniqueName(''))) await this.client.queues(queue.sid).remove().catch(() => undefined);
+      if (queue.friendlyName.startsWith(this.uniqueName('')) || this.ownedQueues.has(queue.friendlyName)) await this.client.queues(queue.sid).remove().catch(() => undefined);
     }
     this.started.clear();
+    this.ownedQueues.clear();
     this.recorder.reset();
   }
 

@@ -41,6 +41,8 @@ export interface CallHost extends SessionDeps {
   addRuntime(call: Call): CallRuntime;
   /** Rings an outbound leg; the party's configured behaviour decides what happens. */
   dialOut(rt: CallRuntime, plan: OutboundPlan): void;
+  /** dialOut at the account's CPS (API-created legs: POST /Calls, POST /Participants). */
+  startPaced(rt: CallRuntime, plan: OutboundPlan): void;
   /** A blocking verb is over: the call goes on with its action URL, else with the next verb. */
   continueAfter(callSid: string, action: VerbAction | undefined, purpose: string): void;
   endCall(callSid: string, status: CallStatus): void;

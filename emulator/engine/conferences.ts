@@ -1,6 +1,8 @@
 // Conferences: joins by <Dial><Conference> and by the Participants REST resource, the start rule,
 // hold and resume, endConferenceOnExit, and conference status callbacks
 // (docs/twilio-voice-semantics.md, "Conference participants" and "Conferences").
+// twilio-rule: participant-hold-holdurl, holdurl-fetched-each-hold, holdurl-twiml-verbs, holdurl-runs-out-silence,
+// twilio-rule: participant-announcement, participant-redirected-gone, end-conference-on-exit
 import type { CallStatus } from '../model/call';
 import type { Conference, ConferenceCallbacks, Participant } from '../model/conference';
 import { isSid, newSid } from '../model/sid';
@@ -47,6 +49,7 @@ export interface ParticipantChanges {
   waitUrl?: string;
   waitMethod?: HttpMethod;
   announceUrl?: string;
+  announceMethod?: HttpMethod;
 }
 
 /** ReasonParticipantLeft values (Conference status callback docs). */
@@ -123,7 +126,7 @@ export class ConferenceService {
       : undefined);
     const rt = engine.addRuntime(call);
     const joining = conf;
-    engine.dialOut(rt, {
+    engine.startPaced(rt, {
       ringing: () => { p.status = 'ringing'; p.updatedAt = engine.clock.now(); },
       answered: () => {
         if (joining.status === 'completed' || !joining.participants.has(call.sid)) { engine.endCall(call.sid, 'completed'); return; }
@@ -131,6 +134,7 @@ export class ConferenceService {
       },
       unanswered: (status) => this.notJoined(joining, p, status),
     });
+    p.queueTimeMs = call.queueTimeMs;
     return p;
   }
 
@@ -163,8 +167,10 @@ export class ConferenceService {
     if (changes.callSidToCoach !== undefined) p.callSidToCoach = changes.callSidToCoach;
     if (changes.waitUrl !== undefined) p.waitUrl = changes.waitUrl;
     if (changes.waitMethod !== undefined) p.waitMethod = changes.waitMethod;
-    if (changes.announceUrl !== undefined) {
-      this.engine.log.add('conference', `announcement ${changes.announceUrl} (not played: announcements are not emulated)`, p.callSid);
+    if (changes.announceUrl) {
+      // Played to this participant only; the others go on hearing the conference (Participant, AnnounceUrl).
+      if (seat) seat.announce(changes.announceUrl, changes.announceMethod ?? 'POST');
+      else this.engine.log.add('conference', `announcement ${changes.announceUrl} not played: the participant has not joined yet`, p.callSid);
     }
     if (changes.muted !== undefined && changes.muted !== p.muted) {
       p.muted = changes.muted;
@@ -350,6 +356,7 @@ const SUBSCRIPTION: Record<string, string> = {
 /** A call's place in a conference: what it hears, and how it leaves. */
 export class Seat implements Blocker {
   private holdSession: TwimlSession | undefined;
+  private announcement: TwimlSession | undefined;
   private waitSession: TwimlSession | undefined;
   private gone = false;
 
@@ -364,6 +371,8 @@ export class Seat implements Blocker {
 
   hearing(): Hearing {
     const p = this.participant;
+    // An announcement plays over whatever the participant heard (the conference, or its hold).
+    if (this.announcement) return this.announcement.hearing;
     if (p.hold) {
       // "Without HoldUrl Twilio plays its default hold music."
       return this.holdSession?.hearing ?? { kind: 'music', url: DEFAULT_MUSIC_URL };
@@ -387,6 +396,30 @@ export class Seat implements Blocker {
     if (!p.hold || !p.holdUrl) return;
     this.holdSession = this.playback('hold', 'holdUrl');
     this.holdSession.fetch(p.holdUrl, p.holdMethod);
+  }
+
+  /**
+   * AnnounceUrl on this participant: the document (MP3/WAV, or TwiML of Play, Say, Pause, Redirect)
+   * plays to it once, then it hears what it heard before; `announcement-end` (or `-fail`) is sent
+   * to the conference status callback of a subscriber of `announcement`.
+   */
+  announce(url: string, method: HttpMethod): void {
+    this.announcement?.stop();
+    const end = (event: 'announcement-end' | 'announcement-fail'): void => {
+      if (this.announcement !== session) return;
+      this.announcement = undefined;
+      if (!this.gone) this.service.event(this.conf, event, this.participant);
+    };
+    const owner = new PlaybackOwner(this.engine.log, this.rt.call.sid, () => ({
+      ...this.engine.callParams(this.rt.call), ConferenceSid: this.conf.sid, FriendlyName: this.conf.friendlyName,
+    }), () => end('announcement-end'));
+    const failed = owner.failed.bind(owner);
+    owner.failed = (error) => { failed(error); end('announcement-fail'); };
+    const session = new TwimlSession(this.engine, this.rt.call.sid, 'announcement', owner, 'AnnounceUrl');
+    owner.session = session;
+    this.announcement = session;
+    this.engine.log.add('conference', `announcement ${url} to ${this.rt.call.sid}`, this.rt.call.sid);
+    session.fetch(url, method);
   }
 
   startWaiting(): void {
@@ -435,6 +468,8 @@ export class Seat implements Blocker {
     if (this.gone) return false;
     this.gone = true;
     this.holdSession?.stop();
+    this.announcement?.stop();
+    this.announcement = undefined;
     this.stopWaiting();
     this.service.left(this, reason);
     return true;

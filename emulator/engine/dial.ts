@@ -1,5 +1,7 @@
 // <Dial> of numbers, clients and SIP URIs: the parent/child bridge and its trap
 // (docs/twilio-voice-semantics.md, "Calls bridged with <Dial>").
+// twilio-rule: dial-without-action-next-verb, parent-redirect-hangs-up-child, child-redirect-ends-dial,
+// twilio-rule: ringing-child-in-progress, dial-call-sid-always
 import type { Call, CallStatus } from '../model/call';
 import type { Dial, PartiesTarget } from '../twiml/types';
 import type { TimerHandle } from './clock';

@@ -29,7 +29,11 @@ export interface EngineOptions {
   webhookTransport?: WebhookTransport;
   /** How long one play of an audio URL lasts. Default 30 s. */
   audioDurationMs?: number;
-  /** Outbound POST /Calls rate: 1 call per second by default (semantics page); 0 = unlimited. */
+  /**
+   * The account's CPS: calls created by POST /Calls and POST /Participants start at most this many
+   * per second, the others wait in `queued` (rule api-calls-paced). Default 1, Twilio's default;
+   * 0 = unpaced. Inbound calls and <Dial> legs are never paced.
+   */
   callsPerSecond?: number;
   /** Event log ring size; 0 keeps none (the count still runs). */
   logLimit?: number;
@@ -166,6 +170,8 @@ export class Engine implements CallHost {
       FromCity: '', FromState: '', FromZip: '', FromCountry: '',
       ToCity: '', ToState: '', ToZip: '', ToCountry: '',
     };
+    // twilio-rule: agent-webhooks-carry-parent-call-sid (every request about a leg its parent created)
+    // twilio-rule: dialled-leg-status-callback-after-redirect (a call keeps its statusCallback whatever TwiML it runs)
     if (call.parentCallSid) p.ParentCallSid = call.parentCallSid;
     if (call.direction === 'inbound') {
       p.CallerName = '';
@@ -198,23 +204,32 @@ export class Engine implements CallHost {
     return call.sid;
   }
 
+  // twilio-rule: api-calls-paced
   /** REST POST /Calls: an outbound-api call that runs `doc` once answered. */
   createApiCall(spec: NewOutboundCall, doc: DocumentSource): Call {
     const call = this.newCall(spec);
     const rt = this.addRuntime(call);
     rt.pending = doc;
-    // Outbound API calls are paced (1 per second by default) and wait in `queued` (semantics page).
+    this.startPaced(rt, { answered: () => this.runPending(rt), unanswered: () => undefined });
+    return call;
+  }
+
+  /**
+   * Dials an API-created leg (POST /Calls, POST /Participants) at the account's CPS: it waits in
+   * `queued` until its slot, and its `queue_time` says how long (ms).
+   */
+  startPaced(rt: CallRuntime, plan: OutboundPlan): void {
     const cps = this.options.callsPerSecond ?? 1;
     const now = this.clock.now();
     const startAt = cps > 0 ? Math.max(now, this.nextOutboundSlot) : now;
     if (cps > 0) this.nextOutboundSlot = startAt + 1000 / cps;
+    rt.call.queueTimeMs = startAt - now;
     const start = (): void => {
-      if (!this.runtimes.has(call.sid)) return;
-      this.dialOut(rt, { answered: () => this.runPending(rt), unanswered: () => undefined });
+      if (!this.runtimes.has(rt.call.sid)) return;
+      this.dialOut(rt, plan);
     };
     if (startAt > now) rt.ringTimer = this.clock.schedule(startAt - now, start);
     else start();
-    return call;
   }
 
   newCall(spec: NewOutboundCall): Call {
@@ -418,7 +433,7 @@ export class Engine implements CallHost {
       Timestamp: new Date(this.clock.epochMs + this.clock.now()).toUTCString(),
     };
     // CallDuration only: `Duration` is not among the status callback parameters of the Call
-    // resource docs (https://www.twilio.com/docs/voice/api/call-resource; issue 10's audit).
+    // resource docs (https://www.twilio.com/docs/voice/api/call-resource).
     if (event === 'completed') params.CallDuration = String(callDurationSec(call, this.clock.now()));
     this.log.add('callback', `call status callback ${event} (${call.status})`, call.sid);
     this.notify(call.statusCallback, call.statusCallbackMethod, params, `status callback ${event}`, call.sid);

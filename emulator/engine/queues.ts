@@ -1,5 +1,8 @@
 // Queues: <Enqueue> and its waitUrl loop, <Dial><Queue> bridging with the front member, the
 // Enqueue action with QueueResult, and the REST dequeue (docs/twilio-voice-semantics.md, "Queues").
+// twilio-rule: queued-agent-redirect-ends-dial-queue, dial-queue-bridges-front, dial-queue-empty-waits,
+// twilio-rule: dial-queue-missing-error, enqueue-action-after-redirect-ignored, enqueue-waiturl-loops,
+// twilio-rule: queue-rest-errors
 import { type Queue, averageWaitSec } from '../model/queue';
 import { newSid } from '../model/sid';
 import type { Dial, Enqueue, HttpMethod, QueueNoun, TwimlError, Verb } from '../twiml/types';

@@ -1,6 +1,7 @@
 // One running TwiML document: a call's own TwiML, or a holdUrl / waitUrl / <Queue url> that plays
 // to it. The session runs the audio verbs (Say, Play, Pause, Gather prompts) and Redirect itself;
 // everything else goes to its owner, which knows what the document is for.
+// twilio-rule: holdurl-redirect-keeps-query (a <Redirect> is requested with its URL as written, query included)
 import { parseTwiml } from '../twiml/parse';
 import type { AudioVerb, HttpMethod, TwimlContext, TwimlError, Verb } from '../twiml/types';
 import type { Clock, TimerHandle } from './clock';

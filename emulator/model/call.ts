@@ -28,6 +28,8 @@ export interface Call {
   statusCallbackEvents: CallEvent[];
   /** How many status callbacks this call has sent (their SequenceNumber). */
   callbackSequence: number;
+  /** API-created legs: how long it waited for its CPS slot (ms), the REST `queue_time`. */
+  queueTimeMs?: number;
   timeoutSec: number;
   /** Inbound calls: the opaque CallToken Twilio sends with their webhooks. */
   callToken?: string;

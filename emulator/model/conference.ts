@@ -33,6 +33,8 @@ export interface Conference {
 
 export interface Participant {
   callSid: string;
+  /** Created by REST: how long its call waited for its CPS slot (ms), the REST `queue_time`. */
+  queueTimeMs?: number;
   conferenceSid: string;
   accountSid: string;
   label?: string;

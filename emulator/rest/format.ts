@@ -52,7 +52,7 @@ export function formatCall(c: Call, d: Dates): Record<string, unknown> {
     forwarded_from: null,
     group_sid: null,
     caller_name: null,
-    queue_time: '0',
+    queue_time: String(c.queueTimeMs ?? 0),
     trunk_sid: null,
     uri,
     subresource_uris: {
@@ -99,7 +99,7 @@ export function formatParticipant(p: Participant, d: Dates): Record<string, unkn
     hold: p.hold,
     start_conference_on_enter: p.startConferenceOnEnter,
     status: p.status,
-    queue_time: null,
+    queue_time: p.queueTimeMs === undefined ? null : String(p.queueTimeMs),
     uri: `${accountBase(p.accountSid)}/Conferences/${p.conferenceSid}/Participants/${p.callSid}.json`,
   };
 }

@@ -29,6 +29,8 @@ const ALLOWED: Record<TwimlContext, ReadonlySet<string>> = {
   'conference-wait': new Set(['Say', 'Play', 'Pause', 'Redirect']),
   'queue-wait': new Set(['Say', 'Play', 'Pause', 'Redirect', 'Hangup', 'Leave', 'Gather']),
   'queue-url': new Set(['Say', 'Play', 'Pause', 'Redirect']),
+  // Participant AnnounceUrl: "<Play>, <Say>, <Pause>, or <Redirect> verbs" (Participant resource).
+  announcement: new Set(['Say', 'Play', 'Pause', 'Redirect']),
 };
 
 /** Verbs Twilio has but the emulator does not run: rejected with a message that says so. */
@@ -87,6 +89,7 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
   }
   if (!ALLOWED[context].has(tag)) {
     if (context === 'hold') reject(13238, `Invalid verb <${tag}> in holdUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
+    if (context === 'announcement') reject(13238, `Invalid verb <${tag}> in announceUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
     reject(12200, `Schema validation: <${tag}> is not allowed in ${context} TwiML`);
   }
   const a = attrs(node);

@@ -83,7 +83,7 @@ export type Verb = Say | Play | Pause | Redirect | Hangup | Reject | Leave | Gat
  * - queue-wait: an <Enqueue> waitUrl (Play, Say, Pause, Hangup, Redirect, Leave, Gather);
  * - queue-url: a <Queue url> played to the dequeued caller (Play, Say, Pause, Redirect).
  */
-export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url';
+export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'announcement';
 
 export interface TwimlError { code: number; message: string }
 export type ParseResult = { ok: true; verbs: Verb[] } | { ok: false; error: TwimlError };

@@ -1,5 +1,6 @@
 // Conference mode: answering an incoming call. The caller joins a conference named after its
 // CallSid; the agent is added to the same conference by the Participants API.
+// twilio-rule: api-calls-paced, end-conference-on-exit
 import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
 import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';

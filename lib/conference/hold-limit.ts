@@ -4,6 +4,7 @@
 // request does what is due: the warning (an announcement to the agent's participant) or, at the
 // limit, the resume (the caller's participant update, as /unhold). docs/hold-experience.md states
 // the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
+// twilio-rule: holdurl-redirect-keeps-query, holdurl-twiml-verbs, participant-announcement
 import type { Twilio } from 'twilio';
 import { holdLimitConfig } from '../platform/config';
 import { isFailure } from '../platform/failure';

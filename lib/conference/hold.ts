@@ -1,5 +1,6 @@
 // Conference mode hold and resume: one participant update, addressed so that Twilio itself
 // checks that the participant belongs to the call named in the request.
+// twilio-rule: participant-hold-holdurl, holdurl-fetched-each-hold
 import type { Twilio } from 'twilio';
 import { conflict, isFailure, notFound } from '../platform/failure';
 import { oneAtATime } from '../platform/one-at-a-time';

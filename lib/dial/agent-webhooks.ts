@@ -1,6 +1,7 @@
 // Dial mode: the webhooks of the AGENT's leg. None of them is needed to keep anyone on the line:
 // a failed answer leaves the agent in silence in its queue, or a caller on hold music, until the
 // party hangs up (docs/reliability.md, "What one failed or slow webhook costs").
+// twilio-rule: agent-webhooks-carry-parent-call-sid (callerOfAgentLeg)
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { AGENT_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { agentHoldStep, callerStepWhenAgentLegEnded } from './decisions';
@@ -19,6 +20,7 @@ import { holdLimitConfig } from '../platform/config';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
 import { callerQueueName, callerWaitSeconds } from './hold-queue';
+import { alertNoParentCallSid, checkHoldRules, lookAgainTwiml } from './rule-check';
 
 /**
  * The caller a request about the agent's leg claims, checked against what Twilio itself sends
@@ -28,6 +30,7 @@ import { callerQueueName, callerWaitSeconds } from './hold-queue';
 function callerOfAgentLeg(event: FunctionEvent): { callerCallSid: string; agentCallSid: string } {
   const callerCallSid = requiredCallSid(event, 'CallerCallSid');
   const agentCallSid = requiredCallSid(event, 'CallSid');
+  if (event.ParentCallSid === undefined) alertNoParentCallSid(agentCallSid);
   if (event.ParentCallSid !== callerCallSid) {
     throw badInput(`call ${agentCallSid} is not the agent leg of call ${callerCallSid}`);
   }
@@ -48,13 +51,19 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
   const firstOfThisWait = event.QueueTime === undefined || event.QueueTime === '0';
   const queues = await readHoldQueues(client, callerCallSid).catch(() => undefined);
   if (queues?.callerWaiting) {
+    checkHoldRules(callerCallSid, { callerWaiting: true, firstOfThisWait });
     const limit = holdLimitOf(context);
     if (booksTheHold(event.QueueTime, limit)) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
     if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
-  const step = agentHoldStep(await legState(client, callerCallSid), firstOfThisWait);
+  const callerLeg = await legState(client, callerCallSid);
+  const step = agentHoldStep(callerLeg, firstOfThisWait);
   if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
+  // The first hold of a deployment checks the rules a hold rests on (rule-check.ts).
+  if (step !== 'caller-left' && checkHoldRules(callerCallSid, { callerWaiting: queues?.callerWaiting, callerLeg, firstOfThisWait }) === 'look-again') {
+    return twimlResponse(lookAgainTwiml(step === 'announce'));
+  }
   return twimlResponse(agentHoldTwiml(step));
 }
 

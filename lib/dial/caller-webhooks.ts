@@ -1,15 +1,18 @@
 // Dial mode: the one webhook of the CALLER's call, its <Enqueue> action. The caller's hold and
 // resume never wait for it: Twilio requests it when the caller leaves its queue, and only a
-// caller whose queue could not be used continues with what it answers (twiml.ts).
+// caller whose queue could not be used continues with what it answers (twiml.ts). A redirected
+// caller is answered with the resume's own TwiML, harmless whether Twilio runs it or not
+// (decisions.ts, callerQueueEnded).
+// twilio-rule: enqueue-action-after-redirect-ignored (designed out)
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { sayAndHangUp } from '../shared/caller-prompts';
 import { callerQueueEnded } from './decisions';
 import { findAgentLeg } from './legs';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
-import { CALLER_LEFT, callerTwiml } from './twiml';
+import { CALLER_LEFT, callerTakesAgentBack, callerTwiml } from './twiml';
 import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
-import { callerQueueName, deleteHoldQueues } from './hold-queue';
+import { agentQueueName, callerQueueName, deleteHoldQueues } from './hold-queue';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import { isFailure } from '../platform/failure';
@@ -43,7 +46,8 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
     if (outcome.cleanUp) await deleteHoldQueues(client, callerCallSid);
   }
   const urls = dialModeUrls(context);
+  const hold = { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded };
   return twimlResponse(
-    callerTwiml(outcome.caller, { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded }),
+    outcome.answer === 'take-agent-back' ? callerTakesAgentBack(agentQueueName(callerCallSid), hold) : callerTwiml(outcome.answer, hold),
   );
 }

@@ -8,6 +8,7 @@
 // parent, and a resume moves the caller. No decision rests on one exact DialCallStatus or
 // QueueResult value: where it matters, the state of a leg (which Twilio sends with every request
 // as CallStatus, or which is read) decides.
+// twilio-rule: parent-redirect-hangs-up-child, child-redirect-ends-dial
 
 /** What a leg is doing, as far as dial mode cares. `unknown`: Twilio could not be asked. */
 export type LegState = 'live' | 'connecting' | 'gone' | 'unknown';
@@ -45,6 +46,13 @@ export interface CallerQueueEnd {
 
 export interface CallerQueueOutcome {
   caller: CallerStep;
+  /**
+   * What /hold-queue-ended answers: the caller's step, or `take-agent-back` (the resume's own TwiML).
+   * Twilio is believed to ignore this answer for a caller redirected out of its queue (rule
+   * enqueue-action-after-redirect-ignored, inferred), so the answer is chosen to be harmless if it
+   * does not: the same TwiML the resume gave.
+   */
+  answer: CallerStep | 'take-agent-back';
   /** Tell the agent that the caller is gone and end the agent's leg (it waits in its queue). */
   releaseAgent: boolean;
   /** The call is over: delete its queues. */
@@ -53,18 +61,27 @@ export interface CallerQueueOutcome {
 
 const QUEUE_FAILURES = new Set(['error', 'system-error', 'queue-full']);
 
+const REDIRECTED = new Set(['redirected', 'redirected-from-bridged']);
+
 /**
  * The caller left its queue. Nobody ever dials the caller queue, so it leaves it only by hanging
- * up, by being redirected (a resume, or being told the agent left: Twilio ignores our answer), or
- * because Twilio could not queue it. Any other value, now or added later, keeps a live caller on
- * hold: an empty answer would end the caller's call.
+ * up, by being redirected (a resume, or being told the agent left), or because Twilio could not
+ * queue it. Any other value, now or added later, keeps a live caller on hold: an empty answer
+ * would end the caller's call.
+ *
+ * A redirected caller is answered with the resume's TwiML (<Dial><Queue> of the agent queue, then
+ * its own queue again): if Twilio ran it instead of the redirect's TwiML, a resume would still
+ * resume. For the other redirect, "the agent left" (lib/dial/agent-webhooks.ts), the agent queue
+ * is being deleted: a <Dial><Queue> of a queue that does not exist ends at once and the caller
+ * goes on to its queue and the music (rule dial-queue-missing-error), as the old answer did.
  */
 export function callerQueueEnded(end: CallerQueueEnd): CallerQueueOutcome {
   if (end.queueResult === 'hangup' || legStateOf(end.callerStatus) === 'gone') {
-    return { caller: 'nothing', releaseAgent: true, cleanUp: true };
+    return { caller: 'nothing', answer: 'nothing', releaseAgent: true, cleanUp: true };
   }
-  if (QUEUE_FAILURES.has(end.queueResult)) return { caller: 'cannot-hold', releaseAgent: true, cleanUp: true };
-  return { caller: 'wait-on-hold', releaseAgent: false, cleanUp: false };
+  if (QUEUE_FAILURES.has(end.queueResult)) return { caller: 'cannot-hold', answer: 'cannot-hold', releaseAgent: true, cleanUp: true };
+  if (REDIRECTED.has(end.queueResult)) return { caller: 'wait-on-hold', answer: 'take-agent-back', releaseAgent: false, cleanUp: false };
+  return { caller: 'wait-on-hold', answer: 'wait-on-hold', releaseAgent: false, cleanUp: false };
 }
 
 // --- the agent's leg -------------------------------------------------------------------------------
@@ -92,6 +109,24 @@ export type AgentHoldStep = 'announce' | 'silence' | 'caller-left';
 export function agentHoldStep(caller: LegState, firstOfThisWait: boolean): AgentHoldStep {
   if (caller === 'gone') return 'caller-left';
   return firstOfThisWait ? 'announce' : 'silence';
+}
+
+/** What the agent queue's waitUrl learns about the rules a hold rests on (rule-check.ts). */
+export type HoldRulesVerdict = 'holds' | 'look-again' | 'broken' | 'unknown';
+
+/**
+ * The agent is in its queue (its waitUrl was requested): under the rules a hold rests on
+ * (docs/twilio-voice-semantics.md: child-redirect-ends-dial, queued-agent-redirect-ends-dial-queue,
+ * dial-without-action-next-verb) the caller is then in ITS queue within a moment. A live caller
+ * that is not there may still be on its way (or be re-bridged, which takes the agent out of its
+ * queue at once): look again a few seconds later; not there then, with the agent still waiting,
+ * the rules are broken. Unknown when the queues or the caller could not be read.
+ */
+export function holdRulesVerdict(seen: { callerWaiting?: boolean; callerLeg?: LegState; firstOfThisWait: boolean }): HoldRulesVerdict {
+  if (seen.callerWaiting === undefined) return 'unknown';
+  if (seen.callerWaiting) return 'holds';
+  if (seen.callerLeg !== 'live') return 'unknown';
+  return seen.firstOfThisWait ? 'look-again' : 'broken';
 }
 
 // --- the hold/unhold API ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 // - without: hold 2 (find the agent leg by ParentCallSid, the update); resume 3 (that lookup, one
 //   read of the queues, the update) or 2 when nothing moves. AgentCallSid alone is checked against
 //   the same lookup: it saves nothing, and a wrong one is a 404 that moves nothing.
+// twilio-rule: child-redirect-ends-dial, queued-agent-redirect-ends-dial-queue (what a hold after a resume rests on)
 import type { Twilio } from 'twilio';
 import { legStateOf, resumeStep } from './decisions';
 import { fetchLegState, findAgentLeg } from './legs';

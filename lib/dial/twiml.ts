@@ -4,6 +4,8 @@
 // that our functions must answer. Action URLs and waitUrls of ours are requested only where a
 // failed answer cannot drop anyone: a leg that has hung up, or one that was redirected (Twilio
 // ignores those answers), or a party whose other party has already gone.
+// twilio-rule: dial-without-action-next-verb, dial-queue-bridges-front, dial-queue-empty-waits, enqueue-waiturl-loops, inline-twiml-limit
+// twilio-rule: dialled-leg-status-callback-after-redirect (the agent noun's statusCallback)
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';

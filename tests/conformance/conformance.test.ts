@@ -2,9 +2,11 @@
 // SDK and real webhooks exactly as `npm run conformance -- --live` runs it against Twilio. It
 // proves the scenario code (and its clean-up) and pins what the emulator does for each rule.
 import { EmulatorTarget } from '../../conformance/emulator-target';
-import { LiveTarget, liveConfig } from '../../conformance/live-target';
+import { PassThrough } from 'node:stream';
+import { LiveTarget, confirmLiveRun, liveConfig, servesRealCallers } from '../../conformance/live-target';
+import { ruleById } from '../../conformance/rules';
 import { SCENARIOS, totalCost } from '../../conformance/scenarios';
-import { compare, renderTable } from '../../conformance/table';
+import { compare, renderTable, renderVerdicts, ruleVerdicts } from '../../conformance/table';
 import { freePort } from '../../harness/functions-server';
 import { type FakeTwilioApi, type RecordedRequest, TEST_ACCOUNT_SID, startFakeTwilioApi } from '../support/fake-twilio-api';
 
@@ -26,7 +28,7 @@ describe.each(SCENARIOS.map((s) => [s.id, s] as const))('conformance scenario %s
 
 describe('every scenario states its source and cost', () => {
   it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s', (_id, s) => {
-    expect(s.source).toMatch(/^(https:\/\/www\.twilio\.com\/docs\/|inferred: )/);
+    expect(s.source).toMatch(/^(https:\/\/(www\.)?twilio\.com\/|inferred: |the rules table: )/);
     expect(s.cost.legs).toBeGreaterThan(0);
     expect(s.cost.minutes).toBeGreaterThan(0);
     expect(Object.keys(s.emulator).length).toBeGreaterThan(0);
@@ -56,12 +58,57 @@ describe('the live run', () => {
     await expect(LiveTarget.open(config)).rejects.toThrow(/does not reach the recorder/);
   });
   it('compares the emulator with Twilio key by key and prints rule, emulator, Twilio, agree', () => {
-    const s = SCENARIOS[0];
+    const s = SCENARIOS.find((x) => x.id === 'dial-queue-missing')!;
     const rows = compare(s, s.emulator, { ...s.emulator, DialCallStatus: 'no-answer' });
     expect(rows.map((r) => r.agree)).toEqual(Object.keys(s.emulator).map((k) => k !== 'DialCallStatus'));
     const text = renderTable(rows);
     expect(text.split('\n')[0]).toMatch(/^rule .*\| emulator .*\| Twilio .*\| agree/);
     expect(text).toMatch(/DialCallStatus: failed .*\| DialCallStatus: no-answer .*\| DISAGREE/);
+  });
+
+  it('gives a verdict per rule, judged only by the observations that judge it, and says what the product does about a failed one', () => {
+    const flow = SCENARIOS.find((x) => x.id === 'dial-flow')!;
+    const missing = SCENARIOS.find((x) => x.id === 'dial-queue-missing')!;
+    const verdicts = ruleVerdicts([
+      { scenario: flow, expected: flow.emulator, observed: { ...flow.emulator, 'hold 2: the caller is in its queue': 'no' } },
+      { scenario: missing, expected: missing.emulator, observed: missing.emulator },
+    ]);
+    expect(verdicts.filter((v) => !v.ok).map((v) => v.rule)).toEqual(['queued-agent-redirect-ends-dial-queue']);
+    expect(verdicts.map((v) => v.rule)).toEqual([...flow.rules, ...missing.rules]);
+    const text = renderVerdicts(verdicts, (rule) => ruleById(rule)?.ifTwilioDisagrees);
+    expect(text).toContain('PASS  child-redirect-ends-dial  (dial-flow)');
+    expect(text).toContain(`FAIL  queued-agent-redirect-ends-dial-queue  (dial-flow)\n      what the product does about it: ${ruleById('queued-agent-redirect-ends-dial-queue')!.ifTwilioDisagrees}`);
+  });
+
+  it('a scenario that failed outright (an error) fails every rule it checks', () => {
+    const flow = SCENARIOS.find((x) => x.id === 'conference-flow')!;
+    const verdicts = ruleVerdicts([{ scenario: flow, expected: flow.emulator, observed: { error: 'Twilio said no' } }]);
+    expect(verdicts.every((v) => !v.ok)).toBe(true);
+  });
+
+  it('asks before placing calls: --yes, or y on a terminal; without a terminal it is no', async () => {
+    const out = new PassThrough();
+    let written = '';
+    out.on('data', (c: Buffer) => { written += c.toString(); });
+    expect(await confirmLiveRun(true, new PassThrough(), out)).toBe(true);
+    expect(await confirmLiveRun(false, new PassThrough(), out)).toBe(false);
+    expect(written).toMatch(/add --yes/);
+    for (const [answer, expected] of [['y\n', true], ['yes\n', true], ['\n', false], ['n\n', false]] as const) {
+      const tty = Object.assign(new PassThrough(), { isTTY: true });
+      const asked = confirmLiveRun(false, tty, out);
+      tty.write(answer);
+      expect(await asked).toBe(expected);
+    }
+  });
+
+  it('takes over only a spare number: no Voice URL, Twilio\'s demo, or a leftover of its own run', () => {
+    const publicUrl = 'https://abc.ngrok.app';
+    expect(servesRealCallers('', publicUrl)).toBe(false);
+    expect(servesRealCallers(null, publicUrl)).toBe(false);
+    expect(servesRealCallers('https://demo.twilio.com/welcome/voice/', publicUrl)).toBe(false);
+    expect(servesRealCallers(`${publicUrl}/incoming`, publicUrl)).toBe(false);
+    expect(servesRealCallers('https://call-hold-1234.twil.io/incoming-call', publicUrl)).toBe(true);
+    expect(servesRealCallers(`${publicUrl}.evil.example/incoming`, publicUrl)).toBe(true);
   });
 });
 
@@ -75,15 +122,17 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
   const INBOUND = 'CA' + 'c'.repeat(32);
   let api: FakeTwilioApi;
   let port: number;
+  let voiceUrlOf: (number: string) => string;
   const posts = (r: RecordedRequest[]) => r.filter((x) => x.method === 'POST').map((x) => [x.path.split('/').pop(), Object.fromEntries(x.form)]);
 
   beforeEach(async () => {
     port = await freePort();
+    voiceUrlOf = () => 'https://demo.twilio.com/welcome/voice/';
     api = await startFakeTwilioApi((request) => {
       if (request.path.endsWith('/IncomingPhoneNumbers.json')) {
         const number = request.query.get('PhoneNumber') ?? '';
         return { status: 200, body: {
-          incoming_phone_numbers: [{ sid: PN[number], phone_number: number, voice_url: `https://old.example/${number}`, voice_method: 'GET' }],
+          incoming_phone_numbers: [{ sid: PN[number], phone_number: number, voice_url: voiceUrlOf(number), voice_method: 'GET' }],
           next_page_uri: null, page: 0, page_size: 1,
         } };
       }
@@ -118,8 +167,17 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
     }
     // Restored in reverse order, to exactly what they were.
     expect(posts(api.requests)).toEqual([
-      [`${PN[A]}.json`, { VoiceUrl: `https://old.example/${A}`, VoiceMethod: 'GET' }],
-      [`${PN[B]}.json`, { VoiceUrl: `https://old.example/${B}`, VoiceMethod: 'GET' }],
+      [`${PN[A]}.json`, { VoiceUrl: 'https://demo.twilio.com/welcome/voice/', VoiceMethod: 'GET' }],
+      [`${PN[B]}.json`, { VoiceUrl: 'https://demo.twilio.com/welcome/voice/', VoiceMethod: 'GET' }],
     ]);
+  });
+
+  it('refuses a number whose Voice URL serves real callers, before changing either number', async () => {
+    voiceUrlOf = (number) => (number === A ? 'https://call-hold-1234.twil.io/incoming-call' : '');
+    await expect(LiveTarget.open({
+      accountSid: TEST_ACCOUNT_SID, authToken: 'x'.repeat(32), callerNumber: A, businessNumber: B,
+      publicUrl: `http://127.0.0.1:${port}`, port, apiBaseUrl: api.url,
+    })).rejects.toThrow(/\+15005550006 serves real callers .*nothing was changed/);
+    expect(posts(api.requests)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import {
   agentHoldStep,
   agentLegAmong,
   callerQueueEnded,
+  holdRulesVerdict,
   callerStepWhenAgentLegEnded,
   legStateOf,
   resumeStep,
@@ -31,8 +32,10 @@ describe("callerQueueEnded (the caller's Enqueue action)", () => {
       for (const callerStatus of CALL_STATUSES) {
         const outcome = callerQueueEnded({ queueResult, callerStatus });
         const callerGone = queueResult === 'hangup' || legStateOf(callerStatus) === 'gone';
-        if (callerGone) expect(outcome).toEqual({ caller: 'nothing', releaseAgent: true, cleanUp: true });
+        if (callerGone) expect(outcome).toEqual({ caller: 'nothing', answer: 'nothing', releaseAgent: true, cleanUp: true });
         else expect(['wait-on-hold', 'cannot-hold']).toContain(outcome.caller);
+        // A live caller's answer keeps it on the line: its queue, an apology, or the resume's TwiML.
+        if (!callerGone) expect(outcome.answer === 'take-agent-back' || outcome.answer === outcome.caller).toBe(true);
         // The agent is released exactly when the caller will not come back.
         expect(outcome.releaseAgent).toBe(outcome.caller !== 'wait-on-hold');
       }
@@ -40,7 +43,11 @@ describe("callerQueueEnded (the caller's Enqueue action)", () => {
   });
 
   it.each(['error', 'system-error', 'queue-full'])('%s with the caller live: cannot hold, the agent is released', (queueResult) => {
-    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({ caller: 'cannot-hold', releaseAgent: true, cleanUp: true });
+    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({ caller: 'cannot-hold', answer: 'cannot-hold', releaseAgent: true, cleanUp: true });
+  });
+
+  it.each(['redirected', 'redirected-from-bridged'])('%s with the caller live: answered with the resume, the agent kept', (queueResult) => {
+    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({ caller: 'wait-on-hold', answer: 'take-agent-back', releaseAgent: false, cleanUp: false });
   });
 });
 
@@ -114,4 +121,16 @@ describe('the agent handle', () => {
     expect(() => verifyAgentHandle('token-1', CALLER, swapped)).toThrow(/not issued for call/);
     expect(() => verifyAgentHandle('token-1', CALLER, 'h1.garbage')).toThrow(/not a handle/);
   });
+});
+
+describe('holdRulesVerdict (the first hold of a deployment)', () => {
+  it.each([
+    [{ callerWaiting: true, firstOfThisWait: true }, 'holds'],
+    [{ callerWaiting: true, firstOfThisWait: false }, 'holds'],
+    [{ callerWaiting: false, callerLeg: 'live' as const, firstOfThisWait: true }, 'look-again'],
+    [{ callerWaiting: false, callerLeg: 'live' as const, firstOfThisWait: false }, 'broken'],
+    [{ callerWaiting: false, callerLeg: 'gone' as const, firstOfThisWait: false }, 'unknown'],
+    [{ callerWaiting: false, callerLeg: 'unknown' as const, firstOfThisWait: false }, 'unknown'],
+    [{ callerWaiting: undefined, callerLeg: 'live' as const, firstOfThisWait: false }, 'unknown'],
+  ])('%o: %s', (seen, verdict) => expect(holdRulesVerdict(seen)).toBe(verdict));
 });

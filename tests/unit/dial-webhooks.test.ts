@@ -4,6 +4,7 @@
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as holdQueueEnded } from '../../functions/hold-queue-ended.protected';
 import { handler as agentHoldLoop } from '../../functions/agent-hold-loop.protected';
+import { RULE_CHECK_PAUSE_SECONDS, resetHoldRulesCheck } from '../../lib/dial/rule-check';
 import { handler as agentRejoinHold } from '../../functions/agent-rejoin-hold.protected';
 import { handler as agentLegStatus } from '../../functions/agent-leg-status.protected';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/shared/caller-prompts';
@@ -63,6 +64,7 @@ beforeEach(async () => {
   });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  resetHoldRulesCheck();
 });
 
 afterEach(async () => {
@@ -167,7 +169,18 @@ describe('incoming-call (dial mode)', () => {
 const queueEnd = (queueResult: string, callStatus = 'in-progress') => ({ CallSid: CALLER, CallStatus: callStatus, QueueResult: queueResult, QueueSid: CALLER_QUEUE });
 
 describe("hold-queue-ended (the caller's Enqueue action)", () => {
-  it.each(['redirected', 'redirected-from-bridged', 'bridged', 'leave', 'a-value-twilio-adds-later'])(
+  it.each(['redirected', 'redirected-from-bridged'])(
+    'a redirected caller (%s) is answered with the resume\'s own TwiML, harmless if Twilio runs it; nothing is read or moved',
+    async (result) => {
+      const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
+      expect(verbs(twiml)).toEqual(['Dial', 'Enqueue']);
+      expect(twiml.children[0].children.map((c) => [c.verb, c.text])).toEqual([['Queue', `${CALLER}-agent`]]);
+      expectCallerQueue(twiml.children[1]);
+      expect(voice()).toHaveLength(0);
+    },
+  );
+
+  it.each(['bridged', 'leave', 'a-value-twilio-adds-later'])(
     'a live caller (%s) is kept on hold, whatever the QueueResult, and nothing is read or moved',
     async (result) => {
       const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
@@ -255,6 +268,41 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
   it('the caller cannot be read: the agent stays, on hold', async () => {
     override = () => twilioError(500, 20500, 'Internal Server Error');
     expect(verbs(await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' })))).toEqual(['Say', 'Pause']);
+  });
+
+  describe('the first hold of a deployment checks the rules a hold rests on', () => {
+    const alerts = () => (console.error as jest.Mock).mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith('ALERT twilio-rule '));
+
+    it('the caller reached its queue: passed, no alert, and later holds are answered as usual', async () => {
+      queueSizes = { caller: 1, agent: 1 };
+      await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' }));
+      queueSizes = { caller: 0, agent: 1 };
+      const later = await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' }));
+      expect(later.children[1].attributes.length).toBe(String(AGENT_HOLD_PAUSE_SECONDS));
+      expect(alerts()).toEqual([]);
+    });
+
+    it('the live caller is not in its queue: the agent is asked again in a few seconds; still not there, one ALERT line per rule', async () => {
+      queueSizes = { caller: 0, agent: 1 };
+      const first = await twimlOf(agentHoldLoop, agentEvent({ QueueTime: '0' }));
+      expect(verbs(first)).toEqual(['Say', 'Pause']);
+      expect(first.children[1].attributes.length).toBe(String(RULE_CHECK_PAUSE_SECONDS));
+      expect(alerts()).toEqual([]);
+      const second = await twimlOf(agentHoldLoop, agentEvent({ QueueTime: String(RULE_CHECK_PAUSE_SECONDS) }));
+      expect(verbs(second)).toEqual(['Pause']);
+      expect(second.children[0].attributes.length).toBe(String(AGENT_HOLD_PAUSE_SECONDS));
+      expect(alerts().map((line) => line.split(':')[0])).toEqual([
+        'ALERT twilio-rule child-redirect-ends-dial', 'ALERT twilio-rule queued-agent-redirect-ends-dial-queue', 'ALERT twilio-rule dial-without-action-next-verb',
+      ]);
+      // No request of its own: the same reads as without the check.
+      expect(requests()).toEqual(['GET /Queues.json', `GET /Calls/${CALLER}.json`, 'GET /Queues.json', `GET /Calls/${CALLER}.json`]);
+    });
+
+    it('a signed agent webhook without ParentCallSid: refused, with an ALERT naming the rule', async () => {
+      const reply = await invokeFunction(agentHoldLoop, context(), { CallerCallSid: CALLER, CallSid: AGENT });
+      expect(reply.statusCode).toBe(400);
+      expect(alerts()).toEqual([expect.stringMatching(/^ALERT twilio-rule agent-webhooks-carry-parent-call-sid: /)]);
+    });
   });
 
   it('400 and nothing read when the leg is not that caller\'s child', async () => {

@@ -4,11 +4,26 @@ import type { CallEvent } from '../../twiml/types';
 import { formatCall, page } from '../format';
 import type { Route, RouteContext } from '../route';
 
+/**
+ * Inline TwiML (the Twiml parameter) is at most 4,000 characters: error 32018 "Twiml size exceeded
+ * maximum allowed value of 4000 characters" (https://www.twilio.com/docs/api/errors/32018). The
+ * HTTP status, 400, is inferred. twilio-rule: inline-twiml-limit
+ */
+export const MAX_INLINE_TWIML_CHARS = 4000;
+
+function inlineTwiml(params: RouteContext['params']): string | undefined {
+  const twiml = params.str('Twiml');
+  if (twiml !== undefined && [...twiml].length > MAX_INLINE_TWIML_CHARS) {
+    throw new TwilioApiError(400, 32018, `Twiml size exceeded maximum allowed value of ${MAX_INLINE_TWIML_CHARS} characters`);
+  }
+  return twiml;
+}
+
 function createCall({ engine, params, dates }: RouteContext) {
   const to = params.required('To');
   const from = params.required('From');
   const url = params.str('Url');
-  const twiml = params.str('Twiml');
+  const twiml = inlineTwiml(params);
   if (!url && !twiml) throw new TwilioApiError(400, 21205, 'Url, Twiml or ApplicationSid is required');
   if (url && twiml) throw new TwilioApiError(400, 20001, 'Url and Twiml cannot both be given');
   const call = engine.createApiCall({
@@ -47,7 +62,7 @@ function listCalls({ engine, params, listPath, dates }: RouteContext) {
 function updateCall({ engine, path, params, dates }: RouteContext) {
   const call = engine.requireCall(path.callSid);
   const url = params.str('Url');
-  const twiml = params.str('Twiml');
+  const twiml = inlineTwiml(params);
   const status = params.str('Status');
   if (url && twiml) throw new TwilioApiError(400, 20001, 'Url and Twiml cannot both be given');
   if (status === 'completed' || status === 'canceled') {

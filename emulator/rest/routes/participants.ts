@@ -50,6 +50,7 @@ function updateParticipant({ engine, path, params, dates }: RouteContext) {
     waitUrl: params.str('WaitUrl'),
     waitMethod: params.has('WaitMethod') ? params.method('WaitMethod', 'POST') : undefined,
     announceUrl: params.str('AnnounceUrl'),
+    announceMethod: params.has('AnnounceMethod') ? params.method('AnnounceMethod', 'POST') : undefined,
   };
   const p = engine.conferences.updateParticipant(path.conferenceSid, path.participant, changes);
   return { status: 200, body: formatParticipant(p, dates) };
