@@ -435,6 +435,10 @@ export class TwilioRun {
     const env = {
       ACCOUNT_SID: FN_ACCOUNT_SID, AUTH_TOKEN: FN_AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
       AGENT_NUMBER: AGENT, HOLD_MODE: mode, HOLD_API_TOKEN,
+      // The figures are of holds and resumes: the agent is connected on answer, unscreened, and the
+      // one agent address takes every concurrent caller (no line of waiting callers, docs/line.md).
+      AGENT_SCREENING: 'off',
+      LINE_MAX_WAIT_SECONDS: '0',
     };
     writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
     // --no-fork-process: one process answers every request (a forked runner per request costs ~270 ms).

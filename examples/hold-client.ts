@@ -25,10 +25,17 @@ export interface LiveCall {
   longestHoldSeconds: number;
   holdStartedAt: string | null;
   startedAt: string;
+  /** ISO 8601 (ms): the state is true as of this instant (docs/hold-api.md, "Ordering answers"). */
+  updatedAt: string;
+  /** The counts or events may miss something (a Sync outage): the state itself is Twilio's. */
+  incomplete: boolean;
 }
 
 export interface CallList {
   calls: LiveCall[];
+  /** false: Sync could not be read; the calls are Twilio's state alone, without counts. */
+  recordsAvailable: boolean;
+  liveStateAvailable: boolean;
   emulator: boolean;
 }
 
@@ -36,6 +43,8 @@ export interface HoldAnswer {
   callSid: string;
   mode: 'conference' | 'dial';
   held: boolean;
+  /** ISO 8601 (ms): when Twilio accepted the update; the newest answer for a call is its state. */
+  appliedAt: string;
   /** Conference mode, when known. */
   conferenceSid?: string;
   /** The agent's call leg, when known. */
@@ -93,6 +102,34 @@ export class HoldClient {
   }
 }
 
+/**
+ * What a client shows of each call when answers and list reads overlap (several tabs, several
+ * instances of the functions, answers that arrive out of order): per call, the newest by
+ * `appliedAt` (answers) and `updatedAt` (list reads) wins, never simply the last to arrive.
+ */
+export class NewestState {
+  private readonly known = new Map<string, { held: boolean; at: string }>();
+
+  fromAnswer(answer: HoldAnswer): void {
+    this.keep(answer.callSid, answer.held, answer.appliedAt);
+  }
+
+  fromList(list: CallList): void {
+    for (const call of list.calls) this.keep(call.callSid, call.state === 'on-hold', call.updatedAt);
+  }
+
+  /** Held as last known, or undefined for a call never seen. */
+  held(callSid: string): boolean | undefined {
+    return this.known.get(callSid)?.held;
+  }
+
+  private keep(callSid: string, held: boolean, at: string): void {
+    const now = this.known.get(callSid);
+    // ISO 8601 instants in UTC with milliseconds compare as strings.
+    if (!now || at > now.at) this.known.set(callSid, { held, at });
+  }
+}
+
 /** The caller's CallSid names the call; the other SID saves the lookup (one REST request). */
 export function sidsOf(call: LiveCall): Record<string, string> {
   const form: Record<string, string> = { CallSid: call.callSid };
@@ -103,7 +140,10 @@ export function sidsOf(call: LiveCall): Record<string, string> {
 
 /** Lists the calls, then holds and resumes the oldest talking one. Returns what it did, in order. */
 export async function runExample(client: HoldClient, log: (line: string) => void = console.log): Promise<HoldAnswer[]> {
-  const { calls } = await client.listCalls();
+  const states = new NewestState();
+  const list = await client.listCalls();
+  states.fromList(list);
+  const { calls } = list;
   log(`${calls.length} live call(s)`);
   for (const call of calls) {
     log(`  ${call.callSid} from ${call.from} to ${call.agent}: ${call.state}, ${call.holds} hold(s), ${call.totalHoldSeconds} s on hold`);
@@ -114,9 +154,13 @@ export async function runExample(client: HoldClient, log: (line: string) => void
     return [];
   }
   const held = await client.hold(target);
+  states.fromAnswer(held);
   log(`hold ${target.callSid}: held=${held.held}`);
   const resumed = await client.resume(target, held);
+  states.fromAnswer(resumed);
   log(`resume ${target.callSid}: held=${resumed.held}`);
+  states.fromList(await client.listCalls());
+  log(`${target.callSid} now: ${states.held(target.callSid) ? 'on hold' : 'not on hold'}`);
   return [held, resumed];
 }
 

@@ -100,7 +100,14 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     AGENT_NUMBER,
     HOLD_MODE: options.mode,
     HOLD_API_TOKEN,
+    // Screening (on in production) is tested on its own (tests/e2e/screening.test.ts), so that the
+    // other flows keep their request counts and timings; a test turns it on with env.
+    AGENT_SCREENING: 'off',
     EMULATOR_CONTROL_TOKEN,
+    // No line unless a test asks for one (tests/e2e/line.test.ts, docs/line.md): the other suites
+    // keep several calls to the one agent number at once, each its own agent leg, and count the
+    // REST requests of a call.
+    LINE_MAX_WAIT_SECONDS: '0',
     ...options.env,
   };
   let functionsUp = true;

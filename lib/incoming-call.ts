@@ -1,20 +1,16 @@
-// The phone number's Voice webhook: connect the caller to the agent in the configured mode.
+// The phone number's Voice webhook: connect the caller to the agent in the configured mode, or,
+// while the agent is on another call, put the caller in line (lib/line.ts, docs/line.md).
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
-import { agentAddress, callerIdOverride, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
-import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
-import { callerDialsAgent } from './dial/twiml';
-import { dialModeUrls } from './dial/urls';
-import { callerQueueName } from './dial/hold-queue';
+import { agentAddress, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
+import type { IncomingCall } from './conference/call';
 import { isFailure } from './platform/failure';
-import { functionUrl } from './platform/function-url';
-import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
 import { twimlResponse } from './platform/responses';
-import { twilioClient } from './platform/twilio-client';
 import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { recordCallArrived } from './state/call-events';
-import { CONFERENCE_STATUS_PATH } from './state/conference-events';
+import { ringAgentTwiml } from './agent-connection';
+import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
 
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
@@ -22,14 +18,15 @@ export function parseIncomingCall(event: FunctionEvent): IncomingCall {
 }
 
 /** The call's record for the hold console (lib/state/): written while the call is being connected. */
-function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode): Promise<void> {
+function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode, agent: string, linePosition?: number): Promise<void> {
   return recordCallArrived(context, {
     callSid: call.callSid,
     mode,
     // Twilio sends From with every voice webhook; a withheld number arrives as e.g. "anonymous".
     from: typeof event.From === 'string' ? event.From : '',
-    agent: agentAddress(context).value,
+    agent,
     at: new Date(),
+    ...(linePosition === undefined ? {} : { linePosition }),
   }, ringTimeoutSeconds(context));
 }
 
@@ -38,30 +35,19 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   const call = parseIncomingCall(event);
   try {
     const mode = holdMode(context);
-    if (mode === 'dial') {
-      // Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
-      const urls = dialModeUrls(context);
-      await recordArrival(context, event, call, mode);
-      return twimlResponse(
-        callerDialsAgent({
-          agent: agentAddress(context),
-          callerCallSid: call.callSid,
-          callerId: callerIdOverride(context),
-          ringTimeoutSeconds: ringTimeoutSeconds(context),
-          agentStatusUrl: urls.agentLegStatus(call.callSid),
-          hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
-        }),
-      );
+    const agent = agentAddress(context).value;
+    // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
+    const line = await readLine(context);
+    if (line && line.agentBusy && lineIsFull(context, line.waiting)) return twimlResponse(lineFullTwiml());
+    if (line && (line.agentBusy || line.waiting > 0)) {
+      // A free agent with callers in line (a connection missed earlier): the first of them goes now,
+      // this caller joins the end of the line.
+      const connecting = line.agentBusy ? Promise.resolve(undefined) : connectFirstInLine(context, line).catch(() => undefined);
+      await Promise.all([connecting, recordArrival(context, event, call, mode, agent, line.waiting + 1)]);
+      return twimlResponse(callerJoinsLine(context));
     }
-    const [twiml] = await Promise.all([connectCallerToAgent(twilioClient(context), call, {
-      agent: agentAddress(context),
-      callerId: callerIdOverride(context),
-      ringTimeoutSeconds: ringTimeoutSeconds(context),
-      holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
-      agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid }),
-      agentAloneUrl: functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: call.callSid }),
-      conferenceStatusUrl: functionUrl(context, CONFERENCE_STATUS_PATH),
-    }), recordArrival(context, event, call, mode)]);
+    const from = typeof event.From === 'string' ? event.From : '';
+    const [twiml] = await Promise.all([ringAgentTwiml(context, call, from), recordArrival(context, event, call, mode, agent)]);
     return twimlResponse(twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.

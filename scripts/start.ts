@@ -159,6 +159,8 @@ async function main(): Promise<void> {
     HOLD_MODE: mode,
     HOLD_API_TOKEN: token,
     EMULATOR_CONTROL_TOKEN: controlToken,
+    // The key that signs hold events (docs/hold-experience.md), generated like the token when .env has none.
+    HOLD_EVENTS_SECRET: dotEnv.HOLD_EVENTS_SECRET || `whsec_${randomBytes(32).toString('base64')}`,
   };
   writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   const tokenFile = join(envDir, 'hold-api-token');

@@ -1,11 +1,10 @@
 // What the hold console says, as pure functions of the data: durations, states, outcomes and
 // errors in plain words. No DOM here, so jest tests it directly (tests/unit/console-words.test.ts).
 
-import type { CallRecord, CallState as RecordState } from '../../lib/state/call-record';
+import type { CallState, ListedCall as ListedRecord } from '../../lib/state/call-record';
 import { type Hearing, type Hears, whoHearsWhat } from '../../lib/state/hearing';
 
-/** A record's state, and `waiting`: a caller waiting in line for a busy agent. */
-export type CallState = RecordState | 'waiting';
+export type { CallState };
 
 /** One event of a call's record, as GET /calls lists it; types may be added (docs/hold-experience.md). */
 export interface ListedEvent {
@@ -18,18 +17,12 @@ export interface ListedEvent {
 }
 
 /**
- * One call as GET /calls lists it (docs/console.md): the record the functions keep, who hears what,
- * and the fields other features add (all optional here, so the page works with and without them).
+ * One call as GET /calls lists it (docs/console.md): the record the functions keep, and who hears
+ * what (optional here, so that the page also reads an answer without it).
  */
-export type ListedCall = Omit<CallRecord, 'state' | 'events'> & {
-  state: CallState;
+export type ListedCall = Omit<ListedRecord, 'events'> & {
   events: ListedEvent[];
   hears?: Hears;
-  /** ISO 8601 instant of the record's last write (the ordered-answers contract). */
-  updatedAt?: string;
-  /** 1 = next to be connected; null outside `waiting`. */
-  linePosition?: number | null;
-  waitingSince?: string | null;
 };
 
 export interface CallsAnswer {
@@ -38,11 +31,11 @@ export interface CallsAnswer {
 }
 
 const STATE_WORDS: Record<CallState, string> = {
+  waiting: 'waiting in line',
   'ringing-agent': 'ringing the agent',
   talking: 'talking',
   'on-hold': 'on hold',
   'agent-gone': 'agent gone',
-  waiting: 'waiting in line',
 };
 
 export function stateInWords(state: CallState): string {

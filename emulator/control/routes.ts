@@ -81,7 +81,7 @@ function need(body: Body, ...names: string[]): string {
   return v;
 }
 
-const BEHAVIORS: readonly PartyBehavior[] = ['answer', 'busy', 'no-answer', 'fail'];
+const BEHAVIORS: readonly PartyBehavior[] = ['answer', 'voicemail', 'busy', 'no-answer', 'fail'];
 
 /**
  * A fault pattern over HTTP is a plain string or a `*` glob (emulator/engine/faults.ts), never a
@@ -185,7 +185,10 @@ export async function handleControl(engine: Engine, req: IncomingMessage, res: S
         const behavior = need(body, 'Behavior', 'behavior') as PartyBehavior;
         if (!BEHAVIORS.includes(behavior)) throw new BadRequest(`behavior must be one of ${BEHAVIORS.join(', ')}`);
         const afterMs = numberIn(body, 0, MAX_ADVANCE_MS, 'AfterMs', 'afterMs');
-        engine.parties.set(need(body, 'Address', 'address'), { behavior, afterMs });
+        // Presses: the keys an answering party presses at a <Gather> ("" = none; default "1").
+        const presses = body.Presses ?? body.presses;
+        if (presses !== undefined && (typeof presses !== 'string' || !/^[0-9*#]{0,8}$/.test(presses))) throw new BadRequest('presses must be up to 8 keys of 0-9, * and #');
+        engine.parties.set(need(body, 'Address', 'address'), { behavior, afterMs, presses });
         return json(res, 200, { ok: true });
       }
       if (method === 'POST' && path === '/emulator/numbers') {

@@ -4,7 +4,8 @@
 // each can be read, and driven by a test, without the whole engine.
 import type { Call, CallDirection, CallStatus } from '../model/call';
 import type { Store } from '../model/store';
-import type { CallEvent, HttpMethod } from '../twiml/types';
+import type { CallEvent, HttpMethod, TwimlError } from '../twiml/types';
+import type { Keypress } from './parties';
 import type { EventLog } from './event-log';
 import type { CallRuntime, DocumentSource, OutboundPlan } from './runtime';
 import type { SessionDeps } from './session';
@@ -50,4 +51,8 @@ export interface CallHost extends SessionDeps {
   redirect(callSid: string, doc: DocumentSource): void;
   /** An outbound leg that was given TwiML while ringing runs it now that it answered. */
   runPending(rt: CallRuntime): void;
+  /** The call hears Twilio's application-error prompt, then Twilio hangs up. */
+  applicationError(rt: CallRuntime, error: TwimlError): void;
+  /** What the party on this leg presses at a <Gather>. */
+  keypressOf(call: Call): Keypress | undefined;
 }

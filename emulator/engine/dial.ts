@@ -3,12 +3,13 @@
 // twilio-rule: dial-without-action-next-verb, parent-redirect-hangs-up-child, child-redirect-ends-dial,
 // twilio-rule: ringing-child-in-progress, dial-call-sid-always
 import type { Call, CallStatus } from '../model/call';
-import type { Dial, PartiesTarget } from '../twiml/types';
+import type { Dial, Endpoint, PartiesTarget, TwimlError, Verb } from '../twiml/types';
 import type { TimerHandle } from './clock';
 import type { CallHost } from './call-host';
 import { type Hearing, RINGING, SILENCE } from './hearing';
 import type { Blocker, CallRuntime } from './runtime';
-import type { TwimlSession } from './session';
+import { TwimlSession, type SessionOwner } from './session';
+import type { Keypress } from './parties';
 
 /** Twilio hangs up the child of a redirected parent "~170 ms later" (semantics page). */
 export const CHILD_HANGUP_DELAY_MS = 170;
@@ -19,6 +20,8 @@ type DialCallStatus = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled'
 export class PartiesDial implements Blocker {
   private ringing: Call[] = [];
   private child: Call | undefined;
+  /** The answered leg that runs its <Number url> screening before the bridge. */
+  private screening: CallRuntime | undefined;
   /** The leg DialCallSid names when none answered: the last one to end (the first, while none has). */
   private lastLeg: Call | undefined;
   private bridgedAt: number | undefined;
@@ -57,7 +60,7 @@ export class PartiesDial implements Blocker {
       const childRt = engine.addRuntime(child);
       childRt.blocker = new RingingLeg(this, childRt);
       engine.dialOut(childRt, {
-        answered: () => this.childAnswered(childRt),
+        answered: () => this.childAnswered(childRt, endpoint),
         unanswered: (status) => this.childUnanswered(child, status),
       });
       if (this.done) return;
@@ -80,6 +83,7 @@ export class PartiesDial implements Blocker {
       this.reportIgnored('completed');
     } else {
       this.cancelRinging();
+      this.endScreening();
       this.reportIgnored('canceled');
     }
   }
@@ -94,15 +98,69 @@ export class PartiesDial implements Blocker {
       this.reportIgnored('completed');
     } else {
       this.cancelRinging();
+      this.endScreening();
       this.reportIgnored('canceled');
     }
   }
 
-  private childAnswered(childRt: CallRuntime): void {
-    if (this.done || this.child) {
+  private childAnswered(childRt: CallRuntime, endpoint: Endpoint): void {
+    if (this.done || this.child || this.screening) {
       this.engine.endCall(childRt.call.sid, 'completed');
       return;
     }
+    if (endpoint.url) {
+      this.screen(childRt, endpoint.url, endpoint.method);
+      return;
+    }
+    this.bridge(childRt);
+  }
+
+  /**
+   * <Number url>: the answered leg runs that TwiML first, "after they answer, but before the
+   * parties are connected"; the caller keeps hearing ringing meanwhile
+   * (https://www.twilio.com/docs/voice/twiml/number#url). The other legs stop ringing. When the
+   * document runs out, the legs are bridged; when the leg hangs up (<Hangup>, its party, or an
+   * application error), the caller's <Dial> ends unbridged and the caller goes on.
+   */
+  private screen(childRt: CallRuntime, url: string, method: 'GET' | 'POST'): void {
+    this.screening = childRt;
+    this.ringing = this.ringing.filter((c) => c !== childRt.call);
+    this.cancelRinging();
+    const leg = new ScreeningLeg(this, childRt);
+    childRt.blocker = leg;
+    leg.session.fetch(this.session.resolve(url), method);
+  }
+
+  /** The screening TwiML ran out: the answered leg is connected to the caller. */
+  screeningPassed(childRt: CallRuntime): void {
+    if (this.screening !== childRt) return;
+    this.screening = undefined;
+    if (this.done) { this.engine.endCall(childRt.call.sid, 'completed'); return; }
+    this.bridge(childRt);
+  }
+
+  /**
+   * The screened leg ended or left before the bridge. (inferred) The caller's <Dial> ends as
+   * answered but never bridged: DialCallStatus=completed, DialBridged=false, no DialCallDuration.
+   */
+  screeningEnded(childRt: CallRuntime): void {
+    if (this.screening !== childRt) return;
+    this.screening = undefined;
+    this.lastLeg = childRt.call;
+    if (!this.done) this.finish('completed');
+  }
+
+  private endScreening(): void {
+    const leg = this.screening;
+    this.screening = undefined;
+    if (leg) this.engine.endCall(leg.call.sid, 'completed');
+  }
+
+  hostOf(): CallHost {
+    return this.engine;
+  }
+
+  private bridge(childRt: CallRuntime): void {
     this.child = childRt.call;
     this.bridgedAt = this.engine.clock.now();
     this.ringing = this.ringing.filter((c) => c !== childRt.call);
@@ -200,6 +258,68 @@ class ChildLeg implements Blocker {
 
   hungUp(): void {
     this.dial.childLeft(false);
+  }
+}
+
+/** An answered leg running its <Number url> TwiML: it hears that TwiML, not the caller. */
+class ScreeningLeg implements Blocker, SessionOwner {
+  readonly session: TwimlSession;
+  private over = false;
+
+  constructor(private readonly dial: PartiesDial, private readonly legRt: CallRuntime) {
+    const engine = dial.hostOf();
+    this.session = new TwimlSession(engine, legRt.call.sid, 'whisper', this, 'screening (Number url)');
+  }
+
+  hearing(): Hearing { return this.session.hearing; }
+
+  /** A REST redirect takes the leg out of the screening and out of the <Dial>. */
+  redirected(): void {
+    this.leave();
+  }
+
+  hungUp(): void {
+    this.leave();
+  }
+
+  private leave(): void {
+    if (this.over) return;
+    this.over = true;
+    this.session.stop();
+    this.dial.screeningEnded(this.legRt);
+  }
+
+  params(): Record<string, string> {
+    return this.dial.hostOf().callParams(this.legRt.call);
+  }
+
+  verbStarting(verb: Verb): void {
+    this.dial.hostOf().log.add('twiml', `<${verb.verb}>`, this.legRt.call.sid);
+  }
+
+  runVerb(verb: Verb): void {
+    // The whisper context admits only Hangup among the verbs a session hands its owner.
+    if (verb.verb === 'Hangup') this.dial.hostOf().endCall(this.legRt.call.sid, 'completed');
+    else this.session.next();
+  }
+
+  runOut(): void {
+    if (this.over) return;
+    this.over = true;
+    this.dial.screeningPassed(this.legRt);
+  }
+
+  /** The screening TwiML failed: the caller's <Dial> ends now; the leg hears the error and hangs up. */
+  failed(error: TwimlError): void {
+    if (this.over) return;
+    this.over = true;
+    this.legRt.blocker = undefined;
+    this.dial.screeningEnded(this.legRt);
+    this.dial.hostOf().applicationError(this.legRt, error);
+  }
+
+  keypress(): Keypress | undefined {
+    return this.dial.hostOf().keypressOf(this.legRt.call);
   }
 }
 

@@ -14,7 +14,7 @@ import { TwilioApiError, notFound } from './errors';
 import { EventLog } from './event-log';
 import { Faults } from './faults';
 import { APPLICATION_ERROR_TEXT, type Hearing, RINGING, SILENCE } from './hearing';
-import { DEFAULT_ANSWER_AFTER_MS, Parties, type PartyConfig } from './parties';
+import { DEFAULT_ANSWER_AFTER_MS, type Keypress, keypressOf, Parties, type PartyConfig } from './parties';
 import { QueueService } from './queues';
 import { SyncStore } from './sync-store';
 import type { CallRuntime, DocumentSource, OutboundPlan } from './runtime';
@@ -276,10 +276,16 @@ export class Engine implements CallHost {
     if (!this.runtimes.has(call.sid)) return;
     rt.ringTimer = this.clock.schedule(call.timeoutSec * 1000, () => this.endCall(call.sid, 'no-answer'));
     const party = this.parties.get(call.to);
-    const after = party.afterMs ?? (party.behavior === 'answer' ? DEFAULT_ANSWER_AFTER_MS : 0);
-    if (party.behavior === 'answer') rt.answerTimer = this.clock.schedule(after, () => this.answer(call.sid));
+    const answers = party.behavior === 'answer' || party.behavior === 'voicemail';
+    const after = party.afterMs ?? (answers ? DEFAULT_ANSWER_AFTER_MS : 0);
+    if (answers) rt.answerTimer = this.clock.schedule(after, () => this.answer(call.sid));
     else if (party.behavior === 'busy') rt.answerTimer = this.clock.schedule(after, () => this.endCall(call.sid, 'busy'));
     else if (party.behavior === 'fail') rt.answerTimer = this.clock.schedule(after, () => this.endCall(call.sid, 'failed'));
+  }
+
+  /** What the party on an outbound leg presses at a <Gather>; an inbound caller presses nothing. */
+  keypressOf(call: Call): Keypress | undefined {
+    return call.direction === 'inbound' ? undefined : keypressOf(this.parties.get(call.to));
   }
 
   /** The party of a ringing outbound leg answers. Returns false when there was nothing to answer. */
@@ -503,5 +509,9 @@ class CallProgram implements SessionOwner {
 
   failed(error: TwimlError): void {
     this.engine.applicationError(this.rt, error);
+  }
+
+  keypress(): Keypress | undefined {
+    return this.engine.keypressOf(this.rt.call);
   }
 }

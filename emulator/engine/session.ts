@@ -3,7 +3,8 @@
 // everything else goes to its owner, which knows what the document is for.
 // twilio-rule: holdurl-redirect-keeps-query (a <Redirect> is requested with its URL as written, query included)
 import { parseTwiml } from '../twiml/parse';
-import type { AudioVerb, HttpMethod, TwimlContext, TwimlError, Verb } from '../twiml/types';
+import type { AudioVerb, Gather, HttpMethod, TwimlContext, TwimlError, Verb } from '../twiml/types';
+import type { Keypress } from './parties';
 import type { Clock, TimerHandle } from './clock';
 import { type Hearing, SILENCE } from './hearing';
 import type { WebhookClient, WebhookResponse } from './webhooks';
@@ -19,6 +20,8 @@ export interface SessionOwner {
   runOut(): void;
   /** The document could not be fetched or is not valid TwiML. */
   failed(error: TwimlError): void;
+  /** The keys the party on this leg presses when a <Gather> listens; undefined: none. */
+  keypress?(): Keypress | undefined;
 }
 
 export interface AudioTimings {
@@ -55,6 +58,8 @@ export class TwimlSession {
   /** Bumped by stop() and by every new document, so late webhook answers are ignored. */
   private generation = 0;
   private timer: TimerHandle | undefined;
+  /** The party's key press during the running <Gather>. */
+  private pressTimer: TimerHandle | undefined;
   private instantFetches = 0;
   private lastFetchAt = -1;
 
@@ -128,6 +133,8 @@ export class TwimlSession {
   private begin(): number {
     this.timer?.cancel();
     this.timer = undefined;
+    this.pressTimer?.cancel();
+    this.pressTimer = undefined;
     return ++this.generation;
   }
 
@@ -154,10 +161,12 @@ export class TwimlSession {
         this.fetch(this.resolve(verb.url), verb.method);
         return;
       case 'Gather':
+        this.listenForKeys(verb);
         this.playSequence(verb.prompts, 0, () => {
           this.hearing = SILENCE;
           this.wait(verb.timeoutSec * 1000, () => {
-            // Nobody presses a key in the emulator: Gather times out with no input.
+            this.pressTimer?.cancel();
+            this.pressTimer = undefined;
             if (verb.actionOnEmptyResult && verb.action) this.fetch(this.resolve(verb.action), verb.method, { Digits: '' });
             else this.next();
           });
@@ -166,6 +175,30 @@ export class TwimlSession {
       default:
         this.owner.runVerb(verb);
     }
+  }
+
+  /**
+   * A party that presses keys does so while the prompts play (input interrupts them). The digits
+   * end the input at numDigits, or at finishOnKey (not sent); then the action is requested with
+   * Digits, or without an action the document's own URL ("Twilio ... POST request to the URL
+   * hosting the <Gather> TwiML", https://www.twilio.com/docs/voice/twiml/gather#action).
+   */
+  private listenForKeys(verb: Gather): void {
+    const press = this.owner.keypress?.();
+    if (!press) return;
+    const gen = this.generation;
+    this.pressTimer = this.deps.clock.schedule(press.afterMs, () => {
+      if (gen !== this.generation) return;
+      this.pressTimer = undefined;
+      let digits = press.digits;
+      const finish = verb.finishOnKey === '' ? -1 : digits.indexOf(verb.finishOnKey);
+      if (finish >= 0) digits = digits.slice(0, finish);
+      if (verb.numDigits !== undefined) digits = digits.slice(0, verb.numDigits);
+      if (digits === '' && !verb.actionOnEmptyResult) return;
+      const target = verb.action ? this.resolve(verb.action) : this.baseUrl;
+      if (target) this.fetch(target, verb.method, { Digits: digits });
+      else this.next();
+    });
   }
 
   private playSequence(verbs: AudioVerb[], i: number, done: () => void): void {

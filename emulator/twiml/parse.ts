@@ -29,6 +29,7 @@ const ALLOWED: Record<TwimlContext, ReadonlySet<string>> = {
   'conference-wait': new Set(['Say', 'Play', 'Pause', 'Redirect']),
   'queue-wait': new Set(['Say', 'Play', 'Pause', 'Redirect', 'Hangup', 'Leave', 'Gather']),
   'queue-url': new Set(['Say', 'Play', 'Pause', 'Redirect']),
+  whisper: new Set(['Say', 'Play', 'Pause', 'Redirect', 'Hangup', 'Gather']),
   // Participant AnnounceUrl: "<Play>, <Say>, <Pause>, or <Redirect> verbs" (Participant resource).
   announcement: new Set(['Say', 'Play', 'Pause', 'Redirect']),
 };
@@ -89,6 +90,7 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
   }
   if (!ALLOWED[context].has(tag)) {
     if (context === 'hold') reject(13238, `Invalid verb <${tag}> in holdUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
+    if (context === 'whisper' && tag === 'Dial') reject(13201, 'Dial: Cannot Dial out from a Dial Call Segment');
     if (context === 'announcement') reject(13238, `Invalid verb <${tag}> in announceUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
     reject(12200, `Schema validation: <${tag}> is not allowed in ${context} TwiML`);
   }
@@ -117,6 +119,9 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
       return {
         verb: 'Gather',
         timeoutSec: int(a.timeout, 5, 'Gather timeout'),
+        numDigits: a.numDigits === undefined ? undefined : positive(a.numDigits, 'Gather numDigits'),
+        // finishOnKey: 0-9, #, * or '' (none); default # (TwiML <Gather> docs).
+        finishOnKey: finishOnKey(a.finishOnKey),
         action: a.action,
         method: method(a.method, 'POST'),
         actionOnEmptyResult: bool(a.actionOnEmptyResult, false, 'actionOnEmptyResult'),
@@ -225,6 +230,8 @@ function endpoint(kind: EndpointKind, body: string, a: Record<string, string>, c
     statusCallback: a.statusCallback,
     statusCallbackMethod: method(a.statusCallbackMethod, 'POST'),
     statusCallbackEvents: callEvents(a.statusCallbackEvent),
+    ...(a.url ? { url: a.url } : {}),
+    method: method(a.method, 'POST'),
     ...(customParameters ? { customParameters } : {}),
   };
 }
@@ -292,6 +299,16 @@ function int(raw: string | undefined, fallback: number, what: string): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw.trim())) reject(12200, `Schema validation: ${what} must be a whole number, got "${raw}"`);
   return Number(raw);
+}
+function positive(raw: string, what: string): number {
+  const n = int(raw, 0, what);
+  if (n < 1) reject(12200, `Schema validation: ${what} must be at least 1, got "${raw}"`);
+  return n;
+}
+function finishOnKey(raw: string | undefined): string {
+  if (raw === undefined) return '#';
+  if (raw !== '' && !/^[0-9#*]$/.test(raw)) reject(12200, `Schema validation: bad Gather finishOnKey "${raw}"`);
+  return raw;
 }
 function bool(raw: string | undefined, fallback: boolean, what: string): boolean {
   if (raw === undefined) return fallback;

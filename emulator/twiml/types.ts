@@ -11,10 +11,17 @@ export interface Redirect { verb: 'Redirect'; url: string; method: HttpMethod }
 export interface Hangup { verb: 'Hangup' }
 export interface Reject { verb: 'Reject'; reason: 'rejected' | 'busy' }
 export interface Leave { verb: 'Leave' }
-/** Gather is run as "nobody pressed anything": its prompts play, then it times out. */
+/**
+ * Gather: its prompts play, then it waits timeoutSec for a key. Only an outbound leg whose party is
+ * configured to press keys (engine/parties.ts) presses any; otherwise it times out with no input.
+ */
 export interface Gather {
   verb: 'Gather';
   timeoutSec: number;
+  /** Input ends after this many digits; undefined = until finishOnKey or the timeout. */
+  numDigits?: number;
+  /** '' = none. */
+  finishOnKey: string;
   action?: string;
   method: HttpMethod;
   actionOnEmptyResult: boolean;
@@ -37,6 +44,9 @@ export interface Endpoint {
   statusCallback?: string;
   statusCallbackMethod: HttpMethod;
   statusCallbackEvents: CallEvent[];
+  /** <Number url> / <Sip url> / <Client url>: TwiML run on the answered leg before the bridge (screening). */
+  url?: string;
+  method: HttpMethod;
   /** <Client><Parameter name value>: handed to the callee's Voice SDK as custom parameters. */
   customParameters?: Record<string, string>;
 }
@@ -81,9 +91,11 @@ export type Verb = Say | Play | Pause | Redirect | Hangup | Reject | Leave | Gat
  * - hold: a conference participant's holdUrl (Play, Say, Pause, Redirect; else 13238);
  * - conference-wait: a conference waitUrl (Play, Say, Pause, Redirect);
  * - queue-wait: an <Enqueue> waitUrl (Play, Say, Pause, Hangup, Redirect, Leave, Gather);
- * - queue-url: a <Queue url> played to the dequeued caller (Play, Say, Pause, Redirect).
+ * - queue-url: a <Queue url> played to the dequeued caller (Play, Say, Pause, Redirect);
+ * - whisper: a <Number url>/<Sip url>/<Client url> run on the answered leg before the bridge
+ *   (no <Dial>: error 13201, https://www.twilio.com/docs/errors/13201).
  */
-export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'announcement';
+export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'whisper' | 'announcement';
 
 export interface TwimlError { code: number; message: string }
 export type ParseResult = { ok: true; verbs: Verb[] } | { ok: false; error: TwimlError };

@@ -2,7 +2,7 @@
 // caller, who is waiting alone in the conference with music, hears an apology and the call ends.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
-import { agentWasUnreachable, apologizeToCaller } from './call';
+import { agentWasUnreachable, apologizeToCaller, screenedAgentMayNotHaveJoined } from './call';
 import { conferenceNameFor } from './hold';
 import { emptyTwiml } from '../shared/caller-prompts';
 import { twimlResponse } from '../platform/responses';
@@ -28,8 +28,28 @@ export async function handleAgentStatus(context: HoldContext, event: FunctionEve
     }
     const outcome = await apologizeToCaller(client, callerCallSid);
     console.log(`agent ${callStatus} for ${callerCallSid}: ${outcome}`);
+  } else if (event.Screened === 'true' && screenedAgentMayNotHaveJoined(callStatus)) {
+    await releaseCallerOfUnscreenedAgent(context, callerCallSid, callStatus);
   }
   return twimlResponse(emptyTwiml());
+}
+
+/**
+ * A screened agent's leg ended after it was answered. If the caller still waits alone, the agent
+ * never pressed the key (a voicemail) or its key could not join it: the caller is told, as when
+ * the agent does not answer. One request (the conference read) at the end of every screened call.
+ * An unknown read trusts the signed request: the agent left with endConferenceOnExit, so a caller
+ * who talked with it is already out of the conference, and a redirect finds its leg gone.
+ */
+async function releaseCallerOfUnscreenedAgent(context: HoldContext, callerCallSid: string, callStatus: string): Promise<void> {
+  const client = twilioClient(context);
+  const waiting = await callerWaiting(client, callerCallSid);
+  if (waiting === 'not-waiting') return;
+  const [outcome] = await Promise.all([
+    apologizeToCaller(client, callerCallSid),
+    recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: new Date() }),
+  ]);
+  console.log(`agent ${callStatus} for ${callerCallSid} without taking the call: ${outcome}`);
 }
 
 /**

@@ -35,6 +35,12 @@ export interface ConferenceCallSettings {
   agentAloneUrl: string;
   /** Absolute URL of /conference-status: the call-state bookkeeping (lib/state/). */
   conferenceStatusUrl: string;
+  /**
+   * With screening (lib/shared/agent-screening.ts): the TwiML the agent's call runs when answered.
+   * The agent is then called with the Calls API, not added as a participant, and joins the
+   * conference itself (agentJoinsConference) only once it pressed a key.
+   */
+  screenTwiml?: string;
 }
 
 /**
@@ -48,6 +54,7 @@ export async function connectCallerToAgent(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<Twiml> {
   const conferenceName = conferenceNameFor(call.callSid);
+  if (settings.screenTwiml !== undefined) return callAgentToScreen(client, call, settings, settings.screenTwiml, policy);
   try {
     await callTwilio(
       'call the agent',
@@ -86,6 +93,64 @@ export async function connectCallerToAgent(
     return sayAndHangUp(SERVICE_UNAVAILABLE);
   }
   return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
+}
+
+/**
+ * The screened agent: one Calls API request, whose inline Twiml is the screening prompt (so the
+ * prompt needs no request to our functions). The Participants API has no TwiML to run before a
+ * participant joins (https://www.twilio.com/docs/voice/api/conference-participant-resource), and a
+ * conference waitUrl may not <Gather> (docs/twilio-voice-semantics.md), hence a call of its own.
+ * A request with no known outcome is not looked into (before anyone joins there is no conference to
+ * find, and a call to the agent's number may be another caller's): the caller hears the apology,
+ * and an agent leg Twilio did place is released by /agent-alone once it accepts into the empty
+ * conference.
+ */
+async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: ConferenceCallSettings, screenTwiml: string, policy: RetryPolicy): Promise<Twiml> {
+  try {
+    await callTwilio(
+      'call the agent',
+      () =>
+        client.calls.create({
+          from: settings.callerId ?? call.calledNumber,
+          to: settings.agent.value,
+          twiml: screenTwiml,
+          timeout: settings.ringTimeoutSeconds,
+          statusCallback: settings.agentStatusUrl,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['completed'],
+        }),
+      policy,
+    );
+  } catch (error) {
+    console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
+    return sayAndHangUp(SERVICE_UNAVAILABLE);
+  }
+  return callerJoinsConference(conferenceNameFor(call.callSid), settings.holdMusicUrl, settings.conferenceStatusUrl);
+}
+
+/**
+ * The screened agent pressed a key: its call joins the caller's conference as the participant
+ * labelled "agent", with what the Participants API gives an unscreened agent (connectCallerToAgent).
+ * When the conference ends (either party left) the <Dial> is over and the document runs out: the
+ * agent's leg hangs up.
+ */
+export function agentJoinsConference(callerCallSid: string, agentAloneUrl: string, conferenceStatusUrl: string): Twiml {
+  return twiml(
+    dial(
+      {},
+      conference(conferenceNameFor(callerCallSid), {
+        participantLabel: AGENT_LABEL,
+        startConferenceOnEnter: true,
+        endConferenceOnExit: true,
+        beep: 'false',
+        waitUrl: agentAloneUrl,
+        waitMethod: 'POST',
+        statusCallback: conferenceStatusUrl,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: [...CONFERENCE_STATUS_EVENTS],
+      }),
+    ),
+  );
 }
 
 /**
@@ -142,6 +207,14 @@ const UNREACHED = new Set(['busy', 'no-answer', 'failed', 'canceled']);
 
 export function agentWasUnreachable(callStatus: string): boolean {
   return UNREACHED.has(callStatus);
+}
+
+/**
+ * A screened agent's leg may also end `completed` without ever joining: answered by a voicemail
+ * that pressed no key, or the key's request failed. The caller, if it still waits alone, is told.
+ */
+export function screenedAgentMayNotHaveJoined(callStatus: string): boolean {
+  return callStatus === 'completed';
 }
 
 /**

@@ -27,6 +27,8 @@ export interface ConferenceHoldCommand {
 /** What an answer tells the API user; passing the SIDs back saves requests next time. */
 export interface ConferenceHoldResult {
   held: boolean;
+  /** ISO 8601 (ms): right after Twilio accepted the update (docs/hold-api.md, "Ordering answers"). */
+  appliedAt: string;
   conferenceSid: string;
   /** Known when the agent was the participant moved (its leg SID comes back in Twilio's answer). */
   agentCallSid?: string;
@@ -68,6 +70,7 @@ export function setConferenceHold(
       );
       return {
         held: updated.hold,
+        appliedAt: new Date().toISOString(),
         conferenceSid,
         ...(command.participant === 'agent' ? { agentCallSid: updated.callSid } : {}),
       };

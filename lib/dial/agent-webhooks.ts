@@ -158,15 +158,20 @@ export async function handleAgentLegStatus(context: HoldContext, event: Function
   const { callerCallSid, agentCallSid } = callerOfAgentLeg(event);
   const agentStatus = requiredText(event, 'CallStatus');
   // The console's record: answered gives it the agent leg; a final status, that the agent is gone.
-  await recordDialAgentLeg(context, callerCallSid, agentCallSid, agentStatus);
+  // It runs beside the caller's update and is waited for only until its deadline (lib/state/call-events.ts).
+  const books = recordDialAgentLeg(context, callerCallSid, agentCallSid, agentStatus);
   const step = callerStepWhenAgentLegEnded(agentStatus);
-  if (step === 'nothing') return twimlResponse(emptyTwiml());
+  if (step === 'nothing') {
+    await books;
+    return twimlResponse(emptyTwiml());
+  }
   const client = twilioClient(context);
   const text = step === 'agent-left' ? AGENT_LEFT : AGENT_UNAVAILABLE;
   const delivery = await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(text).toString(), `tell the caller: ${step}`);
   console.log(`agent of ${callerCallSid} ended (${String(event.CallStatus)}): caller ${step}, ${delivery}`);
   // The caller's call is over too (it hung up first, and its first <Dial> has no action to say so).
-  if (delivery === 'leg-gone') await recordDialCallerLeft(context, callerCallSid);
+  const ended = delivery === 'leg-gone' ? recordDialCallerLeft(context, callerCallSid) : undefined;
   await deleteHoldQueues(client, callerCallSid);
+  await Promise.all([books, ended]);
   return twimlResponse(emptyTwiml());
 }

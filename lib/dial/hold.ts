@@ -41,6 +41,11 @@ export interface DialHoldCommand {
 /** The answer's fields besides callSid and mode (docs/hold-api.md). */
 export interface DialHoldResult {
   held: boolean;
+  /**
+   * ISO 8601 (ms): right after Twilio accepted the update, or for a resume that moves nothing, when
+   * the queues were read (docs/hold-api.md, "Ordering answers").
+   */
+  appliedAt: string;
   agentCallSid?: string;
   /** Only once the caller's first <Dial> is over, which is what makes a 1-request resume safe. */
   agentHandle?: string;
@@ -72,7 +77,7 @@ async function hold(client: Twilio, command: DialHoldCommand, settings: DialSett
   // Holding a held call moves the agent into its queue again: the agent hears "your caller is on
   // hold" once more; the caller, waiting in its own queue, is not touched.
   await moveLeg(client, command.callSid, agentCallSid, 'agent', twiml.toString(), policy);
-  return { held: true, agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
+  return { held: true, appliedAt: now(), agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
 }
 
 async function resume(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
@@ -89,22 +94,26 @@ async function resume(client: Twilio, command: DialHoldCommand, settings: DialSe
     // be moved without reading anything. On a live call this re-bridges the two (docs/reliability.md).
     const agentCallSid = provenByHandle(command, settings.token);
     await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
-    return { held: false, agentCallSid, agentHandle: command.agentHandle };
+    return { held: false, appliedAt: now(), agentCallSid, agentHandle: command.agentHandle };
   }
   const agentCallSid = await provenAgentLeg(client, command, settings.token, policy);
   const handle = signAgentHandle(settings.token, callSid, agentCallSid);
-  switch (resumeStep(await readHoldQueues(client, callSid, policy))) {
+  const queues = await readHoldQueues(client, callSid, policy);
+  const readAt = now();
+  switch (resumeStep(queues)) {
     case 'never-held':
-      return { held: false, agentCallSid };
+      return { held: false, appliedAt: readAt, agentCallSid };
     case 'already-live':
-      return { held: false, agentCallSid, agentHandle: handle };
+      return { held: false, appliedAt: readAt, agentCallSid, agentHandle: handle };
     case 'agent-not-waiting':
       throw conflict(`call ${callSid} is between hold and resume (the agent is not waiting on hold); try again`);
     case 'bridge':
       await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
-      return { held: false, agentCallSid, agentHandle: handle };
+      return { held: false, appliedAt: now(), agentCallSid, agentHandle: handle };
   }
 }
+
+const now = (): string => new Date().toISOString();
 
 function provenByHandle(command: DialHoldCommand, token: string): string {
   const agentCallSid = verifyAgentHandle(token, command.callSid, command.agentHandle!);

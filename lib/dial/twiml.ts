@@ -11,7 +11,7 @@ import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
 import type { LimitStep } from '../shared/hold-limit';
 import { agentCallParameters } from '../shared/agent-call-context';
-import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
+import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type LegCallbackAttributes, type Twiml, type TwimlElement } from '../platform/twiml';
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
@@ -78,6 +78,8 @@ export interface CallerDialSettings {
   agentStatusUrl: string;
   /** Where the caller waits once its <Dial> is over. */
   hold: CallerQueueSettings;
+  /** Screening (lib/shared/agent-screening.ts): the <Number url>/<Sip url> the answered agent runs first. */
+  screenUrl?: string;
 }
 
 /**
@@ -93,18 +95,21 @@ export interface CallerDialSettings {
 export function callerDialsAgent(settings: CallerDialSettings): Twiml {
   // The final status is how we learn that the agent is gone (hung up, or never answered); answered
   // gives the hold console the agent leg's SID (lib/state/dial-events.ts).
-  const callback = {
+  // A screened agent is connected when it presses the key (/agent-screen records it), not when
+  // its phone (or a voicemail) answers.
+  const callback: LegCallbackAttributes = {
     statusCallback: settings.agentStatusUrl,
     statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['answered', 'completed'],
-  } as const;
+    statusCallbackEvent: settings.screenUrl ? ['completed'] : ['answered', 'completed'],
+  };
+  const screen = settings.screenUrl ? { url: settings.screenUrl, method: 'POST' as const } : {};
   const { agent } = settings;
   const agentNoun =
     agent.kind === 'number'
-      ? number(agent.value, callback)
+      ? number(agent.value, { ...screen, ...callback })
       : agent.kind === 'client'
         ? client(agent.identity, callback, agentCallParameters(settings.callerCallSid))
-        : sip(agent.value, callback);
+        : sip(agent.value, { ...screen, ...callback });
   return twiml(
     dial(
       {

@@ -56,11 +56,58 @@ export function ringTimeoutSeconds(env: HoldEnv): number {
   return seconds;
 }
 
+/**
+ * AGENT_SCREENING (on by default) and AGENT_SCREENING_TEXT: whether a number or SIP agent must
+ * press a key to take the call, and the words it hears first. A `client:` agent is never screened
+ * (its software answers, and no voicemail sits behind it): undefined then, and when switched off.
+ */
+export interface ScreeningConfig {
+  /** The words as configured, `{from}` not yet filled in; undefined = the default words. */
+  text?: string;
+}
+
+// One or two sentences; <Say> itself takes 4,096 characters (https://www.twilio.com/docs/voice/twiml/say).
+const MAX_SCREENING_TEXT = 300;
+
+export function agentScreening(env: HoldEnv, agent: PartyAddress): ScreeningConfig | undefined {
+  const value = (env.AGENT_SCREENING ?? '').trim().toLowerCase();
+  if (value !== '' && value !== 'on' && value !== 'off') {
+    throw misconfigured(`AGENT_SCREENING must be "on" or "off", not "${env.AGENT_SCREENING}"`);
+  }
+  const text = env.AGENT_SCREENING_TEXT?.trim() || undefined;
+  if (text !== undefined) {
+    if (text.length > MAX_SCREENING_TEXT) {
+      throw misconfigured(`AGENT_SCREENING_TEXT must be at most ${MAX_SCREENING_TEXT} characters, not ${text.length}`);
+    }
+    const unknown = /\{(?!from\})[^}]*\}/.exec(text);
+    if (unknown) throw misconfigured(`AGENT_SCREENING_TEXT may only use the placeholder {from}, not ${unknown[0]}`);
+    // eslint-disable-next-line no-control-regex
+    if (/[\0-\x08\x0B\f\x0E-\x1F]/.test(text)) throw misconfigured('AGENT_SCREENING_TEXT contains a control character');
+  }
+  if (value === 'off' || agent.kind === 'client') return undefined;
+  return { text };
+}
+
 export function holdApiToken(env: HoldEnv): string {
   const token = env.HOLD_API_TOKEN;
   // Never open by default: without a token the control API refuses every request.
   if (!token) throw misconfigured('HOLD_API_TOKEN is not configured');
   return token;
+}
+
+/**
+ * The key that signs hold events the Standard Webhooks way (https://www.standardwebhooks.com/):
+ * "whsec_" + base64 of 24 to 64 random bytes (the specification's range). A key of its own, never
+ * HOLD_API_TOKEN: whoever verifies events must not be able to hold calls.
+ */
+export function holdEventsSecret(env: HoldEnv): string {
+  const value = env.HOLD_EVENTS_SECRET?.trim();
+  if (!value) throw misconfigured('HOLD_EVENTS_SECRET is not configured (whsec_ + base64 of 24-64 random bytes)');
+  const base64 = value.startsWith('whsec_') ? value.slice('whsec_'.length) : undefined;
+  const bytes = base64 !== undefined && /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? Buffer.from(base64, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) throw misconfigured('HOLD_EVENTS_SECRET must be whsec_ followed by base64 of 24-64 random bytes');
+  if (value === env.HOLD_API_TOKEN?.trim()) throw misconfigured('HOLD_EVENTS_SECRET must not be HOLD_API_TOKEN');
+  return value;
 }
 
 /** An optional absolute http(s) URL from the environment; an invalid one is a misconfiguration. */
@@ -147,6 +194,32 @@ export function holdLimitConfig(env: HoldEnv): HoldLimitConfig | undefined {
     throw misconfigured(`HOLD_WARNING_SECONDS (${warning}) must be less than HOLD_MAX_SECONDS (${maxSeconds})`);
   }
   return { maxSeconds, warningSeconds: warning ?? Math.min(DEFAULT_HOLD_WARNING_SECONDS, Math.floor(maxSeconds / 2)) };
+}
+
+/** How long a caller waits in line for a busy agent by default (docs/line.md). */
+export const DEFAULT_LINE_MAX_WAIT_SECONDS = 600;
+
+/**
+ * LINE_MAX_WAIT_SECONDS (30-14400): the longest wait in line before the caller is told and released;
+ * 0 = no line (every caller rings the agent, e.g. an agent address that takes several calls at once).
+ */
+export function lineMaxWaitSeconds(env: HoldEnv): number | undefined {
+  if (env.LINE_MAX_WAIT_SECONDS?.trim() === '0') return undefined;
+  return optionalSeconds(env, 'LINE_MAX_WAIT_SECONDS', 30, 14_400) ?? DEFAULT_LINE_MAX_WAIT_SECONDS;
+}
+
+/**
+ * LINE_MAX_CALLERS (1-1000): how many callers may wait in line; one more is told and released.
+ * Unset: up to the queue's own max_size (1000 by default, https://www.twilio.com/docs/voice/api/queue-resource).
+ */
+export function lineMaxCallers(env: HoldEnv): number | undefined {
+  const value = env.LINE_MAX_CALLERS?.trim();
+  if (!value) return undefined;
+  const callers = Number(value);
+  if (!/^\d+$/.test(value) || callers < 1 || callers > 1000) {
+    throw misconfigured(`LINE_MAX_CALLERS must be a whole number from 1 to 1000, not "${value}"`);
+  }
+  return callers;
 }
 
 /** What signs a Voice SDK access token for a client: agent (/agent-token). */

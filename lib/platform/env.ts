@@ -18,12 +18,17 @@ export interface HoldEnv {
   HOLD_REMINDER_TEXT?: string;
   HOLD_VOICE?: string;
   HOLD_EVENTS_URL?: string;
+  HOLD_EVENTS_SECRET?: string;
   HOLD_MAX_SECONDS?: string;
   HOLD_WARNING_SECONDS?: string;
+  LINE_MAX_WAIT_SECONDS?: string;
+  LINE_MAX_CALLERS?: string;
   SYNC_SERVICE_SID?: string;
   TWILIO_API_KEY?: string;
   TWILIO_API_SECRET?: string;
   TWIML_APP_SID?: string;
+  AGENT_SCREENING?: string;
+  AGENT_SCREENING_TEXT?: string;
 }
 
 export type HoldContext = Context<HoldEnv>;

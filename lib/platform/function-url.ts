@@ -12,7 +12,7 @@ const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
  * exactly these names. Adding a query parameter to a webhook URL means adding its name here (the
  * type of functionUrl's `query` enforces it).
  */
-export const WEBHOOK_QUERY_PARAMS = ['CallerCallSid', 'HeldFor', 'Waited', 'Warned'] as const;
+export const WEBHOOK_QUERY_PARAMS = ['CallerCallSid', 'CallerNumber', 'HeldFor', 'Screened', 'Step', 'Waited', 'Warned'] as const;
 export type WebhookQueryParam = (typeof WEBHOOK_QUERY_PARAMS)[number];
 export type WebhookQuery = Partial<Record<WebhookQueryParam, string>>;
 

@@ -99,9 +99,14 @@ export interface LegCallbackAttributes {
   statusCallbackMethod?: 'GET' | 'POST';
   statusCallbackEvent?: readonly ('initiated' | 'ringing' | 'answered' | 'completed')[];
 }
+/** <Number url> / <Sip url>: TwiML run on the called party once it answers, before the bridge (screening). */
+export interface ScreenedLegAttributes extends LegCallbackAttributes {
+  url?: string;
+  method?: 'GET' | 'POST';
+}
 const noun = (name: DialNoun['name'], value: string, attributes: Attributes = {}): DialNoun =>
   element(name, attributes, value) as DialNoun;
-export const number = (value: string, attributes?: LegCallbackAttributes): DialNoun => noun('Number', value, { ...attributes });
+export const number = (value: string, attributes?: ScreenedLegAttributes): DialNoun => noun('Number', value, { ...attributes });
 /**
  * <Client>: with custom parameters it is written as <Identity> and <Parameter name value> nouns, which
  * reach the agent's Voice SDK as the call's custom parameters (https://www.twilio.com/docs/voice/twiml/client).
@@ -117,7 +122,18 @@ export const client = (
         element('Identity', {}, identity),
         ...parameters.map((parameter) => element('Parameter', { name: parameter.name, value: parameter.value })),
       ]) as DialNoun);
-export const sip = (uri: string, attributes?: LegCallbackAttributes): DialNoun => noun('Sip', uri, { ...attributes });
+export const sip = (uri: string, attributes?: ScreenedLegAttributes): DialNoun => noun('Sip', uri, { ...attributes });
+
+export interface GatherAttributes {
+  numDigits?: number;
+  /** '' = no key ends the input early, so every key counts as a digit (TwiML <Gather finishOnKey>). */
+  finishOnKey?: string;
+  timeout?: number;
+  action?: string;
+  method?: 'GET' | 'POST';
+}
+/** <Gather> with the prompts it plays while it listens (Say, Play, Pause). */
+export const gather = (attributes: GatherAttributes, ...prompts: TwimlElement[]): TwimlElement => element('Gather', { ...attributes }, prompts);
 
 export interface ConferenceAttributes {
   participantLabel?: string;

@@ -3,9 +3,10 @@
 // Pure: no HTTP, no Sync. call-store.ts keeps these records in a Sync Map.
 
 export type CallMode = 'conference' | 'dial';
-export type CallState = 'ringing-agent' | 'talking' | 'on-hold' | 'agent-gone';
+/** `waiting`: in line for a busy agent, hearing the hold music (docs/line.md). */
+export type CallState = 'waiting' | 'ringing-agent' | 'talking' | 'on-hold' | 'agent-gone';
 
-/** One Sync Map item's data, keyed by the caller's CallSid. Issue 13 adds fields to the same item. */
+/** One Sync Map item's data, keyed by the caller's CallSid. Later features add fields to the same item. */
 export interface CallRecord {
   callSid: string;
   mode: CallMode;
@@ -25,8 +26,36 @@ export interface CallRecord {
   startedAt: string;
   /** Conference mode, Participant=agent: ISO 8601 start of the agent's running hold, else null. Not counted in `holds`. */
   agentHoldStartedAt: string | null;
-  /** The call's hold events, oldest first, the last MAX_RECORDED_EVENTS of them (issue 13). */
-  events: HoldEvent[];
+  /** The call's events, oldest first, the last MAX_RECORDED_EVENTS of them (docs/hold-experience.md). */
+  events: RecordedEvent[];
+  /** How many events the call has had: the next event's id is made from it. */
+  eventSeq: number;
+  /** Ids of events not yet delivered to HOLD_EVENTS_URL (empty when it is not set). */
+  undelivered: string[];
+  /** ISO 8601 instant of the record's last write (docs/hold-api.md, "Ordering answers"). */
+  updatedAt: string;
+  /** ISO 8601 instant the call ended; the record is then kept for its events only, never listed as live. */
+  endedAt: string | null;
+  /**
+   * The counts and events may miss something: the record was lost and made again, or its state was
+   * corrected from Twilio's own (docs/console.md, "Bookkeeping in foul weather").
+   */
+  incomplete: boolean;
+  /** While `waiting`: the place in line (1 = next to be connected), as Twilio last told it; else null. */
+  linePosition: number | null;
+  /** While `waiting`: ISO 8601 instant the caller joined the line; else null. */
+  waitingSince: string | null;
+}
+
+/**
+ * A live call as `GET /calls` lists it (docs/console.md): the record without what only the
+ * bookkeeping needs (the event counter, the undelivered ids, the end of an ended call).
+ */
+export type ListedCall = Omit<CallRecord, 'eventSeq' | 'undelivered' | 'endedAt'>;
+
+export function listedCall(record: CallRecord): ListedCall {
+  const { eventSeq: _seq, undelivered: _undelivered, endedAt: _ended, ...listed } = record;
+  return listed;
 }
 
 /** Who was held: the caller (the call's holds) or, in conference mode with Participant=agent, the agent. */
@@ -41,6 +70,8 @@ export type HoldCause = 'api' | 'limit';
  * `limit-unenforced`: the hold limit's resume failed (docs/hold-experience.md), once per hold.
  */
 export interface HoldEvent {
+  /** Stable across redeliveries: the `webhook-id` of its delivery. */
+  id: string;
   type: 'hold' | 'resume' | 'hang-up' | 'limit-unenforced';
   callSid: string;
   party: HeldParty;
@@ -64,6 +95,8 @@ export interface NewCall {
   from: string;
   agent: string;
   at: Date;
+  /** The agent is busy: the caller joins the line at this place. */
+  linePosition?: number;
 }
 
 export function newCallRecord(call: NewCall): CallRecord {
@@ -72,7 +105,7 @@ export function newCallRecord(call: NewCall): CallRecord {
     mode: call.mode,
     from: call.from,
     agent: call.agent,
-    state: 'ringing-agent',
+    state: call.linePosition === undefined ? 'ringing-agent' : 'waiting',
     conferenceSid: null,
     agentCallSid: null,
     holds: 0,
@@ -82,6 +115,13 @@ export function newCallRecord(call: NewCall): CallRecord {
     startedAt: call.at.toISOString(),
     agentHoldStartedAt: null,
     events: [],
+    eventSeq: 0,
+    undelivered: [],
+    updatedAt: call.at.toISOString(),
+    endedAt: null,
+    incomplete: false,
+    linePosition: call.linePosition ?? null,
+    waitingSince: call.linePosition === undefined ? null : call.at.toISOString(),
   };
 }
 
@@ -99,20 +139,39 @@ export type CallEvent =
    * the caller's Enqueue action that follows), when a hold-ended event closes it.
    */
   | { kind: 'agent-gone'; at: Date; holdMeasuredLater?: boolean }
+  /** A waiting caller's place in line, as Twilio's QueuePosition gave it. */
+  | { kind: 'line-position'; position: number }
+  /** The caller left the line to be connected: the agent's phone rings. */
+  | { kind: 'line-left' }
   /** The hold limit could not resume the caller held `heldSeconds` (recorded once per hold). */
   | { kind: 'limit-unenforced'; at: Date; heldSeconds: number };
 
-/** The record after an event. Events that change nothing return the same object. */
-export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord {
+/**
+ * The record after an event. Events that change nothing return the same object; an ended call's
+ * record changes no more. `now` dates the call-connected event.
+ */
+export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date = new Date()): CallRecord {
+  if (record.endedAt !== null) return record;
   switch (event.kind) {
-    case 'agent-connected':
-      return {
+    case 'line-position':
+      if (record.state !== 'waiting' || record.linePosition === event.position) return record;
+      return { ...record, linePosition: event.position };
+    case 'line-left':
+      if (record.state !== 'waiting') return record;
+      return { ...record, state: 'ringing-agent', linePosition: null, waitingSince: null };
+    case 'agent-connected': {
+      const next: CallRecord = {
         ...record,
         agentCallSid: event.agentCallSid,
         conferenceSid: event.conferenceSid ?? record.conferenceSid,
         // A callback that arrives after a hold has begun must not undo it.
-        state: record.state === 'ringing-agent' ? 'talking' : record.state,
+        state: record.state === 'ringing-agent' || record.state === 'waiting' ? 'talking' : record.state,
+        // A missed line-left: the caller is connected, no longer in line.
+        ...(record.state === 'waiting' ? { linePosition: null, waitingSince: null } : {}),
       };
+      const connected = callConnected(record, next, now);
+      return connected ? withRecorded(next, connected) : next;
+    }
     case 'hold-started':
       if (event.party === 'agent') {
         if (record.agentHoldStartedAt !== null || record.state === 'agent-gone') return record;
@@ -153,25 +212,49 @@ export function applyCallEvent(record: CallRecord, event: CallEvent): CallRecord
   }
 }
 
-function withEvent(record: CallRecord, type: HoldEvent['type'], party: HeldParty, at: Date, heldFor: number, by: HoldCause = 'api'): CallRecord {
-  const event: HoldEvent = { type, callSid: record.callSid, party, mode: record.mode, at: at.toISOString(), heldFor, by };
-  return { ...record, events: [...record.events, event].slice(-MAX_RECORDED_EVENTS) };
-}
+/** Every event the record keeps and delivers; other types may be added, each with an `id`. */
+export type RecordedEvent = HoldEvent | CallConnected | CallSummary;
+type Unnumbered<E> = E extends RecordedEvent ? Omit<E, 'id'> : never;
 
-/** The events `next` added to `before` (what a bookkeeping step has to deliver). */
-export function newHoldEvents(before: CallRecord, next: CallRecord): HoldEvent[] {
-  if (next === before) return [];
-  const last = before.events.at(-1);
-  const from = last === undefined ? 0 : next.events.lastIndexOf(last) + 1;
-  return next.events.slice(from);
+/** When an event happened: its `at`, or a summary's `endedAt` (ISO 8601). */
+export function eventTime(event: RecordedEvent): string {
+  const e = event as unknown as Record<string, unknown>;
+  return typeof e.at === 'string' ? e.at : typeof e.endedAt === 'string' ? e.endedAt : '';
 }
 
 /**
- * What ends with the call: the running holds as hang-ups (the party hung up while held), then the
- * call's summary. `at` is when the call ended, on the same clock as the holds' starts;
- * `heldSeconds` is Twilio's measure of the caller's running hold when it gives one (QueueTime).
+ * The id of a call's n-th event: stable, unique per call, and the same whichever instance or retry
+ * writes it, so a receiver deduplicates deliveries on it (Standard Webhooks' `webhook-id`).
  */
-export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): { events: HoldEvent[]; summary: CallSummary } {
+export function eventId(callSid: string, seq: number): string {
+  return `evt_${callSid}_${seq}`;
+}
+
+function withRecorded(record: CallRecord, event: Unnumbered<RecordedEvent>): CallRecord {
+  const seq = record.eventSeq + 1;
+  const numbered = { ...event, id: eventId(record.callSid, seq) } as RecordedEvent;
+  return { ...record, eventSeq: seq, events: [...record.events, numbered].slice(-MAX_RECORDED_EVENTS) };
+}
+
+function withEvent(record: CallRecord, type: HoldEvent['type'], party: HeldParty, at: Date, heldFor: number, by: HoldCause = 'api'): CallRecord {
+  return withRecorded(record, { type, callSid: record.callSid, party, mode: record.mode, at: at.toISOString(), heldFor, by });
+}
+
+/** The events `next` added to `before` (what a bookkeeping step has to deliver). */
+export function newHoldEvents(before: CallRecord, next: CallRecord): RecordedEvent[] {
+  if (next === before) return [];
+  const known = new Set(before.events.map((e) => e.id));
+  return next.events.filter((e) => !known.has(e.id));
+}
+
+/**
+ * The record of an ended call: the running holds end as hang-ups (the party hung up while held),
+ * then the call's summary. `at` is when the call ended, on the same clock as the holds' starts;
+ * `heldSeconds` is Twilio's measure of the caller's running hold when it gives one (QueueTime).
+ * An ended record changes no more.
+ */
+export function endCall(record: CallRecord, at: Date, heldSeconds?: number): CallRecord {
+  if (record.endedAt !== null) return record;
   let ended = record;
   if (ended.holdStartedAt !== null) {
     const hold = endHold(ended, at, heldSeconds);
@@ -180,19 +263,23 @@ export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): {
   if (ended.agentHoldStartedAt !== null) {
     ended = withEvent({ ...ended, agentHoldStartedAt: null }, 'hang-up', 'agent', at, secondsBetween(ended.agentHoldStartedAt, at), 'api');
   }
-  return {
-    events: newHoldEvents(record, ended),
-    summary: {
-      type: 'call-summary',
-      callSid: ended.callSid,
-      mode: ended.mode,
-      startedAt: ended.startedAt,
-      endedAt: at.toISOString(),
-      holds: ended.holds,
-      totalHoldSeconds: ended.totalHoldSeconds,
-      longestHoldSeconds: ended.longestHoldSeconds,
-    },
-  };
+  ended = withRecorded(ended, {
+    type: 'call-summary',
+    callSid: ended.callSid,
+    mode: ended.mode,
+    startedAt: ended.startedAt,
+    endedAt: at.toISOString(),
+    holds: ended.holds,
+    totalHoldSeconds: ended.totalHoldSeconds,
+    longestHoldSeconds: ended.longestHoldSeconds,
+  });
+  return { ...ended, endedAt: at.toISOString() };
+}
+
+/** endCall's new events: the hang-ups, and the summary last. */
+export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): { events: RecordedEvent[]; summary: CallSummary } {
+  const added = newHoldEvents(record, endCall(record, at, heldSeconds));
+  return { events: added.slice(0, -1), summary: added.at(-1) as CallSummary };
 }
 
 /**
@@ -200,6 +287,7 @@ export function endOfCall(record: CallRecord, at: Date, heldSeconds?: number): {
  * /hold and /unhold need, so agent software learns its call without polling GET /calls.
  */
 export interface CallConnected {
+  id: string;
   type: 'call-connected';
   callSid: string;
   mode: CallMode;
@@ -211,14 +299,15 @@ export interface CallConnected {
 }
 
 /** The call-connected event when `next` is the record's first change from ringing to talking. */
-export function callConnected(before: CallRecord, next: CallRecord, at: Date): CallConnected | undefined {
-  if (before.state !== 'ringing-agent' || next.state !== 'talking') return undefined;
+function callConnected(before: CallRecord, next: CallRecord, at: Date): Unnumbered<CallConnected> | undefined {
+  if ((before.state !== 'ringing-agent' && before.state !== 'waiting') || next.state !== 'talking') return undefined;
   const { callSid, mode, from, agent, conferenceSid, agentCallSid } = next;
   return { type: 'call-connected', callSid, mode, from, agent, conferenceSid, agentCallSid, at: at.toISOString() };
 }
 
 /** Sent to HOLD_EVENTS_URL when a call ends. */
 export interface CallSummary {
+  id: string;
   type: 'call-summary';
   callSid: string;
   mode: CallMode;
@@ -249,7 +338,7 @@ function secondsBetween(startIso: string | null, end: Date): number {
 }
 
 const MODES = new Set<string>(['conference', 'dial']);
-const STATES = new Set<string>(['ringing-agent', 'talking', 'on-hold', 'agent-gone']);
+const STATES = new Set<string>(['waiting', 'ringing-agent', 'talking', 'on-hold', 'agent-gone']);
 
 /**
  * A map item's data as a CallRecord, or undefined when it is not one (written by something else,
@@ -269,6 +358,7 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
   ) {
     return undefined;
   }
+  const events = Array.isArray(d.events) ? d.events.filter(isRecordedEvent) : [];
   return {
     callSid: d.callSid,
     mode: d.mode as CallMode,
@@ -282,18 +372,24 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
     longestHoldSeconds: d.longestHoldSeconds,
     holdStartedAt: d.holdStartedAt,
     startedAt: d.startedAt,
-    // Records written before issue 13 have neither: no agent hold, no events yet.
+    // Records written before hold events have neither: no agent hold, no events yet.
     agentHoldStartedAt: textOrNull(d.agentHoldStartedAt) ? d.agentHoldStartedAt : null,
-    events: Array.isArray(d.events) ? d.events.filter(isHoldEvent) : [],
+    events,
+    // Records written before events had ids have none of these.
+    eventSeq: count(d.eventSeq) ? d.eventSeq : events.length,
+    undelivered: Array.isArray(d.undelivered) ? d.undelivered.filter(text) : [],
+    updatedAt: text(d.updatedAt) ? d.updatedAt : d.startedAt,
+    endedAt: textOrNull(d.endedAt) ? d.endedAt : null,
+    incomplete: d.incomplete === true,
+    // Records written before the line have neither.
+    linePosition: typeof d.linePosition === 'number' && Number.isInteger(d.linePosition) && d.linePosition > 0 ? d.linePosition : null,
+    waitingSince: typeof d.waitingSince === 'string' ? d.waitingSince : null,
   };
 }
 
-const EVENT_TYPES = new Set<string>(['hold', 'resume', 'hang-up', 'limit-unenforced']);
-
-function isHoldEvent(v: unknown): v is HoldEvent {
+/** Any event with an id: types added by other features are kept and delivered as they are. */
+function isRecordedEvent(v: unknown): v is RecordedEvent {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.type === 'string' && EVENT_TYPES.has(e.type) && typeof e.callSid === 'string' &&
-    (e.party === 'caller' || e.party === 'agent') && typeof e.mode === 'string' && MODES.has(e.mode) &&
-    typeof e.at === 'string' && typeof e.heldFor === 'number' && (e.by === 'api' || e.by === 'limit');
+  return typeof e.type === 'string' && typeof e.id === 'string' && typeof e.callSid === 'string';
 }

@@ -1,64 +1,94 @@
-// Delivery of hold events and call summaries to HOLD_EVENTS_URL: one JSON POST per event, signed
-// with X-Hold-Signature, retried a few times within a small budget. It runs inside the callback
-// that recorded the event (a Function cannot work after it has answered), never inside /hold or
-// /unhold, and it never throws: a receiver that is down costs a log line and at most the budget's
-// delay of that callback's answer, never a hold.
-import { holdApiToken, optionalHttpUrl } from '../platform/config';
+// Delivery of a call's events to HOLD_EVENTS_URL: one JSON POST per event, signed the Standard
+// Webhooks way (https://www.standardwebhooks.com/, with its `standardwebhooks` library) under
+// HOLD_EVENTS_SECRET. At least once: an event stays in the record's `undelivered` list until a
+// delivery succeeds, and a later bookkeeping step of the same call sends it again with the same
+// `webhook-id` (call-events.ts). It never throws, and nobody waits for it past the bookkeeping
+// deadline: a receiver that is down costs no call anything (docs/hold-experience.md).
+import type { Webhook } from 'standardwebhooks';
+import { holdEventsSecret, optionalHttpUrl } from '../platform/config';
 import { isFailure } from '../platform/failure';
-import { HOLD_SIGNATURE_HEADER, holdSignature } from '../platform/hold-signature';
-import { remainingBudgetMs } from '../platform/twilio-request';
 import type { HoldEnv } from '../platform/env';
 
 export interface EventDelivery {
   url: string;
-  token: string;
+  /** Signs each delivery; undefined when HOLD_EVENTS_SECRET is missing or malformed (nothing is sent). */
+  webhook?: Webhook;
+}
+
+/**
+ * The library is loaded on the first delivery, not at module load: a cold Function loads no npm
+ * package it may not need (tests/unit/built-functions.test.ts).
+ */
+function signer(secret: string): Webhook {
+  const { Webhook: StandardWebhook } = require('standardwebhooks') as typeof import('standardwebhooks');
+  return new StandardWebhook(secret);
 }
 
 export interface DeliveryPolicy {
-  /** Attempts per event, the first included. */
+  /** Attempts per event and step, the first included. */
   attempts: number;
   /** One attempt's time limit. */
   attemptTimeoutMs: number;
   /** Pause before the 2nd, 3rd, ... attempt. */
   backoffMs: number[];
-  /** All the deliveries of one callback end within this (and within the invocation's budget). */
+  /** No attempt starts later than this after the deliveries began. */
   budgetMs: number;
 }
 
 /**
- * 3 attempts within 3 s: a callback's bookkeeping (2 s of Sync) plus this stays well inside
- * Twilio's 10 s Function limit and 15 s webhook timeout.
+ * 2 attempts of at most 1 s each, no attempt started after 2 s: what a webhook abandoned at its
+ * bookkeeping deadline still does stays far inside Twilio's 10 s Function limit.
  */
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 3, attemptTimeoutMs: 1000, backoffMs: [100, 400], budgetMs: 3000 };
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 2, attemptTimeoutMs: 1000, backoffMs: [100], budgetMs: 2000 };
 
-/** HOLD_EVENTS_URL and the key, or undefined (not set, or misconfigured: logged, never thrown). */
+/**
+ * HOLD_EVENTS_URL and its signer; undefined when HOLD_EVENTS_URL is not set or is not a URL
+ * (logged). A URL without a valid HOLD_EVENTS_SECRET keeps the events on the record, undelivered.
+ */
 export function eventDelivery(env: HoldEnv): EventDelivery | undefined {
+  let url: string | undefined;
   try {
-    const url = optionalHttpUrl(env, 'HOLD_EVENTS_URL');
-    if (!url) return undefined;
-    return { url, token: holdApiToken(env) };
+    url = optionalHttpUrl(env, 'HOLD_EVENTS_URL');
   } catch (error) {
     console.error(isFailure(error) ? error.message : error, '- hold events are not delivered');
     return undefined;
+  }
+  if (!url) return undefined;
+  try {
+    return { url, webhook: signer(holdEventsSecret(env)) };
+  } catch (error) {
+    console.error(isFailure(error) ? error.message : error, '- hold events stay on the call\'s record, undelivered');
+    return { url };
   }
 }
 
 export type DeliveryOutcome = 'delivered' | 'refused' | 'failed';
 
-/** Delivers the payloads in order; resolves with each one's outcome, never rejects. */
-export async function deliverHoldEvents(
+/** The headers of one delivery: a new timestamp each attempt, the event's own id always. */
+export function signedHeaders(webhook: Webhook, id: string, body: string, now: Date = new Date()): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': webhook.sign(id, now, body),
+  };
+}
+
+/** Delivers the events in order; resolves with each one's outcome, never rejects. */
+export async function deliverEvents(
   delivery: EventDelivery,
-  payloads: object[],
+  events: { id: string }[],
   policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
 ): Promise<DeliveryOutcome[]> {
-  const deadline = Date.now() + Math.min(policy.budgetMs, Math.max(0, remainingBudgetMs() - 1000));
+  const { webhook } = delivery;
+  if (!webhook) return events.map(() => 'failed');
+  const deadline = Date.now() + policy.budgetMs;
   const outcomes: DeliveryOutcome[] = [];
-  for (const payload of payloads) outcomes.push(await deliverOne(delivery, JSON.stringify(payload), policy, deadline));
+  for (const event of events) outcomes.push(await deliverOne(delivery.url, webhook, event.id, JSON.stringify(event), policy, deadline));
   return outcomes;
 }
 
-async function deliverOne(delivery: EventDelivery, body: string, policy: DeliveryPolicy, deadline: number): Promise<DeliveryOutcome> {
-  const headers = { 'Content-Type': 'application/json', [HOLD_SIGNATURE_HEADER]: holdSignature(delivery.token, body) };
+async function deliverOne(url: string, webhook: Webhook, id: string, body: string, policy: DeliveryPolicy, deadline: number): Promise<DeliveryOutcome> {
   let last = 'no attempt within the budget';
   for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
     if (attempt > 1) {
@@ -66,27 +96,26 @@ async function deliverOne(delivery: EventDelivery, body: string, policy: Deliver
       if (Date.now() + pause >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
-    const timeLeft = deadline - Date.now();
-    if (timeLeft <= 0) break;
+    if (Date.now() >= deadline) break;
     try {
-      const response = await fetch(delivery.url, {
+      const response = await fetch(url, {
         method: 'POST',
-        headers,
+        headers: signedHeaders(webhook, id, body),
         body,
-        signal: AbortSignal.timeout(Math.min(policy.attemptTimeoutMs, timeLeft)),
+        signal: AbortSignal.timeout(policy.attemptTimeoutMs),
       });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return 'delivered';
       last = `HTTP ${response.status}`;
       // A 4xx other than 429 will not change on a retry: the receiver refused this event.
       if (response.status < 500 && response.status !== 429) {
-        console.error(`hold event refused by HOLD_EVENTS_URL: ${last}`);
+        console.error(`hold event ${id} refused by HOLD_EVENTS_URL: ${last}`);
         return 'refused';
       }
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
   }
-  console.error(`hold event not delivered to HOLD_EVENTS_URL: ${last}`);
+  console.error(`hold event ${id} not delivered to HOLD_EVENTS_URL yet: ${last}`);
   return 'failed';
 }

@@ -1,14 +1,20 @@
-// Hold events and metrics end to end (issue 13), both modes: the emulator (virtual clock), the
-// BUILT functions under twilio-run with HOLD_EVENTS_URL pointing at a receiver in this process,
-// which verifies X-Hold-Signature the way docs/hold-experience.md shows. Needs `npm run build`.
+// Hold events and metrics end to end, both modes: the emulator (virtual clock), the BUILT functions
+// under twilio-run with HOLD_EVENTS_URL pointing at a receiver in this process, which verifies
+// each delivery with the `standardwebhooks` library the way docs/hold-experience.md shows.
+// Needs `npm run build`.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, CALLER_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
-import { holdSignatureMatches } from '../../lib/platform/hold-signature';
+
+export const HOLD_EVENTS_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 interface Received {
   body: Record<string, unknown>;
   raw: string;
+  /** webhook-id, as sent. */
+  id: string;
   signed: boolean;
   answered: number;
 }
@@ -18,6 +24,7 @@ class Receiver {
   readonly received: Received[] = [];
   failNext = 0;
   down = false;
+  private readonly webhook = new Webhook(HOLD_EVENTS_SECRET);
   private server: Server = createServer((request, response) => void this.handle(request, response));
 
   async start(): Promise<string> {
@@ -33,11 +40,15 @@ class Receiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const header = request.headers['x-hold-signature'];
-    const signed = holdSignatureMatches(HOLD_API_TOKEN, raw, typeof header === 'string' ? header : undefined);
+    let signed = true;
+    try {
+      this.webhook.verify(raw, request.headers as Record<string, string>);
+    } catch {
+      signed = false;
+    }
     const answered = this.failNext > 0 ? 500 : 204;
     if (this.failNext > 0) this.failNext -= 1;
-    this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, signed, answered });
+    this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, id: String(request.headers['webhook-id']), signed, answered });
     response.writeHead(answered).end();
   }
 
@@ -52,7 +63,7 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
   const receiver = new Receiver();
   beforeAll(async () => {
     const url = await receiver.start();
-    h = await startE2e({ mode, env: { HOLD_EVENTS_URL: url } });
+    h = await startE2e({ mode, env: { HOLD_EVENTS_URL: url, HOLD_EVENTS_SECRET } });
   });
   afterAll(async () => {
     await h.close();
@@ -74,11 +85,11 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     return caller;
   }
 
-  async function listedCall(caller: string): Promise<Record<string, unknown>> {
+  async function listedCall(caller: string): Promise<Record<string, unknown> | undefined> {
     const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
     expect(response.status).toBe(200);
     const { calls } = (await response.json()) as { calls: Record<string, unknown>[] };
-    return calls.find((call) => call.callSid === caller)!;
+    return calls.find((call) => call.callSid === caller);
   }
 
   /** The hold events and the summary delivered for a call (the call-connected event has its own test). */
@@ -91,6 +102,7 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     expect(connected[0].signed).toBe(true);
     const agentCallSid = h.agentOf(caller);
     expect(connected[0].body).toEqual({
+      id: connected[0].id,
       type: 'call-connected',
       callSid: caller,
       mode,
@@ -114,10 +126,11 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
       expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
       await h.advance(5000);
     }
-    const listed = await listedCall(caller);
+    const listed = (await listedCall(caller))!;
     expect(listed).toMatchObject({ holds: 3, totalHoldSeconds: 60, longestHoldSeconds: 30, holdStartedAt: null, state: 'talking' });
     const expected = [['hold', 0], ['resume', 10], ['hold', 0], ['resume', 30], ['hold', 0], ['resume', 20]];
-    expect((listed.events as Record<string, unknown>[]).map((e) => [e.type, e.heldFor])).toEqual(expected);
+    const holdEvents = (listed.events as Record<string, unknown>[]).filter((e) => e.type !== 'call-connected');
+    expect(holdEvents.map((e) => [e.type, e.heldFor])).toEqual(expected);
     expect(listed.events).toEqual(expect.arrayContaining([
       expect.objectContaining({ callSid: caller, party: 'caller', mode, by: 'api', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
     ]));
@@ -125,7 +138,9 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     const delivered = eventsOf(caller);
     expect(delivered.map((r) => [r.body.type, r.body.heldFor])).toEqual(expected);
     expect(delivered.every((r) => r.signed && r.answered === 204)).toBe(true);
-    expect(delivered.map((r) => r.body)).toEqual(listed.events);
+    expect(delivered.map((r) => r.body)).toEqual(holdEvents);
+    expect(delivered.map((r) => r.id)).toEqual(holdEvents.map((e) => e.id));
+    expect(listed.undelivered).toBeUndefined();
 
     await h.partyHangsUp(caller);
     expect(eventsOf(caller).at(-1)!.body).toMatchObject({ type: 'call-summary', callSid: caller, mode, holds: 3, totalHoldSeconds: 60, longestHoldSeconds: 30 });
@@ -150,6 +165,37 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     const tries = eventsOf(caller);
     expect(tries.map((r) => [r.body.type, r.answered])).toEqual([['hold', 500], ['hold', 204]]);
     expect(tries[1].raw).toBe(tries[0].raw);
+    // One event, one webhook-id across its deliveries: the receiver's key to deduplicate.
+    expect(tries[1].id).toBe(tries[0].id);
+    expect(tries[0].id).toBe(tries[0].body.id);
+  });
+
+  it('events a receiver that was down missed: kept undelivered, sent at the call\'s next step with the same ids, and readable since a time', async () => {
+    const caller = await talkingCall();
+    const since = new Date(Date.now() + 1).toISOString();
+    receiver.down = true;
+    expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
+    await h.advance(10_000);
+    // The receiver fetches what it missed: the same events, with their ids, from the record.
+    const missed = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    expect(missed.status).toBe(200);
+    const { events } = (await missed.json()) as { events: Record<string, unknown>[] };
+    const held = events.filter((e) => e.callSid === caller && e.type === 'hold');
+    expect(held).toHaveLength(1);
+    receiver.down = false;
+    // Earlier steps' undelivered events are sent again once the record is REDELIVER_AFTER_MS old.
+    await new Promise((resolve) => setTimeout(resolve, 3100));
+    expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
+    const delivered = eventsOf(caller);
+    expect(delivered.map((r) => r.body.type).sort()).toEqual(['hold', 'resume']);
+    expect(delivered.every((r) => r.signed)).toBe(true);
+    expect(delivered.find((r) => r.body.type === 'hold')!.id).toBe(held[0].id);
+    await h.partyHangsUp(caller);
+    // The ended call's events stay readable; GET /calls no longer lists it.
+    const after = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const types = ((await after.json()) as { events: Record<string, unknown>[] }).events.filter((e) => e.callSid === caller).map((e) => e.type);
+    expect(types).toEqual(['hold', 'resume', 'call-summary']);
+    expect(await listedCall(caller)).toBeUndefined();
   });
 
   it('a hold and a resume still work, and are recorded, when the receiver is down', async () => {
@@ -160,11 +206,16 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     expect(hold.body.held).toBe(true);
     await h.advance(15_000);
     expect(h.hears(caller)).toMatchObject({ kind: 'music' });
-    expect((await listedCall(caller)).state).toBe('on-hold');
+    expect((await listedCall(caller))?.state).toBe('on-hold');
     const resume = await h.control('unhold', { CallSid: caller });
     expect(resume.status).toBe(200);
     expect(h.hears(caller)).toMatchObject({ kind: 'party' });
     expect(await listedCall(caller)).toMatchObject({ state: 'talking', holds: 1, totalHoldSeconds: 15 });
     expect(eventsOf(caller)).toEqual([]);
+  });
+
+  it('rejects eventsSince that is not an instant', async () => {
+    const response = await fetch(`${h.functions.url}/calls?eventsSince=yesterday`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    expect(response.status).toBe(400);
   });
 });

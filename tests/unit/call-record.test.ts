@@ -1,6 +1,6 @@
 // The call record's transitions (lib/state/call-record.ts) and what a conference event means for
 // it (lib/state/conference-events.ts): pure functions, tested directly.
-import { applyCallEvent, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord } from '../../lib/state/call-record';
+import { applyCallEvent, endCall, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord, type HoldEvent } from '../../lib/state/call-record';
 import { callEventOfConference, parseConferenceStatus } from '../../lib/state/conference-events';
 
 const CALLER = 'CA' + '1'.repeat(32);
@@ -20,7 +20,24 @@ describe('call record', () => {
       callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', state: 'ringing-agent',
       conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0,
       holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [],
+      eventSeq: 0, undelivered: [], updatedAt: '2026-12-03T08:00:00.000Z', endedAt: null, incomplete: false,
+      linePosition: null, waitingSince: null,
     });
+  });
+
+  it('a caller in line: waiting with its place and since when; the place follows Twilio; connected, it rings the agent', () => {
+    let r = newCallRecord({ callSid: CALLER, mode: 'conference', from: '+15551230000', agent: '+15550100001', at: T0, linePosition: 2 });
+    expect(r).toMatchObject({ state: 'waiting', linePosition: 2, waitingSince: '2026-12-03T08:00:00.000Z' });
+    r = applyCallEvent(r, { kind: 'line-position', position: 1 });
+    expect(r).toMatchObject({ state: 'waiting', linePosition: 1 });
+    expect(applyCallEvent(r, { kind: 'line-position', position: 1 })).toBe(r);
+    r = applyCallEvent(r, { kind: 'line-left' });
+    expect(r).toMatchObject({ state: 'ringing-agent', linePosition: null, waitingSince: null });
+    // A late place in line changes nothing once connected.
+    expect(applyCallEvent(r, { kind: 'line-position', position: 3 })).toBe(r);
+    // A missed line-left: the agent answering ends the wait all the same.
+    const waiting = newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: '+15550100001', at: T0, linePosition: 1 });
+    expect(applyCallEvent(waiting, { kind: 'agent-connected', agentCallSid: AGENT })).toMatchObject({ state: 'talking', linePosition: null, waitingSince: null });
   });
 
   it('counts holds, total and longest; a hold of a held call and a resume of a live one change nothing', () => {
@@ -42,8 +59,9 @@ describe('call record', () => {
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(600), heldSeconds: 600, by: 'limit' });
     r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(600), heldSeconds: 600 });
     expect(applyCallEvent(r, { kind: 'limit-unenforced', at: at(605), heldSeconds: 605 })).toBe(r);
-    expect(r.events.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'resume:limit:600', 'limit-unenforced:limit:600']);
-    expect(parseCallRecord(JSON.parse(JSON.stringify(r)))?.events).toHaveLength(3);
+    const holdEvents = r.events.filter((e): e is HoldEvent => e.type !== 'call-connected');
+    expect(holdEvents.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'resume:limit:600', 'limit-unenforced:limit:600']);
+    expect(parseCallRecord(JSON.parse(JSON.stringify(r)))?.events).toEqual(r.events);
     r = applyCallEvent(r, { kind: 'hold-started', at: at(700) });
     r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(1300), heldSeconds: 600 });
     expect(r.events.filter((e) => e.type === 'limit-unenforced')).toHaveLength(2);
@@ -94,9 +112,10 @@ describe('conference status callback', () => {
   });
 });
 
-describe('hold events (issue 13)', () => {
+describe('hold events', () => {
   const event = (type: string, party: string, t: number, heldFor: number, by = 'api') =>
-    ({ type, callSid: CALLER, party, mode: 'conference', at: at(t).toISOString(), heldFor, by });
+    ({ id: expect.stringMatching(/^evt_CA1{32}_\d+$/), type, callSid: CALLER, party, mode: 'conference', at: at(t).toISOString(), heldFor, by });
+  const holdEvents = (r: CallRecord) => r.events.filter((e) => e.type !== 'call-connected');
 
   it('records every hold and resume of either party; only the caller\'s count in the metrics', () => {
     let r = talking();
@@ -104,7 +123,7 @@ describe('hold events (issue 13)', () => {
     r = applyCallEvent(r, { kind: 'hold-started', at: at(15), party: 'agent' });
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(40), party: 'agent' });
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(70), by: 'limit' });
-    expect(r.events).toEqual([
+    expect(holdEvents(r)).toEqual([
       event('hold', 'caller', 10, 0), event('hold', 'agent', 15, 0), event('resume', 'agent', 40, 25), event('resume', 'caller', 70, 60, 'limit'),
     ]);
     expect(r).toMatchObject({ holds: 1, totalHoldSeconds: 60, longestHoldSeconds: 60, holdStartedAt: null, agentHoldStartedAt: null });
@@ -122,7 +141,7 @@ describe('hold events (issue 13)', () => {
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(10) });
     expect(applyCallEvent(held, { kind: 'agent-gone', at: at(30) }).events.at(-1)).toEqual(event('hang-up', 'caller', 30, 20));
     const gone = applyCallEvent(held, { kind: 'agent-gone', at: at(30), holdMeasuredLater: true });
-    expect(gone.events).toHaveLength(1);
+    expect(holdEvents(gone)).toHaveLength(1);
     expect(applyCallEvent(gone, { kind: 'hold-ended', at: at(31), heldSeconds: 21 }).events.at(-1)).toEqual(event('hang-up', 'caller', 31, 21));
   });
 
@@ -133,13 +152,29 @@ describe('hold events (issue 13)', () => {
     const end = endOfCall(r, at(75));
     expect(end.events).toEqual([event('hang-up', 'caller', 75, 45)]);
     expect(end.summary).toEqual({
-      type: 'call-summary', callSid: CALLER, mode: 'conference', startedAt: T0.toISOString(), endedAt: at(75).toISOString(),
+      id: expect.stringMatching(/^evt_/), type: 'call-summary', callSid: CALLER, mode: 'conference', startedAt: T0.toISOString(), endedAt: at(75).toISOString(),
       holds: 2, totalHoldSeconds: 55, longestHoldSeconds: 45,
     });
     expect(endOfCall(talking(), at(80)).events).toEqual([]);
   });
 
-  it('keeps the last 40 events; reads records written before issue 13', () => {
+  it('numbers each event once: ids unique per call, the same whatever re-runs the change', () => {
+    const connected = talking();
+    expect(connected.events).toEqual([expect.objectContaining({ id: `evt_${CALLER}_1`, type: 'call-connected', agentCallSid: AGENT, conferenceSid: CONF })]);
+    let r = applyCallEvent(connected, { kind: 'hold-started', at: at(10) });
+    // A race re-runs a change on the same record: the same event gets the same id.
+    expect(applyCallEvent(connected, { kind: 'hold-started', at: at(10) }).events).toEqual(r.events);
+    r = applyCallEvent(r, { kind: 'hold-ended', at: at(20) });
+    r = endCall(r, at(30));
+    expect(r.events.map((e) => e.id)).toEqual([1, 2, 3, 4].map((n) => `evt_${CALLER}_${n}`));
+    expect(r.events.at(-1)).toMatchObject({ type: 'call-summary', holds: 1 });
+    expect(r.endedAt).toBe(at(30).toISOString());
+    // An ended call's record changes no more: late callbacks (the agent's leave, the end) add nothing.
+    expect(applyCallEvent(r, { kind: 'agent-gone', at: at(31) })).toBe(r);
+    expect(endCall(r, at(32))).toBe(r);
+  });
+
+  it('keeps the last 40 events; reads records written before events had ids', () => {
     let r = talking();
     for (let i = 0; i < 30; i += 1) {
       r = applyCallEvent(r, { kind: 'hold-started', at: at(2 * i) });
@@ -147,8 +182,8 @@ describe('hold events (issue 13)', () => {
     }
     expect(r.events).toHaveLength(MAX_RECORDED_EVENTS);
     expect(r.holds).toBe(30);
-    const { agentHoldStartedAt: _a, events: _e, ...old } = talking();
-    expect(parseCallRecord(old)).toEqual(talking());
+    const { agentHoldStartedAt: _a, events: _e, eventSeq: _s, undelivered: _u, updatedAt: _t, endedAt: _n, incomplete: _i, ...old } = talking();
+    expect(parseCallRecord(old)).toEqual({ ...talking(), events: [], eventSeq: 0, updatedAt: T0.toISOString() });
     expect(parseCallRecord({ ...talking(), events: [{ type: 'nonsense' }, r.events[0]] })!.events).toEqual([r.events[0]]);
   });
 });

@@ -14,6 +14,9 @@ import {
 import twilio from 'twilio';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 
+/** appliedAt: an ISO 8601 instant with milliseconds (docs/hold-api.md, "Ordering answers"). */
+const ISO_MS = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
 const TOKEN = 'a-long-random-control-token';
 const CALLER = 'CA' + '1'.repeat(32);
 const CONFERENCE = 'CF' + 'c'.repeat(32);
@@ -118,7 +121,7 @@ describe('hold and resume', () => {
   it('holds the caller with ONE request when the ConferenceSid is given, addressing it by its CallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
     expect(api.requests).toHaveLength(1);
     const [update] = api.requests;
     expect(update.method).toBe('POST');
@@ -155,7 +158,7 @@ describe('hold and resume', () => {
       `POST ${PARTICIPANTS}/agent.json`,
     ]);
     // The agent's leg comes back, to be passed as AgentCallSid next time.
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, conferenceSid: CONFERENCE, agentCallSid: AGENT });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAt: ISO_MS, conferenceSid: CONFERENCE, agentCallSid: AGENT });
   });
 
   it('addresses the agent by the AgentCallSid an earlier answer gave (Twilio checks it is in that conference)', async () => {
@@ -211,7 +214,7 @@ describe('hold and resume', () => {
   it('resumes with Hold=false and nothing else', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
     expect(Object.fromEntries(api.requests[0].form)).toEqual({ Hold: 'false' });
   });
 
@@ -244,11 +247,12 @@ describe('hold and resume', () => {
     const first = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const second = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
-    expect(second.body).toEqual(first.body);
+    // The same answer but for when each was applied.
+    expect({ ...(second.body as object), appliedAt: 0 }).toEqual({ ...(first.body as object), appliedAt: 0 });
     const resumed = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const again = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([resumed.statusCode, again.statusCode]).toEqual([200, 200]);
-    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, conferenceSid: CONFERENCE });
+    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
   });
 
   it('accepts a JSON-style event the same as form fields', async () => {

@@ -22,7 +22,8 @@ import {
 const call = (fields: Partial<ListedCall> = {}): ListedCall => ({
   callSid: 'CA' + '1'.repeat(32), mode: 'conference', from: '+15551230000', agent: '+15550100001', state: 'talking',
   conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null,
-  startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [], ...fields,
+  startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [], updatedAt: '2026-12-03T08:00:00.000Z', incomplete: false,
+  linePosition: null, waitingSince: null, ...fields,
 });
 
 describe('the console\'s words', () => {

@@ -8,6 +8,9 @@ import { parseTwiml } from '../support/twiml';
 import { signAgentHandle } from '../../lib/dial/agent-handle';
 import { readDialHeld } from '../../lib/dial/hold';
 
+/** appliedAt: an ISO 8601 instant with milliseconds (docs/hold-api.md, "Ordering answers"). */
+const ISO_MS = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
 const TOKEN = 'a-long-random-control-token';
 const CALLER = 'CA' + '1'.repeat(32);
 const AGENT = 'CA' + 'a'.repeat(32);
@@ -101,7 +104,7 @@ describe('hold (dial mode)', () => {
   it('without SIDs: finds the agent leg by ParentCallSid, then ONE update moves the AGENT into the agent queue (inline TwiML)', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     expect(api.requests[0].query.get('ParentCallSid')).toBe(CALLER);
     expect([...api.requests[1].form.keys()]).toEqual(['Twiml']);
@@ -120,7 +123,7 @@ describe('hold (dial mode)', () => {
   it('with the AgentHandle of an earlier answer: ONE request, no read', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
   });
 
@@ -253,7 +256,7 @@ describe('unhold (dial mode)', () => {
   it('with the AgentHandle: ONE request, which gives the CALLER leg <Dial><Queue> of the agent queue', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual([`POST /Calls/${CALLER}.json`]);
     expectResumeTwiml(api.requests[0]);
     expectAgentNeverMoved();
@@ -265,7 +268,7 @@ describe('unhold (dial mode)', () => {
       api.requests.length = 0;
       const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
       expect(reply.statusCode).toBe(200);
-      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
       expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json', `POST /Calls/${CALLER}.json`]);
       expectResumeTwiml(api.requests[2]);
     }
@@ -275,14 +278,14 @@ describe('unhold (dial mode)', () => {
   it('a call never held (no agent queue): a true no-op, 2 reads, and no handle (its caller is still the parent of the bridge)', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
   it('a resumed call (queues empty): a true no-op with the handle', async () => {
     queues = { caller: 0, agent: 0 };
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 

@@ -78,7 +78,10 @@ function context(env: Record<string, string> = {}) {
     AUTH_TOKEN: TEST_AUTH_TOKEN,
     HOLD_MODE: 'dial',
     AGENT_NUMBER: '+15550100001',
+    AGENT_SCREENING: 'off',
     TWILIO_API_BASE_URL: api.url,
+    // Ringing the agent as such: the line's reads are tested in tests/unit/line-calls.test.ts.
+    LINE_MAX_WAIT_SECONDS: '0',
     ...env,
   });
 }

@@ -50,7 +50,7 @@ afterEach(async () => {
 
 function contextFor(file: string, domain = 'localhost:3000'): HoldContext {
   return functionContext(
-    { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: api.url, AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't' },
+    { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: api.url, AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', AGENT_SCREENING: 'off', LINE_MAX_WAIT_SECONDS: '0' },
     domain,
     pathOf(file),
   );

@@ -1,0 +1,48 @@
+// Ringing the agent for a caller in the configured mode: the TwiML that connects the caller (after
+// conference mode has added the agent to the caller's conference). Used when a call arrives
+// (/incoming-call) and when the first caller in line is connected (lib/line.ts).
+import { agentAddress, agentScreening, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
+import { screeningAcceptUrl, screeningPrompt, screeningPromptUrl, screeningWords } from './shared/agent-screening';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
+import { callerDialsAgent } from './dial/twiml';
+import { dialModeUrls } from './dial/urls';
+import { callerQueueName } from './dial/hold-queue';
+import { functionUrl } from './platform/function-url';
+import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
+import { twilioClient } from './platform/twilio-client';
+import type { Twiml } from './platform/twiml';
+import type { HoldContext } from './platform/env';
+import { CONFERENCE_STATUS_PATH } from './state/conference-events';
+
+/**
+ * Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
+ * Conference mode: the agent is added to the caller's conference, and the TwiML puts the caller in
+ * it (or, if Twilio will not place the agent's call, an apology: connectCallerToAgent).
+ * With screening (lib/shared/agent-screening.ts) the agent hears who calls (`from`) and must press
+ * a key first, whichever way the caller arrived.
+ */
+export async function ringAgentTwiml(context: HoldContext, call: IncomingCall, from: string): Promise<Twiml> {
+  const screening = agentScreening(context, agentAddress(context));
+  if (holdMode(context) === 'dial') {
+    const urls = dialModeUrls(context);
+    return callerDialsAgent({
+      agent: agentAddress(context),
+      callerCallSid: call.callSid,
+      callerId: callerIdOverride(context),
+      ringTimeoutSeconds: ringTimeoutSeconds(context),
+      agentStatusUrl: urls.agentLegStatus(call.callSid),
+      hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
+      screenUrl: screening && screeningPromptUrl(context, call.callSid, from),
+    });
+  }
+  return connectCallerToAgent(twilioClient(context), call, {
+    agent: agentAddress(context),
+    callerId: callerIdOverride(context),
+    ringTimeoutSeconds: ringTimeoutSeconds(context),
+    holdMusicUrl: functionUrl(context, HOLD_MUSIC_FUNCTION_PATH),
+    agentStatusUrl: functionUrl(context, AGENT_STATUS_PATH, { CallerCallSid: call.callSid, ...(screening && { Screened: 'true' }) }),
+    agentAloneUrl: functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: call.callSid }),
+    conferenceStatusUrl: functionUrl(context, CONFERENCE_STATUS_PATH),
+    screenTwiml: screening && screeningPrompt(screeningWords(screening, from), screeningAcceptUrl(context, call.callSid)).toString(),
+  });
+}
