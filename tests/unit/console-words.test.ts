@@ -113,7 +113,9 @@ describe('the newest of answers and records (appliedAt against updatedAt)', () =
   it('keeps the record when the answer is older, agrees, or the record has no updatedAt', () => {
     expect(newestState(record, { held: true, appliedAt: '2026-12-03T08:00:59.000Z' })).toBe(record);
     expect(newestState(record, { held: false, appliedAt: '2026-12-03T08:01:05.000Z' })).toBe(record);
-    const old = call({ state: 'talking' });
+    // A service from before the ordered answers: the record carries no updatedAt.
+    const { updatedAt: _none, ...withoutUpdatedAt } = call({ state: 'talking' });
+    const old = withoutUpdatedAt as ListedCall;
     expect(newestState(old, { held: true, appliedAt: '2026-12-03T08:01:05.000Z' })).toBe(old);
   });
 });
