@@ -1,6 +1,8 @@
 // Writes BENCHMARKS.md from one `npm run bench` run: every figure is measured in that run, and
 // every comparison is a ratio of two things measured side by side in it.
 import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { CONSOLE_HOUR_RESULTS, type ConsoleHourResults, renderConsoleHour } from './console-hour';
 import type { ColdLoadReport } from './cold-load';
 import type { DeploySizeReport } from './deploy-size';
 import type { BenchRow, WorkerComparison } from './emulator';
@@ -357,6 +359,36 @@ ${lines.join('\n')}
 `;
 }
 
+/** Kept figures of bench/console-hour.ts (bench/console-hour.json), when there are some. */
+export function consoleHourSection(): string {
+  if (!existsSync(CONSOLE_HOUR_RESULTS)) return '';
+  const kept = JSON.parse(readFileSync(CONSOLE_HOUR_RESULTS, 'utf8')) as ConsoleHourResults;
+  return `## One open hold console, per hour
+
+Measured by \`bench/console-hour.ts\` on ${kept.date} (\`${kept.command}\`; not re-run by
+\`npm run bench\`: the long poll waits on the real clock, so it takes minutes; load average
+${load(kept.loadBefore)} before, ${load(kept.loadAfter)} after). A client that behaves as the hold
+console does reads \`GET /calls\` of the BUILT functions under twilio-run, against the emulator (which
+logs every Sync request), in conference mode with one live call; the counts start after the page's
+first read and are scaled to one hour. **Before**: a \`GET /calls\` 2 s after the previous answer.
+**After**: the long poll, \`GET /calls?wait=8\` with \`If-None-Match\`, asked again as soon as it
+answers (docs/console.md, "The long poll"). **Idle**: nothing changes. **Busy**: the call is held
+or resumed every 10 s (\`POST /hold\`, \`/unhold\`, not counted); "changes seen" times each from
+the answer of \`/hold\` or \`/unhold\` to the first list that shows it. Sync reads are the
+console's: \`GET\` of the calls map and of its items list (not the webhooks' bookkeeping).
+
+${renderConsoleHour(kept.figures)}
+
+Invocations fall by the ratio of the wait to the old period when idle (8 s against 2 s: 4x), and
+by less when busy: each change seen ends a wait early (one invocation per change). Sync reads do not
+fall: the waiting function looks at the map's revision every 2 s, one Sync request each, which is
+what keeps a change visible within 2 s, and a change seen costs that look plus the list (two
+requests, where the old read every 2 s made one), so a busy console makes more; only a push (Twilio Sync's client SDK, whose "fanout of
+state updates to an online subscriber doesn't count as a read", https://www.twilio.com/docs/sync/limits)
+would remove them.
+`;
+}
+
 function historySection(): string {
   return `## Earlier measurements (not re-run by this command)
 
@@ -446,5 +478,6 @@ ${profileSection(r.profile)}
 ${workerSection(r)}
 ${emulatorVerdictSection(r)}
 ${deploySection(r)}
+${consoleHourSection()}
 ${historySection()}`;
 }

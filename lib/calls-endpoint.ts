@@ -3,24 +3,28 @@
 // error contract as /hold. The call records (Sync) and Twilio's own state of the live calls are
 // read side by side, and the list is what Twilio shows, with each record's counts and events
 // (lib/state/reconcile.ts): a record lost, stale or left over by a Sync outage does not show.
-// The REST cost is in docs/console.md ("What refreshing costs").
+// A long poll (`wait` with the ETag of the last answer, calls-wait.ts) waits inside the Function's
+// time for the records to change, looking at the calls map's revision, and answers 304 if they do
+// not. The REST cost is in docs/console.md ("What refreshing costs").
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
-import { agentAddress, holdApiToken, holdMode, optionalHttpUrl } from './platform/config';
+import { agentAddress, holdApiToken, holdMode, optionalHttpUrl, remindersWanted } from './platform/config';
 import { badInput, isFailure, upstream } from './platform/failure';
-import { jsonResponse } from './platform/responses';
+import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/twilio-request';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { readLiveConferenceCalls, withCallersNumbers } from './conference/live-calls';
 import { readLiveDialCalls } from './dial/live-calls';
 import { eventTime, type CallRecord, type ListedCall, type RecordedEvent } from './state/call-record';
-import { listCallRecords, syncServiceSid } from './state/call-store';
+import { callsRevision, listCallItems, syncServiceSid } from './state/call-store';
+import { whoHearsWhat, type Hears } from './state/hearing';
 import { reconcileCalls, type LiveCall } from './state/reconcile';
+import { etagOf, parseEtag, parseWait, waitForChange } from './calls-wait';
 
 export interface CallsAnswer {
-  calls: ListedCall[];
+  calls: (ListedCall & { hears: Hears })[];
   /** The call records (Sync) were read; false: the list is Twilio's state alone, without counts or events. */
   recordsAvailable: boolean;
   /** Twilio's state of the live calls was read; false: the list is the records alone, as last written. */
@@ -73,9 +77,17 @@ function readLiveCalls(client: Twilio, context: HoldContext): Promise<LiveCall[]
 }
 
 export async function handleCallsRequest(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  // The token first: nobody without it can hold an invocation open.
   requireBearerToken(event, holdApiToken(context));
   const since = parseSince(event);
-  const readRecords = (): Promise<CallRecord[]> => listCallRecords(recordsClient(context), syncServiceSid(context), new Date(), READ_POLICY);
+  const wait = parseWait(event);
+  // When the first record expires: an expiry changes the list without a write (the ETag has it).
+  const expiry: { next: Date | null } = { next: null };
+  const readRecords = async (): Promise<CallRecord[]> => {
+    const items = await listCallItems(recordsClient(context), syncServiceSid(context), new Date(), READ_POLICY);
+    expiry.next = items.nextExpiry;
+    return items.records;
+  };
   if (since) {
     // The events are on the records only: without Sync there is nothing to answer but the failure.
     const records = await readRecords();
@@ -86,7 +98,21 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     const answer: EventsAnswer = { events, recordsAvailable: true };
     return jsonResponse(200, answer);
   }
-  syncServiceSid(context);
+  const serviceSid = syncServiceSid(context);
+  // Only a client that long-polls (any `wait`) gets an ETag and pays for its looks at the revision.
+  let revisionRead: string | null | undefined;
+  if (event.wait !== undefined) {
+    // Functions pass request headers lowercased, If-None-Match among them (not a restricted one:
+    // https://www.twilio.com/docs/runtime/functions/headers-and-cookies/limitations).
+    const held = parseEtag(event.request?.headers?.['if-none-match']);
+    const revision = () => callsRevision(recordsClient(context), serviceSid, READ_POLICY);
+    // Sync cannot be read: no wait and no ETag, the list from Twilio's own state at once.
+    const seen = await readOrLog('the calls revision', async () =>
+      held ? waitForChange(held, wait, { revision, now: Date.now, sleep }) : { changed: true as const, revision: await revision() });
+    if (seen && !seen.changed) return notModified(etagOf(held!));
+    // Read before the list: a write between the two makes the next look read the list again.
+    if (seen?.changed) revisionRead = seen.revision;
+  }
   const readAt = new Date();
   const client = twilioClient(context);
   const [records, read] = await Promise.all([
@@ -100,7 +126,18 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     : read;
   const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
-  const calls = [...listed].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.callSid.localeCompare(b.callSid));
+  const reminders = remindersWanted(context);
+  const calls = [...listed]
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.callSid.localeCompare(b.callSid))
+    .map((call) => ({ ...call, hears: whoHearsWhat(call, { reminders }) }));
   const answer: CallsAnswer = { calls, recordsAvailable: records !== undefined, liveStateAvailable: live !== undefined, emulator: runsOnEmulator(context) };
-  return jsonResponse(200, answer);
+  const response = jsonResponse(200, answer);
+  // An ETag only for a list read with the records: without them the next request reads afresh.
+  if (revisionRead !== undefined && records !== undefined) {
+    const nextExpiry = expiry.next && Math.floor(expiry.next.getTime() / 1000);
+    response.appendHeader('ETag', etagOf({ revision: revisionRead, nextExpiry, issuedAt: Math.floor(Date.now() / 1000) }));
+  }
+  return response;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

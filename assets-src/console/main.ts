@@ -1,8 +1,10 @@
 // The hold console page (assets/index.html): sign in with the HOLD_API_TOKEN once, then the live
-// calls from GET /calls, refreshed every 2 s, with Hold/Resume per call and, on the local emulator
-// only, test-call controls. Compiled by scripts/build.ts into ONE file, dist/assets/console.js.
+// calls from GET /calls, kept current by a long poll, with who hears what, the hold timer, the
+// call's events, the line of waiting callers, Hold/Resume per call and, on the local emulator only,
+// test-call controls. Compiled by scripts/build.ts into ONE file, dist/assets/console.js.
 import {
   type Action,
+  type AppliedAnswer,
   type Answer,
   type CallsAnswer,
   type ListedCall,
@@ -13,14 +15,25 @@ import {
   callName,
   duration,
   errorInWords,
+  eventInWords,
+  hearingInWords,
+  newestState,
+  ordinal,
   outcomeInWords,
+  recordCaughtUp,
   runningHoldSeconds,
-  stateInWords,
+  stateLine,
   totalHoldSeconds,
 } from './words';
 
-/** How often the list is read again. Each read is one GET /calls (docs/console.md: what it costs). */
-const REFRESH_MS = 2000;
+/**
+ * Each GET /calls waits up to this long for a change (looking every 2 s, so a change shows within
+ * about 2 s) and answers 304 when none came: one invocation per 8 s instead of one per 2 s
+ * (docs/console.md: what it costs).
+ */
+const WAIT_SECONDS = 8;
+/** After a failed read, the next one waits this long. */
+const RETRY_MS = 2000;
 const TOKEN_KEY = 'hold-console-token';
 
 const $ = <T extends HTMLElement>(id: string): T => {
@@ -42,6 +55,7 @@ const page = {
   placeCallOutcome: $<HTMLElement>('place-call-outcome'),
   listError: $<HTMLElement>('list-error'),
   noCalls: $<HTMLElement>('no-calls'),
+  line: $<HTMLElement>('line'),
   calls: $<HTMLUListElement>('calls'),
   announcer: $<HTMLElement>('announcer'),
 };
@@ -51,22 +65,38 @@ let calls = new Map<string, ListedCall>();
 /** False until the first list is shown: the calls already there are not announced as new. */
 let listShown = false;
 let emulator = false;
-let refreshTimer: number | undefined;
+/** The ETag of the list shown: the long poll's If-None-Match. */
+let etag: string | null = null;
+/** Bumped to end the running poll loop (sign-out, hidden tab, or a fresh read after an action). */
+let pollLoop = 0;
+let pollAbort: AbortController | undefined;
 /** Calls whose Hold/Resume request is running: their button stays disabled through refreshes. */
 const running = new Set<string>();
+/** Per call, the last answer of /hold or /unhold, until the record is as new (ordered answers). */
+const answers = new Map<string, AppliedAnswer>();
+/** The records as GET /calls last gave them, before answers newer than them are applied. */
+let records = new Map<string, ListedCall>();
 
 // ---- talking to the functions ------------------------------------------------------------------
 
-async function request(path: string, form?: Record<string, string>): Promise<Answer | undefined> {
+interface RequestOptions {
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+async function request(path: string, options: RequestOptions = {}): Promise<(Answer & { etag: string | null }) | undefined> {
+  const { form } = options;
   try {
     const response = await fetch(path, {
       method: form ? 'POST' : 'GET',
-      headers: { Authorization: `Bearer ${token ?? ''}`, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: { Authorization: `Bearer ${token ?? ''}`, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
       body: form ? new URLSearchParams(form).toString() : undefined,
       cache: 'no-store',
+      signal: options.signal,
     });
     const body = (await response.json().catch(() => undefined)) as Answer['body'];
-    return { status: response.status, body };
+    return { status: response.status, body, etag: response.headers.get('ETag') };
   } catch {
     return undefined;
   }
@@ -81,10 +111,13 @@ function announce(text: string): void {
 // ---- signing in and out ------------------------------------------------------------------------
 
 function showSignIn(message = ''): void {
-  stopRefreshing();
+  stopPolling();
   token = null;
   sessionStorage.removeItem(TOKEN_KEY);
   calls = new Map();
+  records = new Map();
+  answers.clear();
+  etag = null;
   listShown = false;
   page.calls.replaceChildren();
   page.console.hidden = true;
@@ -105,13 +138,13 @@ page.tokenForm.addEventListener('submit', (event) => {
   const given = page.token.value.trim();
   if (!given) return;
   token = given;
-  void refresh().then((ok) => {
-    if (!ok) return;
+  void refresh(0).then((outcome) => {
+    if (outcome !== 'ok') return;
     // Kept for this tab only: never in a URL or a cookie (sessionStorage ends with the tab).
     sessionStorage.setItem(TOKEN_KEY, given);
     showConsole();
     page.signOut.focus();
-    scheduleRefresh();
+    startPolling();
   });
 });
 
@@ -119,30 +152,60 @@ page.signOut.addEventListener('click', () => showSignIn());
 
 // ---- the list ----------------------------------------------------------------------------------
 
-/** Reads GET /calls once and shows it. False when the token was refused (the sign-in form shows). */
-async function refresh(): Promise<boolean> {
-  const answer = await request('calls');
+type ReadOutcome = 'ok' | 'signed-out' | 'failed' | 'aborted';
+
+/**
+ * One GET /calls: with `wait` > 0 and the ETag of the list shown, the service answers when the
+ * list changes (200) or after `wait` seconds (304, nothing to do). 'signed-out': the token was
+ * refused (the sign-in form shows).
+ */
+async function refresh(wait: number, signal?: AbortSignal): Promise<ReadOutcome> {
+  const headers: Record<string, string> = etag && listShown ? { 'If-None-Match': etag } : {};
+  const answer = await request(`calls?wait=${wait}`, { headers, signal });
+  if (signal?.aborted) return 'aborted';
   if (answer?.status === 401) {
     showSignIn(errorInWords(answer));
-    return false;
+    return 'signed-out';
+  }
+  if (answer?.status === 304) {
+    page.listError.textContent = '';
+    showFreshness();
+    return 'ok';
   }
   if (!answer || answer.status !== 200) {
     const words = errorInWords(answer);
     // Signing in: the form says why. Signed in: the list says so and keeps trying.
     if (!page.signIn.hidden) {
       page.tokenError.textContent = words;
-      return false;
+      return 'failed';
     }
     page.listError.textContent = `The list could not be refreshed: ${words}`;
-    return true;
+    return 'failed';
   }
   page.listError.textContent = '';
+  etag = answer.etag;
   const data = answer.body as unknown as CallsAnswer;
+  records = new Map(data.calls.map((call) => [call.callSid, call]));
   show(data);
-  return true;
+  return 'ok';
 }
 
-function show(data: CallsAnswer): void {
+function showFreshness(): void {
+  page.refreshStatus.textContent = `Live: a change shows within about 2 s. Checked at ${new Date().toLocaleTimeString()}.`;
+}
+
+/** The records with the answers of /hold and /unhold that are newer than them applied. */
+function current(data: CallsAnswer): CallsAnswer {
+  const list = data.calls.map((call) => {
+    const answer = answers.get(call.callSid);
+    if (answer && recordCaughtUp(call, answer)) answers.delete(call.callSid);
+    return newestState(call, answers.get(call.callSid));
+  });
+  return { ...data, calls: list };
+}
+
+function show(fromService: CallsAnswer): void {
+  const data = current(fromService);
   emulator = data.emulator === true;
   page.emulatorControls.hidden = !emulator;
   const next = new Map(data.calls.map((call) => [call.callSid, call]));
@@ -152,6 +215,7 @@ function show(data: CallsAnswer): void {
       const words = announcement(before, undefined);
       if (words) said.push(words);
       rowOf(sid)?.remove();
+      answers.delete(sid);
     }
   }
   for (const call of data.calls) {
@@ -167,8 +231,37 @@ function show(data: CallsAnswer): void {
   calls = next;
   listShown = true;
   page.noCalls.hidden = data.calls.length > 0;
-  page.refreshStatus.textContent = `Refreshed every ${REFRESH_MS / 1000} s; last at ${new Date().toLocaleTimeString()}.`;
+  renderLine(data.calls);
+  showFreshness();
   if (said.length > 0) announce(said.join(' '));
+}
+
+/** The line of waiting callers, in order: who is next and how many wait. */
+function renderLine(list: ListedCall[]): void {
+  const waiting = list.filter((call) => call.state === 'waiting').sort((a, b) => (a.linePosition ?? Infinity) - (b.linePosition ?? Infinity));
+  page.line.hidden = waiting.length === 0;
+  if (waiting.length === 0) return;
+  const items = waiting.map((call) => {
+    const item = element('li', 'waiting-caller', `${ordinal(call.linePosition ?? 0)}: ${call.from || 'an unknown number'}`);
+    const since = call.waitingSince ? Date.parse(call.waitingSince) : NaN;
+    if (!Number.isNaN(since)) {
+      const waited = element('span', 'waited', '');
+      waited.dataset.since = String(since);
+      item.append(', waiting ', waited);
+    }
+    return item;
+  });
+  const title = page.line.querySelector('h3')!;
+  title.textContent = waiting.length === 1 ? '1 caller waiting in line' : `${waiting.length} callers waiting in line`;
+  page.line.querySelector('ol')!.replaceChildren(...items);
+  renderWaited();
+}
+
+function renderWaited(): void {
+  for (const node of page.line.querySelectorAll<HTMLElement>('.waited')) {
+    const text = duration((Date.now() - Number(node.dataset.since)) / 1000);
+    if (node.textContent !== text) node.textContent = text;
+  }
 }
 
 function rowOf(callSid: string): HTMLLIElement | null {
@@ -195,6 +288,8 @@ function newRow(call: ListedCall): HTMLLIElement {
     ['Mode', 'mode'],
     ['State', 'state'],
     ['On hold for', 'hold-timer'],
+    ['Caller hears', 'caller-hears'],
+    ['Agent hears', 'agent-hears'],
     ['Holds', 'holds'],
     ['Total on hold', 'total'],
   ] as const) {
@@ -218,7 +313,12 @@ function newRow(call: ListedCall): HTMLLIElement {
   const outcome = element('p', 'outcome');
   outcome.id = `outcome-${call.callSid}`;
   toggle.setAttribute('aria-describedby', outcome.id);
-  row.append(title, facts, actions, outcome);
+  const events = element('details', 'events');
+  const summary = element('summary', 'events-summary', 'Events');
+  const list = element('ul', 'event-list');
+  list.setAttribute('aria-label', `Events of the ${callName(call)}, newest first`);
+  events.append(summary, list);
+  row.append(title, facts, actions, outcome, events);
   return row;
 }
 
@@ -235,8 +335,11 @@ function renderRow(call: ListedCall): void {
   };
   set('agent', agentInWords(call.agent));
   set('mode', call.mode);
-  set('state', stateInWords(call.state));
+  set('state', stateLine(call));
+  set('caller-hears', hearingInWords(call.hears?.caller));
+  set('agent-hears', hearingInWords(call.hears?.agent));
   set('holds', String(call.holds));
+  renderEvents(row, call);
   renderTimers(row, call);
   const toggle = row.querySelector<HTMLButtonElement>('.toggle')!;
   const action = actionFor(call);
@@ -248,6 +351,17 @@ function renderRow(call: ListedCall): void {
   hangUpCaller.hidden = !emulator;
   hangUpAgent.hidden = !emulator;
   hangUpAgent.disabled = call.agentCallSid === null || call.state === 'agent-gone';
+}
+
+/** The record's events, newest first; rebuilt only when they changed, so an open list stays open. */
+function renderEvents(row: HTMLElement, call: ListedCall): void {
+  const key = call.events.map((event) => event.id ?? `${event.type}@${event.at}`).join('|');
+  const list = row.querySelector<HTMLElement>('.event-list')!;
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  const words = [...call.events].reverse().map((event) => eventInWords(event));
+  list.replaceChildren(...(words.length > 0 ? words.map((text) => element('li', 'event', text)) : [element('li', 'event none', 'No hold events yet.')]));
+  row.querySelector('.events-summary')!.textContent = `Events (${call.events.length})`;
 }
 
 function renderTimers(row: HTMLElement, call: ListedCall): void {
@@ -266,6 +380,7 @@ window.setInterval(() => {
     const row = rowOf(call.callSid);
     if (row) renderTimers(row, call);
   }
+  renderWaited();
 }, 1000);
 
 // ---- actions -----------------------------------------------------------------------------------
@@ -297,7 +412,7 @@ async function holdOrResume(callSid: string, button: HTMLButtonElement): Promise
   if (call.mode === 'dial' && call.agentCallSid) form.AgentCallSid = call.agentCallSid;
   const answer = await withButton(button, async () => {
     try {
-      return await request(action, form);
+      return await request(action, { form });
     } finally {
       running.delete(callSid);
     }
@@ -310,60 +425,80 @@ async function holdOrResume(callSid: string, button: HTMLButtonElement): Promise
     outcome.textContent = words;
     outcome.classList.toggle('error', !ok);
   }
-  // A success is announced by the state change the refresh finds ("Call from ... is on hold.").
+  // The answer says where the call stands when it was applied: newer than the record, it is shown
+  // until the record catches up (two people pressing at once end on the true state).
+  const appliedAt = (answer?.body as { appliedAt?: unknown } | undefined)?.appliedAt;
+  if (ok && typeof appliedAt === 'string' && !Number.isNaN(Date.parse(appliedAt))) {
+    const known = answers.get(callSid);
+    if (!known || Date.parse(known.appliedAt) < Date.parse(appliedAt)) answers.set(callSid, { held, appliedAt });
+    if (records.size > 0) show({ calls: [...records.values()], emulator });
+  }
+  // A success is announced by the state change ("Call from ... is on hold.").
   if (!ok) announce(`Could not ${action === 'hold' ? 'hold' : 'resume'} the ${callName(call)}. ${words}`);
-  await refresh();
+  startPolling();
 }
 
 async function hangUp(callSid: string, party: 'caller' | 'agent', button: HTMLButtonElement): Promise<void> {
   const call = calls.get(callSid);
   const target = party === 'caller' ? callSid : call?.agentCallSid;
   if (!call || !target) return;
-  const answer = await withButton(button, () => request('test-calls', { Action: 'hang-up', CallSid: target }));
+  const answer = await withButton(button, () => request('test-calls', { form: { Action: 'hang-up', CallSid: target } }));
   if (answer?.status === 401) return showSignIn(errorInWords(answer));
   const outcome = rowOf(callSid)?.querySelector('.outcome');
   const words = answer?.status === 200 ? `The ${party} hung up.` : errorInWords(answer);
   if (outcome) outcome.textContent = words;
   announce(words);
-  await refresh();
+  startPolling();
 }
 
 page.placeCall.addEventListener('click', () => {
-  void withButton(page.placeCall, () => request('test-calls', { Action: 'place-call' })).then(async (answer) => {
+  void withButton(page.placeCall, () => request('test-calls', { form: { Action: 'place-call' } })).then((answer) => {
     if (answer?.status === 401) return showSignIn(errorInWords(answer));
     const words = answer?.status === 200 ? 'Test call placed; the emulator\'s agent answers after a short ring.' : errorInWords(answer);
     page.placeCallOutcome.textContent = words;
     announce(words);
-    await refresh();
+    startPolling();
   });
 });
 
 // ---- refreshing --------------------------------------------------------------------------------
 
-function stopRefreshing(): void {
-  if (refreshTimer !== undefined) window.clearTimeout(refreshTimer);
-  refreshTimer = undefined;
+function stopPolling(): void {
+  pollLoop += 1;
+  pollAbort?.abort();
+  pollAbort = undefined;
 }
 
-/** Every REFRESH_MS after the previous read ended, and not while the tab is hidden (it costs requests). */
-function scheduleRefresh(): void {
-  stopRefreshing();
+/**
+ * Reads the list at once, then long-polls: each request waits up to WAIT_SECONDS for a change.
+ * Starting again ends the running loop (and its request): after an action, the list is read at once.
+ * Not while the tab is hidden (it costs invocations).
+ */
+function startPolling(): void {
+  stopPolling();
   if (token === null || document.hidden) return;
-  refreshTimer = window.setTimeout(() => {
-    void refresh().then((ok) => {
-      if (ok) scheduleRefresh();
-    });
-  }, REFRESH_MS);
+  const loop = pollLoop;
+  const abort = new AbortController();
+  pollAbort = abort;
+  void (async () => {
+    let wait = 0;
+    while (loop === pollLoop && token !== null) {
+      const outcome = await refresh(wait, abort.signal);
+      if (loop !== pollLoop || outcome === 'signed-out' || outcome === 'aborted') return;
+      if (outcome === 'failed') await new Promise((resolve) => window.setTimeout(resolve, RETRY_MS));
+      wait = WAIT_SECONDS;
+    }
+  })();
 }
 
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && token !== null) void refresh().then((ok) => ok && scheduleRefresh());
-  else stopRefreshing();
+  if (!document.hidden && token !== null) startPolling();
+  else stopPolling();
 });
 
 if (token !== null) {
   showConsole();
-  void refresh().then((ok) => ok && scheduleRefresh());
+  startPolling();
 } else {
   showSignIn();
 }

@@ -2,11 +2,28 @@
 // errors in plain words. No DOM here, so jest tests it directly (tests/unit/console-words.test.ts).
 
 import type { CallState, ListedCall as ListedRecord } from '../../lib/state/call-record';
+import { type Hearing, type Hears, whoHearsWhat } from '../../lib/state/hearing';
 
 export type { CallState };
 
-/** One call as GET /calls lists it (docs/console.md): the record the functions keep. */
-export type ListedCall = ListedRecord;
+/** One event of a call's record, as GET /calls lists it; types may be added (docs/hold-experience.md). */
+export interface ListedEvent {
+  type: string;
+  party?: string;
+  at: string;
+  heldFor?: number;
+  by?: string;
+  id?: string;
+}
+
+/**
+ * One call as GET /calls lists it (docs/console.md): the record the functions keep, and who hears
+ * what (optional here, so that the page also reads an answer without it).
+ */
+export type ListedCall = Omit<ListedRecord, 'events'> & {
+  events: ListedEvent[];
+  hears?: Hears;
+};
 
 export interface CallsAnswer {
   calls: ListedCall[];
@@ -22,7 +39,93 @@ const STATE_WORDS: Record<CallState, string> = {
 };
 
 export function stateInWords(state: CallState): string {
-  return STATE_WORDS[state];
+  return STATE_WORDS[state] ?? state;
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** The state as the card says it: a waiting caller's place in line with it. */
+export function stateLine(call: Pick<ListedCall, 'state' | 'linePosition'>): string {
+  if (call.state === 'waiting' && typeof call.linePosition === 'number') return `waiting in line (${ordinal(call.linePosition)})`;
+  return stateInWords(call.state);
+}
+
+const HEARING_WORDS: Record<Hearing, string> = {
+  ringing: 'ringing',
+  music: 'hold music',
+  'music-and-reminders': 'hold music and reminders',
+  'the-agent': 'the agent',
+  'the-caller': 'the caller',
+  silence: 'silence',
+  nobody: 'nobody: the call is ending',
+};
+
+/** What a party hears, in words; null (no agent leg) is "not connected". */
+export function hearingInWords(hearing: Hearing | null | undefined): string {
+  if (hearing === null) return 'not connected';
+  if (hearing === undefined) return 'unknown';
+  return HEARING_WORDS[hearing] ?? hearing;
+}
+
+const EVENT_WORDS: Record<string, string> = {
+  hold: 'put on hold',
+  resume: 'taken off hold',
+  'hang-up': 'hung up while on hold',
+  warning: 'the agent was warned of the hold limit',
+  'limit-unenforced': 'the hold limit could not be enforced',
+  reminder: 'reminded of the wait',
+};
+
+/** One event of the call in words: "20:01:05 caller put on hold by the agent's software". */
+export function eventInWords(event: ListedEvent, timeOf: (iso: string) => string = clockOf): string {
+  const what = EVENT_WORDS[event.type] ?? event.type.replace(/-/g, ' ');
+  const party = event.party === 'agent' ? 'agent' : event.party === 'caller' ? 'caller' : '';
+  const who = party && (event.type === 'hold' || event.type === 'resume' || event.type === 'hang-up') ? `${party} ` : '';
+  const by = event.by === 'limit' ? ' by the hold limit' : event.by === 'api' && (event.type === 'hold' || event.type === 'resume') ? " by the agent's software" : '';
+  const after = event.type !== 'hold' && typeof event.heldFor === 'number' && event.heldFor > 0 ? `, after ${duration(event.heldFor)} on hold` : '';
+  return `${timeOf(event.at)} ${who}${what}${by}${after}`;
+}
+
+function clockOf(iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : at.toLocaleTimeString();
+}
+
+/** What an answer of /hold or /unhold said of a call, and when it was applied (ordered answers). */
+export interface AppliedAnswer {
+  held: boolean;
+  appliedAt: string;
+}
+
+/**
+ * The call as it stands: of the record and the last answer of /hold or /unhold, the newer by
+ * `appliedAt` against the record's `updatedAt`. Without an `updatedAt` (an older service) the record
+ * is taken as it is; an answer is applied only to a call whose caller and agent are connected.
+ */
+export function newestState(call: ListedCall, answer: AppliedAnswer | undefined): ListedCall {
+  if (!answer || call.updatedAt === undefined || (call.state !== 'talking' && call.state !== 'on-hold')) return call;
+  if (Date.parse(answer.appliedAt) <= Date.parse(call.updatedAt)) return call;
+  if ((call.state === 'on-hold') === answer.held) return call;
+  const reminders = call.hears ? Object.values(call.hears).includes('music-and-reminders') : false;
+  const state: CallState = answer.held ? 'on-hold' : 'talking';
+  const next = {
+    ...call,
+    state,
+    holdStartedAt: answer.held ? answer.appliedAt : null,
+    totalHoldSeconds: answer.held ? call.totalHoldSeconds : call.totalHoldSeconds + runningHoldSeconds(call, Date.parse(answer.appliedAt)),
+    holds: answer.held ? call.holds + 1 : call.holds,
+  };
+  return { ...next, hears: whoHearsWhat({ mode: call.mode, state, agentHoldStartedAt: call.agentHoldStartedAt }, { reminders }) };
+}
+
+/** Whether the record has caught up with the answer (the answer can be forgotten). */
+export function recordCaughtUp(call: ListedCall, answer: AppliedAnswer): boolean {
+  return call.updatedAt !== undefined && Date.parse(call.updatedAt) >= Date.parse(answer.appliedAt);
 }
 
 /** 0:07, 12:34, 1:02:03 */
@@ -58,7 +161,7 @@ export function callName(call: Pick<ListedCall, 'from'>): string {
 
 /** What the aria-live region says when a call's state changes (undefined: nothing worth saying). */
 export function announcement(before: ListedCall | undefined, after: ListedCall | undefined): string | undefined {
-  if (!before && after) return `New ${callName(after)}, ${stateInWords(after.state)}.`;
+  if (!before && after) return `New ${callName(after)}, ${stateLine(after)}.`;
   if (before && !after) return `The ${callName(before)} has ended.`;
   if (!before || !after || before.state === after.state) return undefined;
   const name = callName(after);
@@ -70,8 +173,10 @@ export function announcement(before: ListedCall | undefined, after: ListedCall |
       return before.state === 'on-hold' ? `${capital} is back with the agent.` : `${capital} is talking to the agent.`;
     case 'agent-gone':
       return `The agent has left the ${name}.`;
+    case 'waiting':
+      return `${capital} is ${stateLine(after)}.`;
     case 'ringing-agent':
-      return undefined;
+      return before.state === 'waiting' ? `${capital} is ringing the agent.` : undefined;
   }
 }
 

@@ -129,6 +129,8 @@ export function state(engine: Engine) {
     calls: callViews(engine),
     conferences: conferenceViews(engine),
     queues: queueViews(engine),
+    /** The configured numbers: the page's To starts with the first (the business number). */
+    numbers: [...engine.numbers.keys()],
     faults: engine.faults.list().map((f) => ({ ...f, ...(f.target === 'rest' ? { path: String(f.path ?? '') } : { url: String(f.url ?? '') }) })),
   };
 }

@@ -61,3 +61,12 @@ function unexpected(error: unknown): Failure {
   console.error('internal error:', error);
   return internal('internal error; see the function logs');
 }
+
+/** 304: the client's copy (If-None-Match) is still current; no body (RFC 9110, 15.4.5). */
+export function notModified(etag: string): TwilioResponse {
+  const response = new Twilio.Response();
+  response.setStatusCode(304);
+  response.appendHeader('ETag', etag);
+  response.appendHeader('Cache-Control', 'no-store');
+  return response;
+}

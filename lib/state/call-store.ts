@@ -176,16 +176,38 @@ function ttlOf(record: CallRecord): number | undefined {
  * minutes late.
  */
 export async function listCallRecords(client: Twilio, serviceSid: string, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<CallRecord[]> {
+  return (await listCallItems(client, serviceSid, now, policy)).records;
+}
+
+/** The records, and when the first of them expires (null: none expires): an expiry changes the list. */
+export async function listCallItems(client: Twilio, serviceSid: string, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<{ records: CallRecord[]; nextExpiry: Date | null }> {
   let items;
   try {
     items = await callTwilio('list the calls', () => calls(client, serviceSid).syncMapItems.list({ pageSize: LIST_PAGE_SIZE }), policy);
   } catch (error) {
     // No map yet: no call was ever recorded.
-    if (isNotFound(error)) return [];
+    if (isNotFound(error)) return { records: [], nextExpiry: null };
     throw error;
   }
-  return items
-    .filter((item) => item.dateExpires === null || item.dateExpires === undefined || item.dateExpires.getTime() > now.getTime())
-    .map((item) => parseCallRecord(item.data))
-    .filter((record): record is CallRecord => record !== undefined);
+  const live = items.filter((item) => item.dateExpires === null || item.dateExpires === undefined || item.dateExpires.getTime() > now.getTime());
+  const expiries = live.map((item) => item.dateExpires?.getTime()).filter((t): t is number => typeof t === 'number');
+  return {
+    records: live.map((item) => parseCallRecord(item.data)).filter((record): record is CallRecord => record !== undefined),
+    nextExpiry: expiries.length > 0 ? new Date(Math.min(...expiries)) : null,
+  };
+}
+
+/**
+ * The calls map's own revision, one Sync request: it moves with every change of its items ("Full
+ * map modification history persists with every change that triggers a new revision",
+ * https://www.twilio.com/docs/sync/api/map-resource). null when the map does not exist yet.
+ */
+export async function callsRevision(client: Twilio, serviceSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string | null> {
+  try {
+    const map = await callTwilio('read the calls revision', () => calls(client, serviceSid).fetch(), policy);
+    return map.revision;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
 }

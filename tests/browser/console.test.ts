@@ -18,6 +18,8 @@ beforeAll(() => {
   mkdirSync(RESULTS, { recursive: true });
 });
 afterEach(async () => {
+  // A long poll may still be in a route handler: it ends with the page, not as a failure.
+  await session?.page.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => undefined);
   await session?.close();
   session = undefined;
 });
@@ -95,6 +97,8 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
 
     const row = await placeTestCall(page);
     expect(await textOf(row.locator('dd.mode'))).toBe(mode);
+    expect(await textOf(row.locator('dd.caller-hears'))).toBe('the agent');
+    expect(await textOf(row.locator('dd.agent-hears'))).toBe('the caller');
     expect(await textOf(row.locator('dd.agent'))).toBe('+15550100001');
     expect(await textOf(row.locator('dd.holds'))).toBe('0');
     const from = (await textOf(row.locator('h3'))).replace('Call from ', '');
@@ -108,6 +112,12 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     expect(await textOf(toggle(row))).toBe('Resume');
     expect(await textOf(row.locator('dd.holds'))).toBe('1');
     await page.locator('#announcer', { hasText: `Call from ${from} is on hold.` }).waitFor({ state: 'attached' });
+    await expect(textOf(row.locator('dd.caller-hears'))).resolves.toBe('hold music');
+    await row.locator('dd.agent-hears', { hasText: /^silence$/ }).waitFor();
+    // The record's hold event, by whom: folded into the card's Events, opened with the keyboard too.
+    await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
+    await row.locator('summary').click();
+    await row.locator('.event-list li', { hasText: "caller put on hold by the agent's software" }).waitFor();
     // The time on hold runs by itself between two reads of the list.
     const timer = row.locator('dd.hold-timer');
     const first = await textOf(timer);
@@ -207,6 +217,73 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
   });
 });
 
+describe('the hold console with a stubbed GET /calls', () => {
+  let stack: ConsoleStack;
+  beforeAll(async () => {
+    stack = await startConsoleStack('conference');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const record = (fields: Record<string, unknown>): Record<string, unknown> => ({
+    mode: 'conference', agent: '+15550100001', conferenceSid: 'CF' + '1'.repeat(32), agentCallSid: 'CA' + '9'.repeat(32),
+    holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null, agentHoldStartedAt: null, events: [],
+    linePosition: null, waitingSince: null, ...fields,
+  });
+
+  it.each([1280, 390])('shows the line of waiting callers in order, at %i px', async (width) => {
+    const now = Date.now();
+    const calls = [
+      record({ callSid: 'CA' + 'a'.repeat(32), from: '+15551230001', state: 'talking', startedAt: new Date(now - 90_000).toISOString(), hears: { caller: 'the-agent', agent: 'the-caller' } }),
+      record({ callSid: 'CA' + 'c'.repeat(32), from: '+15551230003', state: 'waiting', linePosition: 2, waitingSince: new Date(now - 20_000).toISOString(), startedAt: new Date(now - 20_000).toISOString(), agentCallSid: null, hears: { caller: 'music', agent: null } }),
+      record({ callSid: 'CA' + 'b'.repeat(32), from: '+15551230002', state: 'waiting', linePosition: 1, waitingSince: new Date(now - 60_000).toISOString(), startedAt: new Date(now - 60_000).toISOString(), agentCallSid: null, hears: { caller: 'music', agent: null } }),
+    ];
+    session = await openBrowser({ width, height: 844 });
+    const { page } = session;
+    page.setDefaultTimeout(20_000);
+    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls, emulator: false }, headers: { ETag: '"1.-.1"' } }));
+    await page.goto(stack.consoleUrl);
+    await signIn(page);
+    await page.locator('#line h3', { hasText: '2 callers waiting in line' }).waitFor();
+    expect(await page.locator('#line li').allTextContents()).toEqual([expect.stringMatching(/^1st: \+15551230002, waiting 1:0\d$/), expect.stringMatching(/^2nd: \+15551230003, waiting 0:2\d$/)]);
+    const waiting = page.locator('li.call', { hasText: '+15551230002' });
+    await expect(textOf(waiting.locator('dd.state'))).resolves.toBe('waiting in line (1st)');
+    await expect(textOf(waiting.locator('dd.caller-hears'))).resolves.toBe('hold music');
+    await expect(textOf(waiting.locator('dd.agent-hears'))).resolves.toBe('not connected');
+    expect(await waiting.locator('button.toggle').isDisabled()).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: join(RESULTS, `console-line-${width}.png`), fullPage: true });
+  });
+
+  it('keeps the newest of the answers and the records: a stale record does not undo a newer hold', async () => {
+    const now = Date.now();
+    const callSid = 'CA' + 'd'.repeat(32);
+    const talking = record({ callSid, from: '+15551230004', state: 'talking', startedAt: new Date(now - 60_000).toISOString(), updatedAt: new Date(now - 30_000).toISOString(), hears: { caller: 'the-agent', agent: 'the-caller' } });
+    let list = [talking];
+    session = await openBrowser();
+    const { page } = session;
+    page.setDefaultTimeout(20_000);
+    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: `"${list.length}.-.1"` } }));
+    // The hold is applied now; the records still say talking (the callback has not been written yet).
+    await page.route('**/hold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAt: new Date(now).toISOString() } }));
+    await page.goto(stack.consoleUrl);
+    await signIn(page);
+    const row = await callInState(page, 'talking');
+    await toggle(row).click();
+    await callInState(page, 'on hold');
+    await expect(textOf(row.locator('dd.caller-hears'))).resolves.toBe('hold music');
+    // A record written before the answer (older updatedAt) does not move the card back.
+    list = [{ ...talking, events: [{ type: 'resume', callSid, party: 'caller', mode: 'conference', at: new Date(now - 31_000).toISOString(), heldFor: 5, by: 'api' }] }];
+    await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
+    await expect(textOf(row.locator('dd.state'))).resolves.toBe('on hold');
+    // A record written after it (a resume by someone else) is the truth.
+    list = [{ ...talking, updatedAt: new Date(now + 1000).toISOString(), events: [] }];
+    await row.locator('summary', { hasText: 'Events (0)' }).waitFor();
+    await callInState(page, 'talking');
+  });
+});
+
 describe('the hold console on a deployment', () => {
   let stack: ConsoleStack;
   beforeAll(async () => {
@@ -218,8 +295,10 @@ describe('the hold console on a deployment', () => {
 
   it('shows no test controls when GET /calls says the functions do not run on the emulator', async () => {
     const page = await openConsole(stack);
-    await page.route('**/calls', async (route) => {
+    await page.route(/\/calls(\?|$)/, async (route) => {
       const response = await route.fetch();
+      // A long poll's 304 has no body to change.
+      if (response.status() !== 200) return route.fulfill({ response });
       const body = (await response.json()) as Record<string, unknown>;
       await route.fulfill({ response, json: { ...body, emulator: false } });
     });

@@ -8,7 +8,13 @@ import {
   announcement,
   duration,
   errorInWords,
+  eventInWords,
+  hearingInWords,
+  newestState,
+  ordinal,
   outcomeInWords,
+  recordCaughtUp,
+  stateLine,
   runningHoldSeconds,
   totalHoldSeconds,
 } from '../../assets-src/console/words';
@@ -65,5 +71,51 @@ describe('the console\'s words', () => {
   it('names browser and SIP agents', () => {
     expect(agentInWords('client:alice')).toBe('alice (browser)');
     expect(agentInWords('sip:desk@example.com')).toBe('sip:desk@example.com (SIP)');
+  });
+});
+
+describe('who hears what, the events and the line, in words', () => {
+  it('says what each party hears, and "not connected" for no agent leg', () => {
+    expect(hearingInWords('music-and-reminders')).toBe('hold music and reminders');
+    expect(hearingInWords('the-agent')).toBe('the agent');
+    expect(hearingInWords(null)).toBe('not connected');
+  });
+
+  it('says each event with who and by whom, and an unknown type as it is', () => {
+    const at = '2026-12-03T08:01:00.000Z';
+    const time = () => '08:01:00';
+    expect(eventInWords({ type: 'hold', party: 'caller', at, heldFor: 0, by: 'api' }, time)).toBe("08:01:00 caller put on hold by the agent's software");
+    expect(eventInWords({ type: 'resume', party: 'caller', at, heldFor: 600, by: 'limit' }, time)).toBe('08:01:00 caller taken off hold by the hold limit, after 10:00 on hold');
+    expect(eventInWords({ type: 'warning', party: 'agent', at, heldFor: 540 }, time)).toBe('08:01:00 the agent was warned of the hold limit, after 9:00 on hold');
+    expect(eventInWords({ type: 'screened-out', at }, time)).toBe('08:01:00 screened out');
+  });
+
+  it('gives a waiting caller its place in line', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
+    expect(stateLine({ state: 'waiting', linePosition: 2 })).toBe('waiting in line (2nd)');
+    expect(stateLine({ state: 'talking', linePosition: null })).toBe('talking');
+  });
+});
+
+describe('the newest of answers and records (appliedAt against updatedAt)', () => {
+  const record = call({ state: 'talking', updatedAt: '2026-12-03T08:01:00.000Z', hears: { caller: 'the-agent', agent: 'the-caller' } });
+
+  it('shows a newer answer until the record catches up', () => {
+    const answer = { held: true, appliedAt: '2026-12-03T08:01:05.000Z' };
+    const shown = newestState(record, answer);
+    expect(shown).toMatchObject({ state: 'on-hold', holdStartedAt: answer.appliedAt, holds: 1, hears: { caller: 'music', agent: 'silence' } });
+    expect(recordCaughtUp(record, answer)).toBe(false);
+    const later = call({ state: 'talking', updatedAt: '2026-12-03T08:01:06.000Z' });
+    expect(newestState(later, answer)).toBe(later);
+    expect(recordCaughtUp(later, answer)).toBe(true);
+  });
+
+  it('keeps the record when the answer is older, agrees, or the record has no updatedAt', () => {
+    expect(newestState(record, { held: true, appliedAt: '2026-12-03T08:00:59.000Z' })).toBe(record);
+    expect(newestState(record, { held: false, appliedAt: '2026-12-03T08:01:05.000Z' })).toBe(record);
+    // A service from before the ordered answers: the record carries no updatedAt.
+    const { updatedAt: _none, ...withoutUpdatedAt } = call({ state: 'talking' });
+    const old = withoutUpdatedAt as ListedCall;
+    expect(newestState(old, { held: true, appliedAt: '2026-12-03T08:01:05.000Z' })).toBe(old);
   });
 });
