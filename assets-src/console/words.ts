@@ -73,6 +73,8 @@ export function hearingInWords(hearing: Hearing | null | undefined): string {
 }
 
 const EVENT_WORDS: Record<string, string> = {
+  'call-connected': 'connected to the agent',
+  'call-summary': 'the call ended',
   hold: 'put on hold',
   resume: 'taken off hold',
   'hang-up': 'hung up while on hold',

@@ -114,9 +114,10 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     await page.locator('#announcer', { hasText: `Call from ${from} is on hold.` }).waitFor({ state: 'attached' });
     await expect(textOf(row.locator('dd.caller-hears'))).resolves.toBe('hold music');
     await row.locator('dd.agent-hears', { hasText: /^silence$/ }).waitFor();
-    // The record's hold event, by whom: folded into the card's Events, opened with the keyboard too.
-    await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
+    // The record's events, by whom: the connection, then the hold, folded into the card's Events.
+    await row.locator('summary', { hasText: 'Events (2)' }).waitFor();
     await row.locator('summary').click();
+    await row.locator('.event-list li', { hasText: 'connected to the agent' }).waitFor();
     await row.locator('.event-list li', { hasText: "caller put on hold by the agent's software" }).waitFor();
     // The time on hold runs by itself between two reads of the list.
     const timer = row.locator('dd.hold-timer');

@@ -88,6 +88,7 @@ describe('who hears what, the events and the line, in words', () => {
     expect(eventInWords({ type: 'resume', party: 'caller', at, heldFor: 600, by: 'limit' }, time)).toBe('08:01:00 caller taken off hold by the hold limit, after 10:00 on hold');
     expect(eventInWords({ type: 'warning', party: 'agent', at, heldFor: 540 }, time)).toBe('08:01:00 the agent was warned of the hold limit, after 9:00 on hold');
     expect(eventInWords({ type: 'screened-out', at }, time)).toBe('08:01:00 screened out');
+    expect(eventInWords({ type: 'call-connected', at }, time)).toBe('08:01:00 connected to the agent');
   });
 
   it('gives a waiting caller its place in line', () => {
