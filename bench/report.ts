@@ -48,7 +48,7 @@ export interface BenchResults {
   deploy: DeploySizeReport;
 }
 
-/** Targets of issue 11. */
+/** The cold-load targets: a TwiML-only function within 1.3x `node -e 0`, a REST one within 1.1x `require('twilio')`. */
 export const TARGETS = { twimlOnlyVsNode: 1.3, restVsTwilio: 1.1 };
 
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -171,7 +171,7 @@ A fresh \`node\` process per measurement (\`bench/cold-load.ts\`) loads one buil
 the modules it loaded. Side by side, in the same rounds (interleaved, ${c.runs} rounds after one
 unrecorded round): \`node -e 0\` (node's own start: ${fix(c.node.cpuMs, 1)} ms CPU) and
 \`require('twilio')\` (${fix(c.twilio.cpuMs, 1)} ms CPU, ${c.twilio.modules} modules), the cost every
-function paid at load before this change (issue 11 measured 2.75-2.95x \`node -e 0\` for each of
+function paid at load before TwiML was written without it (2.75-2.95x \`node -e 0\` for each of
 the 12). A REST function now loads \`twilio\` only through \`context.getTwilioClient()\` on its
 first request that needs a client ("+ client": the module, then \`require('twilio')\` and one
 client, as the runtime's \`getTwilioClient\` does). Figures are medians; ratios are medians of the
@@ -328,7 +328,7 @@ thread's: median ${fix(med(busy))}x.
 `;
 }
 
-/** Item 5 of issue 11: is the emulator the bottleneck against the minimal server at N = 1,000? */
+/** Is the emulator the bottleneck against the minimal server at N = 1,000? */
 function emulatorVerdictSection(r: BenchResults): string {
   const http = r.emulator.filter((x) => x.transport === 'http');
   const at = http.find((x) => x.calls === 1000) ?? http[http.length - 1];

@@ -1,4 +1,4 @@
-// Conference mode's hold limit (issue 13). A held caller's holdUrl document is the timer: it plays
+// Conference mode's hold limit (docs/hold-experience.md). A held caller's holdUrl document is the timer: it plays
 // the music (and the reminders) up to the first boundary at or after the next due time, then
 // <Redirect>s to /hold-music with the time held (HeldFor) and the caller (CallerCallSid); that
 // request does what is due: the warning (an announcement to the agent's participant) or, at the

@@ -137,7 +137,7 @@ function optionalSeconds(env: HoldEnv, name: keyof HoldEnv & string, min: number
   return seconds;
 }
 
-/** The reminder settings as configured (issue 13); the words' default lives in lib/shared/hold-reminder.ts. */
+/** The reminder settings as configured (docs/hold-experience.md); the words' default lives in lib/shared/hold-reminder.ts. */
 export interface ReminderConfig {
   everySeconds: number;
   text?: string;
@@ -174,7 +174,7 @@ export function reminderConfig(env: HoldEnv): ReminderConfig | undefined {
   return { everySeconds, text, voice, musicSeconds };
 }
 
-/** The hold limit (issue 13): the automatic resume after maxSeconds, a warning to the agent warningSeconds before. */
+/** The hold limit (docs/hold-experience.md): the automatic resume after maxSeconds, a warning to the agent warningSeconds before. */
 export interface HoldLimitConfig {
   maxSeconds: number;
   warningSeconds: number;

@@ -1,4 +1,4 @@
-// The hold limit (issue 13): HOLD_WARNING_SECONDS before HOLD_MAX_SECONDS the agent is warned, at
+// The hold limit (docs/hold-experience.md): HOLD_WARNING_SECONDS before HOLD_MAX_SECONDS the agent is warned, at
 // the limit the caller is resumed. Pure: what is due for a party held `heldSeconds`. The timers are
 // Twilio's own (<Pause> lengths and re-requested URLs): stateless functions cannot sleep.
 import { heldForWords, speechSeconds } from './hold-reminder';

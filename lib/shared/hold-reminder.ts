@@ -1,5 +1,5 @@
 // What a held party hears between the music: "Thanks for holding. You have been holding for about
-// 3 minutes." (issue 13). Pure: the words, and when each reminder falls, from the seconds held.
+// 3 minutes." (docs/hold-experience.md). Pure: the words, and when each reminder falls, from the seconds held.
 //
 // TwiML cannot cut a <Play> short, so the interval is counted in whole plays of the music: with
 // HOLD_REMINDER_SECONDS = R and music of L seconds, a reminder follows every k = max(1, round(R / L))

@@ -1,6 +1,6 @@
 // The hold console (assets/index.html + assets-src/console/) in headless Chromium, in both modes,
 // against the BUILT functions under twilio-run and the emulator on a real clock: every flow of
-// issue 12 by mouse and by keyboard, a REST fault shown in words, and screenshots of a held call at
+// the hold console by mouse and by keyboard, a REST fault shown in words, and screenshots of a held call at
 // 1280 and 390 px in test-results/. Waits are for what the page shows, never for a time.
 // Needs `npm run build` first and /usr/bin/chromium (.ci/run installs it).
 import { mkdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 9, item 5, over HTTP: Twilio takes longer than the 5 s request timeout to answer a hold
+// An outcome that is not known (docs/security.md), over HTTP: Twilio takes longer than the 5 s request timeout to answer a hold
 // (it still applies it afterwards). The answer must not be a plain 502 "could not reach Twilio"
 // but a 504 that says the outcome is unknown, with the state read back at that moment.
 // Real time: about 7 s. Needs `npm run build` first.

@@ -1,7 +1,7 @@
 // Forged webhooks over real HTTP, against EVERY function Twilio calls (functions/*.protected.ts,
 // enumerated), served by the real twilio-run with a live conference call on the emulator. Each
 // forgery must answer 403, make no REST request and change nothing anybody hears. This is what
-// issue 9 found open under `npm start` and `npm start -- --ngrok`: twilio-run does not enforce
+// that were open under `npm start` and `npm start -- --ngrok`: twilio-run does not enforce
 // .protected, so the functions check X-Twilio-Signature themselves (docs/security.md).
 // Needs `npm run build` first.
 import { readdirSync } from 'node:fs';

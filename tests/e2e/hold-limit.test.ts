@@ -1,4 +1,4 @@
-// The hold limit end to end (issue 13), both modes, on the virtual clock with the BUILT functions:
+// The hold limit end to end (docs/hold-experience.md), both modes, on the virtual clock with the BUILT functions:
 // HOLD_MAX_SECONDS=600, HOLD_WARNING_SECONDS at its default (60), the bundled 30 s music (the
 // emulator plays every audio file for 30 s). docs/hold-experience.md states the seconds asserted
 // here. Needs `npm run build` first.

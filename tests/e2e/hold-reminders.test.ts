@@ -1,4 +1,4 @@
-// Hold reminders end to end (issue 13), both modes: the emulator's virtual clock, the BUILT
+// Hold reminders end to end (docs/hold-experience.md), both modes: the emulator's virtual clock, the BUILT
 // functions under twilio-run, HOLD_REMINDER_SECONDS=60 with the bundled 30 s music (the emulator
 // plays every audio file for 30 s). A reminder follows every 2 plays: reminder n starts at
 // n x 60 s + (n - 1) x 4.4 s of hold (each reminder is 11 words at 150 a minute), as

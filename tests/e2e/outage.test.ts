@@ -1,5 +1,5 @@
 // An outage of the functions, for real: twilio-run is stopped while calls are held or talking, so
-// every webhook the emulator sends fails to connect, then started again on the same port. Issue 9:
+// every webhook the emulator sends fails to connect, then started again on the same port. The rule:
 // no outage shorter than the hold drops a party, and /unhold works when the functions are back.
 // What an outage costs is stated in docs/reliability.md; each test here checks one statement.
 // Needs `npm run build` first.

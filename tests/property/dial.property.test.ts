@@ -1,6 +1,6 @@
-// Property-based test of dial mode (issue 5), end to end: random sequences of hold and unhold
+// Property-based test of dial mode, end to end: random sequences of hold and unhold
 // (with and without AgentCallSid or the AgentHandle of an earlier answer), hang-ups, clock advances, REST faults,
-// failed and slow webhooks, outages of the functions and bursts of concurrent requests (issue 9), starting from a
+// failed and slow webhooks, outages of the functions and bursts of concurrent requests, starting from a
 // connected call or one whose agent still rings,
 // each on a fresh call through the emulator and the BUILT functions under the real twilio-run.
 // The model, generators and invariants are in ./support. Needs `npm run build` first.

@@ -1,4 +1,4 @@
-// Property-based test of the hold limit and the hold metrics (issue 13), both modes, end to end
+// Property-based test of the hold limit and the hold metrics (docs/hold-experience.md), both modes, end to end
 // on the emulator and the BUILT functions: random sequences of holds, resumes and clock advances
 // with HOLD_MAX_SECONDS=125 (not a whole number of the 30 s plays, so conference mode's play
 // boundary shows). Invariants, checked every 5 s of virtual time:

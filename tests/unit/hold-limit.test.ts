@@ -1,4 +1,4 @@
-// The hold limit (issue 13): what is due when, the conference holdUrl's segments, the warning's
+// The hold limit (docs/hold-experience.md): what is due when, the conference holdUrl's segments, the warning's
 // words, and the configuration's validation.
 import { handler as holdWarning } from '../../functions/hold-warning.protected';
 import { handler as holdMusic } from '../../functions/hold-music.protected';

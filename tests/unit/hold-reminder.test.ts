@@ -1,4 +1,4 @@
-// Hold reminders (issue 13): the words for the time held, when each reminder falls, the TwiML
+// Hold reminders (docs/hold-experience.md): the words for the time held, when each reminder falls, the TwiML
 // /hold-music answers with them, and the configuration's validation.
 import { handler as holdMusic } from '../../functions/hold-music.protected';
 import { reminderConfig } from '../../lib/platform/config';

@@ -56,7 +56,7 @@ function control(mode: Mode): fc.Arbitrary<Command> {
   return fc.tuple(request(mode), fault, webhookFault(mode)).map(([r, f, w]) => ({ ...r, fault: f, webhookFault: w }));
 }
 
-// The functions down for 5-60 s: shorter than any hold, as issue 9 asks.
+// The functions down for 5-60 s: shorter than any hold (docs/reliability.md).
 const outage: fc.Arbitrary<Command> = fc.record({ type: fc.constant('outage' as const), ms: fc.integer({ min: 5_000, max: 60_000 }) });
 
 function burst(mode: Mode): fc.Arbitrary<Command> {

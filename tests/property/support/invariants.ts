@@ -1,4 +1,4 @@
-// The invariants of issue 5, checked against the real system (emulator + twilio-run) after every
+// The invariants of both modes, checked against the real system (emulator + twilio-run) after every
 // step. Each check throws an Error that says which invariant broke and what was observed.
 import type { CallView, Hearing } from '../../../emulator';
 import type { E2eHarness } from '../../../harness/e2e';

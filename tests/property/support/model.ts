@@ -35,7 +35,7 @@ export const WEBHOOK_TARGETS = ['all', '/agent-hold-loop', '/hold-queue-ended', 
 export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
 
 /**
- * A fault on the WEBHOOKS the emulator sends to the functions (issue 9), armed for one control
+ * A fault on the WEBHOOKS the emulator sends to the functions, armed for one control
  * step: the webhooks that the hold or resume sets off fail (the functions answer 500) or are slow
  * (delayed on the virtual clock; 16 s is past Twilio's 15 s limit, so it fails with 11200).
  */
@@ -271,7 +271,7 @@ export function controlOutcome(mode: Mode, state: ModelState, command: ControlCo
 }
 
 /**
- * A burst of holds and resumes on one live call, all at once (issue 9, "concurrent hold/unhold"):
+ * A burst of holds and resumes on one live call, all at once (docs/reliability.md, "Concurrent hold and unhold"):
  * each answers 200 or 409 (a loser that found the call between hold and resume); the call then
  * ends in the state of the LAST 200 answer given, or as it was when none was.
  */

@@ -227,7 +227,7 @@ async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, co
       return { next, result };
     }
     case 'outage': {
-      // Every webhook to the functions fails for the whole window (issue 9: an outage shorter
+      // Every webhook to the functions fails for the whole window (an outage shorter
       // than the hold), then the functions are back; nobody may be dropped meanwhile.
       armOutage(h.emu, h.functions.url);
       try {
