@@ -7,6 +7,9 @@
 // line or the next incoming call, so a connection missed during an outage is taken afterwards.
 // Whether the agent is busy is read from Twilio itself (calls to the agent's address that are
 // queued, ringing or in progress; the line's size), never from Sync, within BUSY_READ_BUDGET_MS.
+// twilio-rule: enqueue-waiturl-loops (the waitUrl is asked again when its document runs out, and 10 s
+// after a fetch that failed: so a caller whose /line-wait fell into an outage is asked again and hears
+// the music once the functions are back; docs/twilio-voice-semantics.md, Queues)
 import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';

@@ -169,6 +169,27 @@ describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => 
     expect(dropped(h, mode, [second, third])).toEqual([]);
   }, 60_000);
 
+  it('a caller alone in line whose own /line-wait fell into the outage that ended the agent call: silent only until the waitUrl retry after the outage, then connected', async () => {
+    const first = await h.placeCall();
+    await h.advance(AGENT_ANSWERS_AFTER_MS);
+    const [second] = await calls(h, 1);
+    await h.functionsDown();
+    try {
+      await h.partyHangsUp(h.agentOf(first)!);
+      // Past the end of its first document (words and one 30 s play): its next /line-wait fails.
+      await h.advance(45_000);
+      expect(h.emu.log().some((e) => e.callSid === second && /\/line-wait .* -> (error|5\d\d)/.test(e.summary))).toBe(true);
+      expect(h.hears(second)).toEqual({ kind: 'silence' });
+      expect(liveAgentLegs(h)).toEqual([]);
+    } finally {
+      await h.functionsBack();
+    }
+    // Twilio asks for the waitUrl again 10 s after a failed fetch (docs/line.md); that request connects it.
+    await h.advance(10_000 + AGENT_ANSWERS_AFTER_MS + 1000);
+    expect(talkingTo(h, second)).toBeDefined();
+    expect(dropped(h, mode, [second])).toEqual([]);
+  }, 60_000);
+
   it('GET /calls shows the line: state waiting, linePosition, waitingSince; then ringing-agent and talking once connected', async () => {
     const first = await h.placeCall();
     await h.advance(AGENT_ANSWERS_AFTER_MS);
