@@ -13,7 +13,7 @@ import { agentAddress, holdApiToken, holdMode, optionalHttpUrl, remindersWanted 
 import { badInput, isFailure, upstream } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/twilio-request';
+import { DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from './platform/twilio-request';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { readLiveConferenceCalls, withCallersNumbers } from './conference/live-calls';
 import { readLiveDialCalls } from './dial/live-calls';
@@ -54,12 +54,24 @@ function parseSince(event: FunctionEvent): Date | undefined {
   return at;
 }
 
+/**
+ * A read that gives up, logged, when it fails or when the invocation's budget (8 s from its start,
+ * remainingBudgetMs) runs out: a request in flight has its own timeout (5 s for the Voice API), and
+ * a list read that follows a long poll's late look must still answer inside Twilio's 10 s limit.
+ */
 async function readOrLog<T>(what: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, remainingBudgetMs()))));
   try {
-    return await read();
+    const result = await Promise.race([read(), outOfTime]);
+    if (result !== 'late') return result;
+    console.error(`GET /calls could not read ${what} within the invocation's time: answered without it`);
+    return undefined;
   } catch (error) {
     console.error(`GET /calls could not read ${what}:`, isFailure(error) ? error.message : error);
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -121,8 +133,9 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   ]);
   if (records === undefined && read === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
   // Conference mode's reads do not give the caller's number: a call without a record costs one more.
+  const recorded = new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid));
   const live = read && holdMode(context) === 'conference'
-    ? await withCallersNumbers(client, read, new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid)), READ_POLICY)
+    ? ((await readOrLog("the callers' numbers", () => withCallersNumbers(client, read, recorded, READ_POLICY))) ?? read)
     : read;
   const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
