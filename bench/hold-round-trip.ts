@@ -82,7 +82,7 @@ async function control(tr: TwilioRun, action: Action, form: Record<string, strin
   });
   const text = await response.text();
   const ms = performance.now() - t0;
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try { body = JSON.parse(text) as Record<string, unknown>; } catch { body = { text }; }
   return { ms, rest: rest() - before, other: other() - otherBefore, status: response.status, body };
 }

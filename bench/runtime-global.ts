@@ -5,8 +5,8 @@ import path from 'node:path';
 export function installRuntimeGlobal(): void {
   if ((globalThis as { Twilio?: unknown }).Twilio) return;
   const dir = path.join(__dirname, '..', 'node_modules', '@twilio', 'runtime-handler', 'dist', 'dev-runtime', 'internal');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's own Response, from a path inside the package
   const { Response } = require(path.join(dir, 'response.js')) as { Response: unknown };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a benchmark needs the global
   (globalThis as { Twilio?: unknown }).Twilio = Object.assign({}, require('twilio'), { Response });
 }

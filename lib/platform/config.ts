@@ -81,7 +81,7 @@ export function agentScreening(env: HoldEnv, agent: PartyAddress): ScreeningConf
     }
     const unknown = /\{(?!from\})[^}]*\}/.exec(text);
     if (unknown) throw misconfigured(`AGENT_SCREENING_TEXT may only use the placeholder {from}, not ${unknown[0]}`);
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- control characters are what it refuses
     if (/[\0-\x08\x0B\f\x0E-\x1F]/.test(text)) throw misconfigured('AGENT_SCREENING_TEXT contains a control character');
   }
   if (value === 'off' || agent.kind === 'client') return undefined;

@@ -34,7 +34,7 @@ export function twiml(...verbs: TwimlElement[]): Twiml {
 
 // Characters XML 1.0 cannot carry, as xmlbuilder's assertLegalChar rejects them: C0 controls other
 // than tab, newline and carriage return, U+FFFE, U+FFFF and unpaired surrogates.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the characters XML cannot carry are control characters
 const ILLEGAL = /[\0-\x08\x0B\f\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 function legal(text: string): string {

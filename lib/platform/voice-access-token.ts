@@ -29,7 +29,7 @@ export interface VoiceAccessToken {
 let accessTokenClass: AccessTokenClass | undefined;
 
 function loadAccessToken(): AccessTokenClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first token, not at cold start (lib/platform/twilio-client.ts says why)
   accessTokenClass ??= require('twilio/lib/jwt/AccessToken') as AccessTokenClass;
   return accessTokenClass;
 }

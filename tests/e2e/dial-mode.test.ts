@@ -187,7 +187,7 @@ describe('idempotency', () => {
     const call = await connectedCall();
     const handle = expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true)!;
     expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
-    let before = h.restLog().length;
+    const before = h.restLog().length;
     expectAnswer(await h.control('unhold', { CallSid: call.caller }), call, false);
     expect(restSince(before)).toEqual(['GET /Calls.json', 'GET /Queues.json']);
     expectBridged(call);

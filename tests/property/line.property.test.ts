@@ -230,7 +230,7 @@ async function runSequence(h: E2eHarness, mode: 'conference' | 'dial', steps: St
       throw new Violation(`caller ${caller} was neither connected, nor told at the limit, nor hung up: hears ${JSON.stringify(heard)}`);
     }
   } catch (error) {
-    if (error instanceof Violation) throw new Error(`${error.message}\n  trace:\n    ${run.trace.join('\n    ')}`);
+    if (error instanceof Violation) throw new Error(`${error.message}\n  trace:\n    ${run.trace.join('\n    ')}`, { cause: error });
     throw error;
   } finally {
     await endLeftovers(h);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import twilio from 'twilio';
 
 const runtimeHandler = join(__dirname, '..', '..', 'node_modules', '@twilio', 'runtime-handler');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's own Response, from a path inside the package
 const { Response } = require(join(runtimeHandler, 'dist', 'dev-runtime', 'internal', 'response.js')) as {
   Response: new () => unknown;
 };

@@ -1,7 +1,7 @@
 // A deployed Twilio Function cannot import a sibling file by relative path: each built file must
 // load on its own, with only npm packages (node_modules) beside it.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,7 +24,7 @@ describe('built functions', () => {
     try {
       copyFileSync(join(BUILT, name), join(dir, name));
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads each built file as Twilio would, by path, at run time
       const loaded = require(join(dir, name)) as { handler?: unknown };
       expect(typeof loaded.handler).toBe('function');
       expect(readdirSync(dir).sort()).toEqual([name, 'node_modules'].sort());
@@ -45,7 +45,7 @@ describe('built functions', () => {
 
   it('bundles no source maps and no relative requires', () => {
     for (const name of builtFunctions()) {
-      const code = require('node:fs').readFileSync(join(BUILT, name), 'utf8') as string;
+      const code = readFileSync(join(BUILT, name), 'utf8');
       expect(code).not.toMatch(/sourceMappingURL/);
       expect(code).not.toMatch(/require\(["']\.\.?\//);
     }

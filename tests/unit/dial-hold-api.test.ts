@@ -332,6 +332,7 @@ describe('an update with no answer in time (504, outcome unknown)', () => {
       return route(request);
     };
     queues = heldAfter ? { caller: 0, agent: 0 } : { caller: 1, agent: 1 };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the client the runtime would make, with a short timeout
     const impatient = { ...context(), getTwilioClient: () => require('twilio')(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, { timeout: 300 }) };
     const handler = action === 'hold' ? holdHandler : unholdHandler;
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -346,7 +347,7 @@ describe('an update with no answer in time (504, outcome unknown)', () => {
 
 describe('readDialHeld (the read-back for an answer whose outcome is unknown)', () => {
   const client = () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a client of its own, made inside the test
     const twilio = require('twilio') as typeof import('twilio');
     const c = twilio(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN);
     c.api.baseUrl = api.url;

@@ -30,7 +30,7 @@ function ours(build: () => t.Twiml): string {
 
 /** XML 1.0's Char production: no C0 control but tab, newline and CR; no U+FFFE/U+FFFF; no lone surrogate. */
 function xmlCanCarry(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- XML 1.0's rule is about control characters
   return !/[\0-\x08\x0B\f\x0E-\x1F\uFFFE\uFFFF]/.test(value) && (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 

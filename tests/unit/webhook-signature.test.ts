@@ -16,6 +16,7 @@ const sourceFiles = readdirSync(FUNCTIONS).filter((name) => name.endsWith('.ts')
 const webhookFiles = sourceFiles.filter((name) => name.endsWith('.protected.ts'));
 
 type Handler = Parameters<typeof invokeFunction>[0];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- every function file, found at run time
 const handlerOf = (file: string): Handler => (require(join(FUNCTIONS, file)) as { handler: Handler }).handler;
 const pathOf = (file: string): string => `/${file.replace(/\.protected\.ts$/, '').replace(/\.ts$/, '')}`;
 

@@ -171,7 +171,7 @@ async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, re
     }
     checkState(h, call, next);
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n  burst: ${result}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n  burst: ${result}`, { cause: error });
   }
   return { next, result };
 }
@@ -287,7 +287,7 @@ export async function runSequence(h: E2eHarness, mode: Mode, sequence: Sequence)
     const failed = `at step #${trace.length - 1}: ${steps[trace.length - 1] ? JSON.stringify(steps[trace.length - 1]) : ''}`;
     const heard = `caller hears ${JSON.stringify(h.hears(call.caller))}, agent hears ${JSON.stringify(h.hears(call.agent))}`;
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n  ${failed}\n  now: ${heard}\n  trace:\n    ${trace.join('\n    ')}`);
+    throw new Error(`${message}\n  ${failed}\n  now: ${heard}\n  trace:\n    ${trace.join('\n    ')}`, { cause: error });
   }
 }
 
