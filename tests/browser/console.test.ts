@@ -110,7 +110,8 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     await callInState(page, 'on hold');
     expect(await textOf(row.locator('.outcome'))).toBe('On hold.');
     expect(await textOf(toggle(row))).toBe('Resume');
-    expect(await textOf(row.locator('dd.holds'))).toBe('1');
+    // The count comes from the call's record, written by the hold's callback: waited for, not read once.
+    await row.locator('dd.holds', { hasText: /^1$/ }).waitFor();
     await page.locator('#announcer', { hasText: `Call from ${from} is on hold.` }).waitFor({ state: 'attached' });
     await expect(textOf(row.locator('dd.caller-hears'))).resolves.toBe('hold music');
     await row.locator('dd.agent-hears', { hasText: /^silence$/ }).waitFor();
@@ -136,11 +137,11 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     await toggle(row).click();
     await callInState(page, 'talking');
     expect(await textOf(row.locator('.outcome'))).toBe('Resumed.');
-    expect(await textOf(row.locator('dd.hold-timer'))).toBe('not on hold');
+    await row.locator('dd.hold-timer', { hasText: /^not on hold$/ }).waitFor();
 
     await toggle(row).click();
     await callInState(page, 'on hold');
-    expect(await textOf(row.locator('dd.holds'))).toBe('2');
+    await row.locator('dd.holds', { hasText: /^2$/ }).waitFor();
 
     await row.getByRole('button', { name: /Hang up the caller/ }).click();
     await page.locator('li.call').first().waitFor({ state: 'detached' });
