@@ -10,6 +10,7 @@ import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
 import { agentAddress, holdApiToken, holdMode, optionalHttpUrl, remindersWanted } from './platform/config';
+import { settleWithin } from './platform/deadline';
 import { badInput, isFailure, upstream } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
@@ -60,18 +61,14 @@ function parseSince(event: FunctionEvent): Date | undefined {
  * a list read that follows a long poll's late look must still answer inside Twilio's 10 s limit.
  */
 async function readOrLog<T>(what: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const outOfTime = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, remainingBudgetMs()))));
   try {
-    const result = await Promise.race([read(), outOfTime]);
-    if (result !== 'late') return result;
+    const result = await settleWithin(read(), remainingBudgetMs());
+    if (result.done) return result.value;
     console.error(`GET /calls could not read ${what} within the invocation's time: answered without it`);
     return undefined;
   } catch (error) {
     console.error(`GET /calls could not read ${what}:`, isFailure(error) ? error.message : error);
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -14,6 +14,7 @@ import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';
 import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './platform/config';
+import { settleWithin } from './platform/deadline';
 import { isFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import type { PartyAddress } from './platform/party-address';
@@ -21,11 +22,11 @@ import { twimlResponse } from './platform/responses';
 import { twilioClient } from './platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from './platform/twilio-request';
 import { enqueue, play, say, twiml, type Twiml } from './platform/twiml';
-import { requiredCallSid } from './platform/webhook-params';
+import { requiredCallSid, wholeNumber } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { BUNDLED_MUSIC_SECONDS, playsPerReminder } from './shared/hold-reminder';
 import { holdMusicAudioUrl, reminderSayAttributes } from './shared/hold-music';
-import { LINE_FULL, LINE_WAIT_OVER, lineQueueName, lineWaitStep, wholeNumber, type LineSettings } from './shared/line';
+import { LINE_FULL, LINE_WAIT_OVER, lineQueueName, lineWaitStep, type LineSettings } from './shared/line';
 import { recordCallEnded, recordCallEvent } from './state/call-events';
 import { ringAgentTwiml } from './agent-connection';
 import { sendTwimlToLeg } from './shared/leg-twiml';
@@ -52,14 +53,6 @@ export interface LineState {
   queueSid?: string;
   /** How many callers wait in line. */
   waiting: number;
-}
-
-function withinBudget<T>(what: string, read: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${BUSY_READ_BUDGET_MS} ms`)), BUSY_READ_BUDGET_MS);
-  });
-  return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }
 
 async function agentIsBusy(client: Twilio, agent: PartyAddress): Promise<boolean> {
@@ -104,7 +97,9 @@ export async function readLine(context: HoldContext): Promise<LineState | undefi
   const client = twilioClient(context);
   const agent = agentAddress(context);
   try {
-    const [agentBusy, line] = await withinBudget('read whether the agent is busy', Promise.all([agentIsBusy(client, agent), findLine(client, lineQueueName(agent.value))]));
+    const read = await settleWithin(Promise.all([agentIsBusy(client, agent), findLine(client, lineQueueName(agent.value))]), BUSY_READ_BUDGET_MS);
+    if (!read.done) throw new Error(`no answer within ${BUSY_READ_BUDGET_MS} ms`);
+    const [agentBusy, line] = read.value;
     return { agentBusy, queueSid: line?.sid, waiting: line?.size ?? 0 };
   } catch (error) {
     console.error('could not read whether the agent is busy:', isFailure(error) ? error.message : error instanceof Error ? error.message : error);

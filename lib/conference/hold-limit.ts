@@ -14,6 +14,7 @@ import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/
 import { CALL_SID } from '../platform/sids';
 import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { wholeNumber } from '../platform/webhook-params';
 import { sayAndHangUp } from '../shared/caller-prompts';
 import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
 import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, reminderSayAttributes } from '../shared/hold-music';
@@ -163,7 +164,7 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
 
 /** POST /hold-warning?HeldFor=..: the announcement the agent hears. */
 export function holdWarningTwiml(event: FunctionEvent): Twiml {
-  const held = typeof event.HeldFor === 'string' && /^\d{1,7}$/.test(event.HeldFor) ? Number(event.HeldFor) : 0;
+  const held = wholeNumber(event.HeldFor) ?? 0;
   return twiml(say(holdWarningWords(held)));
 }
 

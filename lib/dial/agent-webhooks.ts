@@ -9,7 +9,7 @@ import { legState } from './legs';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
 import { dialModeUrls } from './urls';
-import { requiredCallSid, requiredText } from '../platform/webhook-params';
+import { requiredCallSid, requiredText, wholeNumber } from '../platform/webhook-params';
 import { agentQueueName, deleteHoldQueues, readHoldQueues } from './hold-queue';
 import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
@@ -76,7 +76,8 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
 function booksTheHold(queueTime: unknown, limit: HoldLimit | undefined): boolean {
   if (queueTime === undefined) return true;
   const window = Math.min(HOLD_BOOKING_WINDOW_SECONDS, limit?.maxSeconds ?? Infinity);
-  return typeof queueTime === 'string' && /^\d{1,7}$/.test(queueTime) && Number(queueTime) < window;
+  const waited = wholeNumber(queueTime);
+  return waited !== undefined && waited < window;
 }
 
 const HOLD_BOOKING_WINDOW_SECONDS = 90;
@@ -102,7 +103,7 @@ function holdLimitOf(context: HoldContext): HoldLimit | undefined {
 async function enforceHoldLimit(context: HoldContext, callerCallSid: string, limit: HoldLimit, callerQueueSid: string | undefined, queueTime: unknown, first: boolean) {
   // The caller's own wait (one more request); if it cannot be read, the agent's QueueTime, which is
   // the same unless a /hold of the held call moved the agent into its queue again.
-  const agentWait = typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : 0;
+  const agentWait = wholeNumber(queueTime) ?? 0;
   const callerWait = callerQueueSid
     ? await callerWaitSeconds(twilioClient(context), callerQueueSid).catch(() => undefined)
     : undefined;

@@ -1,6 +1,7 @@
 // Every Twilio REST request goes through callTwilio: it retries what is safe to retry and turns
 // what Twilio answered into a Failure with Twilio's own code and message.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { settleWithin } from './deadline';
 import { conflict, misconfigured, notFound, outcomeUnknown, upstream, type Failure, type TwilioErrorDetail } from './failure';
 
 export interface RetryPolicy {
@@ -43,15 +44,11 @@ export async function withStateReadBack(failure: Failure, callSid: string, readH
   const unknown = failure.withDetails({ callSid });
   const timeLeft = remainingBudgetMs() - 500;
   if (timeLeft <= 0) return unknown;
-  let timer: NodeJS.Timeout | undefined;
-  const tooLate = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeLeft)));
   try {
-    const held = await Promise.race([readHeld(), tooLate]);
-    return held === undefined ? unknown : failure.withDetails({ callSid, held });
+    const read = await settleWithin(readHeld(), timeLeft);
+    return !read.done || read.value === undefined ? unknown : failure.withDetails({ callSid, held: read.value });
   } catch {
     return unknown;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -23,6 +23,14 @@ export function optionalCallSid(event: FunctionEvent, name: string): string | un
   return requiredCallSid(event, name);
 }
 
+/**
+ * A whole number of Twilio's (QueueTime, QueuePosition: whole seconds or a place) or of our own
+ * query (HeldFor at the warning), as it arrives: digits only, at most 8; undefined otherwise.
+ */
+export function wholeNumber(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d{1,8}$/.test(value) ? Number(value) : undefined;
+}
+
 export function optionalQueueSid(event: FunctionEvent): string | undefined {
   const value = event.QueueSid;
   if (value === undefined || value === '') return undefined;

@@ -3,6 +3,7 @@ import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { play, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
+import { wholeNumber } from '../platform/webhook-params';
 import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderPlan, type HoldReminderSettings } from './hold-reminder';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
@@ -51,8 +52,8 @@ function heldTime(event: FunctionEvent): HeldTime | undefined {
   if (typeof heldFor === 'string' && SECONDS.test(heldFor)) return { source: 'hold-url', seconds: Number(heldFor) };
   // Twilio sends QueueTime, "the time the call has spent in the queue", on every waitUrl request
   // (https://www.twilio.com/docs/voice/twiml/enqueue#attributes-wait-url).
-  const queueTime = event.QueueTime;
-  if (typeof queueTime === 'string' && /^\d{1,7}$/.test(queueTime)) return { source: 'queue', seconds: Number(queueTime) };
+  const queueTime = wholeNumber(event.QueueTime);
+  if (queueTime !== undefined) return { source: 'queue', seconds: queueTime };
   return undefined;
 }
 

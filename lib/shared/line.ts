@@ -60,10 +60,3 @@ export function lineWaitStep(request: LineWaitRequest, settings: LineSettings): 
   const plays = Math.max(1, Math.min(settings.playsPerAnnouncement, Math.ceil(left / settings.musicSeconds)));
   return { kind: 'wait', words: linePositionWords(request.position, request.waitedSeconds), plays };
 }
-
-/** Whole non-negative numbers as Twilio sends them (QueuePosition, QueueTime); undefined otherwise. */
-export function wholeNumber(value: unknown, max = 10_000_000): number | undefined {
-  if (typeof value !== 'string' || !/^\d{1,8}$/.test(value)) return undefined;
-  const n = Number(value);
-  return n <= max ? n : undefined;
-}

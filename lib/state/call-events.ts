@@ -8,6 +8,7 @@
 // events are delivered at the call's next step (docs/console.md, "Bookkeeping in foul weather").
 import type { Twilio } from 'twilio';
 import { agentAddress, holdMode } from '../platform/config';
+import { settleWithin } from '../platform/deadline';
 import { isFailure } from '../platform/failure';
 import { recordsClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinInvocationBudget, type RetryPolicy } from '../platform/twilio-request';
@@ -45,14 +46,10 @@ function keepBooks(context: HoldContext, what: string, callSid: string, step: St
       console.error(`could not ${what} for ${callSid}:`, isFailure(error) ? error.message : error);
     }
   }, BOOKKEEPING_WORK_LIMIT_MS);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      console.error(`could not ${what} for ${callSid} within ${waitMs} ms: the answer does not wait (healed later)`);
-      resolve();
-    }, waitMs);
+  // The step logs its own failures and never rejects.
+  return settleWithin(work, waitMs).then((settled) => {
+    if (!settled.done) console.error(`could not ${what} for ${callSid} within ${waitMs} ms: the answer does not wait (healed later)`);
   });
-  return Promise.race([work.finally(() => clearTimeout(timer)), deadline]);
 }
 
 /** What a step's change saw and did: its new events, and when the record it read was written. */

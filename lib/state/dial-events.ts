@@ -1,6 +1,7 @@
 // Dial mode's bookkeeping: what the caller's next step (decided by lib/dial/decisions.ts in the
 // caller's Dial and Enqueue actions) and the agent leg's status callback mean for the record.
 import type { HoldContext } from '../platform/env';
+import { wholeNumber } from '../platform/webhook-params';
 import { recordCallEnded, recordCallEvent } from './call-events';
 
 /** The caller's steps of lib/dial/decisions.ts (CallerStep), as this module needs them. */
@@ -42,9 +43,7 @@ export function recordDialCallerStep(
   }
 }
 
-function seconds(queueTime: unknown): number | undefined {
-  return typeof queueTime === 'string' && /^\d+$/.test(queueTime) ? Number(queueTime) : undefined;
-}
+const seconds = wholeNumber;
 
 /** The agent leg's status callback: answered (in-progress) or a final status. */
 export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, agentCallSid: string, agentStatus: string, now = new Date()): Promise<void> {
