@@ -3,14 +3,13 @@
 // (/incoming-call) and when the first caller in line is connected (lib/line.ts).
 import { agentAddress, agentScreening, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
 import { screeningAcceptUrl, screeningPrompt, screeningPromptUrl, screeningWords } from './shared/agent-screening';
-import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type IncomingCall } from './conference/call';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type AgentRinging, type IncomingCall } from './conference/call';
 import { callerDialsAgent } from './dial/twiml';
 import { dialModeUrls } from './dial/urls';
 import { callerQueueName } from './dial/hold-queue';
 import { functionUrl } from './platform/function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
 import { twilioClient } from './platform/twilio-client';
-import type { Twiml } from './platform/twiml';
 import type { HoldContext } from './platform/env';
 import { CONFERENCE_STATUS_PATH } from './state/conference-events';
 
@@ -21,11 +20,11 @@ import { CONFERENCE_STATUS_PATH } from './state/conference-events';
  * With screening (lib/shared/agent-screening.ts) the agent hears who calls (`from`) and must press
  * a key first, whichever way the caller arrived.
  */
-export async function ringAgentTwiml(context: HoldContext, call: IncomingCall, from: string): Promise<Twiml> {
+export async function ringAgent(context: HoldContext, call: IncomingCall, from: string): Promise<AgentRinging> {
   const screening = agentScreening(context, agentAddress(context));
   if (holdMode(context) === 'dial') {
     const urls = dialModeUrls(context);
-    return callerDialsAgent({
+    const twiml = callerDialsAgent({
       agent: agentAddress(context),
       callerCallSid: call.callSid,
       callerId: callerIdOverride(context),
@@ -34,6 +33,8 @@ export async function ringAgentTwiml(context: HoldContext, call: IncomingCall, f
       hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
       screenUrl: screening && screeningPromptUrl(context, call.callSid, from),
     });
+    // Dial mode rings the agent by the caller's own <Dial>: nothing to refuse here.
+    return { agentRung: true, twiml };
   }
   return connectCallerToAgent(twilioClient(context), call, {
     agent: agentAddress(context),

@@ -9,7 +9,7 @@ import { twimlResponse } from './platform/responses';
 import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { recordCallArrived } from './state/call-events';
-import { ringAgentTwiml } from './agent-connection';
+import { ringAgent } from './agent-connection';
 import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
 
@@ -47,8 +47,8 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       return twimlResponse(callerJoinsLine(context));
     }
     const from = typeof event.From === 'string' ? event.From : '';
-    const [twiml] = await Promise.all([ringAgentTwiml(context, call, from), recordArrival(context, event, call, mode, agent)]);
-    return twimlResponse(twiml);
+    const [ringing] = await Promise.all([ringAgent(context, call, from), recordArrival(context, event, call, mode, agent)]);
+    return twimlResponse(ringing.twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.
     console.error(`cannot connect call ${call.callSid}:`, isFailure(error) ? error.message : error);

@@ -44,6 +44,19 @@ export interface ConferenceCallSettings {
 }
 
 /**
+ * The caller's TwiML once the agent's call was asked for: `agentRung` false when Twilio would not
+ * place it, and the TwiML is then the caller's apology.
+ */
+export interface AgentRinging {
+  agentRung: boolean;
+  twiml: Twiml;
+}
+
+const apology = (): AgentRinging => ({ agentRung: false, twiml: sayAndHangUp(SERVICE_UNAVAILABLE) });
+const joins = (settings: ConferenceCallSettings, conferenceName: string): AgentRinging =>
+  ({ agentRung: true, twiml: callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl) });
+
+/**
  * Adds the agent to the caller's conference, then returns the TwiML that puts the caller in it.
  * If Twilio will not place the agent's call, the caller hears an apology instead of endless music.
  */
@@ -52,7 +65,7 @@ export async function connectCallerToAgent(
   call: IncomingCall,
   settings: ConferenceCallSettings,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<Twiml> {
+): Promise<AgentRinging> {
   const conferenceName = conferenceNameFor(call.callSid);
   if (settings.screenTwiml !== undefined) return callAgentToScreen(client, call, settings, settings.screenTwiml, policy);
   try {
@@ -87,12 +100,12 @@ export async function connectCallerToAgent(
   } catch (error) {
     if (await agentMayBeComing(client, conferenceName, error, policy)) {
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
-      return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
+      return joins(settings, conferenceName);
     }
     console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
-    return sayAndHangUp(SERVICE_UNAVAILABLE);
+    return apology();
   }
-  return callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl);
+  return joins(settings, conferenceName);
 }
 
 /**
@@ -105,7 +118,7 @@ export async function connectCallerToAgent(
  * and an agent leg Twilio did place is released by /agent-alone once it accepts into the empty
  * conference.
  */
-async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: ConferenceCallSettings, screenTwiml: string, policy: RetryPolicy): Promise<Twiml> {
+async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: ConferenceCallSettings, screenTwiml: string, policy: RetryPolicy): Promise<AgentRinging> {
   try {
     await callTwilio(
       'call the agent',
@@ -123,9 +136,9 @@ async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: C
     );
   } catch (error) {
     console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
-    return sayAndHangUp(SERVICE_UNAVAILABLE);
+    return apology();
   }
-  return callerJoinsConference(conferenceNameFor(call.callSid), settings.holdMusicUrl, settings.conferenceStatusUrl);
+  return joins(settings, conferenceNameFor(call.callSid));
 }
 
 /**
