@@ -200,7 +200,7 @@ async function conferenceCall(t: Target) {
       holdMusicUrl: t.url('/conf/hold-music'), agentStatusUrl: t.url('/conf/agent-status'),
       agentAloneUrl: t.url('/conf/agent-alone'), conferenceStatusUrl: t.url('/conf/conference-status'),
     });
-    return { twiml: answer.toString() };
+    return { twiml: answer.twiml.toString() };
   });
   t.on('/conf/hold-music', twiml('<Say>Please wait.</Say><Pause length="3"/>'));
   // The shape of the product's hold document (lib/conference/hold-limit.ts): audio, then a
