@@ -28,14 +28,14 @@ export function simulate(mode: SimulatedMode): { status: number | null; output: 
 /**
  * What differs from run to run and means nothing: the ports chosen, the shortened random SIDs, the
  * MAC of an agent handle (keyed with the run's random HOLD_API_TOKEN), and the wall-clock instant an
- * answer was applied (appliedAt).
+ * answer was applied (appliedAfter, appliedAt).
  */
 export function normalized(output: string): string {
   const lines = output
     .replace(/(127\.0\.0\.1|localhost):\d+/g, '$1:PORT')
     .replace(/\b([A-Z]{2})[0-9a-f]{6}…/g, '$1…')
     .replace(/(h1\.\{agent\}\.)[A-Za-z0-9_-]{43}/g, '$1MAC')
-    .replace(/("appliedAt":")[^"]+"/g, '$1…"')
+    .replace(/("applied(?:After|At)":")[^"]+"/g, '$1…"')
     .split('\n');
   return sameInstantInAnyOrder(lines).join('\n');
 }

@@ -27,6 +27,8 @@ export interface ConferenceHoldCommand {
 /** What an answer tells the API user; passing the SIDs back saves requests next time. */
 export interface ConferenceHoldResult {
   held: boolean;
+  /** ISO 8601 (ms): just before the update was sent: Twilio applied it after this (docs/hold-api.md, "Ordering answers"). */
+  appliedAfter: string;
   /** ISO 8601 (ms): right after Twilio accepted the update (docs/hold-api.md, "Ordering answers"). */
   appliedAt: string;
   conferenceSid: string;
@@ -62,6 +64,8 @@ export function setConferenceHold(
       ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const }
       : { hold: false };
     const participant = () => client.conferences(conferenceSid).participants(participantPath);
+    // Taken before the first attempt: a retried update may have been applied by any attempt.
+    const appliedAfter = new Date().toISOString();
     try {
       const updated = await callTwilio(
         `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
@@ -70,6 +74,7 @@ export function setConferenceHold(
       );
       return {
         held: updated.hold,
+        appliedAfter,
         appliedAt: new Date().toISOString(),
         conferenceSid,
         ...(command.participant === 'agent' ? { agentCallSid: updated.callSid } : {}),

@@ -42,8 +42,13 @@ export interface DialHoldCommand {
 export interface DialHoldResult {
   held: boolean;
   /**
+   * ISO 8601 (ms): just before the update was sent (before its first attempt), or for a resume that
+   * moves nothing, before the queues were read: the state was made or seen after this.
+   */
+  appliedAfter: string;
+  /**
    * ISO 8601 (ms): right after Twilio accepted the update, or for a resume that moves nothing, when
-   * the queues were read (docs/hold-api.md, "Ordering answers").
+   * the queues' read returned (docs/hold-api.md, "Ordering answers").
    */
   appliedAt: string;
   agentCallSid?: string;
@@ -76,8 +81,9 @@ async function hold(client: Twilio, command: DialHoldCommand, settings: DialSett
   });
   // Holding a held call moves the agent into its queue again: the agent hears "your caller is on
   // hold" once more; the caller, waiting in its own queue, is not touched.
+  const appliedAfter = now();
   await moveLeg(client, command.callSid, agentCallSid, 'agent', twiml.toString(), policy);
-  return { held: true, appliedAt: now(), agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
+  return { held: true, appliedAfter, appliedAt: now(), agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
 }
 
 async function resume(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
@@ -93,23 +99,28 @@ async function resume(client: Twilio, command: DialHoldCommand, settings: DialSe
     // A handle is only issued after a hold, so the caller's first <Dial> is over and its leg may
     // be moved without reading anything. On a live call this re-bridges the two (docs/reliability.md).
     const agentCallSid = provenByHandle(command, settings.token);
+    const appliedAfter = now();
     await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
-    return { held: false, appliedAt: now(), agentCallSid, agentHandle: command.agentHandle };
+    return { held: false, appliedAfter, appliedAt: now(), agentCallSid, agentHandle: command.agentHandle };
   }
   const agentCallSid = await provenAgentLeg(client, command, settings.token, policy);
   const handle = signAgentHandle(settings.token, callSid, agentCallSid);
+  // An answer whose state comes from this read (nothing moved) is ordered by the read's window.
+  const readAfter = now();
   const queues = await readHoldQueues(client, callSid, policy);
   const readAt = now();
   switch (resumeStep(queues)) {
     case 'never-held':
-      return { held: false, appliedAt: readAt, agentCallSid };
+      return { held: false, appliedAfter: readAfter, appliedAt: readAt, agentCallSid };
     case 'already-live':
-      return { held: false, appliedAt: readAt, agentCallSid, agentHandle: handle };
+      return { held: false, appliedAfter: readAfter, appliedAt: readAt, agentCallSid, agentHandle: handle };
     case 'agent-not-waiting':
       throw conflict(`call ${callSid} is between hold and resume (the agent is not waiting on hold); try again`);
-    case 'bridge':
+    case 'bridge': {
+      const appliedAfter = now();
       await moveLeg(client, callSid, callSid, 'caller', twiml, policy);
-      return { held: false, appliedAt: now(), agentCallSid, agentHandle: handle };
+      return { held: false, appliedAfter, appliedAt: now(), agentCallSid, agentHandle: handle };
+    }
   }
 }
 

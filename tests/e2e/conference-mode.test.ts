@@ -145,8 +145,8 @@ async function expectAllNotFound(call: Call): Promise<void> {
 /** A 200 answer: the SIDs learned come back (the agent's leg only when the agent was moved). */
 function ok(call: Call, held: boolean, party: 'caller' | 'agent' = 'caller'): ControlReply {
   const agent = party === 'agent' ? { agentCallSid: call.agent } : {};
-  // appliedAt: docs/hold-api.md, "Ordering answers".
-  return { status: 200, body: { callSid: call.caller, mode: 'conference', held, appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/), conferenceSid: call.conference, ...agent } };
+  // appliedAfter, appliedAt: docs/hold-api.md, "Ordering answers".
+  return { status: 200, body: { callSid: call.caller, mode: 'conference', held, appliedAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/), appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/), conferenceSid: call.conference, ...agent } };
 }
 
 /** A raw POST to /hold or /unhold, for what control() does not send (no token, JSON). */

@@ -78,6 +78,7 @@ function expectAnswer(reply: { status: number; body: Record<string, unknown> }, 
     mode: 'dial',
     held,
     // docs/hold-api.md, "Ordering answers".
+    appliedAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/),
     appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/),
     agentCallSid: call.agent,
     ...(withHandle ? { agentHandle: expect.stringMatching(/^h1\.CA[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/) } : {}),

@@ -121,7 +121,7 @@ describe('hold and resume', () => {
   it('holds the caller with ONE request when the ConferenceSid is given, addressing it by its CallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
     expect(api.requests).toHaveLength(1);
     const [update] = api.requests;
     expect(update.method).toBe('POST');
@@ -158,7 +158,7 @@ describe('hold and resume', () => {
       `POST ${PARTICIPANTS}/agent.json`,
     ]);
     // The agent's leg comes back, to be passed as AgentCallSid next time.
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAt: ISO_MS, conferenceSid: CONFERENCE, agentCallSid: AGENT });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE, agentCallSid: AGENT });
   });
 
   it('addresses the agent by the AgentCallSid an earlier answer gave (Twilio checks it is in that conference)', async () => {
@@ -214,7 +214,7 @@ describe('hold and resume', () => {
   it('resumes with Hold=false and nothing else', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
     expect(Object.fromEntries(api.requests[0].form)).toEqual({ Hold: 'false' });
   });
 
@@ -248,11 +248,11 @@ describe('hold and resume', () => {
     const second = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     // The same answer but for when each was applied.
-    expect({ ...(second.body as object), appliedAt: 0 }).toEqual({ ...(first.body as object), appliedAt: 0 });
+    expect({ ...(second.body as object), appliedAfter: 0, appliedAt: 0 }).toEqual({ ...(first.body as object), appliedAfter: 0, appliedAt: 0 });
     const resumed = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const again = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([resumed.statusCode, again.statusCode]).toEqual([200, 200]);
-    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
   });
 
   it('accepts a JSON-style event the same as form fields', async () => {
@@ -312,5 +312,34 @@ describe('calls that cannot be held', () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
     expect(attempts).toBe(2);
+  });
+});
+
+describe('the window in which Twilio applied the update (docs/hold-api.md, "Ordering answers")', () => {
+  /** Blocks this process for `ms`, so that instants taken before and after it differ. */
+  function stall(ms: number): void {
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* the instants around the lookup must differ */ }
+  }
+
+  it('opens after the lookup, before the update (every attempt of it) was sent, and closes after its answer', async () => {
+    const seen: { method: string; at: number }[] = [];
+    const route = api.route;
+    let limited = 1;
+    api.route = (request) => {
+      seen.push({ method: request.method, at: Date.now() });
+      if (request.method === 'GET') stall(30);
+      if (request.method === 'POST' && limited-- > 0) return twilioError(429, 20429, 'Too Many Requests');
+      return route(request);
+    };
+    const lookupAnswered = () => seen[0].at + 30;
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(200);
+    const { appliedAfter, appliedAt } = reply.body as { appliedAfter: string; appliedAt: string };
+    const updates = seen.filter((r) => r.method === 'POST');
+    expect(updates).toHaveLength(2);
+    expect(Date.parse(appliedAfter)).toBeGreaterThanOrEqual(lookupAnswered());
+    expect(Date.parse(appliedAfter)).toBeLessThanOrEqual(updates[0].at);
+    expect(Date.parse(appliedAt)).toBeGreaterThanOrEqual(updates[1].at);
   });
 });

@@ -104,7 +104,7 @@ describe('hold (dial mode)', () => {
   it('without SIDs: finds the agent leg by ParentCallSid, then ONE update moves the AGENT into the agent queue (inline TwiML)', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     expect(api.requests[0].query.get('ParentCallSid')).toBe(CALLER);
     expect([...api.requests[1].form.keys()]).toEqual(['Twiml']);
@@ -123,7 +123,7 @@ describe('hold (dial mode)', () => {
   it('with the AgentHandle of an earlier answer: ONE request, no read', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
   });
 
@@ -256,7 +256,7 @@ describe('unhold (dial mode)', () => {
   it('with the AgentHandle: ONE request, which gives the CALLER leg <Dial><Queue> of the agent queue', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual([`POST /Calls/${CALLER}.json`]);
     expectResumeTwiml(api.requests[0]);
     expectAgentNeverMoved();
@@ -268,7 +268,7 @@ describe('unhold (dial mode)', () => {
       api.requests.length = 0;
       const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
       expect(reply.statusCode).toBe(200);
-      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
       expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json', `POST /Calls/${CALLER}.json`]);
       expectResumeTwiml(api.requests[2]);
     }
@@ -278,14 +278,14 @@ describe('unhold (dial mode)', () => {
   it('a call never held (no agent queue): a true no-op, 2 reads, and no handle (its caller is still the parent of the bridge)', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
   it('a resumed call (queues empty): a true no-op with the handle', async () => {
     queues = { caller: 0, agent: 0 };
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
@@ -363,5 +363,66 @@ describe('readDialHeld (the read-back for an answer whose outcome is unknown)', 
     override = () => twilioError(500, 20500, 'Internal Server Error');
     expect(await readDialHeld(client(), CALLER, fast)).toBeUndefined();
     expect(requests()).toEqual(['GET /Queues.json', 'GET /Queues.json', 'GET /Queues.json']);
+  });
+});
+
+describe('the window in which Twilio applied the update or the state was read (docs/hold-api.md, "Ordering answers")', () => {
+  /** Blocks this process for `ms`, so that instants taken before and after it differ. */
+  function stall(ms: number): void {
+    const until = Date.now() + ms;
+    while (Date.now() < until) { /* the instants around the lookup must differ */ }
+  }
+
+  /** Each request's arrival; the agent lookup (GET /Calls.json) answers 30 ms late. */
+  function timed(): { path: string; method: string; at: number }[] {
+    const seen: { path: string; method: string; at: number }[] = [];
+    override = (request) => {
+      seen.push({ path: request.path.slice(BASE.length), method: request.method, at: Date.now() });
+      if (request.method === 'GET' && request.path === `${BASE}/Calls.json`) stall(30);
+      return undefined;
+    };
+    return seen;
+  }
+
+  function windowOf(body: unknown): [number, number] {
+    const { appliedAfter, appliedAt } = body as { appliedAfter: string; appliedAt: string };
+    return [Date.parse(appliedAfter), Date.parse(appliedAt)];
+  }
+
+  it('a hold: opens after the lookup, before the update, and closes after its answer', async () => {
+    const seen = timed();
+    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    const [after, at] = windowOf(reply.body);
+    const [lookup, update] = seen;
+    expect(update.method).toBe('POST');
+    expect(after).toBeGreaterThanOrEqual(lookup.at + 30);
+    expect(after).toBeLessThanOrEqual(update.at);
+    expect(at).toBeGreaterThanOrEqual(update.at);
+  });
+
+  it('a resume that moves nothing: the window is the queue read\'s, not the lookup\'s', async () => {
+    queues = { caller: 0, agent: 0 };
+    const seen = timed();
+    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    expect(reply.body).toMatchObject({ held: false });
+    const [after, at] = windowOf(reply.body);
+    const [lookup, read] = seen;
+    expect(read.path).toBe('/Queues.json');
+    expect(after).toBeGreaterThanOrEqual(lookup.at + 30);
+    expect(after).toBeLessThanOrEqual(read.at);
+    expect(at).toBeGreaterThanOrEqual(read.at);
+  });
+
+  it('a resume that moves the caller: the window is the update\'s, after the queue read', async () => {
+    queues = { caller: 1, agent: 1 };
+    const seen = timed();
+    const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
+    const [after, at] = windowOf(reply.body);
+    const read = seen[1];
+    const update = seen[2];
+    expect(update.method).toBe('POST');
+    expect(after).toBeGreaterThanOrEqual(read.at);
+    expect(after).toBeLessThanOrEqual(update.at);
+    expect(at).toBeGreaterThanOrEqual(update.at);
   });
 });

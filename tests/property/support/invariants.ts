@@ -142,10 +142,12 @@ const HANDLE = /^h1\.CA[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/;
  * agentHandle. Conference mode: conferenceSid and agentCallSid, when present, are this call's.
  */
 function answerBodyIsRight(body: Record<string, unknown>, call: CallUnderTest, held: boolean): boolean {
-  const { callSid, mode, held: answered, appliedAt, ...rest } = body;
+  const { callSid, mode, held: answered, appliedAfter, appliedAt, ...rest } = body;
   if (callSid !== call.caller || mode !== call.mode || answered !== held) return false;
-  // docs/hold-api.md, "Ordering answers": an ISO 8601 instant with milliseconds.
-  if (typeof appliedAt !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(appliedAt)) return false;
+  // docs/hold-api.md, "Ordering answers": two ISO 8601 instants with milliseconds, the window's start first.
+  const instant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+  if (typeof appliedAt !== 'string' || !instant.test(appliedAt)) return false;
+  if (typeof appliedAfter !== 'string' || !instant.test(appliedAfter) || appliedAfter > appliedAt) return false;
   if (call.mode === 'dial') {
     const { agentCallSid, agentHandle, ...others } = rest;
     if (agentCallSid !== call.agent || Object.keys(others).length > 0) return false;
