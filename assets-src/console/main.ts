@@ -17,7 +17,10 @@ import {
   errorInWords,
   eventInWords,
   hearingInWords,
+  lastAnswer,
+  mayBeLast,
   newestState,
+  ORDER_UNKNOWN,
   ordinal,
   outcomeInWords,
   recordCaughtUp,
@@ -72,8 +75,11 @@ let pollLoop = 0;
 let pollAbort: AbortController | undefined;
 /** Calls whose Hold/Resume request is running: their button stays disabled through refreshes. */
 const running = new Set<string>();
-/** Per call, the last answer of /hold or /unhold, until the record is as new (ordered answers). */
-const answers = new Map<string, AppliedAnswer>();
+/**
+ * Per call, the answers of /hold and /unhold that may have been applied last, until a record is
+ * newer than them (docs/hold-api.md, "Ordering answers").
+ */
+const answers = new Map<string, AppliedAnswer[]>();
 /** The records as GET /calls last gave them, before answers newer than them are applied. */
 let records = new Map<string, ListedCall>();
 
@@ -197,9 +203,12 @@ function showFreshness(): void {
 /** The records with the answers of /hold and /unhold that are newer than them applied. */
 function current(data: CallsAnswer): CallsAnswer {
   const list = data.calls.map((call) => {
-    const answer = answers.get(call.callSid);
-    if (answer && recordCaughtUp(call, answer)) answers.delete(call.callSid);
-    return newestState(call, answers.get(call.callSid));
+    const newer = (answers.get(call.callSid) ?? []).filter((answer) => !recordCaughtUp(call, answer));
+    if (newer.length > 0) answers.set(call.callSid, newer);
+    else answers.delete(call.callSid);
+    // Answers in an unknown order: the record, until a read that began after them replaces them.
+    const last = lastAnswer(newer);
+    return last === 'unknown' ? call : newestState(call, last);
   });
   return { ...data, calls: list };
 }
@@ -420,22 +429,29 @@ async function holdOrResume(callSid: string, button: HTMLButtonElement): Promise
   if (answer?.status === 401) return showSignIn(errorInWords(answer));
   const ok = answer?.status === 200;
   const held = (answer?.body as { held?: boolean } | undefined)?.held === true;
-  const words = ok ? outcomeInWords(action, held) : errorInWords(answer);
+  let words = ok ? outcomeInWords(action, held) : errorInWords(answer);
+  // The answer says where the call stood when Twilio applied it: shown until a record is newer,
+  // unless another answer's window overlaps it with the other state (then the record is shown,
+  // and the list read that follows every action says the state).
+  const { appliedAfter, appliedAt } = (answer?.body ?? {}) as { appliedAfter?: unknown; appliedAt?: unknown };
+  if (ok && isInstant(appliedAt)) {
+    const applied: AppliedAnswer = { held, appliedAt, ...(isInstant(appliedAfter) ? { appliedAfter } : {}) };
+    const known = mayBeLast([...(answers.get(callSid) ?? []), applied]);
+    answers.set(callSid, known);
+    if (lastAnswer(known) === 'unknown') words = `${words} ${ORDER_UNKNOWN}`;
+  }
   if (outcome) {
     outcome.textContent = words;
     outcome.classList.toggle('error', !ok);
   }
-  // The answer says where the call stands when it was applied: newer than the record, it is shown
-  // until the record catches up (two people pressing at once end on the true state).
-  const appliedAt = (answer?.body as { appliedAt?: unknown } | undefined)?.appliedAt;
-  if (ok && typeof appliedAt === 'string' && !Number.isNaN(Date.parse(appliedAt))) {
-    const known = answers.get(callSid);
-    if (!known || Date.parse(known.appliedAt) < Date.parse(appliedAt)) answers.set(callSid, { held, appliedAt });
-    if (records.size > 0) show({ calls: [...records.values()], emulator });
-  }
+  if (ok && answers.has(callSid) && records.size > 0) show({ calls: [...records.values()], emulator });
   // A success is announced by the state change ("Call from ... is on hold.").
   if (!ok) announce(`Could not ${action === 'hold' ? 'hold' : 'resume'} the ${callName(call)}. ${words}`);
   startPolling();
+}
+
+function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
 }
 
 async function hangUp(callSid: string, party: 'caller' | 'agent', button: HTMLButtonElement): Promise<void> {

@@ -98,11 +98,41 @@ function clockOf(iso: string): string {
   return Number.isNaN(at.getTime()) ? iso : at.toLocaleTimeString();
 }
 
-/** What an answer of /hold or /unhold said of a call, and when it was applied (ordered answers). */
+/**
+ * What an answer of /hold or /unhold said of a call, and the window in which Twilio applied it:
+ * after `appliedAfter`, before `appliedAt` (docs/hold-api.md, "Ordering answers").
+ */
 export interface AppliedAnswer {
   held: boolean;
+  /** Absent from a service older than the field: the window's start is unknown. */
+  appliedAfter?: string;
   appliedAt: string;
 }
+
+/** X was applied before Y for certain: X's window closed before Y's opened. */
+export function appliedBefore(x: AppliedAnswer, y: AppliedAnswer): boolean {
+  return y.appliedAfter !== undefined && Date.parse(x.appliedAt) < Date.parse(y.appliedAfter);
+}
+
+/** Of a call's answers, those that may have been applied last (none certainly before another). */
+export function mayBeLast(answers: AppliedAnswer[]): AppliedAnswer[] {
+  return answers.filter((x) => !answers.some((y) => y !== x && appliedBefore(x, y)));
+}
+
+/**
+ * What a call's answers say of it: the state of the answer applied last, or of all that may have
+ * been last when they agree (as of the latest of them); 'unknown' when those disagree (their order
+ * is unknown: the next list read says the state); undefined without answers.
+ */
+export function lastAnswer(answers: AppliedAnswer[]): AppliedAnswer | 'unknown' | undefined {
+  const last = mayBeLast(answers);
+  if (last.length === 0) return undefined;
+  if (last.some((answer) => answer.held !== last[0].held)) return 'unknown';
+  return last.reduce((latest, answer) => (Date.parse(answer.appliedAt) > Date.parse(latest.appliedAt) ? answer : latest));
+}
+
+/** Said under the call when its answers' order is unknown. */
+export const ORDER_UNKNOWN = 'Another hold or resume of this call overlapped this one; the card shows the call as Twilio lists it.';
 
 /**
  * The call as it stands: of the record and the last answer of /hold or /unhold, the newer by

@@ -5,11 +5,14 @@ import {
   actionFor,
   actionPossible,
   agentInWords,
+  appliedBefore,
   announcement,
   duration,
   errorInWords,
   eventInWords,
   hearingInWords,
+  lastAnswer,
+  mayBeLast,
   newestState,
   ordinal,
   outcomeInWords,
@@ -118,5 +121,43 @@ describe('the newest of answers and records (appliedAt against updatedAt)', () =
     const { updatedAt: _none, ...withoutUpdatedAt } = call({ state: 'talking' });
     const old = withoutUpdatedAt as ListedCall;
     expect(newestState(old, { held: true, appliedAt: '2026-12-03T08:01:05.000Z' })).toBe(old);
+  });
+});
+
+describe('answers in the order Twilio applied them (appliedAfter..appliedAt windows)', () => {
+  const at = (second: number) => `2026-12-03T08:01:${String(second).padStart(2, '0')}.000Z`;
+  const hold = (after: number, applied: number) => ({ held: true, appliedAfter: at(after), appliedAt: at(applied) });
+  const resume = (after: number, applied: number) => ({ held: false, appliedAfter: at(after), appliedAt: at(applied) });
+
+  it('orders X before Y only when X\'s window closed before Y\'s opened', () => {
+    expect(appliedBefore(hold(1, 2), resume(3, 4))).toBe(true);
+    expect(appliedBefore(resume(3, 4), hold(1, 2))).toBe(false);
+    // Overlapping, or touching at the same millisecond: no order either way.
+    expect(appliedBefore(hold(1, 3), resume(2, 4))).toBe(false);
+    expect(appliedBefore(resume(2, 4), hold(1, 3))).toBe(false);
+    expect(appliedBefore(hold(1, 2), resume(2, 3))).toBe(false);
+  });
+
+  it('the answer certainly applied last gives the state, whatever order the answers arrived in', () => {
+    expect(lastAnswer([resume(5, 6), hold(1, 2), hold(3, 4)])).toEqual(resume(5, 6));
+    expect(mayBeLast([resume(5, 6), hold(1, 2), hold(3, 4)])).toEqual([resume(5, 6)]);
+  });
+
+  it('overlapping last answers that agree give their state, as of the latest of them', () => {
+    expect(lastAnswer([resume(1, 2), hold(3, 6), hold(4, 5)])).toEqual(hold(3, 6));
+  });
+
+  it('overlapping last answers that disagree: unknown (the list read says), even if an older one agrees', () => {
+    expect(lastAnswer([hold(1, 4), resume(2, 3)])).toBe('unknown');
+    expect(lastAnswer([hold(0, 1), hold(2, 5), resume(3, 4)])).toBe('unknown');
+    expect(mayBeLast([hold(0, 1), hold(2, 5), resume(3, 4)])).toEqual([hold(2, 5), resume(3, 4)]);
+    expect(lastAnswer([])).toBeUndefined();
+  });
+
+  it('an answer without appliedAfter (a service from before it) is never certainly after another', () => {
+    const old = { held: false, appliedAt: at(9) };
+    expect(appliedBefore(hold(1, 2), old)).toBe(false);
+    expect(lastAnswer([hold(1, 2), old])).toBe('unknown');
+    expect(lastAnswer([old])).toEqual(old);
   });
 });
