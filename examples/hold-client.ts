@@ -43,7 +43,12 @@ export interface HoldAnswer {
   callSid: string;
   mode: 'conference' | 'dial';
   held: boolean;
-  /** ISO 8601 (ms): when Twilio accepted the update; the newest answer for a call is its state. */
+  /**
+   * ISO 8601 (ms): Twilio applied the update (or the state was read) after this instant and before
+   * `appliedAt`; the window orders answers (docs/hold-api.md, "Ordering answers").
+   */
+  appliedAfter: string;
+  /** ISO 8601 (ms): right after Twilio accepted the update: the window's end. */
   appliedAt: string;
   /** Conference mode, when known. */
   conferenceSid?: string;
@@ -104,29 +109,40 @@ export class HoldClient {
 
 /**
  * What a client shows of each call when answers and list reads overlap (several tabs, several
- * instances of the functions, answers that arrive out of order): per call, the newest by
- * `appliedAt` (answers) and `updatedAt` (list reads) wins, never simply the last to arrive.
+ * instances of the functions, answers that arrive out of order), by the rule of docs/hold-api.md,
+ * "Ordering answers": an answer is certainly before another when its window closed before the
+ * other's opened; a list read is certainly after an answer when its `updatedAt` is later than the
+ * answer's `appliedAt`. When the answers that may have been applied last disagree, the state is
+ * `'unknown'` until the next list read: never simply the last to arrive.
  */
 export class NewestState {
-  private readonly known = new Map<string, { held: boolean; at: string }>();
+  private readonly listed = new Map<string, { held: boolean; updatedAt: string }>();
+  /** Per call, the answers not older than the list read that may have been applied last. */
+  private readonly answers = new Map<string, HoldAnswer[]>();
 
   fromAnswer(answer: HoldAnswer): void {
-    this.keep(answer.callSid, answer.held, answer.appliedAt);
+    const listed = this.listed.get(answer.callSid);
+    // ISO 8601 instants in UTC with milliseconds compare as strings.
+    if (listed && answer.appliedAt < listed.updatedAt) return;
+    const all = [...(this.answers.get(answer.callSid) ?? []), answer];
+    this.answers.set(answer.callSid, all.filter((x) => !all.some((y) => y !== x && x.appliedAt < y.appliedAfter)));
   }
 
   fromList(list: CallList): void {
-    for (const call of list.calls) this.keep(call.callSid, call.state === 'on-hold', call.updatedAt);
+    for (const call of list.calls) {
+      const known = this.listed.get(call.callSid);
+      if (known && known.updatedAt > call.updatedAt) continue;
+      this.listed.set(call.callSid, { held: call.state === 'on-hold', updatedAt: call.updatedAt });
+      const newer = (this.answers.get(call.callSid) ?? []).filter((answer) => answer.appliedAt >= call.updatedAt);
+      this.answers.set(call.callSid, newer);
+    }
   }
 
-  /** Held as last known, or undefined for a call never seen. */
-  held(callSid: string): boolean | undefined {
-    return this.known.get(callSid)?.held;
-  }
-
-  private keep(callSid: string, held: boolean, at: string): void {
-    const now = this.known.get(callSid);
-    // ISO 8601 instants in UTC with milliseconds compare as strings.
-    if (!now || at > now.at) this.known.set(callSid, { held, at });
+  /** Held as last known; 'unknown' when answers overlap and disagree (list the calls); undefined for a call never seen. */
+  held(callSid: string): boolean | 'unknown' | undefined {
+    const last = this.answers.get(callSid) ?? [];
+    if (last.length === 0) return this.listed.get(callSid)?.held;
+    return last.every((answer) => answer.held === last[0].held) ? last[0].held : 'unknown';
   }
 }
 
@@ -160,7 +176,8 @@ export async function runExample(client: HoldClient, log: (line: string) => void
   states.fromAnswer(resumed);
   log(`resume ${target.callSid}: held=${resumed.held}`);
   states.fromList(await client.listCalls());
-  log(`${target.callSid} now: ${states.held(target.callSid) ? 'on hold' : 'not on hold'}`);
+  const now = states.held(target.callSid);
+  log(`${target.callSid} now: ${now === 'unknown' ? 'unknown (list the calls again)' : now ? 'on hold' : 'not on hold'}`);
   return [held, resumed];
 }
 

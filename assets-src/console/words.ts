@@ -135,13 +135,14 @@ export function lastAnswer(answers: AppliedAnswer[]): AppliedAnswer | 'unknown' 
 export const ORDER_UNKNOWN = 'Another hold or resume of this call overlapped this one; the card shows the call as Twilio lists it.';
 
 /**
- * The call as it stands: of the record and the last answer of /hold or /unhold, the newer by
- * `appliedAt` against the record's `updatedAt`. Without an `updatedAt` (an older service) the record
- * is taken as it is; an answer is applied only to a call whose caller and agent are connected.
+ * The call as it stands: of the record and the last answer of /hold or /unhold, the record when its
+ * `updatedAt` is later than the answer's `appliedAt`, else the answer. Without an `updatedAt` (an
+ * older service) the record is taken as it is; an answer is applied only to a call whose caller and
+ * agent are connected.
  */
 export function newestState(call: ListedCall, answer: AppliedAnswer | undefined): ListedCall {
   if (!answer || call.updatedAt === undefined || (call.state !== 'talking' && call.state !== 'on-hold')) return call;
-  if (Date.parse(answer.appliedAt) <= Date.parse(call.updatedAt)) return call;
+  if (Date.parse(answer.appliedAt) < Date.parse(call.updatedAt)) return call;
   if ((call.state === 'on-hold') === answer.held) return call;
   const reminders = call.hears ? Object.values(call.hears).includes('music-and-reminders') : false;
   const state: CallState = answer.held ? 'on-hold' : 'talking';
@@ -155,9 +156,12 @@ export function newestState(call: ListedCall, answer: AppliedAnswer | undefined)
   return { ...next, hears: whoHearsWhat({ mode: call.mode, state, agentHoldStartedAt: call.agentHoldStartedAt }, { reminders }) };
 }
 
-/** Whether the record has caught up with the answer (the answer can be forgotten). */
+/**
+ * Whether the record is certainly newer than the answer (the answer can be forgotten): its read of
+ * Twilio began after the answer's window closed (the same millisecond orders nothing).
+ */
 export function recordCaughtUp(call: ListedCall, answer: AppliedAnswer): boolean {
-  return call.updatedAt !== undefined && Date.parse(call.updatedAt) >= Date.parse(answer.appliedAt);
+  return call.updatedAt !== undefined && Date.parse(call.updatedAt) > Date.parse(answer.appliedAt);
 }
 
 /** 0:07, 12:34, 1:02:03 */
