@@ -284,6 +284,36 @@ describe('the hold console with a stubbed GET /calls', () => {
     await row.locator('summary', { hasText: 'Events (0)' }).waitFor();
     await callInState(page, 'talking');
   });
+
+  it('answers whose windows overlap and disagree: the record is shown, the outcome says so, and a later read settles it', async () => {
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const callSid = 'CA' + 'e'.repeat(32);
+    const talking = record({ callSid, from: '+15551230005', state: 'talking', startedAt: at(-60_000), updatedAt: at(-30_000), hears: { caller: 'the-agent', agent: 'the-caller' } });
+    let list = [talking];
+    session = await openBrowser();
+    const { page } = session;
+    page.setDefaultTimeout(20_000);
+    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: '"1.-.1"' } }));
+    // Twilio applied the hold between +0 and +400 ms, the resume between +300 and +500 ms: either came last.
+    await page.route('**/hold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAfter: at(0), appliedAt: at(400) } }));
+    await page.route('**/unhold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: false, appliedAfter: at(300), appliedAt: at(500) } }));
+    await page.goto(stack.consoleUrl);
+    await signIn(page);
+    const row = await callInState(page, 'talking');
+    await toggle(row).click();
+    await callInState(page, 'on hold');
+    // A read that began inside the hold's window says on hold: it settles nothing about the resume.
+    const hold = { type: 'hold', callSid, party: 'caller', mode: 'conference', at: at(200), by: 'api' };
+    list = [{ ...talking, state: 'on-hold', holdStartedAt: at(200), updatedAt: at(200), hears: { caller: 'music', agent: 'silence' }, events: [hold] }];
+    await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
+    await toggle(row).click();
+    await row.locator('.outcome', { hasText: 'Another hold or resume of this call overlapped this one' }).waitFor();
+    await expect(textOf(row.locator('dd.state'))).resolves.toBe('on hold');
+    // A read that began after both windows closed is the truth.
+    list = [{ ...talking, updatedAt: at(1000) }];
+    await callInState(page, 'talking');
+  });
 });
 
 describe('the hold console on a deployment', () => {
