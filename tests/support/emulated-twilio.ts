@@ -1,0 +1,113 @@
+// Twilio for unit tests: the emulator (emulator/README.md), in this process on a virtual clock,
+// reached by the real twilio SDK over HTTP (TWILIO_API_BASE_URL). Its REST log is read back as
+// the requests the code under test made, so a test asserts the exact requests (method, path,
+// parameters) against a model of Twilio rather than against answers written in the test.
+// Webhooks that the calls request (the caller's Voice URL, hold music, status callbacks) are
+// answered in-process by `answerWebhook`: the functions are not served here.
+import twilio from 'twilio';
+import { startEmulator, type Emulator, type WebhookRequest } from '../../emulator';
+import type { RecordedRequest } from './fake-twilio-api';
+
+export const BUSINESS = '+15550100000';
+export const CALLER_NUMBER = '+15551230000';
+export const AGENT_NUMBER = '+15550100001';
+export const ACCOUNT_SID = 'AC' + 'e'.repeat(32);
+export const AUTH_TOKEN = 'emulated-twilio-auth-token';
+
+/**
+ * A REST request as the emulator logged it, with its answer's status. No authorization header: the
+ * emulator answers only ACCOUNT_SID with AUTH_TOKEN (401 otherwise), so a 2xx status says they were sent.
+ */
+export interface EmulatedRequest extends Omit<RecordedRequest, 'authorization'> {
+  status: number;
+}
+
+export interface EmulatedTwilio {
+  emu: Emulator;
+  url: string;
+  /** The Voice API's requests since the last mark() (Sync's are logged apart and not listed). */
+  requests(): EmulatedRequest[];
+  /** Forgets the requests so far: what a test sets up is not what it asserts. */
+  mark(): void;
+  /** A client for setting up calls, as the SDK the functions use. */
+  client: twilio.Twilio;
+  close(): Promise<void>;
+}
+
+const TWIML = 'text/xml';
+
+/**
+ * The caller's Voice URL puts the caller in a conference named after its CallSid, as conference
+ * mode's /incoming-call does; any other webhook (hold music, callbacks) gets music or an empty answer.
+ */
+function answerWebhook(request: WebhookRequest): { status: number; contentType: string; body: string } {
+  if (request.url.endsWith('/incoming-call')) {
+    const callSid = request.params.CallSid;
+    return { status: 200, contentType: TWIML, body: `<Response><Dial><Conference endConferenceOnExit="true">${callSid}</Conference></Dial></Response>` };
+  }
+  if (/\/hold-music/.test(request.url)) return { status: 200, contentType: TWIML, body: '<Response><Play loop="0">https://example.com/hold.mp3</Play></Response>' };
+  return { status: 200, contentType: TWIML, body: '<Response/>' };
+}
+
+export async function startEmulatedTwilio(): Promise<EmulatedTwilio> {
+  const emu = await startEmulator({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    clock: 'virtual',
+    callsPerSecond: 0,
+    validateResponses: true,
+    numbers: [{ phoneNumber: BUSINESS, voiceUrl: 'http://localhost:3000/incoming-call', voiceMethod: 'POST' }],
+    defaultParty: { behavior: 'answer', afterMs: 2000 },
+    webhookTransport: { send: async (request) => answerWebhook(request) },
+  });
+  const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
+  client.api.baseUrl = emu.url;
+  let from = 0;
+  const rest = () => emu.log().filter((entry) => entry.type === 'rest');
+  return {
+    emu,
+    url: emu.url,
+    client,
+    mark: () => {
+      from = rest().length;
+    },
+    requests: () =>
+      rest()
+        .slice(from)
+        .map((entry) => {
+          const [, method, path, status] = /^(\S+) (\S+) -> (\d+)/.exec(entry.summary) ?? [];
+          const params = new URLSearchParams((entry.detail?.params as Record<string, string> | undefined) ?? {});
+          const none = new URLSearchParams();
+          return { method, path, status: Number(status), query: method === 'POST' ? none : params, form: method === 'POST' ? params : none };
+        }),
+    close: async () => {
+      const violations = emu.responseViolations();
+      await emu.close();
+      if (violations.length > 0) throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+    },
+  };
+}
+
+/** The caller, in the conference named after its CallSid, and the agent's leg in it labelled agent. */
+export interface ConferenceCall {
+  caller: string;
+  agent: string;
+  conference: string;
+}
+
+/**
+ * An inbound call in its conference. With the agent (answering after 2 s, as by default) the
+ * conference is in-progress; without (the agent's phone rings on), it waits in init.
+ */
+export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true } = {}): Promise<ConferenceCall> {
+  const { emu, client } = twilioApi;
+  const caller = await emu.placeCall({ from: CALLER_NUMBER, to: BUSINESS });
+  await emu.settle();
+  if (!agentAnswers) emu.setParty(AGENT_NUMBER, { behavior: 'no-answer' });
+  const participant = await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false });
+  await emu.advance(2500);
+  const [conference] = emu.conferences().filter((c) => c.friendlyName === caller);
+  if (!conference) throw new Error(`no conference for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
+  twilioApi.mark();
+  return { caller, agent: participant.callSid, conference: conference.sid };
+}
