@@ -9,6 +9,8 @@ import { startEmulator, type Emulator, type WebhookRequest } from '../../emulato
 import type { RecordedRequest } from './fake-twilio-api';
 
 export const BUSINESS = '+15550100000';
+/** A number whose Voice URL keeps the caller waiting (a long Pause): a call the functions have not answered yet. */
+export const WAITING_NUMBER = '+15550100009';
 export const CALLER_NUMBER = '+15551230000';
 export const AGENT_NUMBER = '+15550100001';
 export const ACCOUNT_SID = 'AC' + 'e'.repeat(32);
@@ -45,6 +47,7 @@ function answerWebhook(request: WebhookRequest): { status: number; contentType: 
     const callSid = request.params.CallSid;
     return { status: 200, contentType: TWIML, body: `<Response><Dial><Conference endConferenceOnExit="true">${callSid}</Conference></Dial></Response>` };
   }
+  if (request.url.endsWith('/waiting')) return { status: 200, contentType: TWIML, body: '<Response><Pause length="3600"/></Response>' };
   if (/\/hold-music/.test(request.url)) return { status: 200, contentType: TWIML, body: '<Response><Play loop="0">https://example.com/hold.mp3</Play></Response>' };
   return { status: 200, contentType: TWIML, body: '<Response/>' };
 }
@@ -56,7 +59,10 @@ export async function startEmulatedTwilio(): Promise<EmulatedTwilio> {
     clock: 'virtual',
     callsPerSecond: 0,
     validateResponses: true,
-    numbers: [{ phoneNumber: BUSINESS, voiceUrl: 'http://localhost:3000/incoming-call', voiceMethod: 'POST' }],
+    numbers: [
+      { phoneNumber: BUSINESS, voiceUrl: 'http://localhost:3000/incoming-call', voiceMethod: 'POST' },
+      { phoneNumber: WAITING_NUMBER, voiceUrl: 'http://localhost:3000/waiting', voiceMethod: 'POST' },
+    ],
     defaultParty: { behavior: 'answer', afterMs: 2000 },
     webhookTransport: { send: async (request) => answerWebhook(request) },
   });
@@ -110,4 +116,12 @@ export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers
   if (!conference) throw new Error(`no conference for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
   twilioApi.mark();
   return { caller, agent: participant.callSid, conference: conference.sid };
+}
+
+/** An inbound call, in progress, that nothing has put in a conference yet. */
+export async function waitingCall(twilioApi: EmulatedTwilio): Promise<string> {
+  const caller = await twilioApi.emu.placeCall({ from: CALLER_NUMBER, to: WAITING_NUMBER });
+  await twilioApi.emu.settle();
+  twilioApi.mark();
+  return caller;
 }
