@@ -102,12 +102,13 @@ export interface ConferenceCall {
 }
 
 /**
- * An inbound call in its conference. With the agent (answering after 2 s, as by default) the
- * conference is in-progress; without (the agent's phone rings on), it waits in init.
+ * An inbound call in its conference, and the agent's leg added to it. With the agent answering
+ * (after 2 s, as by default) the conference is in-progress; without (the agent's phone rings on),
+ * it waits in init. callerJoins false: the caller waits elsewhere and the agent is alone in it.
  */
-export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true } = {}): Promise<ConferenceCall> {
+export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true, callerJoins = true } = {}): Promise<ConferenceCall> {
   const { emu, client } = twilioApi;
-  const caller = await emu.placeCall({ from: CALLER_NUMBER, to: BUSINESS });
+  const caller = await emu.placeCall({ from: CALLER_NUMBER, to: callerJoins ? BUSINESS : WAITING_NUMBER });
   await emu.settle();
   if (!agentAnswers) emu.setParty(AGENT_NUMBER, { behavior: 'no-answer' });
   const participant = await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false });

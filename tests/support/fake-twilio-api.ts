@@ -1,6 +1,9 @@
-// A stand-in for api.twilio.com in unit tests: a real HTTP server that records every request and
-// answers from a routing function, so the tests exercise the real twilio SDK (client.api.baseUrl).
-// Call flows are tested on the emulator; this server is for exact request/response assertions.
+// A recording stand-in for api.twilio.com in unit tests: a real HTTP server that records every
+// request and answers from a routing function, so the tests exercise the real twilio SDK
+// (client.api.baseUrl). Twilio itself is the emulator (tests/support/emulated-twilio.ts); this
+// server is for the answers the emulator cannot give: startTwilioProxy forwards every request to
+// the emulator except those a test answers itself (a code of Twilio's the emulator never sends, an
+// update applied whose answer is lost, a request never answered).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface RecordedRequest {
@@ -18,7 +21,8 @@ export interface FakeReply {
 }
 
 /** 'reset' drops the connection; 'hang' never answers (a request whose outcome the client never learns). */
-export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset' | 'hang';
+export type FakeAnswer = FakeReply | 'reset' | 'hang';
+export type FakeRoute = (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
 
 export interface FakeTwilioApi {
   url: string;
@@ -69,14 +73,14 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
       };
       const sync = url.pathname.startsWith('/v1/');
       (sync ? api.syncRequests : api.requests).push(recorded);
-      const reply = (sync ? api.syncRoute : api.route)(recorded);
+      const reply = await (sync ? api.syncRoute : api.route)(recorded);
       if (reply === 'reset') {
         request.socket.destroy();
         return;
       }
       if (reply === 'hang') return;
       response.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(reply.body));
+      response.end(reply.status === 204 ? undefined : JSON.stringify(reply.body));
     })();
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
@@ -87,6 +91,43 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
       server.closeAllConnections();
       server.close(() => closed());
     });
+  return api;
+}
+
+/**
+ * What a test answers in place of the emulator. `{ applied }`: the emulator acts on the request,
+ * then `applied` replaces its answer (Twilio acted; the client hears an error, or nothing).
+ * undefined: the emulator answers.
+ */
+export type Injected = FakeAnswer | { applied: FakeReply | 'hang' } | undefined;
+
+async function forward(upstream: string, request: RecordedRequest): Promise<FakeReply> {
+  const query = request.query.toString();
+  const response = await fetch(`${upstream}${request.path}${query ? `?${query}` : ''}`, {
+    method: request.method,
+    headers: { ...(request.authorization ? { Authorization: request.authorization } : {}), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: request.method === 'GET' || request.method === 'DELETE' ? undefined : request.form.toString(),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as object) : {} };
+}
+
+/**
+ * The recording stand-in in front of the emulator at `emulatorUrl`: every request (Voice API and
+ * Sync) is recorded and forwarded, except those `inject` answers.
+ */
+export async function startTwilioProxy(emulatorUrl: string, inject: (request: RecordedRequest) => Injected): Promise<FakeTwilioApi> {
+  const route: FakeRoute = async (request) => {
+    const injected = inject(request);
+    if (injected === undefined) return forward(emulatorUrl, request);
+    if (typeof injected === 'object' && 'applied' in injected) {
+      await forward(emulatorUrl, request);
+      return injected.applied;
+    }
+    return injected;
+  };
+  const api = await startFakeTwilioApi(route);
+  api.syncRoute = (request) => forward(emulatorUrl, request);
   return api;
 }
 

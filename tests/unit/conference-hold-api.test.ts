@@ -2,10 +2,10 @@
 // SDK against the emulator (tests/support/emulated-twilio.ts): a caller in its conference with the
 // agent, and the exact REST requests the handlers make, read from the emulator's log. Two answers
 // the emulator cannot give (an update applied whose answer never arrives; Twilio's 13238 refusal)
-// are injected by the recording stand-in (tests/support/fake-twilio-api.ts) instead.
+// are injected by the recording stand-in in front of it (tests/support/fake-twilio-api.ts).
 import { handler as holdHandler } from '../../functions/hold';
 import { handler as unholdHandler } from '../../functions/unhold';
-import { startFakeTwilioApi, participantJson, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { startTwilioProxy, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
 import { ACCOUNT_SID, AUTH_TOKEN, callInConference, startEmulatedTwilio, type EmulatedTwilio } from '../support/emulated-twilio';
 import twilio from 'twilio';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
@@ -264,12 +264,11 @@ describe('calls that cannot be held', () => {
 });
 
 /**
- * Answers the emulator cannot give, from the recording stand-in: an update Twilio applied whose
- * answer never arrives, and a refusal with a code of Twilio's that the emulator never sends.
+ * Answers the emulator cannot give, injected by the recording stand-in in front of it: an update
+ * Twilio applied whose answer never arrives, and a refusal with a code the emulator never sends.
  */
 describe('answers injected by the stand-in', () => {
   let fake: FakeTwilioApi;
-  let held: boolean;
   afterEach(() => fake.close());
 
   function fakeContext() {
@@ -278,14 +277,10 @@ describe('answers injected by the stand-in', () => {
 
   it('a participant update with no answer in time is a 504 "outcome unknown" with the state read back', async () => {
     let updates = 0;
-    held = false;
-    fake = await startFakeTwilioApi((request) => {
-      if (request.method === 'POST') {
-        updates += 1;
-        held = true; // Twilio acted, but its answer never arrives
-        return 'hang';
-      }
-      return { status: 200, body: participantJson({ conferenceSid: CONFERENCE, callSid: CALLER, label: 'caller', hold: held }) };
+    fake = await startTwilioProxy(api.url, (request) => {
+      if (request.method !== 'POST') return undefined;
+      updates += 1;
+      return { applied: 'hang' }; // Twilio acted, but its answer never arrives
     });
     const impatient = { ...fakeContext(), getTwilioClient: () => twilio(ACCOUNT_SID, AUTH_TOKEN, { timeout: 300 }) };
     const reply = await invokeFunction(holdHandler, impatient as typeof impatient & ReturnType<typeof fakeContext>, {
@@ -301,7 +296,7 @@ describe('answers injected by the stand-in', () => {
 
 
   it('answers 502 with Twilio\'s code and message for other Twilio errors, never a stack trace', async () => {
-    fake = await startFakeTwilioApi(() => twilioError(400, 13238, 'Invalid Hold URL verb'));
+    fake = await startTwilioProxy(api.url, (request) => (request.method === 'POST' ? twilioError(400, 13238, 'Invalid Hold URL verb') : undefined));
     const reply = await invokeFunction(holdHandler, fakeContext(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', twilio: { code: 13238, message: 'Invalid Hold URL verb', status: 400 } });

@@ -2,7 +2,7 @@
 // agent leg the function asks Twilio to place.
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as agentStatus } from '../../functions/agent-status.protected';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { startTwilioProxy, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
 import { ACCOUNT_SID, AUTH_TOKEN, callInConference, startEmulatedTwilio, waitingCall, type EmulatedTwilio } from '../support/emulated-twilio';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
@@ -31,9 +31,9 @@ afterEach(async () => {
 });
 
 function context(env: Record<string, string> = {}, twilioApiUrl = api.url) {
-  const credentials = twilioApiUrl === api.url ? { ACCOUNT_SID, AUTH_TOKEN } : { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN };
   return functionContext({
-    ...credentials,
+    ACCOUNT_SID,
+    AUTH_TOKEN,
     AGENT_NUMBER: '+15550100001',
     AGENT_SCREENING: 'off',
     TWILIO_API_BASE_URL: twilioApiUrl,
@@ -183,31 +183,24 @@ describe('agent-status (conference mode)', () => {
 });
 
 /**
- * Answers the emulator cannot give, from the recording stand-in: Twilio's 21211 refusal of the
- * agent's number, an error from Twilio after it did place the call (a 502), and 21220 for a caller
- * gone between the check and the redirect.
+ * Answers the emulator cannot give, injected by the recording stand-in in front of it: Twilio's
+ * 21211 refusal of the agent's number, an error after Twilio did place the call (a 502), and 21220
+ * for a caller gone between the check and the redirect.
  */
 describe('answers injected by the stand-in', () => {
   let fake: FakeTwilioApi;
-  let statusUrlQuery: { CallerCallSid: string };
-  beforeEach(() => {
-    statusUrlQuery = { CallerCallSid: CALLER };
-  });
   afterEach(() => fake.close());
 
   it('apologises and hangs up when Twilio will not place the agent call', async () => {
-    fake = await startFakeTwilioApi(() => twilioError(400, 21211, "The 'To' number is not a valid phone number."));
+    fake = await startTwilioProxy(api.url, (request) =>
+      request.path === PARTICIPANTS ? twilioError(400, 21211, "The 'To' number is not a valid phone number.") : undefined,
+    );
     const reply = await invokeFunction(incomingCall, context({}, fake.url), call);
     expectApologyAndHangup(parseTwiml(String(reply.body)));
   });
 
   it('connects the caller anyway when adding the agent had no clear answer but Twilio did place the call', async () => {
-    const participants = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Conferences/${CALLER}/Participants.json`;
-    fake = await startFakeTwilioApi((request) =>
-      request.path === participants
-        ? twilioError(502, 20500, 'Bad gateway')
-        : { status: 200, body: { conferences: [{ sid: 'CF' + 'c'.repeat(32), friendly_name: CALLER, status: 'init' }], next_page_uri: null, page: 0, page_size: 1 } },
-    );
+    fake = await startTwilioProxy(api.url, (request) => (request.path === PARTICIPANTS ? { applied: twilioError(502, 20500, 'Bad gateway') } : undefined));
     const reply = await invokeFunction(incomingCall, context({}, fake.url), call);
     expect(parseTwiml(String(reply.body)).children.map((c) => c.verb)).toEqual(['Dial']);
     expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
@@ -216,9 +209,14 @@ describe('answers injected by the stand-in', () => {
   });
 
   it('is fine when the caller already hung up', async () => {
-    fake = await startFakeTwilioApi(() => twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.'));
-    const reply = await invokeFunction(agentStatus, context({}, fake.url), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'no-answer' });
+    // The caller waits alone for the agent, and hangs up before the apology reaches it.
+    CALLER = (await callInConference(api, { agentAnswers: false })).caller;
+    const callerCall = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`;
+    fake = await startTwilioProxy(api.url, (request) =>
+      request.method === 'POST' && request.path === callerCall ? twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.') : undefined,
+    );
+    const reply = await invokeFunction(agentStatus, context({}, fake.url), { CallerCallSid: CALLER, CallSid: AGENT_LEG, CallStatus: 'no-answer' });
     expect(reply.statusCode).toBe(200);
+    expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([callerCall]);
   });
-
 });
