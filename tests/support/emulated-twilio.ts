@@ -104,19 +104,20 @@ export interface ConferenceCall {
 /**
  * An inbound call in its conference, and the agent's leg added to it. With the agent answering
  * (after 2 s, as by default) the conference is in-progress; without (the agent's phone rings on),
- * it waits in init. callerJoins false: the caller waits elsewhere and the agent is alone in it.
+ * it waits in init. callerJoins false: the caller waits elsewhere and the agent is alone in it;
+ * withAgent false: the caller waits alone in it, and `agent` is ''.
  */
-export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true, callerJoins = true } = {}): Promise<ConferenceCall> {
+export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true, callerJoins = true, withAgent = true } = {}): Promise<ConferenceCall> {
   const { emu, client } = twilioApi;
   const caller = await emu.placeCall({ from: CALLER_NUMBER, to: callerJoins ? BUSINESS : WAITING_NUMBER });
   await emu.settle();
   if (!agentAnswers) emu.setParty(AGENT_NUMBER, { behavior: 'no-answer' });
-  const participant = await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false });
+  const participant = withAgent ? await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false }) : undefined;
   await emu.advance(2500);
   const [conference] = emu.conferences().filter((c) => c.friendlyName === caller);
   if (!conference) throw new Error(`no conference for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
   twilioApi.mark();
-  return { caller, agent: participant.callSid, conference: conference.sid };
+  return { caller, agent: participant?.callSid ?? '', conference: conference.sid };
 }
 
 /** An inbound call, in progress, that nothing has put in a conference yet. */
