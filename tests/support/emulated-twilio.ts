@@ -3,10 +3,15 @@
 // the requests the code under test made, so a test asserts the exact requests (method, path,
 // parameters) against a model of Twilio rather than against answers written in the test.
 // Webhooks that the calls request (the caller's Voice URL, hold music, status callbacks) are
-// answered in-process by `answerWebhook`: the functions are not served here.
+// answered in-process: by `answerWebhook` (a conference for the caller, music on hold), or, with
+// the `functions` option, by the real function handlers, called as twilio-run would call them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import twilio from 'twilio';
-import { startEmulator, type Emulator, type WebhookRequest } from '../../emulator';
+import { startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../../emulator';
+import type { HoldEnv } from '../../lib/platform/env';
 import type { RecordedRequest } from './fake-twilio-api';
+import { functionContext, invokeFunction } from './invoke-function';
 
 export const BUSINESS = '+15550100000';
 /** A number whose Voice URL keeps the caller waiting (a long Pause): a call the functions have not answered yet. */
@@ -52,7 +57,46 @@ function answerWebhook(request: WebhookRequest): { status: number; contentType: 
   return { status: 200, contentType: TWIML, body: '<Response/>' };
 }
 
-export async function startEmulatedTwilio(): Promise<EmulatedTwilio> {
+const FUNCTIONS = join(__dirname, '..', '..', 'functions');
+
+/**
+ * Webhooks answered by the function named by the URL's path (functions/NAME.protected.ts or
+ * NAME.ts), with `env` and the emulator as Twilio, signed by the emulator; an .mp3 is audio.
+ */
+function functionsTransport(env: () => HoldEnv, pending: Set<Promise<unknown>>): WebhookTransport {
+  const answer = async (request: WebhookRequest): Promise<WebhookResponse> => {
+    const url = new URL(request.url);
+    if (url.pathname.endsWith('.mp3')) return { status: 200, contentType: 'audio/mpeg', body: '' };
+    const name = url.pathname.slice(1);
+    const file = [`${name}.protected.ts`, `${name}.ts`].map((f) => join(FUNCTIONS, f)).find((f) => existsSync(f));
+    if (!file) return { status: 404, contentType: 'text/plain', body: 'no such function' };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the function a webhook URL names, found at run time
+    const { handler } = require(file) as { handler: Parameters<typeof invokeFunction>[0] };
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const event = { ...Object.fromEntries(url.searchParams), ...request.params, request: { headers, cookies: {} } };
+    const reply = await invokeFunction(handler, functionContext(env(), url.host, url.pathname), event);
+    return { status: reply.statusCode, contentType: String(reply.headers['Content-Type'] ?? 'text/xml'), body: String(reply.body) };
+  };
+  return {
+    send: (request) => {
+      const answered = answer(request);
+      pending.add(answered);
+      void answered.catch(() => undefined).finally(() => pending.delete(answered));
+      return answered;
+    },
+  };
+}
+
+/**
+ * functions: the functions' .env (HOLD_MODE, AGENT_NUMBER, ...); the credentials and
+ * TWILIO_API_BASE_URL are the emulator's. Without it, `answerWebhook` answers.
+ */
+export async function startEmulatedTwilio({ functions }: { functions?: HoldEnv } = {}): Promise<EmulatedTwilio> {
+  let url = '';
+  // Webhooks the functions are still answering: close() waits for them, so that none is left
+  // retrying its requests to a closed emulator after the test.
+  const pending = new Set<Promise<unknown>>();
+  const functionsEnv = (): HoldEnv => ({ ...functions, ACCOUNT_SID, AUTH_TOKEN, TWILIO_API_BASE_URL: url });
   const emu = await startEmulator({
     accountSid: ACCOUNT_SID,
     authToken: AUTH_TOKEN,
@@ -64,8 +108,9 @@ export async function startEmulatedTwilio(): Promise<EmulatedTwilio> {
       { phoneNumber: WAITING_NUMBER, voiceUrl: 'http://localhost:3000/waiting', voiceMethod: 'POST' },
     ],
     defaultParty: { behavior: 'answer', afterMs: 2000 },
-    webhookTransport: { send: async (request) => answerWebhook(request) },
+    webhookTransport: functions ? functionsTransport(functionsEnv, pending) : { send: async (request) => answerWebhook(request) },
   });
+  url = emu.url;
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
   client.api.baseUrl = emu.url;
   let from = 0;
@@ -87,6 +132,7 @@ export async function startEmulatedTwilio(): Promise<EmulatedTwilio> {
           return { method, path, status: Number(status), query: method === 'POST' ? none : params, form: method === 'POST' ? params : none };
         }),
     close: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       const violations = emu.responseViolations();
       await emu.close();
       if (violations.length > 0) throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
@@ -126,4 +172,21 @@ export async function waitingCall(twilioApi: EmulatedTwilio): Promise<string> {
   await twilioApi.emu.settle();
   twilioApi.mark();
   return caller;
+}
+
+/**
+ * Dial mode, with the functions answering (startEmulatedTwilio({ functions })): an inbound call
+ * that /incoming-call connects to the agent with <Dial>; the agent answers after 2 s (bridged), or
+ * with agentAnswers false rings on. agent: the <Dial> child.
+ */
+export async function dialledCall(twilioApi: EmulatedTwilio, { agentAnswers = true } = {}): Promise<{ caller: string; agent: string }> {
+  const { emu } = twilioApi;
+  emu.setParty(AGENT_NUMBER, agentAnswers ? { behavior: 'answer', afterMs: 2000 } : { behavior: 'no-answer' });
+  const caller = await emu.placeCall({ from: CALLER_NUMBER, to: BUSINESS });
+  await emu.settle();
+  await emu.advance(2500);
+  const agent = emu.calls().find((c) => c.parentCallSid === caller);
+  if (!agent) throw new Error(`no agent leg for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
+  twilioApi.mark();
+  return { caller, agent: agent.sid };
 }
