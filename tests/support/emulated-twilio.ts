@@ -90,8 +90,10 @@ function functionsTransport(env: () => HoldEnv, pending: Set<Promise<unknown>>):
 /**
  * functions: the functions' .env (HOLD_MODE, AGENT_NUMBER, ...); the credentials and
  * TWILIO_API_BASE_URL are the emulator's. Without it, `answerWebhook` answers.
+ * callsPerSecond: the pacing of API-created calls (default 0, none; 1 is Twilio's, which leaves a
+ * second call of the same second `queued`).
  */
-export async function startEmulatedTwilio({ functions }: { functions?: HoldEnv } = {}): Promise<EmulatedTwilio> {
+export async function startEmulatedTwilio({ functions, callsPerSecond = 0 }: { functions?: HoldEnv; callsPerSecond?: number } = {}): Promise<EmulatedTwilio> {
   let url = '';
   // Webhooks the functions are still answering: close() waits for them, so that none is left
   // retrying its requests to a closed emulator after the test.
@@ -101,7 +103,7 @@ export async function startEmulatedTwilio({ functions }: { functions?: HoldEnv }
     accountSid: ACCOUNT_SID,
     authToken: AUTH_TOKEN,
     clock: 'virtual',
-    callsPerSecond: 0,
+    callsPerSecond,
     validateResponses: true,
     numbers: [
       { phoneNumber: BUSINESS, voiceUrl: 'http://localhost:3000/incoming-call', voiceMethod: 'POST' },
