@@ -14,6 +14,8 @@ import type { RecordedRequest } from './fake-twilio-api';
 import { functionContext, invokeFunction } from './invoke-function';
 
 export const BUSINESS = '+15550100000';
+/** A number whose Voice URL dials the agent, then puts the caller in its own queue: dial mode's shape, without the functions. */
+export const DIAL_NUMBER = '+15550100008';
 /** A number whose Voice URL keeps the caller waiting (a long Pause): a call the functions have not answered yet. */
 export const WAITING_NUMBER = '+15550100009';
 export const CALLER_NUMBER = '+15551230000';
@@ -51,6 +53,10 @@ function answerWebhook(request: WebhookRequest): { status: number; contentType: 
   if (request.url.endsWith('/incoming-call')) {
     const callSid = request.params.CallSid;
     return { status: 200, contentType: TWIML, body: `<Response><Dial><Conference endConferenceOnExit="true">${callSid}</Conference></Dial></Response>` };
+  }
+  if (request.url.endsWith('/dial-incoming')) {
+    const callSid = request.params.CallSid;
+    return { status: 200, contentType: TWIML, body: `<Response><Dial><Number>${AGENT_NUMBER}</Number></Dial><Enqueue>${callSid}</Enqueue></Response>` };
   }
   if (request.url.endsWith('/waiting')) return { status: 200, contentType: TWIML, body: '<Response><Pause length="3600"/></Response>' };
   if (/\/hold-music/.test(request.url)) return { status: 200, contentType: TWIML, body: '<Response><Play loop="0">https://example.com/hold.mp3</Play></Response>' };
@@ -108,6 +114,7 @@ export async function startEmulatedTwilio({ functions, callsPerSecond = 0 }: { f
     numbers: [
       { phoneNumber: BUSINESS, voiceUrl: 'http://localhost:3000/incoming-call', voiceMethod: 'POST' },
       { phoneNumber: WAITING_NUMBER, voiceUrl: 'http://localhost:3000/waiting', voiceMethod: 'POST' },
+      { phoneNumber: DIAL_NUMBER, voiceUrl: 'http://localhost:3000/dial-incoming', voiceMethod: 'POST' },
     ],
     defaultParty: { behavior: 'answer', afterMs: 2000 },
     webhookTransport: functions ? functionsTransport(functionsEnv, pending) : { send: async (request) => answerWebhook(request) },
@@ -179,16 +186,28 @@ export async function waitingCall(twilioApi: EmulatedTwilio): Promise<string> {
 /**
  * Dial mode, with the functions answering (startEmulatedTwilio({ functions })): an inbound call
  * that /incoming-call connects to the agent with <Dial>; the agent answers after 2 s (bridged), or
- * with agentAnswers false rings on. agent: the <Dial> child.
+ * with agentAnswers false rings on. agent: the <Dial> child. to: DIAL_NUMBER for the same shape
+ * without the functions (the caller's own queue after the <Dial>, no webhooks).
  */
-export async function dialledCall(twilioApi: EmulatedTwilio, { agentAnswers = true } = {}): Promise<{ caller: string; agent: string }> {
+export async function dialledCall(twilioApi: EmulatedTwilio, { agentAnswers = true, to = BUSINESS } = {}): Promise<{ caller: string; agent: string }> {
   const { emu } = twilioApi;
   emu.setParty(AGENT_NUMBER, agentAnswers ? { behavior: 'answer', afterMs: 2000 } : { behavior: 'no-answer' });
-  const caller = await emu.placeCall({ from: CALLER_NUMBER, to: BUSINESS });
+  const caller = await emu.placeCall({ from: CALLER_NUMBER, to });
   await emu.settle();
   await emu.advance(2500);
   const agent = emu.calls().find((c) => c.parentCallSid === caller);
   if (!agent) throw new Error(`no agent leg for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
   twilioApi.mark();
   return { caller, agent: agent.sid };
+}
+
+/**
+ * What dial mode's hold does to the calls of dialledCall(..., { to: DIAL_NUMBER }), by REST
+ * without the functions: the agent's leg into its queue (CALLER-agent), which ends the caller's
+ * <Dial>, so that the caller waits in its own queue.
+ */
+export async function holdByRest(twilioApi: EmulatedTwilio, caller: string, agent: string): Promise<void> {
+  await twilioApi.client.calls(agent).update({ twiml: `<Response><Enqueue>${caller}-agent</Enqueue></Response>` });
+  await twilioApi.emu.settle();
+  twilioApi.mark();
 }
