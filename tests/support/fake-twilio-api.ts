@@ -3,7 +3,9 @@
 // (client.api.baseUrl). Twilio itself is the emulator (tests/support/emulated-twilio.ts); this
 // server is for the answers the emulator cannot give: startTwilioProxy forwards every request to
 // the emulator except those a test answers itself (a code of Twilio's the emulator never sends, an
-// update applied whose answer is lost, a request never answered).
+// update applied whose answer is lost, a request never answered). Answering from a routing function
+// alone is left to what the emulator does not model at all (IncomingPhoneNumbers, for the live
+// conformance target).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface RecordedRequest {
@@ -40,7 +42,6 @@ export interface FakeTwilioApi {
 }
 
 export const TEST_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
-export const TEST_AUTH_TOKEN = 'unit-test-auth-token';
 
 export function twilioError(status: number, code: number, message: string): FakeReply {
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
@@ -129,38 +130,4 @@ export async function startTwilioProxy(emulatorUrl: string, inject: (request: Re
   const api = await startFakeTwilioApi(route);
   api.syncRoute = (request) => forward(emulatorUrl, request);
   return api;
-}
-
-export function participantJson(fields: { conferenceSid: string; callSid: string; label: string; hold: boolean }): object {
-  return {
-    account_sid: TEST_ACCOUNT_SID,
-    call_sid: fields.callSid,
-    conference_sid: fields.conferenceSid,
-    label: fields.label,
-    hold: fields.hold,
-    muted: false,
-    status: 'connected',
-    coaching: false,
-    end_conference_on_exit: true,
-    start_conference_on_enter: true,
-  };
-}
-
-export function conferenceListJson(conferences: { sid: string; friendlyName: string; status: string }[]): object {
-  return {
-    conferences: conferences.map((c) => ({
-      sid: c.sid,
-      account_sid: TEST_ACCOUNT_SID,
-      friendly_name: c.friendlyName,
-      status: c.status,
-    })),
-    first_page_uri: '/2010-04-01/Accounts/x/Conferences.json?PageSize=1&Page=0',
-    next_page_uri: null,
-    previous_page_uri: null,
-    page: 0,
-    page_size: 1,
-    start: 0,
-    end: conferences.length > 0 ? conferences.length - 1 : 0,
-    uri: '/2010-04-01/Accounts/x/Conferences.json',
-  };
 }
