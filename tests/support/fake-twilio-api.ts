@@ -38,6 +38,8 @@ export interface FakeTwilioApi {
    */
   syncRequests: RecordedRequest[];
   syncRoute: FakeRoute;
+  /** The requests answered 'hang' whose connection the client has not given up (still open). */
+  unanswered(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -54,12 +56,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioApi> {
+  const hanging: { recorded: RecordedRequest; request: IncomingMessage }[] = [];
   const api: FakeTwilioApi = {
     url: '',
     requests: [],
     route,
     syncRequests: [],
     syncRoute: () => twilioError(404, 20404, 'The requested resource was not found'),
+    unanswered: () => hanging.filter(({ request }) => !request.socket.destroyed).map(({ recorded }) => recorded),
     close: async () => undefined,
   };
   const server: Server = createServer((request, response) => {
@@ -79,7 +83,10 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
         request.socket.destroy();
         return;
       }
-      if (reply === 'hang') return;
+      if (reply === 'hang') {
+        hanging.push({ recorded, request });
+        return;
+      }
       response.writeHead(reply.status, { 'Content-Type': 'application/json' });
       response.end(reply.status === 204 ? undefined : JSON.stringify(reply.body));
     })();
