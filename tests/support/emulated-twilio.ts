@@ -1,6 +1,7 @@
 // Twilio for unit tests: the emulator (emulator/README.md), in this process on a virtual clock,
 // reached by the real twilio SDK over HTTP (TWILIO_API_BASE_URL). Its REST log is read back as
-// the requests the code under test made, so a test asserts the exact requests (method, path,
+// the requests the code under test made (or the recording stand-in in front of it records them:
+// startTwilioProxy in fake-twilio-api.ts), so a test asserts the exact requests (method, path,
 // parameters) against a model of Twilio rather than against answers written in the test.
 // Webhooks that the calls request (the caller's Voice URL, hold music, status callbacks) are
 // answered in-process: by `answerWebhook` (a conference for the caller, music on hold), or, with
@@ -47,7 +48,8 @@ const TWIML = 'text/xml';
 
 /**
  * The caller's Voice URL puts the caller in a conference named after its CallSid, as conference
- * mode's /incoming-call does; any other webhook (hold music, callbacks) gets music or an empty answer.
+ * mode's /incoming-call does; DIAL_NUMBER's dials the agent, WAITING_NUMBER's waits; any other
+ * webhook (hold music, callbacks) gets music or an empty answer.
  */
 function answerWebhook(request: WebhookRequest): { status: number; contentType: string; body: string } {
   if (request.url.endsWith('/incoming-call')) {
