@@ -7,7 +7,7 @@
 // is measured by driving it directly with the bytes the emulator sends (a cheap raw-socket load
 // generator with the emulator's 256 keep-alive sockets), so the generator cannot be what limits it.
 // Run with node --expose-gc (bench/run.ts does) so heap figures are after a full GC.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
 import { WorkerWebhookTransport } from '../emulator/engine/webhook-worker';
+import { freePort, startFunctionsServer, type FunctionsServer } from '../harness/functions-server';
 import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../emulator';
 
 export const BUSINESS = '+15550100000';
@@ -368,7 +369,6 @@ export async function webhookServerCapacity(functions: FunctionsProcess, ms = 25
 // ---- the real functions under twilio-run ---------------------------------------------------------
 
 const ROOT = path.join(__dirname, '..');
-const TWILIO_RUN = path.join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
 /** twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own. */
 export const FN_ACCOUNT_SID = 'AC' + 'be4c'.repeat(8);
 export const FN_AUTH_TOKEN = 'be4c'.repeat(8);
@@ -402,17 +402,6 @@ stats.unref();
 }
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface TwilioRunStats { requests: number; cpuMicros: number; eluActive: number; eluIdle: number }
 
 export interface TwilioRunOptions {
@@ -421,9 +410,9 @@ export interface TwilioRunOptions {
   fork?: boolean;
 }
 
-/** The BUILT functions (dist/) served by the real twilio-run, as harness/functions-server.ts does. */
+/** The BUILT functions (dist/) served by the real twilio-run (harness/functions-server.ts), with its counters. */
 export class TwilioRun {
-  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly url: string,
+  private constructor(private readonly server: FunctionsServer, private readonly dir: string, readonly url: string,
     private readonly statsUrl: string, readonly emulatorPort: number, readonly mode: 'conference' | 'dial') {}
 
   static async start({ mode = 'conference', fork = false }: TwilioRunOptions = {}): Promise<TwilioRun> {
@@ -440,22 +429,15 @@ export class TwilioRun {
       AGENT_SCREENING: 'off',
       LINE_MAX_WAIT_SECONDS: '0',
     };
-    writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    // --no-fork-process: one process answers every request (a forked runner per request costs ~270 ms).
-    const child = spawn(process.execPath, ['-r', path.join(dir, 'preload.cjs'), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port),
-      '--env', path.join(dir, '.env'), ...(fork ? [] : ['--no-fork-process']), '--no-live'],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', BENCH_STATS_PORT: String(statsPort) } });
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
-    const tr = new TwilioRun(child, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort, mode);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) { await tr.stop(); throw new Error(`twilio-run exited with ${child.exitCode}: ${stderr}`); }
-      try {
-        if ([200, 403].includes((await fetch(`${tr.url}/hold-music`, { method: 'POST' })).status)) return tr;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) { await tr.stop(); throw new Error(`twilio-run did not start within 30 s: ${stderr}`); }
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      // twilio-run logs every request: only its errors are kept.
+      const server = await startFunctionsServer(env, port, {
+        forkPerRequest: fork, nodeArgs: ['--require', path.join(dir, 'preload.cjs')], env: { BENCH_STATS_PORT: String(statsPort) }, output: 'stderr',
+      });
+      return new TwilioRun(server, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort, mode);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
     }
   }
 
@@ -464,13 +446,7 @@ export class TwilioRun {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

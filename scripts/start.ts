@@ -12,19 +12,17 @@
 // --emulator-port / EMULATOR_PORT (default 3001), --mode / HOLD_MODE (conference | dial),
 // --ngrok (with credentials: twilio-run opens an ngrok tunnel, see below),
 // --dotenv FILE (default .env at the project's root; not --env-file, which Node 20 takes for itself).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { startEmulator, type Emulator } from '../emulator';
-import { localGuardNodeArgs } from './local-guard-args';
+import { spawnTwilioRun, writeEnvFile, type TwilioRunProcess } from '../harness/functions-server';
 import { configWarnings, offlineBanner, onlineBanner, stoppedLine, warningLines, type TokenSource } from './start-banner';
 
 const ROOT = resolve(__dirname, '..');
-const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
 const BUSINESS_NUMBER = '+15550100000';
 const DEFAULT_AGENT = '+15550100001';
 const DEMO_CALLER = '+15551230000';
@@ -61,20 +59,13 @@ function readDotEnv(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): ChildProcess {
-  // scripts/local-guard.ts answers malformed bodies with short JSON errors and, offline, makes
-  // twilio-run listen on 127.0.0.1 only (docs/security.md). --no-fork-process: the functions run
-  // inside twilio-run's own process, so stopping it stops them; a forked runner still busy with a
-  // webhook (e.g. the call-state bookkeeping) would otherwise outlive Ctrl-C as an orphan holding
-  // the terminal's pipes.
-  const args = [...localGuardNodeArgs(), TWILIO_RUN, 'start', '--cwd', ROOT, '--port', String(port), '--no-fork-process'];
-  if (envFile) args.push('--env', envFile);
-  if (ngrok) args.push('--ngrok');
-  const env = loopbackOnly ? { ...process.env, LOCAL_GUARD_HOST: '127.0.0.1' } : process.env;
-  // Started with node itself (not npx) so that stopping it by PID stops twilio-run itself, in a
-  // process group of its own, so that stopping the group also stops the function runners a forking
-  // twilio-run starts per request (killed mid-request, one would be left behind).
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
+/**
+ * twilio-run in live mode (a function is reloaded on every request), as plain `twilio-run start`
+ * serves, with the local guard (offline: loopback only), in a process group of its own, so that
+ * stopping it stops anything it started (harness/functions-server.ts says how it is run).
+ */
+function startTwilioRun(port: number, envFile: string | undefined, ngrok = false, loopbackOnly = false): TwilioRunProcess {
+  return spawnTwilioRun({ port, envFile, ngrok, loopbackOnly, live: true, output: 'inherit', processGroup: true });
 }
 
 async function main(): Promise<void> {
@@ -115,9 +106,9 @@ async function main(): Promise<void> {
   if (online) {
     const tokenSource: TokenSource = dotEnv.HOLD_API_TOKEN ? 'dotenv' : 'unset';
     process.stdout.write(warningLines(configWarnings({ agentNumber: dotEnv.AGENT_NUMBER, token: dotEnv.HOLD_API_TOKEN, tokenSource, dotEnvPath })));
-    const child = startTwilioRun(port, dotEnvPath, values.ngrok === true);
-    cleanups.push(() => stopChild(child));
-    child.on('exit', onTwilioRunExit);
+    const twilioRun = startTwilioRun(port, dotEnvPath, values.ngrok === true);
+    cleanups.push(() => twilioRun.stop());
+    twilioRun.child.on('exit', onTwilioRunExit);
     console.log(onlineBanner({ port, ngrok: values.ngrok === true, tokenSource, dotEnvPath }));
     return;
   }
@@ -149,7 +140,6 @@ async function main(): Promise<void> {
 
   const envDir = mkdtempSync(join(tmpdir(), 'call-hold-start-'));
   cleanups.push(() => rmSync(envDir, { recursive: true, force: true }));
-  const envFile = join(envDir, '.env');
   const functionsEnv: Record<string, string> = {
     ...dotEnv,
     ACCOUNT_SID: emulator.accountSid,
@@ -162,19 +152,19 @@ async function main(): Promise<void> {
     // The key that signs hold events (docs/hold-experience.md), generated like the token when .env has none.
     HOLD_EVENTS_SECRET: dotEnv.HOLD_EVENTS_SECRET || `whsec_${randomBytes(32).toString('base64')}`,
   };
-  writeFileSync(envFile, Object.entries(functionsEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  const envFile = writeEnvFile(envDir, functionsEnv);
   const tokenFile = join(envDir, 'hold-api-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   const controlTokenFile = join(envDir, 'emulator-control-token');
   writeFileSync(controlTokenFile, `${controlToken}\n`, { mode: 0o600 });
 
-  const child = startTwilioRun(port, envFile, false, true);
-  cleanups.push(() => stopChild(child));
-  child.on('exit', onTwilioRunExit);
+  const twilioRun = startTwilioRun(port, envFile, false, true);
+  cleanups.push(() => twilioRun.stop());
+  twilioRun.child.on('exit', onTwilioRunExit);
 
   const functions = `http://localhost:${port}`;
   // After twilio-run's own list of URLs, so the banner is the last thing on the screen.
-  await untilServing(port, child);
+  await twilioRun.untilServing();
   console.log(
     offlineBanner({
       emulatorUrl: emulator.url,
@@ -189,47 +179,6 @@ async function main(): Promise<void> {
       controlTokenFile,
     }),
   );
-}
-
-/**
- * Until twilio-run accepts connections (it listens once every route is set up). A connection, not
- * an HTTP request: twilio-run logs every request, and a probe of a webhook would print its refusal
- * of an unsigned request ("403", "X-Twilio-Signature is missing") before the banner.
- */
-async function untilServing(port: number, child: ChildProcess): Promise<void> {
-  const accepts = (): Promise<boolean> =>
-    new Promise((answer) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        answer(true);
-      });
-      socket.once('error', () => answer(false));
-    });
-  for (let tries = 0; tries < 300 && child.exitCode === null; tries++) {
-    if (await accepts()) return;
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
-}
-
-/** Stops a child started in its own process group: the whole group, so nothing it forked is left. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // the group is gone already
-    }
-  };
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    signalGroup('SIGTERM');
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  // twilio-run itself may have exited first (Ctrl-C reaches it too) while a runner it forked lives on.
-  signalGroup('SIGKILL');
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,11 @@
-// A stand-in for api.twilio.com in unit tests: a real HTTP server that records every request and
-// answers from a routing function, so the tests exercise the real twilio SDK (client.api.baseUrl).
-// Call flows are tested on the emulator; this server is for exact request/response assertions.
+// A recording stand-in for api.twilio.com in unit tests: a real HTTP server that records every
+// request and answers from a routing function, so the tests exercise the real twilio SDK
+// (client.api.baseUrl). Twilio itself is the emulator (tests/support/emulated-twilio.ts); this
+// server is for the answers the emulator cannot give: startTwilioProxy forwards every request to
+// the emulator except those a test answers itself (a code of Twilio's the emulator never sends, an
+// update applied whose answer is lost, a request never answered). Answering from a routing function
+// alone is left to what the emulator does not model at all (IncomingPhoneNumbers, for the live
+// conformance target).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface RecordedRequest {
@@ -18,7 +23,8 @@ export interface FakeReply {
 }
 
 /** 'reset' drops the connection; 'hang' never answers (a request whose outcome the client never learns). */
-export type FakeRoute = (request: RecordedRequest) => FakeReply | 'reset' | 'hang';
+export type FakeAnswer = FakeReply | 'reset' | 'hang';
+export type FakeRoute = (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
 
 export interface FakeTwilioApi {
   url: string;
@@ -32,11 +38,12 @@ export interface FakeTwilioApi {
    */
   syncRequests: RecordedRequest[];
   syncRoute: FakeRoute;
+  /** The requests answered 'hang' whose connection the client has not given up (still open). */
+  unanswered(): RecordedRequest[];
   close(): Promise<void>;
 }
 
 export const TEST_ACCOUNT_SID = 'AC' + '0'.repeat(31) + '1';
-export const TEST_AUTH_TOKEN = 'unit-test-auth-token';
 
 export function twilioError(status: number, code: number, message: string): FakeReply {
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
@@ -49,12 +56,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioApi> {
+  const hanging: { recorded: RecordedRequest; request: IncomingMessage }[] = [];
   const api: FakeTwilioApi = {
     url: '',
     requests: [],
     route,
     syncRequests: [],
     syncRoute: () => twilioError(404, 20404, 'The requested resource was not found'),
+    unanswered: () => hanging.filter(({ request }) => !request.socket.destroyed).map(({ recorded }) => recorded),
     close: async () => undefined,
   };
   const server: Server = createServer((request, response) => {
@@ -69,14 +78,17 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
       };
       const sync = url.pathname.startsWith('/v1/');
       (sync ? api.syncRequests : api.requests).push(recorded);
-      const reply = (sync ? api.syncRoute : api.route)(recorded);
+      const reply = await (sync ? api.syncRoute : api.route)(recorded);
       if (reply === 'reset') {
         request.socket.destroy();
         return;
       }
-      if (reply === 'hang') return;
+      if (reply === 'hang') {
+        hanging.push({ recorded, request });
+        return;
+      }
       response.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify(reply.body));
+      response.end(reply.status === 204 ? undefined : JSON.stringify(reply.body));
     })();
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
@@ -90,36 +102,39 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
   return api;
 }
 
-export function participantJson(fields: { conferenceSid: string; callSid: string; label: string; hold: boolean }): object {
-  return {
-    account_sid: TEST_ACCOUNT_SID,
-    call_sid: fields.callSid,
-    conference_sid: fields.conferenceSid,
-    label: fields.label,
-    hold: fields.hold,
-    muted: false,
-    status: 'connected',
-    coaching: false,
-    end_conference_on_exit: true,
-    start_conference_on_enter: true,
-  };
+/**
+ * What a test answers in place of the emulator. `{ applied }`: the emulator acts on the request,
+ * then `applied` replaces its answer (Twilio acted; the client hears an error, or nothing).
+ * undefined: the emulator answers.
+ */
+export type Injected = FakeAnswer | { applied: FakeReply | 'hang' } | undefined;
+
+async function forward(upstream: string, request: RecordedRequest): Promise<FakeReply> {
+  const query = request.query.toString();
+  const response = await fetch(`${upstream}${request.path}${query ? `?${query}` : ''}`, {
+    method: request.method,
+    headers: { ...(request.authorization ? { Authorization: request.authorization } : {}), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: request.method === 'GET' || request.method === 'DELETE' ? undefined : request.form.toString(),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as object) : {} };
 }
 
-export function conferenceListJson(conferences: { sid: string; friendlyName: string; status: string }[]): object {
-  return {
-    conferences: conferences.map((c) => ({
-      sid: c.sid,
-      account_sid: TEST_ACCOUNT_SID,
-      friendly_name: c.friendlyName,
-      status: c.status,
-    })),
-    first_page_uri: '/2010-04-01/Accounts/x/Conferences.json?PageSize=1&Page=0',
-    next_page_uri: null,
-    previous_page_uri: null,
-    page: 0,
-    page_size: 1,
-    start: 0,
-    end: conferences.length > 0 ? conferences.length - 1 : 0,
-    uri: '/2010-04-01/Accounts/x/Conferences.json',
+/**
+ * The recording stand-in in front of the emulator at `emulatorUrl`: every request (Voice API and
+ * Sync) is recorded and forwarded, except those `inject` answers.
+ */
+export async function startTwilioProxy(emulatorUrl: string, inject: (request: RecordedRequest) => Injected): Promise<FakeTwilioApi> {
+  const route: FakeRoute = async (request) => {
+    const injected = inject(request);
+    if (injected === undefined) return forward(emulatorUrl, request);
+    if (typeof injected === 'object' && 'applied' in injected) {
+      await forward(emulatorUrl, request);
+      return injected.applied;
+    }
+    return injected;
   };
+  const api = await startFakeTwilioApi(route);
+  api.syncRoute = (request) => forward(emulatorUrl, request);
+  return api;
 }

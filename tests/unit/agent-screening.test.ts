@@ -7,25 +7,26 @@ import { handler as agentStatus } from '../../functions/agent-status.protected';
 import { agentScreening } from '../../lib/platform/config';
 import { parsePartyAddress, type PartyAddress } from '../../lib/platform/party-address';
 import { screeningPrompt, screeningWords, spokenNumber } from '../../lib/shared/agent-screening';
-import { conferenceListJson, startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { startTwilioProxy, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { ACCOUNT_SID, AUTH_TOKEN, callInConference, startEmulatedTwilio, waitingCall, type EmulatedTwilio } from '../support/emulated-twilio';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
-const CALLER = 'CA' + '2'.repeat(32);
 const AGENT_LEG = 'CA' + '3'.repeat(32);
-const CALLS = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}/Calls.json`;
+/** A well-formed CallSid for the requests refused before any REST (the table is built before the call is). */
+const A_CALL = 'CA' + '2'.repeat(32);
+const CALLS = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`;
 const number = parsePartyAddress('+15550100001') as PartyAddress;
 
-let api: FakeTwilioApi;
-let waiting = true;
+let api: EmulatedTwilio;
+/** The caller's call, in progress on the emulator. */
+let CALLER: string;
+let call: Record<string, string>;
 
 beforeEach(async () => {
-  waiting = true;
-  api = await startFakeTwilioApi((request) => {
-    if (request.path === CALLS) return { status: 201, body: { sid: AGENT_LEG, status: 'queued' } };
-    if (request.path.endsWith('/Conferences.json')) return { status: 200, body: conferenceListJson(waiting ? [{ sid: 'CF' + 'c'.repeat(32), friendlyName: CALLER, status: 'init' }] : []) };
-    return { status: 200, body: { sid: CALLER, status: 'in-progress' } };
-  });
+  api = await startEmulatedTwilio();
+  CALLER = await waitingCall(api);
+  call = { CallSid: CALLER, From: '+15551230000', To: '+15550100000', CallStatus: 'ringing', Direction: 'inbound' };
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
@@ -36,11 +37,10 @@ afterEach(async () => {
 });
 
 // The line of waiting callers is off: its reads of the agent's calls are tested in line-calls.test.ts.
-function context(env: Record<string, string> = {}) {
-  return functionContext({ ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, AGENT_NUMBER: '+15550100001', TWILIO_API_BASE_URL: api.url, LINE_MAX_WAIT_SECONDS: '0', ...env });
+function context(env: Record<string, string> = {}, twilioApiUrl = api.url) {
+  return functionContext({ ACCOUNT_SID, AUTH_TOKEN, AGENT_NUMBER: '+15550100001', TWILIO_API_BASE_URL: twilioApiUrl, LINE_MAX_WAIT_SECONDS: '0', ...env });
 }
 
-const call = { CallSid: CALLER, From: '+15551230000', To: '+15550100000', CallStatus: 'ringing', Direction: 'inbound' };
 const verbs = (twiml: TwimlNode) => twiml.children.map((c) => c.verb);
 
 describe('AGENT_SCREENING and AGENT_SCREENING_TEXT', () => {
@@ -80,7 +80,7 @@ describe('/incoming-call with screening', () => {
     const reply = await invokeFunction(incomingCall, context(), call);
     const twiml = parseTwiml(String(reply.body));
     expect(twiml.children[0].children[0].verb).toBe('Conference');
-    const voice = api.requests.filter((r) => r.path.startsWith('/2010-04-01'));
+    const voice = api.requests().filter((r) => r.path.startsWith('/2010-04-01'));
     expect(voice.map((r) => r.path)).toEqual([CALLS]);
     const form = voice[0].form;
     expect(form.get('To')).toBe('+15550100001');
@@ -92,10 +92,16 @@ describe('/incoming-call with screening', () => {
   });
 
   it('conference mode: a request to call the agent that fails is an apology to the caller', async () => {
-    await api.close();
-    api = await startFakeTwilioApi(() => ({ status: 400, body: { code: 21211, message: 'bad To', status: 400 } }));
-    const twiml = parseTwiml(String((await invokeFunction(incomingCall, context(), call)).body));
-    expect(verbs(twiml)).toEqual(['Say', 'Hangup']);
+    // A refusal the emulator never sends, injected in front of it.
+    const fake: FakeTwilioApi = await startTwilioProxy(api.url, (request) =>
+      request.path === CALLS ? { status: 400, body: { code: 21211, message: 'bad To', status: 400 } } : undefined,
+    );
+    try {
+      const twiml = parseTwiml(String((await invokeFunction(incomingCall, context({}, fake.url), call)).body));
+      expect(verbs(twiml)).toEqual(['Say', 'Hangup']);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('dial mode: the agent\'s <Number url> is the prompt; no answered callback (the key press records the connection)', async () => {
@@ -113,7 +119,7 @@ describe('/incoming-call with screening', () => {
     const twiml = parseTwiml(String((await invokeFunction(incomingCall, context({ HOLD_MODE: 'dial', AGENT_NUMBER: 'client:alice' }), call)).body));
     expect(twiml.children[0].children[0].attributes.url).toBeUndefined();
     await invokeFunction(incomingCall, context({ AGENT_NUMBER: 'client:alice' }), call);
-    expect(api.requests.some((r) => r.path === CALLS)).toBe(false);
+    expect(api.requests().some((r) => r.path === CALLS)).toBe(false);
   });
 });
 
@@ -140,32 +146,39 @@ describe('/agent-screen', () => {
   });
 
   it.each([
-    ['an unknown Step', { CallerCallSid: CALLER, Step: 'reject', CallSid: AGENT_LEG }],
+    ['an unknown Step', { CallerCallSid: A_CALL, Step: 'reject', CallSid: AGENT_LEG }],
     ['a malformed CallerCallSid', { CallerCallSid: 'CA1', CallSid: AGENT_LEG }],
-    ['another call\'s child', { CallerCallSid: CALLER, CallSid: AGENT_LEG, ParentCallSid: 'CA' + '9'.repeat(32) }],
+    ['another call\'s child', { CallerCallSid: A_CALL, CallSid: AGENT_LEG, ParentCallSid: 'CA' + '9'.repeat(32) }],
   ])('answers 400 to %s', async (_case, event) => {
     expect((await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), event)).statusCode).toBe(400);
   });
 });
 
 describe('/agent-status of a screened agent', () => {
-  const completed = { CallerCallSid: CALLER, Screened: 'true', CallSid: AGENT_LEG, CallStatus: 'completed' };
+  let completed: Record<string, string>;
+  beforeEach(async () => {
+    // The caller waits alone in its conference.
+    CALLER = (await callInConference(api, { withAgent: false })).caller;
+    completed = { CallerCallSid: CALLER, Screened: 'true', CallSid: AGENT_LEG, CallStatus: 'completed' };
+  });
 
   it('a leg that ended while the caller still waits alone (no key): the caller is told', async () => {
     await invokeFunction(agentStatus, context(), completed);
-    const update = api.requests.find((r) => r.path.endsWith(`/Calls/${CALLER}.json`));
+    const update = api.requests().find((r) => r.path.endsWith(`/Calls/${CALLER}.json`));
     expect(update?.form.get('Twiml')).toMatch(/no one is available/);
   });
 
   it('a leg that ended after the call (the conference is over): nothing', async () => {
-    waiting = false;
+    await api.emu.hangup(CALLER);
+    await api.emu.settle();
+    api.mark();
     await invokeFunction(agentStatus, context(), completed);
-    expect(api.requests.some((r) => r.path.endsWith(`/Calls/${CALLER}.json`))).toBe(false);
+    expect(api.requests().some((r) => r.path.endsWith(`/Calls/${CALLER}.json`))).toBe(false);
   });
 
   it('an unscreened agent\'s completed leg costs no request', async () => {
     const { Screened: _screened, ...unscreened } = completed;
     await invokeFunction(agentStatus, context(), unscreened);
-    expect(api.requests.filter((r) => r.path.startsWith('/2010-04-01'))).toEqual([]);
+    expect(api.requests().filter((r) => r.path.startsWith('/2010-04-01'))).toEqual([]);
   });
 });

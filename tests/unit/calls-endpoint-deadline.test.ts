@@ -4,21 +4,28 @@
 import { handleCallsRequest, type CallsAnswer } from '../../lib/calls-endpoint';
 import { withinInvocationBudget } from '../../lib/platform/twilio-request';
 import { functionContext } from '../support/invoke-function';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { startTwilioProxy, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { ACCOUNT_SID, AUTH_TOKEN, startEmulatedTwilio, type EmulatedTwilio } from '../support/emulated-twilio';
 
+let emulated: EmulatedTwilio;
 let api: FakeTwilioApi;
 beforeAll(async () => {
-  // The Voice API (Twilio's state of the live calls) never answers; Sync has no records (404).
-  api = await startFakeTwilioApi(() => 'hang');
+  // The Voice API (Twilio's state of the live calls) never answers, injected in front of the
+  // emulator (its latency fault is a real timer that would outlive the test); Sync, the emulator's, has no records.
+  emulated = await startEmulatedTwilio();
+  api = await startTwilioProxy(emulated.url, () => 'hang');
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await emulated.close();
+});
 
 describe.each(['conference', 'dial'])('GET /calls in %s mode, with a read that never answers', (mode) => {
   it('answers at the end of the invocation budget without that read, and says so', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const context = functionContext({
-        ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: api.url,
+        ACCOUNT_SID, AUTH_TOKEN, TWILIO_API_BASE_URL: api.url,
         AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', HOLD_MODE: mode,
       });
       const event = { request: { headers: { authorization: 'Bearer t' } } };

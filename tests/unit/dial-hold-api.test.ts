@@ -1,8 +1,12 @@
 // POST /hold and POST /unhold in dial mode, through the real handlers and the real twilio SDK
-// against a recording stand-in for api.twilio.com: which leg moves, how many requests, which status.
+// against the emulator, whose calls the real functions answer (tests/support/emulated-twilio.ts):
+// which leg moves, how many requests, which status. The handler under test reaches the emulator
+// through the recording stand-in (tests/support/fake-twilio-api.ts), which lists its requests
+// exactly and injects what the emulator cannot answer (an update applied whose answer is lost).
 import { handler as holdHandler } from '../../functions/hold';
 import { handler as unholdHandler } from '../../functions/unhold';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioError, type FakeReply, type FakeTwilioApi, type RecordedRequest } from '../support/fake-twilio-api';
+import { startTwilioProxy, twilioError, type FakeTwilioApi, type Injected, type RecordedRequest } from '../support/fake-twilio-api';
+import { ACCOUNT_SID, AUTH_TOKEN, dialledCall, startEmulatedTwilio, type EmulatedTwilio } from '../support/emulated-twilio';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
 import { signAgentHandle } from '../../lib/dial/agent-handle';
@@ -12,75 +16,46 @@ import { readDialHeld } from '../../lib/dial/hold';
 const ISO_MS = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 const TOKEN = 'a-long-random-control-token';
-const CALLER = 'CA' + '1'.repeat(32);
-const AGENT = 'CA' + 'a'.repeat(32);
-const QUEUE = 'QU' + 'b'.repeat(32);
-const AGENT_QUEUE = 'QU' + 'd'.repeat(32);
-const BASE = `/2010-04-01/Accounts/${TEST_ACCOUNT_SID}`;
+const BASE = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
+const ENV = { HOLD_API_TOKEN: TOKEN, HOLD_MODE: 'dial', AGENT_NUMBER: '+15550100001', AGENT_SCREENING: 'off', LINE_MAX_WAIT_SECONDS: '0' };
 
+let emulated: EmulatedTwilio;
+/** The recording stand-in in front of the emulator: the requests of the handler under test. */
 let api: FakeTwilioApi;
-/** Call SID -> status, as the fake Twilio knows them. */
-let calls: Map<string, { status: string; parent?: string }>;
-/** The call's queues (members waiting), as the fake Twilio knows them; undefined: no such queue. */
-let queues: { caller?: number; agent?: number };
-let override: ((request: RecordedRequest) => FakeReply | undefined) | undefined;
-
-function callJson(sid: string): object {
-  const call = calls.get(sid)!;
-  return { sid, account_sid: TEST_ACCOUNT_SID, status: call.status, parent_call_sid: call.parent ?? null };
-}
-
-function listPage(key: string, items: object[]): object {
-  return { [key]: items, first_page_uri: '', next_page_uri: null, previous_page_uri: null, page: 0, page_size: 50, start: 0, end: 0, uri: '' };
-}
+let override: ((request: RecordedRequest) => Injected) | undefined;
+/** The caller's call and its <Dial> child, the agent's leg: bridged, on the emulator. */
+let CALLER: string;
+let AGENT: string;
 
 beforeEach(async () => {
-  calls = new Map([
-    [CALLER, { status: 'in-progress' }],
-    [AGENT, { status: 'in-progress', parent: CALLER }],
-  ]);
-  queues = {};
+  emulated = await startEmulatedTwilio({ functions: ENV });
+  ({ caller: CALLER, agent: AGENT } = await dialledCall(emulated));
   override = undefined;
-  api = await startFakeTwilioApi((request) => {
-    const special = override?.(request);
-    if (special) return special;
-    if (request.method === 'GET' && request.path === `${BASE}/Calls.json`) {
-      const parent = request.query.get('ParentCallSid');
-      const children = [...calls.keys()].filter((sid) => calls.get(sid)!.parent === parent);
-      return { status: 200, body: listPage('calls', children.map(callJson)) };
-    }
-    if (request.method === 'GET' && request.path === `${BASE}/Queues.json`) {
-      const rows = [
-        { sid: 'QU' + 'c'.repeat(32), friendly_name: 'someone-elses-queue', current_size: 3, max_size: 1000 },
-        ...(queues.caller !== undefined ? [{ sid: QUEUE, friendly_name: CALLER, current_size: queues.caller, max_size: 1000 }] : []),
-        ...(queues.agent !== undefined ? [{ sid: AGENT_QUEUE, friendly_name: `${CALLER}-agent`, current_size: queues.agent, max_size: 1000 }] : []),
-      ];
-      return { status: 200, body: listPage('queues', rows) };
-    }
-    const one = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(request.path);
-    if (one && calls.has(one[1])) {
-      const call = calls.get(one[1])!;
-      if (request.method === 'POST' && !['in-progress', 'ringing', 'queued'].includes(call.status)) {
-        return twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.');
-      }
-      return { status: 200, body: callJson(one[1]) };
-    }
-    return twilioError(404, 20404, 'The requested resource was not found');
-  });
+  api = await startTwilioProxy(emulated.url, (request) => override?.(request));
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
-afterEach(() => api.close());
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await api.close();
+  await emulated.close();
+});
 
-function context(env: Record<string, string> = {}) {
-  return functionContext({
-    ACCOUNT_SID: TEST_ACCOUNT_SID,
-    AUTH_TOKEN: TEST_AUTH_TOKEN,
-    HOLD_API_TOKEN: TOKEN,
-    HOLD_MODE: 'dial',
-    AGENT_NUMBER: '+15550100001',
-    TWILIO_API_BASE_URL: api.url,
-    ...env,
-  });
+function context(env: Record<string, string> = {}, twilioApiUrl = api.url) {
+  return functionContext({ ...ENV, ACCOUNT_SID, AUTH_TOKEN, TWILIO_API_BASE_URL: twilioApiUrl, ...env });
+}
+
+/** Holds or resumes the call as a client would, straight on the emulator (not among the requests asserted). */
+async function apply(action: 'hold' | 'unhold'): Promise<void> {
+  const reply = await invokeFunction(action === 'hold' ? holdHandler : unholdHandler, context({}, emulated.url), { CallSid: CALLER, ...bearer(TOKEN) });
+  expect(reply.statusCode).toBe(200);
+  await emulated.emu.settle();
+}
+
+/** The agent's leg hangs up, or the caller's (which ends its agent's too). */
+async function hangup(callSid: string): Promise<void> {
+  await emulated.emu.hangup(callSid);
+  await emulated.emu.settle();
 }
 
 const requests = () => api.requests.map((r) => `${r.method} ${r.path.slice(BASE.length)}`);
@@ -131,8 +106,8 @@ describe('hold (dial mode)', () => {
     expect((await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) })).statusCode).toBe(200);
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     api.requests.length = 0;
-    const other = 'CA' + '5'.repeat(32);
-    calls.set(other, { status: 'in-progress', parent: 'CA' + '6'.repeat(32) });
+    // Another caller's agent leg.
+    const { agent: other } = await dialledCall(emulated);
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: other, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
     expect(requests()).toEqual(['GET /Calls.json']);
@@ -161,14 +136,14 @@ describe('hold (dial mode)', () => {
   });
 
   it('holding a held call moves the agent into its queue again: 200, harmless, the caller untouched', async () => {
-    queues = { caller: 1, agent: 1 };
+    await apply('hold');
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.body).toMatchObject({ held: true });
     expectCallerNeverMoved();
   });
 
   it('409 while the agent is still ringing, with or without AgentCallSid, and nothing moves (a ringing <Dial> child is never redirected)', async () => {
-    calls.get(AGENT)!.status = 'ringing';
+    ({ caller: CALLER, agent: AGENT } = await dialledCall(emulated, { agentAnswers: false }));
     for (const extra of [{}, { AgentCallSid: AGENT }]) {
       const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
       expect(reply.statusCode).toBe(409);
@@ -179,21 +154,21 @@ describe('hold (dial mode)', () => {
   it('404 when the call has no live agent leg (no such call, or it ended)', async () => {
     const unknown = 'CA' + '2'.repeat(32);
     expect((await invokeFunction(holdHandler, context(), { CallSid: unknown, ...bearer(TOKEN) })).statusCode).toBe(404);
-    calls.get(AGENT)!.status = 'completed';
+    await hangup(AGENT);
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
     expect(reply.body).toMatchObject({ error: 'not-found' });
   });
 
   it('404 when the handle\'s agent leg has ended (21220, then one read tells ended from ringing)', async () => {
-    calls.get(AGENT)!.status = 'completed';
+    await hangup(AGENT);
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`, `GET /Calls/${AGENT}.json`]);
   });
 
   it('502 when the handle\'s update answers 21220 and the read that would tell ringing from ended fails', async () => {
-    calls.get(AGENT)!.status = 'completed';
+    await hangup(AGENT);
     override = (request) => (request.method === 'GET' ? twilioError(500, 20500, 'Internal Server Error') : undefined);
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
@@ -218,15 +193,14 @@ describe('hold (dial mode)', () => {
   });
 
   it('retries a 429 and succeeds', async () => {
-    let limited = 2;
-    override = (request) => (request.method === 'POST' && limited-- > 0 ? twilioError(429, 20429, 'Too Many Requests') : undefined);
+    emulated.emu.faults.add({ target: 'rest', method: 'POST', path: `/Calls/${AGENT}.json`, status: 429, count: 2 });
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
     expect(requests()).toEqual(Array(3).fill(`POST /Calls/${AGENT}.json`));
   });
 
   it('502 when Twilio keeps failing', async () => {
-    override = () => twilioError(500, 20500, 'Internal Server Error');
+    emulated.emu.faults.add({ target: 'rest', status: 500 });
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', twilio: { code: 20500 } });
@@ -254,6 +228,7 @@ describe('unhold (dial mode)', () => {
   }
 
   it('with the AgentHandle: ONE request, which gives the CALLER leg <Dial><Queue> of the agent queue', async () => {
+    await apply('hold');
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
     expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
@@ -263,8 +238,8 @@ describe('unhold (dial mode)', () => {
   });
 
   it('without the handle and both waiting on hold: lookup, one queue read, then the move (3 requests)', async () => {
-    queues = { caller: 1, agent: 1 };
     for (const extra of [{}, { AgentCallSid: AGENT }]) {
+      await apply('hold');
       api.requests.length = 0;
       const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
       expect(reply.statusCode).toBe(200);
@@ -283,33 +258,37 @@ describe('unhold (dial mode)', () => {
   });
 
   it('a resumed call (queues empty): a true no-op with the handle', async () => {
-    queues = { caller: 0, agent: 0 };
+    await apply('hold');
+    await apply('unhold');
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
   it('409 when the caller waits but the agent is not in its queue (between a hold and a resume): nothing moves', async () => {
-    queues = { caller: 1, agent: 0 };
+    await apply('hold');
+    // The agent's leg leaves its queue (as between a hold and a resume), the caller still waits in its own.
+    await emulated.client.calls(AGENT).update({ twiml: '<Response><Pause length="600"/></Response>' });
+    await emulated.emu.settle();
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(409);
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('409 while the agent is still ringing', async () => {
-    calls.get(AGENT)!.status = 'ringing';
+    ({ caller: CALLER, agent: AGENT } = await dialledCall(emulated, { agentAnswers: false }));
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) })).statusCode).toBe(409);
   });
 
   it('404 for a call that is gone, with or without the handle', async () => {
-    calls.get(AGENT)!.status = 'completed';
+    await hangup(AGENT);
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) })).statusCode).toBe(404);
-    calls.get(CALLER)!.status = 'completed';
+    await hangup(CALLER);
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) })).statusCode).toBe(404);
   });
 
   it('502 when the queue read fails, and nothing moves', async () => {
-    override = (request) => (request.path.endsWith('/Queues.json') ? twilioError(500, 20500, 'Internal Server Error') : undefined);
+    emulated.emu.faults.add({ target: 'rest', method: 'GET', path: 'Queues.json', status: 500 });
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
@@ -322,18 +301,14 @@ describe('an update with no answer in time (504, outcome unknown)', () => {
     ['unhold', false],
   ] as const)('%s: a 504 "outcome unknown" with the state read back (one queue read)', async (action, heldAfter) => {
     let updates = 0;
-    const route = api.route;
-    api.route = (request) => {
-      if (request.method === 'POST') {
-        updates += 1;
-        queues = heldAfter ? { caller: 1, agent: 1 } : { caller: 0, agent: 0 }; // Twilio acted, its answer never arrives
-        return 'hang';
-      }
-      return route(request);
+    override = (request) => {
+      if (request.method !== 'POST') return undefined;
+      updates += 1;
+      return { applied: 'hang' }; // Twilio acted, its answer never arrives
     };
-    queues = heldAfter ? { caller: 0, agent: 0 } : { caller: 1, agent: 1 };
+    if (!heldAfter) await apply('hold');
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the client the runtime would make, with a short timeout
-    const impatient = { ...context(), getTwilioClient: () => require('twilio')(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, { timeout: 300 }) };
+    const impatient = { ...context(), getTwilioClient: () => require('twilio')(ACCOUNT_SID, AUTH_TOKEN, { timeout: 300 }) };
     const handler = action === 'hold' ? holdHandler : unholdHandler;
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const reply = await invokeFunction(handler, impatient as ReturnType<typeof context>, { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
@@ -349,18 +324,18 @@ describe('readDialHeld (the read-back for an answer whose outcome is unknown)', 
   const client = () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a client of its own, made inside the test
     const twilio = require('twilio') as typeof import('twilio');
-    const c = twilio(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN);
+    const c = twilio(ACCOUNT_SID, AUTH_TOKEN);
     c.api.baseUrl = api.url;
     return c;
   };
   const fast = { budgetMs: 0, baseDelayMs: 0, maxDelayMs: 0, sleep: async () => undefined, random: () => 0, now: Date.now };
 
   it('held when the caller waits in its queue, not held otherwise, undefined when it cannot be read; one request', async () => {
-    queues = { caller: 1, agent: 1 };
+    await apply('hold');
     expect(await readDialHeld(client(), CALLER, fast)).toBe(true);
-    queues = { caller: 0, agent: 0 };
+    await apply('unhold');
     expect(await readDialHeld(client(), CALLER, fast)).toBe(false);
-    override = () => twilioError(500, 20500, 'Internal Server Error');
+    emulated.emu.faults.add({ target: 'rest', method: 'GET', path: 'Queues.json', status: 500 });
     expect(await readDialHeld(client(), CALLER, fast)).toBeUndefined();
     expect(requests()).toEqual(['GET /Queues.json', 'GET /Queues.json', 'GET /Queues.json']);
   });
@@ -401,7 +376,7 @@ describe('the window in which Twilio applied the update or the state was read (d
   });
 
   it('a resume that moves nothing: the window is the queue read\'s, not the lookup\'s', async () => {
-    queues = { caller: 0, agent: 0 };
+    // A bridged call that was never held: the resume reads the queues and moves nothing.
     const seen = timed();
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.body).toMatchObject({ held: false });
@@ -414,7 +389,7 @@ describe('the window in which Twilio applied the update or the state was read (d
   });
 
   it('a resume that moves the caller: the window is the update\'s, after the queue read', async () => {
-    queues = { caller: 1, agent: 1 };
+    await apply('hold');
     const seen = timed();
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     const [after, at] = windowOf(reply.body);

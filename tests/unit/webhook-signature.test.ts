@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { functionUrl } from '../../lib/platform/function-url';
 import { twilioSignature } from '../../lib/platform/twilio-signature';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, type FakeTwilioApi } from '../support/fake-twilio-api';
+import { ACCOUNT_SID, AUTH_TOKEN, startEmulatedTwilio, type EmulatedTwilio } from '../support/emulated-twilio';
 import { functionContext, invokeFunction, webhookEvent, type FunctionReply } from '../support/invoke-function';
 import type { HoldContext } from '../../lib/platform/env';
 
@@ -24,7 +24,7 @@ const CALLER = 'CA' + '1'.repeat(32);
 const AGENT = 'CA' + '2'.repeat(32);
 /** Parameters as Twilio sends them, plus every query parameter our webhook URLs carry. */
 const PARAMS: Record<string, string> = {
-  AccountSid: TEST_ACCOUNT_SID,
+  AccountSid: ACCOUNT_SID,
   CallSid: AGENT,
   CallStatus: 'busy',
   From: '+15551230000',
@@ -38,9 +38,9 @@ const PARAMS: Record<string, string> = {
   QueueSid: 'QU' + '3'.repeat(32),
 };
 
-let api: FakeTwilioApi;
+let api: EmulatedTwilio;
 beforeEach(async () => {
-  api = await startFakeTwilioApi(() => ({ status: 200, body: {} }));
+  api = await startEmulatedTwilio();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
@@ -51,7 +51,7 @@ afterEach(async () => {
 
 function contextFor(file: string, domain = 'localhost:3000'): HoldContext {
   return functionContext(
-    { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: api.url, AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', AGENT_SCREENING: 'off', LINE_MAX_WAIT_SECONDS: '0' },
+    { ACCOUNT_SID: ACCOUNT_SID, AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: api.url, AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', AGENT_SCREENING: 'off', LINE_MAX_WAIT_SECONDS: '0' },
     domain,
     pathOf(file),
   );
@@ -64,7 +64,7 @@ function withHeaders(params: Record<string, string>, headers: Record<string, str
 function expectRefused(reply: FunctionReply): void {
   expect(reply.statusCode).toBe(403);
   expect(reply.body).toMatchObject({ error: 'forbidden' });
-  expect(api.requests).toEqual([]);
+  expect(api.requests()).toEqual([]);
 }
 
 describe('the signature', () => {
@@ -143,7 +143,7 @@ describe.each(webhookFiles)('%s refuses what Twilio did not sign: 403 and no RES
 describe('the URL as Twilio signed it', () => {
   const file = 'hold-music.protected.ts';
   const handler = handlerOf(file);
-  const sign = (url: string) => twilioSignature(TEST_AUTH_TOKEN, url, { CallSid: AGENT });
+  const sign = (url: string) => twilioSignature(AUTH_TOKEN, url, { CallSid: AGENT });
 
   it('deployed: https://DOMAIN_NAME + PATH', async () => {
     const context = contextFor(file, 'call-hold-1234-dev.twil.io');
@@ -163,10 +163,10 @@ describe('the URL as Twilio signed it', () => {
     const file = 'incoming-call.protected.ts';
     const params = { CallSid: CALLER, To: '+15550100000', From: '+15551230000' };
     const url = 'https://abc123.ngrok-free.app/incoming-call';
-    const event = withHeaders(params, { host: 'abc123.ngrok-free.app', 'x-twilio-signature': twilioSignature(TEST_AUTH_TOKEN, url, params) });
+    const event = withHeaders(params, { host: 'abc123.ngrok-free.app', 'x-twilio-signature': twilioSignature(AUTH_TOKEN, url, params) });
     const reply = await invokeFunction(handlerOf(file), contextFor(file), event);
     expect(reply.statusCode).toBe(200);
-    const [addAgent] = api.requests;
+    const [addAgent] = api.requests();
     expect(addAgent.form.get('StatusCallback')).toBe(`https://abc123.ngrok-free.app/agent-status?CallerCallSid=${CALLER}`);
     expect(addAgent.form.get('WaitUrl')).toBe(`https://abc123.ngrok-free.app/agent-alone?CallerCallSid=${CALLER}`);
     expect(String(reply.body)).toContain('https://abc123.ngrok-free.app/hold-music');
@@ -180,7 +180,7 @@ describe('the URL as Twilio signed it', () => {
 
   it('a GET (Twilio signs its parameters into the query, which cannot be rebuilt) is refused: every webhook we configure is POST', async () => {
     const url = `http://localhost:3000/hold-music?CallSid=${AGENT}`;
-    const event = withHeaders({ CallSid: AGENT }, { 'x-twilio-signature': twilioSignature(TEST_AUTH_TOKEN, url, {}) });
+    const event = withHeaders({ CallSid: AGENT }, { 'x-twilio-signature': twilioSignature(AUTH_TOKEN, url, {}) });
     expectRefused(await invokeFunction(handler, contextFor(file), event));
   });
 
