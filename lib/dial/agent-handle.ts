@@ -28,8 +28,10 @@ const SHAPE = /^h1\.(CA[0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
 export function verifyAgentHandle(token: string, callerCallSid: string, handle: string): string {
   const parts = SHAPE.exec(handle);
   if (!parts || !CALL_SID.test(parts[1])) throw badInput('AgentHandle is not a handle this service issued');
-  const given = Buffer.from(parts[2], 'base64url');
-  const expected = mac(token, callerCallSid, parts[1]);
+  // Compared as text, not as decoded bytes: the last of 43 base64url characters carries 2 unused
+  // bits, so 4 spellings decode to the same MAC; only the one this service writes is accepted.
+  const given = Buffer.from(parts[2], 'ascii');
+  const expected = Buffer.from(mac(token, callerCallSid, parts[1]).toString('base64url'), 'ascii');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw badInput(`AgentHandle was not issued for call ${callerCallSid}`);
   }

@@ -121,6 +121,20 @@ describe('the agent handle', () => {
     expect(() => verifyAgentHandle('token-1', CALLER, swapped)).toThrow(/not issued for call/);
     expect(() => verifyAgentHandle('token-1', CALLER, 'h1.garbage')).toThrow(/not a handle/);
   });
+
+  it('accepts only the spelling it wrote: any other last character is refused, even one that decodes to the same MAC', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Many callers, so that last characters of every kind are met (the last carries 2 unused bits).
+    for (let i = 0; i < 64; i++) {
+      const caller = 'CA' + i.toString(16).padStart(32, '0');
+      const handle = signAgentHandle('token-1', caller, AGENT);
+      expect(verifyAgentHandle('token-1', caller, handle)).toBe(AGENT);
+      for (const last of alphabet) {
+        if (last === handle.at(-1)) continue;
+        expect(() => verifyAgentHandle('token-1', caller, handle.slice(0, -1) + last)).toThrow(/not issued for call/);
+      }
+    }
+  });
 });
 
 describe('holdRulesVerdict (the first hold of a deployment)', () => {
