@@ -78,7 +78,14 @@ export async function startFakeTwilioApi(route: FakeRoute): Promise<FakeTwilioAp
       };
       const sync = url.pathname.startsWith('/v1/');
       (sync ? api.syncRequests : api.requests).push(recorded);
-      const reply = await (sync ? api.syncRoute : api.route)(recorded);
+      let reply: FakeAnswer;
+      try {
+        reply = await (sync ? api.syncRoute : api.route)(recorded);
+      } catch {
+        // The emulator behind the stand-in is gone (a bookkeeping request still in flight when the
+        // test closed it): the client sees a dropped connection, as it would from Twilio.
+        reply = 'reset';
+      }
       if (reply === 'reset') {
         request.socket.destroy();
         return;
