@@ -1,9 +1,10 @@
 // Ringing the agent for a caller in the configured mode: the TwiML that connects the caller (after
 // conference mode has added the agent to the caller's conference). Used when a call arrives
 // (/incoming-call) and when the first caller in line is connected (lib/line.ts).
-import { agentAddress, agentScreening, callerIdOverride, holdMode, ringTimeoutSeconds } from './platform/config';
+import { agentAddress, agentScreening, callerIdOverride, holdModeName, ringTimeoutSeconds } from './shared/settings';
 import { screeningAcceptUrl, screeningPrompt, screeningPromptUrl, screeningWords } from './shared/agent-screening';
-import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, connectCallerToAgent, type AgentRinging, type IncomingCall } from './conference/call';
+import { connectCallerToAgent, type AgentRinging, type IncomingCall } from './conference/call';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH } from './conference/urls';
 import { callerDialsAgent } from './dial/twiml';
 import { dialModeUrls } from './dial/urls';
 import { callerQueueName } from './dial/hold-queue';
@@ -11,7 +12,7 @@ import { functionUrl } from './platform/function-url';
 import { HOLD_MUSIC_FUNCTION_PATH } from './shared/hold-music';
 import { twilioClient } from './platform/twilio-client';
 import type { HoldContext } from './platform/env';
-import { CONFERENCE_STATUS_PATH } from './state/conference-events';
+import { CONFERENCE_STATUS_PATH } from './conference/urls';
 
 /**
  * Dial mode: the caller's call dials the agent and becomes the parent of the agent's leg.
@@ -22,7 +23,7 @@ import { CONFERENCE_STATUS_PATH } from './state/conference-events';
  */
 export async function ringAgent(context: HoldContext, call: IncomingCall, from: string): Promise<AgentRinging> {
   const screening = agentScreening(context, agentAddress(context));
-  if (holdMode(context) === 'dial') {
+  if (holdModeName(context) === 'dial') {
     const urls = dialModeUrls(context);
     const twiml = callerDialsAgent({
       agent: agentAddress(context),

@@ -7,8 +7,9 @@
 // ends): the caller's <Dial> then ends as not answered, or its conference still waits, and the
 // agent leg's status callback tells the caller, as when the agent does not answer.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { agentJoinsConference, AGENT_ALONE_PATH } from './conference/call';
-import { agentScreening, agentAddress, holdMode } from './platform/config';
+import { agentJoinsConference } from './conference/call';
+import { AGENT_ALONE_PATH } from './conference/urls';
+import { agentScreening, agentAddress, holdModeName } from './shared/settings';
 import { badInput } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import { twimlResponse } from './platform/responses';
@@ -18,7 +19,7 @@ import type { FunctionEvent, HoldContext } from './platform/env';
 import { emptyTwiml } from './shared/caller-prompts';
 import { screeningAcceptUrl, screeningPrompt, screeningWords } from './shared/agent-screening';
 import { recordCallEvent } from './state/call-events';
-import { CONFERENCE_STATUS_PATH } from './state/conference-events';
+import { CONFERENCE_STATUS_PATH } from './conference/urls';
 
 export type ScreenStep = { kind: 'prompt'; callerNumber: string } | { kind: 'accept'; digits: string };
 
@@ -53,7 +54,7 @@ export async function handleAgentScreen(context: HoldContext, event: FunctionEve
   }
   // No key (only a Gather told to act on an empty result sends one): the agent's leg ends unanswered.
   if (!KEY.test(step.digits)) return twimlResponse(twiml(hangup()));
-  if (holdMode(context) === 'dial') {
+  if (holdModeName(context) === 'dial') {
     // The agent is connected now, not when its phone answered (lib/dial/twiml.ts subscribes no
     // `answered` callback for a screened agent): the record and the call-connected event.
     await recordCallEvent(context, callerCallSid, { kind: 'agent-connected', agentCallSid });

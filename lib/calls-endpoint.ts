@@ -9,7 +9,8 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
-import { agentAddress, holdApiToken, holdMode, optionalHttpUrl, remindersWanted } from './platform/config';
+import { holdApiToken, optionalHttpUrl } from './platform/config';
+import { agentAddress, holdModeName, remindersWanted } from './shared/settings';
 import { settleWithin } from './platform/deadline';
 import { badInput, isFailure, upstream } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
@@ -82,7 +83,7 @@ function agentOf(context: HoldContext): string {
 }
 
 function readLiveCalls(client: Twilio, context: HoldContext): Promise<LiveCall[] | undefined> {
-  return holdMode(context) === 'dial' ? readLiveDialCalls(client, READ_POLICY) : readLiveConferenceCalls(client, READ_POLICY);
+  return holdModeName(context) === 'dial' ? readLiveDialCalls(client, READ_POLICY) : readLiveConferenceCalls(client, READ_POLICY);
 }
 
 export async function handleCallsRequest(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
@@ -131,7 +132,7 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   if (records === undefined && read === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
   // Conference mode's reads do not give the caller's number: a call without a record costs one more.
   const recorded = new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid));
-  const live = read && holdMode(context) === 'conference'
+  const live = read && holdModeName(context) === 'conference'
     ? ((await readOrLog("the callers' numbers", () => withCallersNumbers(client, read, recorded, READ_POLICY))) ?? read)
     : read;
   const listed = reconcileCalls(records, live, agentOf(context), readAt);

@@ -2,14 +2,15 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
-import { holdApiToken, holdLimitConfig, holdMode } from './platform/config';
+import { holdApiToken } from './platform/config';
+import { holdLimitConfig, holdModeName } from './shared/settings';
 import { setConferenceHold } from './conference/hold';
 import { parseControlRequest, type ControlRequest } from './shared/control-request';
 import { holdDialCall, resumeDialCall, type DialHoldResult } from './dial/hold';
 import { dialModeUrls } from './dial/urls';
 import { badInput } from './platform/failure';
 import { conferenceHoldUrl, holdReminderSettings } from './shared/hold-music';
-import { limitedHoldUrl } from './conference/hold-limit';
+import { limitedHoldUrl } from './conference/urls';
 import { jsonResponse } from './platform/responses';
 import { twilioClient } from './platform/twilio-client';
 import type { FunctionEvent, HoldContext } from './platform/env';
@@ -23,7 +24,7 @@ export async function handleControlRequest(
 ): Promise<TwilioResponse> {
   requireBearerToken(event, holdApiToken(context));
   const request = parseControlRequest(event);
-  const mode = holdMode(context);
+  const mode = holdModeName(context);
   // A held party never hears an error (/hold-music falls back to plain music): a misconfigured
   // reminder is reported here, as a 500 to the API user, in both modes.
   holdReminderSettings(context);

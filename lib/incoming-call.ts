@@ -2,7 +2,7 @@
 // while the agent is on another call, put the caller in line (lib/line.ts, docs/line.md).
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
-import { agentAddress, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
+import { agentAddress, holdModeName, ringTimeoutSeconds, type HoldModeName } from './shared/settings';
 import type { IncomingCall } from './conference/call';
 import { isFailure } from './platform/failure';
 import { twimlResponse } from './platform/responses';
@@ -18,7 +18,7 @@ export function parseIncomingCall(event: FunctionEvent): IncomingCall {
 }
 
 /** The call's record for the hold console (lib/state/): written while the call is being connected. */
-function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode, agent: string, linePosition?: number): Promise<void> {
+function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldModeName, agent: string, linePosition?: number): Promise<void> {
   return recordCallArrived(context, {
     callSid: call.callSid,
     mode,
@@ -34,7 +34,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   // Twilio always sends these; a request without them did not come from Twilio (a 400).
   const call = parseIncomingCall(event);
   try {
-    const mode = holdMode(context);
+    const mode = holdModeName(context);
     const agent = agentAddress(context).value;
     // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
     const line = await readLine(context);

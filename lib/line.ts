@@ -13,7 +13,7 @@
 import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';
-import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './platform/config';
+import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './shared/settings';
 import { settleWithin } from './platform/deadline';
 import { isFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';

@@ -8,7 +8,7 @@ import type { Twilio } from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { functionUrl } from '../platform/function-url';
 import { pause, redirect, twiml } from '../platform/twiml';
-import { AGENT_ALONE_PATH } from './call';
+import { AGENT_ALONE_PATH } from './urls';
 import { conferenceNameFor } from './hold';
 import { isFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';

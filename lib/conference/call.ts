@@ -10,12 +10,8 @@ import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/
 import type { PartyAddress } from '../platform/party-address';
 import { agentDialAddress } from '../shared/agent-call-context';
 import { conference, dial, twiml, type Twiml } from '../platform/twiml';
-import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
+import { CONFERENCE_STATUS_EVENTS } from './urls';
 
-
-/** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
-export const AGENT_STATUS_PATH = '/agent-status';
-export const AGENT_ALONE_PATH = '/agent-alone';
 
 export interface IncomingCall {
   callSid: string;

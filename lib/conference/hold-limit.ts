@@ -6,7 +6,7 @@
 // the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
 // twilio-rule: holdurl-redirect-keeps-query, holdurl-twiml-verbs, participant-announcement
 import type { Twilio } from 'twilio';
-import { holdLimitConfig } from '../platform/config';
+import { holdLimitConfig } from '../shared/settings';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { twilioClient } from '../platform/twilio-client';
@@ -22,14 +22,8 @@ import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, 
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
 import { AGENT_LABEL, conferenceNameFor } from './hold';
+import { HOLD_WARNING_PATH } from './urls';
 
-
-export const HOLD_WARNING_PATH = '/hold-warning';
-
-/** The holdUrl of a caller's hold with a limit: requested afresh at each hold, so HeldFor starts at 0. */
-export function limitedHoldUrl(context: HoldContext, callerCallSid: string): string {
-  return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: '0' });
-}
 
 /** The segments of a document: music (k plays) and, with reminders, the reminder after each. */
 interface Segment {

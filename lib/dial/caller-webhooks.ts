@@ -17,7 +17,7 @@ import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import { isFailure } from '../platform/failure';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialCallerStep } from '../state/dial-events';
+import { recordDialCallerStep } from './record-events';
 
 /**
  * POST /hold-queue-ended: the caller's <Enqueue> in its queue ended. When the caller hung up, the

@@ -1,4 +1,5 @@
-import { optionalHttpUrl, reminderConfig } from '../platform/config';
+import { optionalHttpUrl } from '../platform/config';
+import { reminderConfig } from './settings';
 import { isFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { play, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';

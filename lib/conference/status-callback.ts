@@ -1,5 +1,5 @@
 // POST /conference-status: the conference's status callback (conference mode), subscribed to join,
-// leave, hold and end. The conference is named after the caller's CallSid, so FriendlyName names
+// leave, hold and end (CONFERENCE_STATUS_EVENTS, urls.ts): what each event means for the call's record. The conference is named after the caller's CallSid, so FriendlyName names
 // the record; a participant whose CallSid is not the caller's is the agent. Events and their
 // parameters: TwiML <Conference statusCallbackEvent> and the Participants API's
 // ConferenceStatusCallbackEvent (https://www.twilio.com/docs/voice/twiml/conference#attributes-statuscallbackevent).
@@ -10,12 +10,8 @@ import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
 import { requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { emptyTwiml } from '../shared/caller-prompts';
-import type { CallEvent } from './call-record';
-import { recordCallEnded, recordCallEvent } from './call-events';
-
-export const CONFERENCE_STATUS_PATH = '/conference-status';
-/** What the conference reports to CONFERENCE_STATUS_PATH (keywords of statusCallbackEvent). */
-export const CONFERENCE_STATUS_EVENTS = ['join', 'leave', 'hold', 'end'] as const;
+import type { CallEvent } from '../state/call-record';
+import { recordCallEnded, recordCallEvent } from '../state/call-events';
 
 export interface ConferenceStatus {
   event: string;
