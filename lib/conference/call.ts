@@ -3,7 +3,7 @@
 // twilio-rule: api-calls-paced, end-conference-on-exit
 import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
-import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';
+import { AGENT_LABEL, CALLER_LABEL, conferenceInStage, conferenceNameFor } from './conferences';
 import { isFailure } from '../platform/failure';
 import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
@@ -94,7 +94,7 @@ export async function connectCallerToAgent(
       policy,
     );
   } catch (error) {
-    if (await agentMayBeComing(client, conferenceName, error, policy)) {
+    if (await agentMayBeComing(client, call.callSid, error, policy)) {
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
       return joins(settings, conferenceName);
     }
@@ -170,19 +170,14 @@ export function agentJoinsConference(callerCallSid: string, agentAloneUrl: strin
  * outcome, so the conference the request would have created is looked for (it exists only if the
  * agent was added: the caller has not joined yet).
  */
-async function agentMayBeComing(client: Twilio, conferenceName: string, error: unknown, policy: RetryPolicy): Promise<boolean> {
+async function agentMayBeComing(client: Twilio, callerCallSid: string, error: unknown, policy: RetryPolicy): Promise<boolean> {
   if (!isFailure(error)) return false;
   if (error.twilio?.code === DUPLICATE_PARTICIPANT_LABEL) return true;
   const status = error.twilio?.status;
   const unknownOutcome = error.kind === 'outcome-unknown' || (error.kind === 'upstream' && (status === undefined || status >= 500));
   if (!unknownOutcome) return false;
   try {
-    const conferences = await callTwilio(
-      'check whether the agent was called',
-      () => client.conferences.list({ friendlyName: conferenceName, status: 'init', limit: 1 }),
-      policy,
-    );
-    return conferences.length > 0;
+    return (await conferenceInStage(client, callerCallSid, 'init', 'check whether the agent was called', policy)) !== undefined;
   } catch {
     return false;
   }

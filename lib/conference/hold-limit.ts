@@ -21,7 +21,7 @@ import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, remi
 import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
-import { AGENT_LABEL, conferenceNameFor } from './hold';
+import { AGENT_LABEL, conferenceInStage } from './conferences';
 import { HOLD_WARNING_PATH } from './urls';
 
 
@@ -103,10 +103,8 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
 
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
 
-async function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
-  const live = await callTwilio('find the call\'s conference', () =>
-    client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), status: 'in-progress', limit: 1 }), POLICY);
-  return live[0]?.sid;
+function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
+  return conferenceInStage(client, callerCallSid, 'in-progress', 'find the call\'s conference', POLICY);
 }
 
 /** The warning: an announcement to the agent's participant (2 REST requests: find, update). */

@@ -7,7 +7,7 @@ import type { Twilio } from 'twilio';
 import { CALL_SID } from '../platform/sids';
 import { callTwilio, type RetryPolicy } from '../platform/twilio-request';
 import type { LiveCall } from '../state/reconcile';
-import { AGENT_LABEL } from './hold';
+import { AGENT_LABEL, conferencesInStage } from './conferences';
 
 /** Twilio's largest page of conferences. */
 const PAGE_SIZE = 1000;
@@ -31,8 +31,8 @@ export async function withCallersNumbers(client: Twilio, live: LiveCall[], recor
 
 export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[]> {
   const [started, waiting] = await Promise.all([
-    callTwilio('list the live conferences', () => client.conferences.list({ status: 'in-progress', pageSize: PAGE_SIZE }), policy),
-    callTwilio('list the conferences waiting for an agent', () => client.conferences.list({ status: 'init', pageSize: PAGE_SIZE }), policy),
+    conferencesInStage(client, 'in-progress', 'list the live conferences', policy, PAGE_SIZE),
+    conferencesInStage(client, 'init', 'list the conferences waiting for an agent', policy, PAGE_SIZE),
   ]);
   const ours = started.filter((c) => CALL_SID.test(c.friendlyName));
   // Twilio lists conferences newest first.
