@@ -14,9 +14,8 @@ import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/
 import { CALL_SID } from '../platform/sids';
 import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { wholeNumber } from '../platform/webhook-params';
 import { sayAndHangUp } from '../shared/caller-prompts';
-import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
+import { HOLD_LIMIT_NO_AGENT, type HoldLimit } from '../shared/hold-limit';
 import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, reminderSayAttributes } from '../shared/hold-music';
 import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
@@ -152,12 +151,6 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
     );
   }
-}
-
-/** POST /hold-warning?HeldFor=..: the announcement the agent hears. */
-export function holdWarningTwiml(event: FunctionEvent): Twiml {
-  const held = wholeNumber(event.HeldFor) ?? 0;
-  return twiml(say(holdWarningWords(held)));
 }
 
 /** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */
