@@ -9,15 +9,10 @@ import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
 import { agentDialAddress } from '../shared/agent-call-context';
+import type { AgentRinging, IncomingCall } from '../shared/ringing';
 import { conference, dial, twiml, type Twiml } from '../platform/twiml';
 import { CONFERENCE_STATUS_EVENTS } from './urls';
 
-
-export interface IncomingCall {
-  callSid: string;
-  /** The number the caller dialled: the agent sees it as the caller ID unless CALLER_ID is set. */
-  calledNumber: string;
-}
 
 export interface ConferenceCallSettings {
   agent: PartyAddress;
@@ -37,15 +32,6 @@ export interface ConferenceCallSettings {
    * conference itself (agentJoinsConference) only once it pressed a key.
    */
   screenTwiml?: string;
-}
-
-/**
- * The caller's TwiML once the agent's call was asked for: `agentRung` false when Twilio would not
- * place it, and the TwiML is then the caller's apology.
- */
-export interface AgentRinging {
-  agentRung: boolean;
-  twiml: Twiml;
 }
 
 const apology = (): AgentRinging => ({ agentRung: false, twiml: sayAndHangUp(SERVICE_UNAVAILABLE) });
