@@ -12,7 +12,7 @@ import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, optionalHttpUrl } from './platform/config';
 import { agentAddress, remindersWanted } from './shared/settings';
 import { settleWithin } from './platform/deadline';
-import { badInput, isFailure, upstream } from './platform/failure';
+import { badInput, upstream, logFailure } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from './platform/twilio-request';
@@ -67,7 +67,7 @@ async function readOrLog<T>(what: string, read: () => Promise<T | undefined>): P
     console.error(`GET /calls could not read ${what} within the invocation's time: answered without it`);
     return undefined;
   } catch (error) {
-    console.error(`GET /calls could not read ${what}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `GET /calls could not read ${what}` });
     return undefined;
   }
 }

@@ -4,7 +4,7 @@ import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
 import { agentAddress, ringTimeoutSeconds, type HoldModeName } from './shared/settings';
 import type { IncomingCall } from './shared/ringing';
-import { isFailure } from './platform/failure';
+import { logFailure } from './platform/failure';
 import { twimlResponse } from './platform/responses';
 import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
@@ -51,7 +51,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
     return twimlResponse(ringing.twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.
-    console.error(`cannot connect call ${call.callSid}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `cannot connect call ${call.callSid}` });
     return twimlResponse(sayAndHangUp(SERVICE_UNAVAILABLE));
   }
 }

@@ -4,7 +4,7 @@
 import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
 import { AGENT_LABEL, CALLER_LABEL, conferenceInStage, conferenceNameFor } from './conferences';
-import { isFailure } from '../platform/failure';
+import { isFailure, logFailure } from '../platform/failure';
 import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
@@ -84,7 +84,7 @@ export async function connectCallerToAgent(
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
       return joins(settings, conferenceName);
     }
-    console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
+    logFailure(error, { failed: `could not call the agent for ${call.callSid}` });
     return apology();
   }
   return joins(settings, conferenceName);
@@ -117,7 +117,7 @@ async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: C
       policy,
     );
   } catch (error) {
-    console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
+    logFailure(error, { failed: `could not call the agent for ${call.callSid}` });
     return apology();
   }
   return joins(settings, conferenceNameFor(call.callSid));

@@ -7,7 +7,7 @@
 // twilio-rule: holdurl-redirect-keeps-query, holdurl-twiml-verbs, participant-announcement
 import type { Twilio } from 'twilio';
 import { holdLimitConfig } from '../shared/settings';
-import { isFailure } from '../platform/failure';
+import { isFailure, logFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
@@ -85,7 +85,7 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
   try {
     reminders = holdReminderSettings(context);
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+    logFailure(error, { instead: 'playing the hold music without reminders' });
   }
   const warnAt = limit.maxSeconds - limit.warningSeconds;
   const warned = event.Warned === 'true';
@@ -116,7 +116,7 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
       client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }), POLICY);
   } catch (error) {
     // The warning is a courtesy: the resume at the limit does not depend on it.
-    console.error(`could not warn the agent of ${callerCallSid}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `could not warn the agent of ${callerCallSid}` });
   }
 }
 
@@ -144,7 +144,7 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
       return twiml();
     }
-    console.error(`hold limit of ${callerCallSid} not enforced after ${held} s: could not resume:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `hold limit of ${callerCallSid} not enforced after ${held} s: could not resume` });
     await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
@@ -159,7 +159,7 @@ export function conferenceHoldLimit(context: HoldContext, event: FunctionEvent):
   try {
     return holdLimitConfig(context);
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- holding without a limit');
+    logFailure(error, { instead: 'holding without a limit' });
     return undefined;
   }
 }

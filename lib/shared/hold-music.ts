@@ -1,6 +1,6 @@
 import { optionalHttpUrl } from '../platform/config';
 import { reminderConfig } from './settings';
-import { isFailure } from '../platform/failure';
+import { logFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { play, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
@@ -17,7 +17,7 @@ export function holdMusicAudioUrl(context: HoldContext): string {
     if (configured) return configured;
   } catch (error) {
     // A caller on hold must hear music, not an error: fall back to the bundled MP3 and log why.
-    console.error(isFailure(error) ? error.message : error, '- playing the bundled hold music instead');
+    logFailure(error, { instead: 'playing the bundled hold music instead' });
   }
   return functionUrl(context, HOLD_MUSIC_ASSET_PATH);
 }
@@ -90,7 +90,7 @@ export function holdTwiml(context: HoldContext, event: FunctionEvent): Twiml {
     settings = holdReminderSettings(context);
   } catch (error) {
     // A caller on hold must hear music, not an error: the /hold API reports the misconfiguration.
-    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+    logFailure(error, { instead: 'playing the hold music without reminders' });
   }
   return settings ? holdMusicWithReminders(context, settings, held) : holdMusicTwiml(context);
 }

@@ -9,7 +9,7 @@
 import type { Twilio } from 'twilio';
 import { agentAddress, holdModeName } from '../shared/settings';
 import { settleWithin } from '../platform/deadline';
-import { isFailure } from '../platform/failure';
+import { logFailure } from '../platform/failure';
 import { recordsClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinInvocationBudget, type RetryPolicy } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
@@ -43,7 +43,7 @@ function keepBooks(context: HoldContext, what: string, callSid: string, step: St
     try {
       await step(recordsClient(context), syncServiceSid(context));
     } catch (error) {
-      console.error(`could not ${what} for ${callSid}:`, isFailure(error) ? error.message : error);
+      logFailure(error, { failed: `could not ${what} for ${callSid}` });
     }
   }, BOOKKEEPING_WORK_LIMIT_MS);
   // The step logs its own failures and never rejects.
