@@ -4,7 +4,7 @@
 // in-progress conference, for at most LIVE_CONFERENCE_READS of them (the newest), CONCURRENT_READS
 // at a time; past that a conference's held parties are what its record says.
 import type { Twilio } from 'twilio';
-import { CALL_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
 import { callTwilio, type RetryPolicy } from '../platform/twilio-request';
 import type { LiveCall } from '../state/reconcile';
 import { AGENT_LABEL, conferencesInStage } from './conferences';
@@ -34,7 +34,7 @@ export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolic
     conferencesInStage(client, 'in-progress', 'list the live conferences', policy, PAGE_SIZE),
     conferencesInStage(client, 'init', 'list the conferences waiting for an agent', policy, PAGE_SIZE),
   ]);
-  const ours = started.filter((c) => CALL_SID.test(c.friendlyName));
+  const ours = started.filter((c) => isSid('call', c.friendlyName));
   // Twilio lists conferences newest first.
   const read = ours.slice(0, LIVE_CONFERENCE_READS);
   const live: LiveCall[] = ours.slice(LIVE_CONFERENCE_READS).map((conference) => ({
@@ -68,7 +68,7 @@ export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolic
       };
     })));
   }
-  for (const conference of waiting.filter((c) => CALL_SID.test(c.friendlyName))) {
+  for (const conference of waiting.filter((c) => isSid('call', c.friendlyName))) {
     live.push({
       callSid: conference.friendlyName,
       mode: 'conference',

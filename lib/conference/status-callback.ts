@@ -6,7 +6,7 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
-import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
 import { requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { emptyTwiml } from '../shared/caller-prompts';
@@ -25,9 +25,9 @@ export interface ConferenceStatus {
 export function parseConferenceStatus(event: FunctionEvent, now: Date): ConferenceStatus {
   const callerCallSid = requiredText(event, 'FriendlyName');
   const conferenceSid = requiredText(event, 'ConferenceSid');
-  if (!CALL_SID.test(callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
-  if (!CONFERENCE_SID.test(conferenceSid)) throw badInput('ConferenceSid is malformed');
-  const participant = typeof event.CallSid === 'string' && CALL_SID.test(event.CallSid) ? event.CallSid : undefined;
+  if (!isSid('call', callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
+  if (!isSid('conference', conferenceSid)) throw badInput('ConferenceSid is malformed');
+  const participant = isSid('call', event.CallSid) ? event.CallSid : undefined;
   // Timestamp: when Twilio saw the event ("Tue, 11 Aug 2020 17:24:43 +0000"); our clock if absent.
   const stamped = typeof event.Timestamp === 'string' ? Date.parse(event.Timestamp) : NaN;
   return {

@@ -5,7 +5,7 @@
 // lib/shared/settings.ts.
 import { misconfigured } from './failure';
 import type { HoldEnv } from './env';
-import { ACCOUNT_SID, API_KEY_SID, TWIML_APP_SID } from './sids';
+import { isSid } from './sids';
 
 export function holdApiToken(env: HoldEnv): string {
   const token = env.HOLD_API_TOKEN;
@@ -80,11 +80,11 @@ export function voiceSdkKey(env: HoldEnv): VoiceSdkKey {
   const twimlAppSid = env.TWIML_APP_SID?.trim() ?? '';
   const missing = (['TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWIML_APP_SID'] as const).filter((name) => !env[name]?.trim());
   if (missing.length > 0) throw misconfigured(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: a client: agent's token needs them (docs/going-live.md)`);
-  if (!ACCOUNT_SID.test(accountSid)) throw misconfigured('ACCOUNT_SID is not an Account SID (AC followed by 32 hex digits)');
-  if (!API_KEY_SID.test(apiKeySid)) throw misconfigured(`TWILIO_API_KEY "${apiKeySid.slice(0, 40)}" is not an API key SID (SK followed by 32 hex digits)`);
+  if (!isSid('account', accountSid)) throw misconfigured('ACCOUNT_SID is not an Account SID (AC followed by 32 hex digits)');
+  if (!isSid('apiKey', apiKeySid)) throw misconfigured(`TWILIO_API_KEY "${apiKeySid.slice(0, 40)}" is not an API key SID (SK followed by 32 hex digits)`);
   if (apiKeySecret.length < MIN_API_SECRET_CHARS || /\s/.test(apiKeySecret)) {
     throw misconfigured(`TWILIO_API_SECRET is not an API key secret (at least ${MIN_API_SECRET_CHARS} characters, no spaces)`);
   }
-  if (!TWIML_APP_SID.test(twimlAppSid)) throw misconfigured(`TWIML_APP_SID "${twimlAppSid.slice(0, 40)}" is not a TwiML App SID (AP followed by 32 hex digits)`);
+  if (!isSid('twimlApp', twimlAppSid)) throw misconfigured(`TWIML_APP_SID "${twimlAppSid.slice(0, 40)}" is not a TwiML App SID (AP followed by 32 hex digits)`);
   return { accountSid, apiKeySid, apiKeySecret, twimlAppSid };
 }
