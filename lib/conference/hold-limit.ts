@@ -11,7 +11,8 @@ import { isFailure, logFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
-import { CALL_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
+import { heldForParam } from '../platform/webhook-params';
 import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { sayAndHangUp } from '../shared/caller-prompts';
@@ -60,7 +61,7 @@ function documentUntil(context: HoldContext, callerCallSid: string, held: number
     ])
     // Without reminders the segments are plays of the music: one <Play loop>, however long.
     : [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
-  const heldFor = String(segments.at(-1)!.endsAt);
+  const heldFor = heldForParam(segments.at(-1)!.endsAt);
   verbs.push(redirect(
     functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
     { method: 'POST' },
@@ -148,14 +149,14 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
     await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
-      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
+      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldForParam(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
     );
   }
 }
 
 /** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */
 export function conferenceHoldLimit(context: HoldContext, event: FunctionEvent): HoldLimit | undefined {
-  if (typeof event.CallerCallSid !== 'string' || !CALL_SID.test(event.CallerCallSid)) return undefined;
+  if (!isSid('call', event.CallerCallSid)) return undefined;
   try {
     return holdLimitConfig(context);
   } catch (error) {

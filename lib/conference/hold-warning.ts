@@ -3,10 +3,10 @@
 // the words and nothing of the limit's REST and Sync steps.
 import { say, twiml, type Twiml } from '../platform/twiml';
 import type { FunctionEvent } from '../platform/env';
-import { wholeNumber } from '../platform/webhook-params';
+import { heldForSeconds } from '../platform/webhook-params';
 import { holdWarningWords } from '../shared/hold-limit';
 
 export function holdWarningTwiml(event: FunctionEvent): Twiml {
-  const held = wholeNumber(event.HeldFor) ?? 0;
+  const held = heldForSeconds(event.HeldFor) ?? 0;
   return twiml(say(holdWarningWords(held)));
 }
