@@ -15,7 +15,7 @@ import { requiredCallSid } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { screeningAcceptUrl, screeningPrompt, screeningWords } from './shared/agent-screening';
 import { recordCallEvent } from './state/call-events';
-import { holdModeOf } from './hold-mode';
+import { screenedAgentOf } from './hold-mode';
 
 export type ScreenStep = { kind: 'prompt'; callerNumber: string } | { kind: 'accept'; digits: string };
 
@@ -50,7 +50,7 @@ export async function handleAgentScreen(context: HoldContext, event: FunctionEve
   }
   // No key (only a Gather told to act on an empty result sends one): the agent's leg ends unanswered.
   if (!KEY.test(step.digits)) return twimlResponse(twiml(hangup()));
-  const accepted = holdModeOf(context).agentAccepted(context, callerCallSid, agentCallSid);
+  const accepted = screenedAgentOf(context).agentAccepted(context, callerCallSid, agentCallSid);
   if (accepted.event) await recordCallEvent(context, callerCallSid, accepted.event);
   return twimlResponse(accepted.twiml);
 }

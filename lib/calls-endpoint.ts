@@ -17,7 +17,7 @@ import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from './platform/twilio-request';
 import type { FunctionEvent, HoldContext } from './platform/env';
-import { holdModeOf, type HoldMode } from './hold-mode';
+import { liveCallReaderOf, type LiveCallReader } from './hold-mode';
 import { eventTime, type CallRecord, type ListedCall, type RecordedEvent } from './state/call-record';
 import { callsRevision, listCallItems, syncServiceSid } from './state/call-store';
 import { whoHearsWhat, type Hears } from './state/hearing';
@@ -82,8 +82,8 @@ function agentOf(context: HoldContext): string {
 }
 
 /** The configured mode's read of the live calls; a misconfigured HOLD_MODE fails this read only. */
-async function readLiveCalls(client: Twilio, context: HoldContext): Promise<{ mode: HoldMode; calls: LiveCall[] }> {
-  const mode = holdModeOf(context);
+async function readLiveCalls(client: Twilio, context: HoldContext): Promise<{ mode: LiveCallReader; calls: LiveCall[] }> {
+  const mode = liveCallReaderOf(context);
   return { mode, calls: await mode.readLiveCalls(client, READ_POLICY) };
 }
 

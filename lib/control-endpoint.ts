@@ -7,7 +7,7 @@ import type { FunctionEvent, HoldContext } from './platform/env';
 import { parseControlRequest } from './shared/control-request';
 import { holdReminderSettings } from './shared/hold-music';
 import { holdLimitConfig } from './shared/settings';
-import { holdModeOf } from './hold-mode';
+import { holdControlOf } from './hold-mode';
 
 export type ControlAction = 'hold' | 'unhold';
 
@@ -18,7 +18,7 @@ export async function handleControlRequest(
 ): Promise<TwilioResponse> {
   requireBearerToken(event, holdApiToken(context));
   const request = parseControlRequest(event);
-  const mode = holdModeOf(context);
+  const mode = holdControlOf(context);
   // A held party never hears an error (/hold-music falls back to plain music): a misconfigured
   // reminder or hold limit is reported here, as a 500 to the API user, in both modes.
   holdReminderSettings(context);

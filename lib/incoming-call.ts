@@ -9,7 +9,7 @@ import { twimlResponse } from './platform/responses';
 import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { recordCallArrived } from './state/call-events';
-import { holdModeOf } from './hold-mode';
+import { agentRingerOf } from './hold-mode';
 import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
 
@@ -34,7 +34,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   // Twilio always sends these; a request without them did not come from Twilio (a 400).
   const call = parseIncomingCall(event);
   try {
-    const mode = holdModeOf(context);
+    const mode = agentRingerOf(context);
     const agent = agentAddress(context).value;
     // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
     const line = await readLine(context);

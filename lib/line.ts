@@ -28,7 +28,7 @@ import { BUNDLED_MUSIC_SECONDS, playsPerReminder } from './shared/hold-reminder'
 import { holdMusicAudioUrl, reminderSayAttributes } from './shared/hold-music';
 import { LINE_FULL, LINE_WAIT_OVER, lineQueueName, lineWaitStep, type LineSettings } from './shared/line';
 import { recordCallEnded, recordCallEvent } from './state/call-events';
-import { holdModeOf } from './hold-mode';
+import { agentRingerOf } from './hold-mode';
 import { sendTwimlToLeg } from './shared/leg-twiml';
 
 export const LINE_WAIT_PATH = '/line-wait';
@@ -157,7 +157,7 @@ export async function connectFirstInLine(context: HoldContext, known?: LineState
     if (!(isFailure(error) && error.kind === 'not-found')) logFailure(error, { failed: 'could not read the line' });
     return undefined;
   }
-  const connect = await holdModeOf(context).ringAgent(context, { callSid: first, calledNumber }, from);
+  const connect = await agentRingerOf(context).ringAgent(context, { callSid: first, calledNumber }, from);
   // Twilio would not place the agent's call: the caller stays in line for the next chance.
   if (!connect.agentRung) return undefined;
   const delivery = await sendTwimlToLeg(client, first, connect.twiml.toString(), 'connect the first caller in line');

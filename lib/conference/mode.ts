@@ -1,5 +1,6 @@
-// Conference mode as lib/hold-mode.ts's HoldMode: the caller and the agent are participants of the
-// conference named after the caller's call; hold and resume are one participant update.
+// Conference mode as lib/hold-mode.ts's HoldMode, in its parts (each entry point bundles only the
+// part it runs): the caller and the agent are participants of the conference named after the
+// caller's call; hold and resume are one participant update.
 import type { Twilio } from 'twilio';
 import type { HoldContext } from '../platform/env';
 import { functionUrl } from '../platform/function-url';
@@ -49,11 +50,18 @@ function setHold(context: HoldContext, request: ControlRequest, hold: boolean): 
   });
 }
 
-export const conferenceMode = {
-  name: 'conference' as const,
-  ringAgent,
+const name = 'conference' as const;
+
+export const conferenceRinging = { name, ringAgent };
+
+export const conferenceControl = {
+  name,
   hold: (context: HoldContext, request: ControlRequest) => setHold(context, request, true),
   resume: (context: HoldContext, request: ControlRequest) => setHold(context, request, false),
+};
+
+export const conferenceScreening = {
+  name,
   /**
    * The screened agent pressed a key: its leg joins the caller's conference. The record learns of
    * it from the conference's own participant-join callback (status-callback.ts).
@@ -65,6 +73,10 @@ export const conferenceMode = {
       functionUrl(context, CONFERENCE_STATUS_PATH),
     ),
   }),
+};
+
+export const conferenceLiveCalls = {
+  name,
   readLiveCalls: readLiveConferenceCalls,
   /** The conference reads do not give the caller's number: a call without a record costs one more. */
   withCallersNumbers: (client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy) => withCallersNumbers(client, live, recorded, policy),

@@ -1,5 +1,6 @@
-// Dial mode as lib/hold-mode.ts's HoldMode: the caller's call dials the agent; hold moves the
-// agent's leg into a queue, resume has the caller's leg dial it back (README.md of this folder).
+// Dial mode as lib/hold-mode.ts's HoldMode, in its parts (each entry point bundles only the part it
+// runs): the caller's call dials the agent; hold moves the agent's leg into a queue, resume has the
+// caller's leg dial it back (README.md of this folder).
 import type { Twilio } from 'twilio';
 import type { HoldContext } from '../platform/env';
 import { holdApiToken } from '../platform/config';
@@ -55,11 +56,18 @@ function setHold(context: HoldContext, request: ControlRequest, hold: boolean): 
   return hold ? holdDialCall(client, command, settings) : resumeDialCall(client, command, settings);
 }
 
-export const dialMode = {
-  name: 'dial' as const,
-  ringAgent,
+const name = 'dial' as const;
+
+export const dialRinging = { name, ringAgent };
+
+export const dialControl = {
+  name,
   hold: (context: HoldContext, request: ControlRequest) => setHold(context, request, true),
   resume: (context: HoldContext, request: ControlRequest) => setHold(context, request, false),
+};
+
+export const dialScreening = {
+  name,
   /**
    * The screened agent pressed a key: an empty document ends the screening TwiML and Twilio bridges
    * the legs. The agent is connected now, not when its phone answered (twiml.ts subscribes no
@@ -69,6 +77,10 @@ export const dialMode = {
     twiml: emptyTwiml(),
     event: { kind: 'agent-connected', agentCallSid },
   }),
+};
+
+export const dialLiveCalls = {
+  name,
   readLiveCalls: readLiveDialCalls,
   /** Dial mode's reads give each caller's number already. */
   withCallersNumbers: (_client: Twilio, live: LiveCall[], _recorded: Set<string>, _policy: RetryPolicy) => Promise.resolve(live),
