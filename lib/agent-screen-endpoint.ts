@@ -7,18 +7,15 @@
 // ends): the caller's <Dial> then ends as not answered, or its conference still waits, and the
 // agent leg's status callback tells the caller, as when the agent does not answer.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
-import { agentJoinsConference, AGENT_ALONE_PATH } from './conference/call';
-import { agentScreening, agentAddress, holdMode } from './platform/config';
+import { agentScreening, agentAddress } from './shared/settings';
 import { badInput } from './platform/failure';
-import { functionUrl } from './platform/function-url';
 import { twimlResponse } from './platform/responses';
 import { hangup, twiml } from './platform/twiml';
 import { requiredCallSid } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
-import { emptyTwiml } from './shared/caller-prompts';
 import { screeningAcceptUrl, screeningPrompt, screeningWords } from './shared/agent-screening';
 import { recordCallEvent } from './state/call-events';
-import { CONFERENCE_STATUS_PATH } from './state/conference-events';
+import { screenedAgentOf } from './hold-mode';
 
 export type ScreenStep = { kind: 'prompt'; callerNumber: string } | { kind: 'accept'; digits: string };
 
@@ -53,17 +50,7 @@ export async function handleAgentScreen(context: HoldContext, event: FunctionEve
   }
   // No key (only a Gather told to act on an empty result sends one): the agent's leg ends unanswered.
   if (!KEY.test(step.digits)) return twimlResponse(twiml(hangup()));
-  if (holdMode(context) === 'dial') {
-    // The agent is connected now, not when its phone answered (lib/dial/twiml.ts subscribes no
-    // `answered` callback for a screened agent): the record and the call-connected event.
-    await recordCallEvent(context, callerCallSid, { kind: 'agent-connected', agentCallSid });
-    return twimlResponse(emptyTwiml());
-  }
-  return twimlResponse(
-    agentJoinsConference(
-      callerCallSid,
-      functionUrl(context, AGENT_ALONE_PATH, { CallerCallSid: callerCallSid }),
-      functionUrl(context, CONFERENCE_STATUS_PATH),
-    ),
-  );
+  const accepted = screenedAgentOf(context).agentAccepted(context, callerCallSid, agentCallSid);
+  if (accepted.event) await recordCallEvent(context, callerCallSid, accepted.event);
+  return twimlResponse(accepted.twiml);
 }

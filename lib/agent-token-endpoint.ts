@@ -3,7 +3,8 @@
 // like /hold by HOLD_API_TOKEN: whoever may hold calls may also answer them.
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { requireBearerToken } from './platform/bearer-auth';
-import { agentAddress, holdApiToken, voiceSdkKey } from './platform/config';
+import { holdApiToken, voiceSdkKey } from './platform/config';
+import { agentAddress } from './shared/settings';
 import { notFound } from './platform/failure';
 import { jsonResponse } from './platform/responses';
 import { voiceAccessToken } from './platform/voice-access-token';

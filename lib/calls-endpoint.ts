@@ -9,15 +9,15 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
-import { agentAddress, holdApiToken, holdMode, optionalHttpUrl, remindersWanted } from './platform/config';
+import { holdApiToken, optionalHttpUrl } from './platform/config';
+import { agentAddress, remindersWanted } from './shared/settings';
 import { settleWithin } from './platform/deadline';
-import { badInput, isFailure, upstream } from './platform/failure';
+import { badInput, upstream, logFailure } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
 import { recordsClient, twilioClient } from './platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from './platform/twilio-request';
 import type { FunctionEvent, HoldContext } from './platform/env';
-import { readLiveConferenceCalls, withCallersNumbers } from './conference/live-calls';
-import { readLiveDialCalls } from './dial/live-calls';
+import { liveCallReaderOf, type LiveCallReader } from './hold-mode';
 import { eventTime, type CallRecord, type ListedCall, type RecordedEvent } from './state/call-record';
 import { callsRevision, listCallItems, syncServiceSid } from './state/call-store';
 import { whoHearsWhat, type Hears } from './state/hearing';
@@ -67,7 +67,7 @@ async function readOrLog<T>(what: string, read: () => Promise<T | undefined>): P
     console.error(`GET /calls could not read ${what} within the invocation's time: answered without it`);
     return undefined;
   } catch (error) {
-    console.error(`GET /calls could not read ${what}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `GET /calls could not read ${what}` });
     return undefined;
   }
 }
@@ -81,8 +81,10 @@ function agentOf(context: HoldContext): string {
   }
 }
 
-function readLiveCalls(client: Twilio, context: HoldContext): Promise<LiveCall[] | undefined> {
-  return holdMode(context) === 'dial' ? readLiveDialCalls(client, READ_POLICY) : readLiveConferenceCalls(client, READ_POLICY);
+/** The configured mode's read of the live calls; a misconfigured HOLD_MODE fails this read only. */
+async function readLiveCalls(client: Twilio, context: HoldContext): Promise<{ mode: LiveCallReader; calls: LiveCall[] }> {
+  const mode = liveCallReaderOf(context);
+  return { mode, calls: await mode.readLiveCalls(client, READ_POLICY) };
 }
 
 export async function handleCallsRequest(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
@@ -129,11 +131,9 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     readOrLog("Twilio's state of the live calls", () => readLiveCalls(client, context)),
   ]);
   if (records === undefined && read === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
-  // Conference mode's reads do not give the caller's number: a call without a record costs one more.
+  // A call without a record has its caller's number read only if the mode's read did not give it.
   const recorded = new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid));
-  const live = read && holdMode(context) === 'conference'
-    ? ((await readOrLog("the callers' numbers", () => withCallersNumbers(client, read, recorded, READ_POLICY))) ?? read)
-    : read;
+  const live = read && ((await readOrLog("the callers' numbers", () => read.mode.withCallersNumbers(client, read.calls, recorded, READ_POLICY))) ?? read.calls);
   const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
   const reminders = remindersWanted(context);

@@ -4,13 +4,14 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { badInput } from './platform/failure';
 import { twimlResponse } from './platform/responses';
+import { heldForSeconds } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { conferenceHoldLimit, conferenceLimitedHold } from './conference/hold-limit';
 import { holdTwiml } from './shared/hold-music';
 
 export async function handleHoldMusic(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const limit = conferenceHoldLimit(context, event);
-  const heldFor = typeof event.HeldFor === 'string' && /^\d{1,7}(\.\d{1,3})?$/.test(event.HeldFor) ? Number(event.HeldFor) : undefined;
+  const heldFor = heldForSeconds(event.HeldFor);
   if (limit && heldFor !== undefined) {
     // Twilio requests a holdUrl for the held participant's own call: only the caller's hold is limited.
     if (event.CallSid !== event.CallerCallSid) throw badInput('this holdUrl belongs to another call');

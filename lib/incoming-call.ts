@@ -2,14 +2,14 @@
 // while the agent is on another call, put the caller in line (lib/line.ts, docs/line.md).
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { SERVICE_UNAVAILABLE, sayAndHangUp } from './shared/caller-prompts';
-import { agentAddress, holdMode, ringTimeoutSeconds, type HoldMode } from './platform/config';
-import type { IncomingCall } from './conference/call';
-import { isFailure } from './platform/failure';
+import { agentAddress, ringTimeoutSeconds, type HoldModeName } from './shared/settings';
+import type { IncomingCall } from './shared/ringing';
+import { logFailure } from './platform/failure';
 import { twimlResponse } from './platform/responses';
 import { requiredCallSid, requiredText } from './platform/webhook-params';
 import type { FunctionEvent, HoldContext } from './platform/env';
 import { recordCallArrived } from './state/call-events';
-import { ringAgent } from './agent-connection';
+import { agentRingerOf } from './hold-mode';
 import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
 
@@ -18,7 +18,7 @@ export function parseIncomingCall(event: FunctionEvent): IncomingCall {
 }
 
 /** The call's record for the hold console (lib/state/): written while the call is being connected. */
-function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldMode, agent: string, linePosition?: number): Promise<void> {
+function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldModeName, agent: string, linePosition?: number): Promise<void> {
   return recordCallArrived(context, {
     callSid: call.callSid,
     mode,
@@ -34,7 +34,7 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
   // Twilio always sends these; a request without them did not come from Twilio (a 400).
   const call = parseIncomingCall(event);
   try {
-    const mode = holdMode(context);
+    const mode = agentRingerOf(context);
     const agent = agentAddress(context).value;
     // Unreadable in time: the agent is rung as if free (a busy agent's phone rings, nobody waits in silence).
     const line = await readLine(context);
@@ -43,15 +43,15 @@ export async function answerIncomingCall(context: HoldContext, event: FunctionEv
       // A free agent with callers in line (a connection missed earlier): the first of them goes now,
       // this caller joins the end of the line.
       const connecting = line.agentBusy ? Promise.resolve(undefined) : connectFirstInLine(context, line).catch(() => undefined);
-      await Promise.all([connecting, recordArrival(context, event, call, mode, agent, line.waiting + 1)]);
+      await Promise.all([connecting, recordArrival(context, event, call, mode.name, agent, line.waiting + 1)]);
       return twimlResponse(callerJoinsLine(context));
     }
     const from = typeof event.From === 'string' ? event.From : '';
-    const [ringing] = await Promise.all([ringAgent(context, call, from), recordArrival(context, event, call, mode, agent)]);
+    const [ringing] = await Promise.all([mode.ringAgent(context, call, from), recordArrival(context, event, call, mode.name, agent)]);
     return twimlResponse(ringing.twiml);
   } catch (error) {
     // Never a 500 with an empty body to Twilio: the caller hears an apology, the log says why.
-    console.error(`cannot connect call ${call.callSid}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `cannot connect call ${call.callSid}` });
     return twimlResponse(sayAndHangUp(SERVICE_UNAVAILABLE));
   }
 }

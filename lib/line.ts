@@ -13,9 +13,9 @@
 import type { Twilio } from 'twilio';
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { emptyTwiml, sayAndHangUp, SERVICE_UNAVAILABLE } from './shared/caller-prompts';
-import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './platform/config';
+import { agentAddress, DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds, reminderConfig } from './shared/settings';
 import { settleWithin } from './platform/deadline';
-import { isFailure } from './platform/failure';
+import { isFailure, logFailure } from './platform/failure';
 import { functionUrl } from './platform/function-url';
 import type { PartyAddress } from './platform/party-address';
 import { twimlResponse } from './platform/responses';
@@ -28,7 +28,7 @@ import { BUNDLED_MUSIC_SECONDS, playsPerReminder } from './shared/hold-reminder'
 import { holdMusicAudioUrl, reminderSayAttributes } from './shared/hold-music';
 import { LINE_FULL, LINE_WAIT_OVER, lineQueueName, lineWaitStep, type LineSettings } from './shared/line';
 import { recordCallEnded, recordCallEvent } from './state/call-events';
-import { ringAgent } from './agent-connection';
+import { agentRingerOf } from './hold-mode';
 import { sendTwimlToLeg } from './shared/leg-twiml';
 
 export const LINE_WAIT_PATH = '/line-wait';
@@ -75,7 +75,7 @@ export function lineOn(context: HoldContext): boolean {
   try {
     return lineMaxWaitSeconds(context) !== undefined;
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, `- keeping the line, with its default limit of ${DEFAULT_LINE_MAX_WAIT_SECONDS} s`);
+    logFailure(error, { instead: `keeping the line, with its default limit of ${DEFAULT_LINE_MAX_WAIT_SECONDS} s` });
     return true;
   }
 }
@@ -102,7 +102,7 @@ export async function readLine(context: HoldContext): Promise<LineState | undefi
     const [agentBusy, line] = read.value;
     return { agentBusy, queueSid: line?.sid, waiting: line?.size ?? 0 };
   } catch (error) {
-    console.error('could not read whether the agent is busy:', isFailure(error) ? error.message : error instanceof Error ? error.message : error);
+    logFailure(error, { failed: 'could not read whether the agent is busy' });
     return undefined;
   }
 }
@@ -113,7 +113,7 @@ export function lineIsFull(context: HoldContext, waiting: number): boolean {
     const max = lineMaxCallers(context);
     return max !== undefined && waiting >= max;
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- no limit on the callers in line');
+    logFailure(error, { instead: 'no limit on the callers in line' });
     return false;
   }
 }
@@ -154,10 +154,10 @@ export async function connectFirstInLine(context: HoldContext, known?: LineState
     first = (await callTwilio('read the first caller in line', () => client.queues(queueSid).members('Front').fetch(), READ_POLICY)).callSid;
     ({ to: calledNumber, from } = await callTwilio('read the first caller\'s call', () => client.calls(first).fetch(), READ_POLICY));
   } catch (error) {
-    if (!(isFailure(error) && error.kind === 'not-found')) console.error('could not read the line:', isFailure(error) ? error.message : error);
+    if (!(isFailure(error) && error.kind === 'not-found')) logFailure(error, { failed: 'could not read the line' });
     return undefined;
   }
-  const connect = await ringAgent(context, { callSid: first, calledNumber }, from);
+  const connect = await agentRingerOf(context).ringAgent(context, { callSid: first, calledNumber }, from);
   // Twilio would not place the agent's call: the caller stays in line for the next chance.
   if (!connect.agentRung) return undefined;
   const delivery = await sendTwimlToLeg(client, first, connect.twiml.toString(), 'connect the first caller in line');
@@ -172,7 +172,7 @@ function lineSettings(context: HoldContext): LineSettings {
     reminders = reminderConfig(context);
   } catch (error) {
     // A caller in line must hear music, not an error: the /hold API reports the misconfiguration.
-    console.error(isFailure(error) ? error.message : error, '- announcing the line every play of the music');
+    logFailure(error, { instead: 'announcing the line every play of the music' });
   }
   const musicSeconds = reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS;
   return {
@@ -197,7 +197,7 @@ export async function answerLineWait(context: HoldContext, event: FunctionEvent)
   if (step.kind === 'wait-over') return twimlResponse(sayAndHangUp(LINE_WAIT_OVER));
   const voice = reminderSayAttributes({ voice: context.HOLD_VOICE?.trim() || undefined });
   await Promise.all([
-    connectFirstInLine(context, undefined).catch((error) => console.error('could not connect the first caller in line:', isFailure(error) ? error.message : error)),
+    connectFirstInLine(context, undefined).catch((error) => logFailure(error, { failed: 'could not connect the first caller in line' })),
     recordCallEvent(context, callSid, { kind: 'line-position', position }),
   ]);
   return twimlResponse(twiml(say(step.words, voice), play(holdMusicAudioUrl(context), { loop: step.plays })));
@@ -228,6 +228,6 @@ export async function connectNextInLine(context: HoldContext, event: FunctionEve
   try {
     await connectFirstInLine(context);
   } catch (error) {
-    console.error('could not connect the next caller in line:', isFailure(error) ? error.message : error);
+    logFailure(error, { failed: 'could not connect the next caller in line' });
   }
 }

@@ -9,7 +9,7 @@ import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, optionalHttpUrl } from './platform/config';
 import { badInput, conflict, notFound, upstream } from './platform/failure';
 import { jsonResponse } from './platform/responses';
-import { CALL_SID } from './platform/sids';
+import { isSid } from './platform/sids';
 import type { FunctionEvent, HoldContext } from './platform/env';
 
 export type TestCallAction = { action: 'place-call' } | { action: 'hang-up'; callSid: string };
@@ -18,7 +18,7 @@ export function parseTestCallAction(event: FunctionEvent): TestCallAction {
   if (event.Action === 'place-call') return { action: 'place-call' };
   if (event.Action === 'hang-up') {
     const callSid = event.CallSid;
-    if (typeof callSid !== 'string' || !CALL_SID.test(callSid)) throw badInput('CallSid must be "CA" followed by 32 lowercase hex digits');
+    if (!isSid('call', callSid)) throw badInput('CallSid must be "CA" followed by 32 lowercase hex digits');
     return { action: 'hang-up', callSid };
   }
   throw badInput('Action must be "place-call" or "hang-up"');

@@ -8,8 +8,8 @@ import type { Twilio } from 'twilio';
 import { CALLER_NOT_THERE, emptyTwiml, sayAndHangUp } from '../shared/caller-prompts';
 import { functionUrl } from '../platform/function-url';
 import { pause, redirect, twiml } from '../platform/twiml';
-import { AGENT_ALONE_PATH } from './call';
-import { conferenceNameFor } from './hold';
+import { AGENT_ALONE_PATH } from './urls';
+import { conferencesOfCall } from './conferences';
 import { isFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { twimlResponse } from '../platform/responses';
@@ -55,8 +55,7 @@ export async function agentMembership(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<'member' | 'stranger' | 'unknown'> {
   try {
-    const conferences = await callTwilio('find the caller\'s conference',
-      () => client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), limit: 20 }), policy);
+    const conferences = await conferencesOfCall(client, callerCallSid, 'find the caller\'s conference', policy, { limit: 20 });
     for (const conference of conferences.filter((c) => c.status !== 'completed')) {
       try {
         await callTwilio('check the agent\'s leg', () => client.conferences(conference.sid).participants(agentCallSid).fetch(), policy);

@@ -3,11 +3,11 @@
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { agentWasUnreachable, apologizeToCaller, screenedAgentMayNotHaveJoined } from './call';
-import { conferenceNameFor } from './hold';
+import { conferenceInStage } from './conferences';
 import { emptyTwiml } from '../shared/caller-prompts';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
-import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { recordCallEvent } from '../state/call-events';
@@ -65,9 +65,8 @@ export async function callerWaiting(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<'waiting' | 'not-waiting' | 'unknown'> {
   try {
-    const waiting = await callTwilio('check that the caller waits for the agent',
-      () => client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), status: 'init', limit: 1 }), policy);
-    return waiting.length > 0 ? 'waiting' : 'not-waiting';
+    const waiting = await conferenceInStage(client, callerCallSid, 'init', 'check that the caller waits for the agent', policy);
+    return waiting !== undefined ? 'waiting' : 'not-waiting';
   } catch {
     return 'unknown';
   }

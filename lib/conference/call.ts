@@ -3,25 +3,16 @@
 // twilio-rule: api-calls-paced, end-conference-on-exit
 import type { Twilio } from 'twilio';
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE, sayAndHangUp } from '../shared/caller-prompts';
-import { AGENT_LABEL, CALLER_LABEL, conferenceNameFor } from './hold';
-import { isFailure } from '../platform/failure';
+import { AGENT_LABEL, CALLER_LABEL, conferenceInStage, conferenceNameFor } from './conferences';
+import { isFailure, logFailure } from '../platform/failure';
 import { sendTwimlToLeg, type Delivery } from '../shared/leg-twiml';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 import type { PartyAddress } from '../platform/party-address';
 import { agentDialAddress } from '../shared/agent-call-context';
+import type { AgentRinging, IncomingCall } from '../shared/ringing';
 import { conference, dial, twiml, type Twiml } from '../platform/twiml';
-import { CONFERENCE_STATUS_EVENTS } from '../state/conference-events';
+import { CONFERENCE_STATUS_EVENTS } from './urls';
 
-
-/** The conference-mode webhooks of the agent's leg (absolute URLs carry CallerCallSid). */
-export const AGENT_STATUS_PATH = '/agent-status';
-export const AGENT_ALONE_PATH = '/agent-alone';
-
-export interface IncomingCall {
-  callSid: string;
-  /** The number the caller dialled: the agent sees it as the caller ID unless CALLER_ID is set. */
-  calledNumber: string;
-}
 
 export interface ConferenceCallSettings {
   agent: PartyAddress;
@@ -41,15 +32,6 @@ export interface ConferenceCallSettings {
    * conference itself (agentJoinsConference) only once it pressed a key.
    */
   screenTwiml?: string;
-}
-
-/**
- * The caller's TwiML once the agent's call was asked for: `agentRung` false when Twilio would not
- * place it, and the TwiML is then the caller's apology.
- */
-export interface AgentRinging {
-  agentRung: boolean;
-  twiml: Twiml;
 }
 
 const apology = (): AgentRinging => ({ agentRung: false, twiml: sayAndHangUp(SERVICE_UNAVAILABLE) });
@@ -98,11 +80,11 @@ export async function connectCallerToAgent(
       policy,
     );
   } catch (error) {
-    if (await agentMayBeComing(client, conferenceName, error, policy)) {
+    if (await agentMayBeComing(client, call.callSid, error, policy)) {
       console.error(`adding the agent for ${call.callSid} had no clear answer, but the agent is on the way`);
       return joins(settings, conferenceName);
     }
-    console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
+    logFailure(error, { failed: `could not call the agent for ${call.callSid}` });
     return apology();
   }
   return joins(settings, conferenceName);
@@ -135,7 +117,7 @@ async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: C
       policy,
     );
   } catch (error) {
-    console.error(`could not call the agent for ${call.callSid}:`, error instanceof Error ? error.message : error);
+    logFailure(error, { failed: `could not call the agent for ${call.callSid}` });
     return apology();
   }
   return joins(settings, conferenceNameFor(call.callSid));
@@ -174,19 +156,14 @@ export function agentJoinsConference(callerCallSid: string, agentAloneUrl: strin
  * outcome, so the conference the request would have created is looked for (it exists only if the
  * agent was added: the caller has not joined yet).
  */
-async function agentMayBeComing(client: Twilio, conferenceName: string, error: unknown, policy: RetryPolicy): Promise<boolean> {
+async function agentMayBeComing(client: Twilio, callerCallSid: string, error: unknown, policy: RetryPolicy): Promise<boolean> {
   if (!isFailure(error)) return false;
   if (error.twilio?.code === DUPLICATE_PARTICIPANT_LABEL) return true;
   const status = error.twilio?.status;
   const unknownOutcome = error.kind === 'outcome-unknown' || (error.kind === 'upstream' && (status === undefined || status >= 500));
   if (!unknownOutcome) return false;
   try {
-    const conferences = await callTwilio(
-      'check whether the agent was called',
-      () => client.conferences.list({ friendlyName: conferenceName, status: 'init', limit: 1 }),
-      policy,
-    );
-    return conferences.length > 0;
+    return (await conferenceInStage(client, callerCallSid, 'init', 'check whether the agent was called', policy)) !== undefined;
   } catch {
     return false;
   }

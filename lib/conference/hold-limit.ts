@@ -6,30 +6,24 @@
 // the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
 // twilio-rule: holdurl-redirect-keeps-query, holdurl-twiml-verbs, participant-announcement
 import type { Twilio } from 'twilio';
-import { holdLimitConfig } from '../platform/config';
-import { isFailure } from '../platform/failure';
+import { holdLimitConfig } from '../shared/settings';
+import { isFailure, logFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
-import { CALL_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
+import { heldForParam } from '../platform/webhook-params';
 import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { wholeNumber } from '../platform/webhook-params';
 import { sayAndHangUp } from '../shared/caller-prompts';
-import { HOLD_LIMIT_NO_AGENT, holdWarningWords, type HoldLimit } from '../shared/hold-limit';
+import { HOLD_LIMIT_NO_AGENT, type HoldLimit } from '../shared/hold-limit';
 import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, reminderSayAttributes } from '../shared/hold-music';
 import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
-import { AGENT_LABEL, conferenceNameFor } from './hold';
+import { AGENT_LABEL, conferenceInStage } from './conferences';
+import { HOLD_WARNING_PATH } from './urls';
 
-
-export const HOLD_WARNING_PATH = '/hold-warning';
-
-/** The holdUrl of a caller's hold with a limit: requested afresh at each hold, so HeldFor starts at 0. */
-export function limitedHoldUrl(context: HoldContext, callerCallSid: string): string {
-  return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: '0' });
-}
 
 /** The segments of a document: music (k plays) and, with reminders, the reminder after each. */
 interface Segment {
@@ -67,7 +61,7 @@ function documentUntil(context: HoldContext, callerCallSid: string, held: number
     ])
     // Without reminders the segments are plays of the music: one <Play loop>, however long.
     : [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
-  const heldFor = String(segments.at(-1)!.endsAt);
+  const heldFor = heldForParam(segments.at(-1)!.endsAt);
   verbs.push(redirect(
     functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
     { method: 'POST' },
@@ -92,7 +86,7 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
   try {
     reminders = holdReminderSettings(context);
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+    logFailure(error, { instead: 'playing the hold music without reminders' });
   }
   const warnAt = limit.maxSeconds - limit.warningSeconds;
   const warned = event.Warned === 'true';
@@ -109,10 +103,8 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
 
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
 
-async function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
-  const live = await callTwilio('find the call\'s conference', () =>
-    client.conferences.list({ friendlyName: conferenceNameFor(callerCallSid), status: 'in-progress', limit: 1 }), POLICY);
-  return live[0]?.sid;
+function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
+  return conferenceInStage(client, callerCallSid, 'in-progress', 'find the call\'s conference', POLICY);
 }
 
 /** The warning: an announcement to the agent's participant (2 REST requests: find, update). */
@@ -125,7 +117,7 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
       client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }), POLICY);
   } catch (error) {
     // The warning is a courtesy: the resume at the limit does not depend on it.
-    console.error(`could not warn the agent of ${callerCallSid}:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `could not warn the agent of ${callerCallSid}` });
   }
 }
 
@@ -153,28 +145,22 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
       await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
       return twiml();
     }
-    console.error(`hold limit of ${callerCallSid} not enforced after ${held} s: could not resume:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `hold limit of ${callerCallSid} not enforced after ${held} s: could not resume` });
     await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
-      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: String(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
+      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldForParam(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
     );
   }
 }
 
-/** POST /hold-warning?HeldFor=..: the announcement the agent hears. */
-export function holdWarningTwiml(event: FunctionEvent): Twiml {
-  const held = wholeNumber(event.HeldFor) ?? 0;
-  return twiml(say(holdWarningWords(held)));
-}
-
 /** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */
 export function conferenceHoldLimit(context: HoldContext, event: FunctionEvent): HoldLimit | undefined {
-  if (typeof event.CallerCallSid !== 'string' || !CALL_SID.test(event.CallerCallSid)) return undefined;
+  if (!isSid('call', event.CallerCallSid)) return undefined;
   try {
     return holdLimitConfig(context);
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- holding without a limit');
+    logFailure(error, { instead: 'holding without a limit' });
     return undefined;
   }
 }

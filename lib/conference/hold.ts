@@ -6,10 +6,7 @@ import { conflict, isFailure, notFound } from '../platform/failure';
 import { oneAtATime } from '../platform/one-at-a-time';
 import { callTwilio, DEFAULT_RETRY_POLICY, withStateReadBack, type RetryPolicy } from '../platform/twilio-request';
 import type { Party } from '../shared/control-request';
-
-/** Participant labels: the caller joins with <Conference participantLabel>, the agent is added with Label. */
-export const CALLER_LABEL = 'caller';
-export const AGENT_LABEL = 'agent';
+import { AGENT_LABEL, conferenceInStage } from './conferences';
 
 export interface ConferenceHoldCommand {
   /** The caller's call SID, which is also the conference's friendly name. */
@@ -34,11 +31,6 @@ export interface ConferenceHoldResult {
   conferenceSid: string;
   /** Known when the agent was the participant moved (its leg SID comes back in Twilio's answer). */
   agentCallSid?: string;
-}
-
-/** The conference a caller's call lives in is named after the caller's CallSid. */
-export function conferenceNameFor(callerCallSid: string): string {
-  return callerCallSid;
 }
 
 /**
@@ -111,23 +103,11 @@ async function conferenceOfCall(client: Twilio, command: ConferenceHoldCommand, 
   return command.conferenceSid;
 }
 
-/**
- * Finds the conference by friendly name AND status: names can recur over time, and a conference
- * that has not started yet (the agent is still ringing) is `init`, not `in-progress`.
- */
+/** The call's started conference; one still waiting for the agent is a conflict, none a 404. */
 async function findLiveConference(client: Twilio, callSid: string, policy: RetryPolicy): Promise<string> {
-  const friendlyName = conferenceNameFor(callSid);
-  const live = await callTwilio(
-    'find the call\'s conference',
-    () => client.conferences.list({ friendlyName, status: 'in-progress', limit: 1 }),
-    policy,
-  );
-  if (live.length > 0) return live[0].sid;
-  const waiting = await callTwilio(
-    'find the call\'s conference',
-    () => client.conferences.list({ friendlyName, status: 'init', limit: 1 }),
-    policy,
-  );
-  if (waiting.length > 0) throw conflict(`call ${callSid} is not connected to the agent yet`);
+  const live = await conferenceInStage(client, callSid, 'in-progress', 'find the call\'s conference', policy);
+  if (live !== undefined) return live;
+  const waiting = await conferenceInStage(client, callSid, 'init', 'find the call\'s conference', policy);
+  if (waiting !== undefined) throw conflict(`call ${callSid} is not connected to the agent yet`);
   throw notFound(`no live call ${callSid}`);
 }

@@ -4,10 +4,10 @@
 // in-progress conference, for at most LIVE_CONFERENCE_READS of them (the newest), CONCURRENT_READS
 // at a time; past that a conference's held parties are what its record says.
 import type { Twilio } from 'twilio';
-import { CALL_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
 import { callTwilio, type RetryPolicy } from '../platform/twilio-request';
 import type { LiveCall } from '../state/reconcile';
-import { AGENT_LABEL } from './hold';
+import { AGENT_LABEL, conferencesInStage } from './conferences';
 
 /** Twilio's largest page of conferences. */
 const PAGE_SIZE = 1000;
@@ -31,10 +31,10 @@ export async function withCallersNumbers(client: Twilio, live: LiveCall[], recor
 
 export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[]> {
   const [started, waiting] = await Promise.all([
-    callTwilio('list the live conferences', () => client.conferences.list({ status: 'in-progress', pageSize: PAGE_SIZE }), policy),
-    callTwilio('list the conferences waiting for an agent', () => client.conferences.list({ status: 'init', pageSize: PAGE_SIZE }), policy),
+    conferencesInStage(client, 'in-progress', 'list the live conferences', policy, PAGE_SIZE),
+    conferencesInStage(client, 'init', 'list the conferences waiting for an agent', policy, PAGE_SIZE),
   ]);
-  const ours = started.filter((c) => CALL_SID.test(c.friendlyName));
+  const ours = started.filter((c) => isSid('call', c.friendlyName));
   // Twilio lists conferences newest first.
   const read = ours.slice(0, LIVE_CONFERENCE_READS);
   const live: LiveCall[] = ours.slice(LIVE_CONFERENCE_READS).map((conference) => ({
@@ -68,7 +68,7 @@ export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolic
       };
     })));
   }
-  for (const conference of waiting.filter((c) => CALL_SID.test(c.friendlyName))) {
+  for (const conference of waiting.filter((c) => isSid('call', c.friendlyName))) {
     live.push({
       callSid: conference.friendlyName,
       mode: 'conference',

@@ -5,7 +5,7 @@
 // it safe for a resume to give the CALLER's leg new TwiML (twiml.ts, "the parent/child trap").
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badInput } from '../platform/failure';
-import { CALL_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
 
 const VERSION = 'h1';
 const PURPOSE = 'dial-mode agent leg of';
@@ -27,7 +27,7 @@ const SHAPE = /^h1\.(CA[0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
  */
 export function verifyAgentHandle(token: string, callerCallSid: string, handle: string): string {
   const parts = SHAPE.exec(handle);
-  if (!parts || !CALL_SID.test(parts[1])) throw badInput('AgentHandle is not a handle this service issued');
+  if (!parts || !isSid('call', parts[1])) throw badInput('AgentHandle is not a handle this service issued');
   // Compared as text, not as decoded bytes: the last of 43 base64url characters carries 2 unused
   // bits, so 4 spellings decode to the same MAC; only the one this service writes is accepted.
   const given = Buffer.from(parts[2], 'ascii');

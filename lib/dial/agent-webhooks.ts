@@ -11,12 +11,12 @@ import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold } from './twiml';
 import { dialModeUrls } from './urls';
 import { requiredCallSid, requiredText, wholeNumber } from '../platform/webhook-params';
 import { agentQueueName, deleteHoldQueues, readHoldQueues } from './hold-queue';
-import { badInput } from '../platform/failure';
+import { badInput, logFailure } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume, recordLimitUnenforced } from '../state/dial-events';
-import { holdLimitConfig } from '../platform/config';
+import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume, recordLimitUnenforced } from './record-events';
+import { holdLimitConfig } from '../shared/settings';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
 import { callerQueueName, callerWaitSeconds } from './hold-queue';
@@ -87,7 +87,7 @@ function holdLimitOf(context: HoldContext): HoldLimit | undefined {
     return holdLimitConfig(context);
   } catch (error) {
     // A held call is never failed for a setting: /hold reports it; here the hold has no limit.
-    console.error(error instanceof Error ? error.message : error, '- holding without a limit');
+    logFailure(error, { instead: 'holding without a limit' });
     return undefined;
   }
 }

@@ -15,9 +15,9 @@ import { requiredCallSid, requiredText } from '../platform/webhook-params';
 import { agentQueueName, callerQueueName, deleteHoldQueues } from './hold-queue';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
-import { isFailure } from '../platform/failure';
+import { logFailure } from '../platform/failure';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialCallerStep } from '../state/dial-events';
+import { recordDialCallerStep } from './record-events';
 
 /**
  * POST /hold-queue-ended: the caller's <Enqueue> in its queue ended. When the caller hung up, the
@@ -35,7 +35,7 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
     const client = twilioClient(context);
     const agent = await findAgentLeg(client, callerCallSid).catch((error: unknown) => {
       // The agent then stays in its queue until its waitUrl notices (within the hold pause) or it hangs up.
-      console.error(`cannot find the agent of ${callerCallSid}:`, isFailure(error) ? error.message : error);
+      logFailure(error, { failed: `cannot find the agent of ${callerCallSid}` });
       return { kind: 'none' } as const;
     });
     // Only an answered agent leg: a <Dial> child that still rings is never given TwiML (Twilio cancels it with its caller).

@@ -4,7 +4,7 @@
 // dials the caller queue. Twilio advises deleting queues that are no longer used
 // (docs/twilio-voice-semantics.md, "Queues"): they are deleted by name once the call is over.
 import type { Twilio } from 'twilio';
-import { isFailure } from '../platform/failure';
+import { isFailure, logFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 /** A CallSid is 34 characters, well inside the 64 Twilio allows for a queue name. */
@@ -82,7 +82,7 @@ export async function deleteHoldQueues(
   try {
     queues = (await listQueues(client, policy)).filter((queue) => names.has(queue.friendlyName));
   } catch (error) {
-    console.error(`hold queues of ${callerCallSid} kept:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `hold queues of ${callerCallSid} kept` });
     return ['kept'];
   }
   return Promise.all(queues.map((queue) => deleteQueue(client, queue.sid, policy)));
@@ -94,7 +94,7 @@ async function deleteQueue(client: Twilio, queueSid: string, policy: RetryPolicy
     return 'deleted';
   } catch (error) {
     if (isFailure(error) && error.kind === 'not-found') return 'already-gone';
-    console.error(`hold queue ${queueSid} kept:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `hold queue ${queueSid} kept` });
     return 'kept';
   }
 }

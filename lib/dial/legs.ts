@@ -1,7 +1,7 @@
 // Dial mode's REST reads and moves of call legs. Every request goes through callTwilio.
 import type { Twilio } from 'twilio';
 import { agentLegAmong, legStateOf, type AgentLegLookup, type LegState } from './decisions';
-import { isFailure } from '../platform/failure';
+import { isFailure, logFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 /** The state of a leg; a call Twilio does not know (404) is gone. Other failures are thrown. */
@@ -27,7 +27,7 @@ export async function legState(client: Twilio, callSid: string, policy: RetryPol
   try {
     return await fetchLegState(client, callSid, policy);
   } catch (error) {
-    console.error(`state of ${callSid} unknown:`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `state of ${callSid} unknown` });
     return 'unknown';
   }
 }

@@ -3,7 +3,7 @@
 // handler still checks them against what Twilio sends (ParentCallSid, CallSid): see
 // agent-webhooks.ts and caller-webhooks.ts.
 import { functionUrl } from '../platform/function-url';
-import { remindersWanted } from '../platform/config';
+import { remindersWanted } from '../shared/settings';
 import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl } from '../shared/hold-music';
 import type { HoldContext } from '../platform/env';
 

@@ -64,6 +64,18 @@ export function isFailure(error: unknown): error is Failure {
   return error instanceof Failure;
 }
 
+/**
+ * The one log line of a failure handled where it happened (the request goes on without what
+ * failed): the failure's message, or anything else thrown as it is (a bug keeps its stack), after
+ * what `failed` ("could not warn the agent of CA…: <message>") or before what happens `instead`
+ * ("<message> - playing the bundled hold music instead").
+ */
+export function logFailure(error: unknown, about: { failed: string } | { instead: string }): void {
+  const reason = isFailure(error) ? error.message : error;
+  if ('failed' in about) console.error(`${about.failed}:`, reason);
+  else console.error(reason, `- ${about.instead}`);
+}
+
 // Messages may quote what a client sent; they quote at most this much of it, so an answer stays
 // small and does not mirror a large or hostile input back.
 const EXCERPT_CHARS = 40;

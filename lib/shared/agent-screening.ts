@@ -8,7 +8,7 @@
 // the TwiML of the agent's own call, which joins the conference only after the key.
 import { functionUrl } from '../platform/function-url';
 import type { HoldContext } from '../platform/env';
-import type { ScreeningConfig } from '../platform/config';
+import type { ScreeningConfig } from './settings';
 import { gather, hangup, say, twiml, type Twiml } from '../platform/twiml';
 
 /** The screening webhook: the prompt (dial mode's <Number url>) and the key press (both modes). */

@@ -1,7 +1,7 @@
 // The body of POST /hold and POST /unhold, as form fields or JSON (Twilio Functions parse both
 // into `event`), parsed once into a typed request.
 import { badInput, excerpt } from '../platform/failure';
-import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
+import { isSid, sidPrefix, type SidKind } from '../platform/sids';
 import type { FunctionEvent } from '../platform/env';
 
 export type Party = 'caller' | 'agent';
@@ -23,9 +23,9 @@ export interface ControlRequest {
 const MAX_HANDLE_LENGTH = 200;
 
 export function parseControlRequest(event: FunctionEvent): ControlRequest {
-  const callSid = requiredSid(event, 'CallSid', CALL_SID, 'CA');
-  const conferenceSid = optionalSid(event, 'ConferenceSid', CONFERENCE_SID, 'CF');
-  const agentCallSid = optionalSid(event, 'AgentCallSid', CALL_SID, 'CA');
+  const callSid = requiredSid(event, 'CallSid', 'call');
+  const conferenceSid = optionalSid(event, 'ConferenceSid', 'conference');
+  const agentCallSid = optionalSid(event, 'AgentCallSid', 'call');
   const participant = optionalString(event, 'Participant') ?? 'caller';
   if (participant !== 'caller' && participant !== 'agent') {
     throw badInput(`Participant must be "caller" or "agent", not ${excerpt(participant)}`);
@@ -42,20 +42,20 @@ function optionalString(event: FunctionEvent, name: string): string | undefined 
   return value;
 }
 
-function requiredSid(event: FunctionEvent, name: string, pattern: RegExp, prefix: string): string {
+function requiredSid(event: FunctionEvent, name: string, kind: SidKind): string {
   const value = optionalString(event, name);
   if (value === undefined) throw badInput(`${name} is required`);
-  return checkSid(name, value, pattern, prefix);
+  return checkSid(name, value, kind);
 }
 
-function optionalSid(event: FunctionEvent, name: string, pattern: RegExp, prefix: string): string | undefined {
+function optionalSid(event: FunctionEvent, name: string, kind: SidKind): string | undefined {
   const value = optionalString(event, name);
-  return value === undefined ? undefined : checkSid(name, value, pattern, prefix);
+  return value === undefined ? undefined : checkSid(name, value, kind);
 }
 
-function checkSid(name: string, value: string, pattern: RegExp, prefix: string): string {
-  if (!pattern.test(value)) {
-    throw badInput(`${name} must be "${prefix}" followed by 32 lowercase hex digits, not ${excerpt(value)}`);
+function checkSid(name: string, value: string, kind: SidKind): string {
+  if (!isSid(kind, value)) {
+    throw badInput(`${name} must be "${sidPrefix(kind)}" followed by 32 lowercase hex digits, not ${excerpt(value)}`);
   }
   return value;
 }

@@ -1,9 +1,10 @@
-import { optionalHttpUrl, reminderConfig } from '../platform/config';
-import { isFailure } from '../platform/failure';
+import { optionalHttpUrl } from '../platform/config';
+import { reminderConfig } from './settings';
+import { logFailure } from '../platform/failure';
 import { functionUrl } from '../platform/function-url';
 import { play, say, twiml, type Attributes, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { wholeNumber } from '../platform/webhook-params';
+import { heldForSeconds, wholeNumber } from '../platform/webhook-params';
 import { BUNDLED_MUSIC_SECONDS, DEFAULT_REMINDER_TEXT, reminderPlan, type HoldReminderSettings } from './hold-reminder';
 
 export const HOLD_MUSIC_ASSET_PATH = '/hold-music.mp3';
@@ -16,7 +17,7 @@ export function holdMusicAudioUrl(context: HoldContext): string {
     if (configured) return configured;
   } catch (error) {
     // A caller on hold must hear music, not an error: fall back to the bundled MP3 and log why.
-    console.error(isFailure(error) ? error.message : error, '- playing the bundled hold music instead');
+    logFailure(error, { instead: 'playing the bundled hold music instead' });
   }
   return functionUrl(context, HOLD_MUSIC_ASSET_PATH);
 }
@@ -45,11 +46,9 @@ export function holdReminderSettings(context: HoldContext): HoldReminderSettings
 /** Where the held party's time comes from: our holdUrl's HeldFor (conference), Twilio's QueueTime (dial). */
 type HeldTime = { source: 'hold-url' | 'queue'; seconds: number };
 
-const SECONDS = /^\d{1,7}(\.\d{1,3})?$/;
-
 function heldTime(event: FunctionEvent): HeldTime | undefined {
-  const heldFor = event.HeldFor;
-  if (typeof heldFor === 'string' && SECONDS.test(heldFor)) return { source: 'hold-url', seconds: Number(heldFor) };
+  const heldFor = heldForSeconds(event.HeldFor);
+  if (heldFor !== undefined) return { source: 'hold-url', seconds: heldFor };
   // Twilio sends QueueTime, "the time the call has spent in the queue", on every waitUrl request
   // (https://www.twilio.com/docs/voice/twiml/enqueue#attributes-wait-url).
   const queueTime = wholeNumber(event.QueueTime);
@@ -89,7 +88,7 @@ export function holdTwiml(context: HoldContext, event: FunctionEvent): Twiml {
     settings = holdReminderSettings(context);
   } catch (error) {
     // A caller on hold must hear music, not an error: the /hold API reports the misconfiguration.
-    console.error(isFailure(error) ? error.message : error, '- playing the hold music without reminders');
+    logFailure(error, { instead: 'playing the hold music without reminders' });
   }
   return settings ? holdMusicWithReminders(context, settings, held) : holdMusicTwiml(context);
 }

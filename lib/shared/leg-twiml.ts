@@ -1,7 +1,7 @@
 // Giving a live call leg new TwiML from a webhook, in both modes: telling a party that the other
 // has gone, then ending its leg. Every request goes through callTwilio.
 import type { Twilio } from 'twilio';
-import { isFailure } from '../platform/failure';
+import { isFailure, logFailure } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
 
 export type Delivery = 'delivered' | 'leg-gone' | 'failed';
@@ -23,7 +23,7 @@ export async function sendTwimlToLeg(
     return 'delivered';
   } catch (error) {
     if (isFailure(error) && (error.kind === 'not-found' || error.kind === 'conflict')) return 'leg-gone';
-    console.error(`could not ${what} (${callSid}):`, isFailure(error) ? error.message : error);
+    logFailure(error, { failed: `could not ${what} (${callSid})` });
     return 'failed';
   }
 }

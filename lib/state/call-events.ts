@@ -7,9 +7,9 @@
 // record, GET /calls corrects the state from Twilio's own (calls-endpoint.ts), and undelivered
 // events are delivered at the call's next step (docs/console.md, "Bookkeeping in foul weather").
 import type { Twilio } from 'twilio';
-import { agentAddress, holdMode } from '../platform/config';
+import { agentAddress, holdModeName } from '../shared/settings';
 import { settleWithin } from '../platform/deadline';
-import { isFailure } from '../platform/failure';
+import { logFailure } from '../platform/failure';
 import { recordsClient } from '../platform/twilio-client';
 import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinInvocationBudget, type RetryPolicy } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
@@ -43,7 +43,7 @@ function keepBooks(context: HoldContext, what: string, callSid: string, step: St
     try {
       await step(recordsClient(context), syncServiceSid(context));
     } catch (error) {
-      console.error(`could not ${what} for ${callSid}:`, isFailure(error) ? error.message : error);
+      logFailure(error, { failed: `could not ${what} for ${callSid}` });
     }
   }, BOOKKEEPING_WORK_LIMIT_MS);
   // The step logs its own failures and never rejects.
@@ -98,7 +98,7 @@ async function deliverPending(client: Twilio, serviceSid: string, stored: Stored
 
 /** What a step knows of a call whose record is missing (its creation was lost): marked incomplete. */
 function reconstructed(context: HoldContext, callSid: string, at: Date): { record: CallRecord; ttlSeconds: number } {
-  const record = newCallRecord({ callSid, mode: holdMode(context), from: '', agent: agentAddress(context).value, at });
+  const record = newCallRecord({ callSid, mode: holdModeName(context), from: '', agent: agentAddress(context).value, at });
   return { record: { ...record, incomplete: true }, ttlSeconds: LIVE_CALL_TTL_SECONDS };
 }
 

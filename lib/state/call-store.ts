@@ -1,6 +1,7 @@
 // The call records in Twilio Sync: one Map ("hold-calls") in the service SYNC_SERVICE_SID (default
 // "default", the account's default service, which Twilio Functions use), one item per live call
 // keyed by the caller's CallSid. Every request goes through callTwilio (retries, budget).
+import { isSid } from '../platform/sids';
 import type { Twilio } from 'twilio';
 import { isFailure, misconfigured, upstream } from '../platform/failure';
 import { callTwilio, DEFAULT_RETRY_POLICY, remainingBudgetMs, type RetryPolicy } from '../platform/twilio-request';
@@ -39,12 +40,10 @@ export const WAITING_CALL_TTL_SECONDS = 15 * 60;
 /** Sync's largest page (PageSize 1..100 in Twilio's OpenAPI description of ListSyncMapItem). */
 export const LIST_PAGE_SIZE = 100;
 
-const SERVICE_SID = /^IS[0-9a-f]{32}$/;
-
 export function syncServiceSid(env: HoldEnv): string {
   const value = env.SYNC_SERVICE_SID?.trim();
   if (!value) return 'default';
-  if (value !== 'default' && !SERVICE_SID.test(value)) {
+  if (value !== 'default' && !isSid('syncService', value)) {
     throw misconfigured(`SYNC_SERVICE_SID must be "default" or "IS" followed by 32 lowercase hex digits, not "${value}"`);
   }
   return value;

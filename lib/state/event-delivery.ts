@@ -6,7 +6,7 @@
 // deadline: a receiver that is down costs no call anything (docs/hold-experience.md).
 import type { Webhook } from 'standardwebhooks';
 import { holdEventsSecret, optionalHttpUrl } from '../platform/config';
-import { isFailure } from '../platform/failure';
+import { logFailure } from '../platform/failure';
 import type { HoldEnv } from '../platform/env';
 
 export interface EventDelivery {
@@ -51,14 +51,14 @@ export function eventDelivery(env: HoldEnv): EventDelivery | undefined {
   try {
     url = optionalHttpUrl(env, 'HOLD_EVENTS_URL');
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- hold events are not delivered');
+    logFailure(error, { instead: 'hold events are not delivered' });
     return undefined;
   }
   if (!url) return undefined;
   try {
     return { url, webhook: signer(holdEventsSecret(env)) };
   } catch (error) {
-    console.error(isFailure(error) ? error.message : error, '- hold events stay on the call\'s record, undelivered');
+    logFailure(error, { instead: 'hold events stay on the call\'s record, undelivered' });
     return { url };
   }
 }

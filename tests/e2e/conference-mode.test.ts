@@ -4,7 +4,7 @@
 // doing. One emulator + twilio-run for the whole file (starting one costs ~2 s), a fresh call per test.
 // Needs `npm run build` first.
 import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
-import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/platform/config';
+import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/shared/settings';
 import { PARTICIPANT_TIMEOUT_BUFFER_SEC } from '../../emulator';
 import {
   AGENT_ANSWERS_AFTER_MS,

@@ -4,7 +4,7 @@
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as agentScreen } from '../../functions/agent-screen.protected';
 import { handler as agentStatus } from '../../functions/agent-status.protected';
-import { agentScreening } from '../../lib/platform/config';
+import { agentScreening } from '../../lib/shared/settings';
 import { parsePartyAddress, type PartyAddress } from '../../lib/platform/party-address';
 import { screeningPrompt, screeningWords, spokenNumber } from '../../lib/shared/agent-screening';
 import { startTwilioProxy, type FakeTwilioApi } from '../support/fake-twilio-api';

@@ -1,7 +1,7 @@
 // The call record's transitions (lib/state/call-record.ts) and what a conference event means for
 // it (lib/state/conference-events.ts): pure functions, tested directly.
 import { applyCallEvent, endCall, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord, type HoldEvent } from '../../lib/state/call-record';
-import { callEventOfConference, parseConferenceStatus } from '../../lib/state/conference-events';
+import { callEventOfConference, parseConferenceStatus } from '../../lib/conference/status-callback';
 
 const CALLER = 'CA' + '1'.repeat(32);
 const AGENT = 'CA' + '2'.repeat(32);

@@ -1,4 +1,5 @@
-import { agentAddress, callerIdOverride, holdMode, optionalHttpUrl, ringTimeoutSeconds, holdApiToken } from '../../lib/platform/config';
+import { optionalHttpUrl, holdApiToken } from '../../lib/platform/config';
+import { agentAddress, callerIdOverride, holdModeName, ringTimeoutSeconds } from '../../lib/shared/settings';
 import { parsePartyAddress } from '../../lib/platform/party-address';
 import { sameSecret } from '../../lib/platform/bearer-auth';
 
@@ -33,9 +34,9 @@ describe('AGENT_NUMBER', () => {
 describe('HOLD_MODE', () => {
   it.each([[undefined, 'conference'], ['', 'conference'], ['conference', 'conference'], ['DIAL', 'dial'], [' dial ', 'dial']])(
     '%p -> %p',
-    (value, mode) => expect(holdMode({ HOLD_MODE: value })).toBe(mode),
+    (value, mode) => expect(holdModeName({ HOLD_MODE: value })).toBe(mode),
   );
-  it('rejects anything else', () => expect(() => holdMode({ HOLD_MODE: 'queue' })).toThrow(/HOLD_MODE/));
+  it('rejects anything else', () => expect(() => holdModeName({ HOLD_MODE: 'queue' })).toThrow(/HOLD_MODE/));
 });
 
 describe('other settings', () => {

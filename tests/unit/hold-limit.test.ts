@@ -4,7 +4,7 @@ import { handler as holdWarning } from '../../functions/hold-warning.protected';
 import { handler as holdMusic } from '../../functions/hold-music.protected';
 import { handler as holdHandler } from '../../functions/hold';
 import { handler as unholdHandler } from '../../functions/unhold';
-import { holdLimitConfig } from '../../lib/platform/config';
+import { holdLimitConfig } from '../../lib/shared/settings';
 import { segmentsUntil } from '../../lib/conference/hold-limit';
 import { agentLimitStep, holdWarningWords } from '../../lib/shared/hold-limit';
 import { DEFAULT_REMINDER_TEXT } from '../../lib/shared/hold-reminder';

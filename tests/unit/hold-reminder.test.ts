@@ -1,7 +1,7 @@
 // Hold reminders (docs/hold-experience.md): the words for the time held, when each reminder falls, the TwiML
 // /hold-music answers with them, and the configuration's validation.
 import { handler as holdMusic } from '../../functions/hold-music.protected';
-import { reminderConfig } from '../../lib/platform/config';
+import { reminderConfig } from '../../lib/shared/settings';
 import {
   DEFAULT_REMINDER_TEXT,
   heldForWords,

@@ -94,6 +94,48 @@ describe('the layout of lib/', () => {
   });
 });
 
+/** A file's code without its comments, so that a rule reads what the code does, not what a comment mentions. */
+function codeOf(file: string): string {
+  return readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
+describe('what each layer means (lib/README.md)', () => {
+  const files = sourceFiles('lib');
+  const entryPoints = files.filter((f) => layerOf(f) === 'top' && f !== 'lib/hold-mode.ts');
+
+  it('an entry point reaches a mode only through lib/hold-mode.ts, chosen once', () => {
+    // /hold-music serves both modes; the limited holdUrl it also answers is conference mode's own URL.
+    const servesAModeUrl = new Set(['lib/hold-music-endpoint.ts -> lib/conference/hold-limit.ts']);
+    const reached = entryPoints.flatMap((file) =>
+      localImports(file)
+        .filter((target) => layerOf(target) === 'conference' || layerOf(target) === 'dial')
+        .map((target) => `${file} -> ${target}`)
+        .filter((edge) => !servesAModeUrl.has(edge)),
+    );
+    expect(reached).toEqual([]);
+  });
+
+  it('no entry point asks which mode is configured', () => {
+    const asking = entryPoints.filter((file) => /holdModeName\(|[!=]==\s*'(dial|conference)'|'(dial|conference)'\s*[!=]==/.test(codeOf(file)));
+    expect(asking).toEqual([]);
+  });
+
+  it('state/ stores: it answers no request and parses no webhook (each mode translates its own)', () => {
+    const answering = files
+      .filter((f) => layerOf(f) === 'state')
+      .filter((f) => /TwilioResponse|FunctionEvent/.test(codeOf(f)) || localImports(f).some((t) => /platform\/(responses|webhook-params)\.ts$/.test(t)));
+    expect(answering).toEqual([]);
+    const functionsIntoState = sourceFiles('functions').flatMap((f) => localImports(f).filter((t) => t.startsWith('lib/state/')).map((t) => `${f} -> ${t}`));
+    expect(functionsIntoState).toEqual([]);
+  });
+
+  it('platform/ reads no setting of holding (lib/shared/settings.ts does); env.ts only declares the names', () => {
+    const holdSetting = /\b(HOLD_MODE|HOLD_REMINDER_\w+|HOLD_MAX_SECONDS|HOLD_WARNING_SECONDS|HOLD_MUSIC_SECONDS|HOLD_VOICE|LINE_MAX_\w+|AGENT_SCREENING\w*|AGENT_NUMBER|AGENT_RING_TIMEOUT|CALLER_ID)\b/;
+    const knowing = files.filter((f) => layerOf(f) === 'platform' && f !== 'lib/platform/env.ts').filter((f) => holdSetting.test(codeOf(f)));
+    expect(knowing).toEqual([]);
+  });
+});
+
 describe('the layout of the rest', () => {
   it('the emulator has no import circle (its services depend on CallHost, not on the engine)', () => {
     expect(circles(sourceFiles('emulator'))).toEqual([]);

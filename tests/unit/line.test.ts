@@ -1,7 +1,7 @@
 // The line's pure part (lib/shared/line.ts): the queue name, the words, and what one waitUrl request decides.
 import { LINE_WAIT_OVER, lineQueueName, linePositionWords, lineWaitStep } from '../../lib/shared/line';
 import { wholeNumber } from '../../lib/platform/webhook-params';
-import { DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds } from '../../lib/platform/config';
+import { DEFAULT_LINE_MAX_WAIT_SECONDS, lineMaxCallers, lineMaxWaitSeconds } from '../../lib/shared/settings';
 
 const settings = { maxWaitSeconds: 300, musicSeconds: 30, playsPerAnnouncement: 1 };
 

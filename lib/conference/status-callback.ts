@@ -1,21 +1,17 @@
 // POST /conference-status: the conference's status callback (conference mode), subscribed to join,
-// leave, hold and end. The conference is named after the caller's CallSid, so FriendlyName names
+// leave, hold and end (CONFERENCE_STATUS_EVENTS, urls.ts): what each event means for the call's record. The conference is named after the caller's CallSid, so FriendlyName names
 // the record; a participant whose CallSid is not the caller's is the agent. Events and their
 // parameters: TwiML <Conference statusCallbackEvent> and the Participants API's
 // ConferenceStatusCallbackEvent (https://www.twilio.com/docs/voice/twiml/conference#attributes-statuscallbackevent).
 import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import { badInput } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
-import { CALL_SID, CONFERENCE_SID } from '../platform/sids';
+import { isSid } from '../platform/sids';
 import { requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { emptyTwiml } from '../shared/caller-prompts';
-import type { CallEvent } from './call-record';
-import { recordCallEnded, recordCallEvent } from './call-events';
-
-export const CONFERENCE_STATUS_PATH = '/conference-status';
-/** What the conference reports to CONFERENCE_STATUS_PATH (keywords of statusCallbackEvent). */
-export const CONFERENCE_STATUS_EVENTS = ['join', 'leave', 'hold', 'end'] as const;
+import type { CallEvent } from '../state/call-record';
+import { recordCallEnded, recordCallEvent } from '../state/call-events';
 
 export interface ConferenceStatus {
   event: string;
@@ -29,9 +25,9 @@ export interface ConferenceStatus {
 export function parseConferenceStatus(event: FunctionEvent, now: Date): ConferenceStatus {
   const callerCallSid = requiredText(event, 'FriendlyName');
   const conferenceSid = requiredText(event, 'ConferenceSid');
-  if (!CALL_SID.test(callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
-  if (!CONFERENCE_SID.test(conferenceSid)) throw badInput('ConferenceSid is malformed');
-  const participant = typeof event.CallSid === 'string' && CALL_SID.test(event.CallSid) ? event.CallSid : undefined;
+  if (!isSid('call', callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
+  if (!isSid('conference', conferenceSid)) throw badInput('ConferenceSid is malformed');
+  const participant = isSid('call', event.CallSid) ? event.CallSid : undefined;
   // Timestamp: when Twilio saw the event ("Tue, 11 Aug 2020 17:24:43 +0000"); our clock if absent.
   const stamped = typeof event.Timestamp === 'string' ? Date.parse(event.Timestamp) : NaN;
   return {

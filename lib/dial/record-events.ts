@@ -1,11 +1,9 @@
-// Dial mode's bookkeeping: what the caller's next step (decided by lib/dial/decisions.ts in the
+// Dial mode's bookkeeping: what the caller's next step (decided by decisions.ts in the
 // caller's Dial and Enqueue actions) and the agent leg's status callback mean for the record.
 import type { HoldContext } from '../platform/env';
 import { wholeNumber } from '../platform/webhook-params';
-import { recordCallEnded, recordCallEvent } from './call-events';
-
-/** The caller's steps of lib/dial/decisions.ts (CallerStep), as this module needs them. */
-export type DialCallerStep = 'wait-on-hold' | 'agent-unavailable' | 'agent-left' | 'cannot-hold' | 'nothing';
+import { recordCallEnded, recordCallEvent } from '../state/call-events';
+import type { CallerStep } from './decisions';
 
 const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
@@ -24,7 +22,7 @@ export interface HoldQueueExit {
 export function recordDialCallerStep(
   context: HoldContext,
   callerCallSid: string,
-  step: DialCallerStep,
+  step: CallerStep,
   callerStatus: string,
   queue?: HoldQueueExit,
   now = new Date(),
