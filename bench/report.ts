@@ -1,6 +1,7 @@
 // Writes BENCHMARKS.md from one `npm run bench` run: every figure is measured in that run, and
 // every comparison is a ratio of two things measured side by side in it.
 import os from 'node:os';
+import { bundleSizeSection } from './bundle-size';
 import { existsSync, readFileSync } from 'node:fs';
 import { CONSOLE_HOUR_RESULTS, type ConsoleHourResults, renderConsoleHour } from './console-hour';
 import type { ColdLoadReport } from './cold-load';
@@ -479,5 +480,6 @@ ${workerSection(r)}
 ${emulatorVerdictSection(r)}
 ${deploySection(r)}
 ${consoleHourSection()}
-${historySection()}`;
+${historySection()}
+${bundleSizeSection()}`;
 }
