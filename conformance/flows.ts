@@ -15,8 +15,7 @@ import type { DialModeUrls } from '../lib/dial/urls';
 import { sayAndHangUp } from '../lib/shared/caller-prompts';
 import { sendTwimlToLeg } from '../lib/shared/leg-twiml';
 import { type Route, twiml } from './recorder';
-import type { Observation, Scenario } from './scenarios';
-import type { Target } from './target';
+import type { Observation, Scenario, Target } from './target';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 const xmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -19,7 +19,8 @@ import { resolve } from 'node:path';
 import { EmulatorTarget } from './emulator-target';
 import { LiveTarget, confirmLiveRun, liveConfig } from './live-target';
 import { ruleById } from './rules';
-import { type Observation, type Scenario, SCENARIOS, totalCost } from './scenarios';
+import { SCENARIOS, totalCost } from './scenarios';
+import type { Observation, Scenario } from './target';
 import { type Row, compare, renderTable, renderVerdicts, ruleVerdicts } from './table';
 import type { Target } from './target';
 

@@ -3,36 +3,11 @@
 // account (npm run conformance -- --live). A scenario returns what it observed, as short words;
 // `emulator` is what the emulator does today, which the offline run asserts and the live run
 // compares with Twilio. Observations come only from REST reads and the webhooks Twilio sends.
+// (The Scenario shape lives in target.ts, beside what it runs against, so that flows.ts can
+// declare scenarios without importing this list.)
 import { conferenceFlow, conferenceFlowCallerLeaves, dialFlow, dialFlowAgentLeaves } from './flows';
 import { twiml } from './recorder';
-import type { Target } from './target';
-
-export type Observation = Record<string, string>;
-
-export interface Scenario {
-  id: string;
-  /** The rule, in words. */
-  rule: string;
-  /** The ids of the rules it checks (docs/twilio-voice-semantics.md, "The rules table"). */
-  rules: string[];
-  /**
-   * Which rules each observation judges; an observation not named here judges every rule of the
-   * scenario. An empty list: shown, judges none (e.g. that the call connected at all).
-   */
-  judges?: Record<string, string[]>;
-  /** Where Twilio documents it (URL), or "inferred: ..." when no Twilio text states it. */
-  source: string;
-  /**
-   * What it costs on a live account: the call legs it creates (a call between two numbers of the
-   * account is two legs, the outbound one and the inbound one; each answered leg is billed per
-   * started minute) and about how many minutes of wall time it takes. Every leg it creates ends
-   * within the scenario (clean-up hangs up what is left; its TwiML never keeps a leg up beyond 2 min).
-   */
-  cost: { legs: number; minutes: number };
-  /** The emulator's behaviour, asserted offline and compared with Twilio's live. */
-  emulator: Observation;
-  run(t: Target): Promise<Observation>;
-}
+import type { Observation, Scenario, Target } from './target';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 const firstParams = (t: Target, path: string): Record<string, string> | undefined => t.hits(path)[0]?.params;

@@ -1,6 +1,6 @@
 // The live run's report: for each scenario and each thing it observed, what the emulator did,
 // what Twilio did, and whether they agree. Pure, so the format is tested offline.
-import type { Observation, Scenario } from './scenarios';
+import type { Observation, Scenario } from './target';
 
 export interface Row { rule: string; emulator: string; twilio: string; agree: boolean }
 
