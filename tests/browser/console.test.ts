@@ -7,9 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { HOLD_API_TOKEN } from '../../harness/e2e';
-import { type BrowserSession, type ConsoleStack, openBrowser, startConsoleStack } from '../../harness/browser';
+import { type BrowserSession, type ConsoleStack, closeBrowsers, openBrowser, startConsoleStack } from '../../harness/browser';
 
 jest.setTimeout(90_000);
+// One Chromium for the file; each test has its own context (harness/browser.ts).
+afterAll(closeBrowsers);
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 let session: BrowserSession | undefined;
