@@ -10,9 +10,9 @@
 // kept for the rest of the process; when none does, one line says what to install.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { type Emulator, startEmulator } from '../emulator';
 import { type FunctionsServer, startFunctionsServer } from './functions-server';
 import { AGENT_NUMBER, BUSINESS_NUMBER, E2E_ACCOUNT_SID, E2E_AUTH_TOKEN, EMULATOR_CONTROL_TOKEN, HOLD_API_TOKEN } from './e2e';
@@ -146,6 +146,12 @@ function unpackPackageChromium(dir: string): string {
 /** The Chromium this process launched first, per candidate list (so each suite pays one probe). */
 const working = new Map<string, ChromiumCandidate>();
 
+/**
+ * The Chromium processes this process launched, per candidate: launched once and shared by the
+ * sessions of a test file (a launch costs 1-2 s on the 2-core machine; a context, milliseconds).
+ */
+const launched = new Map<string, Promise<Browser>>();
+
 export interface OpenBrowserOptions {
   /** The environment the Chromium is chosen by (default process.env), e.g. with CHROMIUM_FROM_PACKAGE=1. */
   lookup?: NodeJS.ProcessEnv;
@@ -158,15 +164,29 @@ function oneLine(message: string): Error {
   return error;
 }
 
-async function launch(candidate: ChromiumCandidate, profile: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
+function browserFor(candidate: ChromiumCandidate): Promise<Browser> {
+  const running = launched.get(candidate.source);
+  if (running) return running;
   const executablePath = typeof candidate.executablePath === 'function' ? candidate.executablePath() : candidate.executablePath;
-  return chromium.launchPersistentContext(profile, {
+  const launching = chromium.launch({
     executablePath,
     headless: true,
     args: CHROMIUM_FLAGS,
-    viewport,
     env: candidate.env ? { ...process.env, ...candidate.env } : undefined,
   });
+  launched.set(candidate.source, launching);
+  launching.then(
+    (browser) => browser.on('disconnected', () => launched.delete(candidate.source)),
+    () => launched.delete(candidate.source),
+  );
+  return launching;
+}
+
+/** Closes the Chromium processes openBrowser launched (each browser test file, after all its tests). */
+export async function closeBrowsers(): Promise<void> {
+  const browsers = [...launched.values()];
+  launched.clear();
+  await Promise.all(browsers.map((b) => b.then((browser) => browser.close()).catch(() => undefined)));
 }
 
 export interface BrowserSession {
@@ -178,34 +198,35 @@ export interface BrowserSession {
 }
 
 /**
- * One headless Chromium with a fresh profile (--user-data-dir, which playwright takes as the
- * persistent context's directory) and one page: nothing carries over between two sessions.
+ * A fresh browser context (its own storage, cookies and cache, as a fresh profile would have: nothing
+ * carries over between two sessions) with one page, in the headless Chromium this process keeps
+ * running for the candidate that launched (closeBrowsers() ends it).
  */
 export async function openBrowser(viewport = { width: 1280, height: 900 }, options: OpenBrowserOptions = {}): Promise<BrowserSession> {
   const candidates = chromiumCandidates(options.lookup ?? process.env);
   const key = candidates.map((c) => c.source).join('|');
   const known = working.get(key);
-  const profile = mkdtempSync(join(tmpdir(), 'hold-console-chromium-'));
   const failures: string[] = [];
   for (const candidate of known ? [known] : candidates) {
+    let browser: Browser;
     try {
-      const context = await launch(candidate, profile, viewport);
-      working.set(key, candidate);
-      const page = context.pages()[0] ?? (await context.newPage());
-      return {
-        context,
-        page,
-        chromium: candidate.source,
-        async close() {
-          await context.close().catch(() => undefined);
-          rmSync(profile, { recursive: true, force: true });
-        },
-      };
+      browser = await browserFor(candidate);
     } catch (error) {
       failures.push(`${candidate.source}: ${String((error as Error).message).split('\n')[0]}`);
+      continue;
     }
+    working.set(key, candidate);
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    return {
+      context,
+      page,
+      chromium: candidate.source,
+      async close() {
+        await context.close().catch(() => undefined);
+      },
+    };
   }
-  rmSync(profile, { recursive: true, force: true });
   throw oneLine(failures.length === 0 ? NO_CHROMIUM : `${NO_CHROMIUM} Tried: ${failures.join('; ')}`);
 }
 

@@ -5,10 +5,12 @@
 // which starts registering. The registration itself needs Twilio's signalling: requests to
 // twilio.com are refused here, and the page says so instead of failing silently. Needs `npm run build`
 // first and a Chromium (harness/browser.ts).
-import { type BrowserSession, openBrowser } from '../../harness/browser';
+import { type BrowserSession, closeBrowsers, openBrowser } from '../../harness/browser';
 import { HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 
 jest.setTimeout(90_000);
+// One Chromium for the file; each test has its own context (harness/browser.ts).
+afterAll(closeBrowsers);
 
 describe('the agent softphone page', () => {
   let h: E2eHarness;

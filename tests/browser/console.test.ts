@@ -7,9 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { HOLD_API_TOKEN } from '../../harness/e2e';
-import { type BrowserSession, type ConsoleStack, openBrowser, startConsoleStack } from '../../harness/browser';
+import { type BrowserSession, type ConsoleStack, closeBrowsers, openBrowser, startConsoleStack } from '../../harness/browser';
 
 jest.setTimeout(90_000);
+// One Chromium for the file; each test has its own context (harness/browser.ts).
+afterAll(closeBrowsers);
 
 const RESULTS = join(__dirname, '..', '..', 'test-results');
 let session: BrowserSession | undefined;
@@ -69,6 +71,15 @@ async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent())?.trim() ?? '';
 }
 
+/**
+ * Waits until the call's outcome line says exactly `text`. The list can show the new state (from the
+ * call's record, written by the hold's callback) before the page has handled the answer that sets
+ * the outcome, so the line is waited for, never read once.
+ */
+async function outcomeSays(row: Locator, text: string): Promise<void> {
+  await row.locator('.outcome', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor();
+}
+
 async function waitForChange(page: Page, locator: Locator, from: string): Promise<void> {
   const handle = await locator.elementHandle();
   await page.waitForFunction(([node, text]) => (node as { textContent: string | null }).textContent?.trim() !== text, [handle, from] as const);
@@ -108,7 +119,7 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
 
     await toggle(row).click();
     await callInState(page, 'on hold');
-    expect(await textOf(row.locator('.outcome'))).toBe('On hold.');
+    await outcomeSays(row, 'On hold.');
     expect(await textOf(toggle(row))).toBe('Resume');
     // The count comes from the call's record, written by the hold's callback: waited for, not read once.
     await row.locator('dd.holds', { hasText: /^1$/ }).waitFor();
@@ -136,7 +147,7 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
 
     await toggle(row).click();
     await callInState(page, 'talking');
-    expect(await textOf(row.locator('.outcome'))).toBe('Resumed.');
+    await outcomeSays(row, 'Resumed.');
     await row.locator('dd.hold-timer', { hasText: /^not on hold$/ }).waitFor();
 
     await toggle(row).click();
@@ -170,7 +181,7 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     expect(await toggle(row).isEnabled()).toBe(true);
     await toggle(row).click();
     await callInState(page, 'on hold');
-    expect(await textOf(row.locator('.outcome'))).toBe('On hold.');
+    await outcomeSays(row, 'On hold.');
   });
 
   it('the button is disabled while its request runs', async () => {
@@ -211,7 +222,7 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     expect(await focused(page, 'label')).toMatch(/^Resume the call from \+1555/);
     await page.keyboard.press('Enter');
     await callInState(page, 'talking');
-    expect(await textOf(row.locator('.outcome'))).toBe('Resumed.');
+    await outcomeSays(row, 'Resumed.');
     await page.keyboard.press('Tab');
     expect(await focused(page, 'text')).toBe('Hang up caller');
     await page.keyboard.press('Enter');

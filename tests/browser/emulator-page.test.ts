@@ -6,10 +6,12 @@
 // shows, never for a time. Needs `npm run build` first and /usr/bin/chromium.
 import type { Locator, Page } from 'playwright-core';
 import { startEmulator } from '../../emulator';
-import { type BrowserSession, openBrowser } from '../../harness/browser';
+import { type BrowserSession, closeBrowsers, openBrowser } from '../../harness/browser';
 import { BUSINESS_NUMBER, startE2e, type E2eHarness } from '../../harness/e2e';
 
 jest.setTimeout(90_000);
+// One Chromium for the file; each test has its own context (harness/browser.ts).
+afterAll(closeBrowsers);
 
 type Session = BrowserSession;
 
@@ -36,7 +38,7 @@ const hasTexts = (locator: Locator, texts: string[]) => eventually(async () => e
 const hasCount = (locator: Locator, count: number) => eventually(async () => expect(await locator.count()).toBe(count));
 const hasValue = (locator: Locator, value: string) => eventually(async () => expect(await locator.inputValue()).toBe(value));
 
-/** A fresh headless Chromium (harness/browser.ts: its own profile, the project's flags) on a URL. */
+/** A fresh browser context (harness/browser.ts: its own storage, in the file's one Chromium) on a URL. */
 async function openPage(url: string, viewport = { width: 1280, height: 900 }): Promise<Session> {
   const session = await openBrowser(viewport);
   session.page.setDefaultTimeout(20_000);

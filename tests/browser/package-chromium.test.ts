@@ -4,9 +4,11 @@
 // (harness/browser.ts). With it: both pages load offline with no failed request and no request
 // leaving the machine (the favicon included), and the emulator page's own token places a call
 // through the control API, which a request without it cannot.
-import { type BrowserSession, type ConsoleStack, openBrowser, startConsoleStack } from '../../harness/browser';
+import { type BrowserSession, type ConsoleStack, closeBrowsers, openBrowser, startConsoleStack } from '../../harness/browser';
 
 jest.setTimeout(90_000);
+// One Chromium for the file; each test has its own context (harness/browser.ts).
+afterAll(closeBrowsers);
 
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
