@@ -464,7 +464,7 @@ ${headlines(r).map((h) => `- ${h}`).join('\n')}
 npm ci
 npm run build
 npm run bench                 # everything, writes BENCHMARKS.md (several minutes)
-npm run bench -- --quick --out=/tmp/bench.md   # small sizes, a smoke run (what the test suite runs)
+npm run bench -- --quick --out=/tmp/bench.md   # small sizes, a smoke run (BENCH_SMOKE=1 npx jest tests/bench checks it)
 npm run bench -- --only=emulator --transport=http 1000   # one part; see bench/run.ts for the options
 \`\`\`
 
