@@ -70,7 +70,10 @@ const median = (xs: number[]): number => {
 };
 
 export function builtFunctionNames(): string[] {
-  return readdirSync(BUILT).filter((n) => n.endsWith('.js')).map((n) => n.replace(/\.js$/, '')).sort();
+  return readdirSync(BUILT)
+    .filter((n) => n.endsWith('.js'))
+    .map((n) => n.replace(/\.js$/, ''))
+    .sort();
 }
 
 /** before: a dist/functions directory of another checkout (e.g. main), measured in the same rounds. */

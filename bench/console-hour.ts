@@ -95,7 +95,10 @@ async function measure(h: E2eHarness, client: Client, load: 'idle' | 'busy', sec
     }
   }
   await reader;
-  const syncReads = h.emu.log().slice(logFrom).filter((e) => e.type === 'sync' && CONSOLE_READ.test(e.summary)).length;
+  const syncReads = h.emu
+    .log()
+    .slice(logFrom)
+    .filter((e) => e.type === 'sync' && CONSOLE_READ.test(e.summary)).length;
   await h.emu.hangup(caller);
   await h.emu.settle();
   return { client, load, seconds, invocations, syncReads, changes, seenWithinMs };

@@ -8,7 +8,10 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 
-export interface SizedFile { name: string; bytes: number }
+export interface SizedFile {
+  name: string;
+  bytes: number;
+}
 
 export interface DeploySizeReport {
   functions: SizedFile[];
@@ -39,14 +42,23 @@ export function measureDeploySize(): DeploySizeReport {
   const functions = filesUnder(path.join(dist, 'functions')).sort((a, b) => a.name.localeCompare(b.name));
   const assets = filesUnder(path.join(dist, 'assets')).sort((a, b) => a.name.localeCompare(b.name));
   const parseable = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' });
-  const dirs = [...new Set(parseable.split('\n').map((l) => l.trim()).filter((l) => l && l !== ROOT))];
+  const dirs = [
+    ...new Set(
+      parseable
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && l !== ROOT),
+    ),
+  ];
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const dependencies = Object.entries(manifest.dependencies).map(([name, version]) => ({
     name: `${name}@${version}`,
     bytes: packageBytes(path.join(ROOT, 'node_modules', name)),
   }));
   return {
-    functions, assets, dependencies,
+    functions,
+    assets,
+    dependencies,
     packages: dirs.length,
     packagesBytes: dirs.reduce((a, d) => a + packageBytes(d), 0),
   };

@@ -4,9 +4,10 @@ import type { WebhookResponse } from '../emulator/engine/webhooks';
 
 export function answer(url: string, params: Record<string, string>): WebhookResponse {
   const path = new URL(url).pathname;
-  const body = path === '/incoming'
-    ? `<Response><Dial><Conference waitUrl="">room-${params.CallSid}</Conference></Dial></Response>`
-    : '<Response><Play loop="0">https://bench.test/hold.mp3</Play></Response>';
+  const body =
+    path === '/incoming'
+      ? `<Response><Dial><Conference waitUrl="">room-${params.CallSid}</Conference></Dial></Response>`
+      : '<Response><Play loop="0">https://bench.test/hold.mp3</Play></Response>';
   return { status: 200, contentType: 'text/xml', body };
 }
 
@@ -41,6 +42,4 @@ export interface FunctionsStats {
 }
 
 export type FunctionsReply =
-  | { type: 'ready'; url: string }
-  | { type: 'ok'; id: number; stats: FunctionsStats }
-  | { type: 'error'; id: number; message: string };
+  { type: 'ready'; url: string } | { type: 'ok'; id: number; stats: FunctionsStats } | { type: 'error'; id: number; message: string };

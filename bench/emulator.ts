@@ -17,7 +17,14 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { answer, type FunctionsCommand, type FunctionsReply, type FunctionsStats } from './emulator-functions';
 import { WorkerWebhookTransport } from '../emulator/engine/webhook-worker';
 import { freePort, startFunctionsServer, type FunctionsServer } from '../harness/functions-server';
-import { DEFAULT_AUTH_TOKEN, startEmulator, type Emulator, type WebhookRequest, type WebhookResponse, type WebhookTransport } from '../emulator';
+import {
+  DEFAULT_AUTH_TOKEN,
+  startEmulator,
+  type Emulator,
+  type WebhookRequest,
+  type WebhookResponse,
+  type WebhookTransport,
+} from '../emulator';
 
 export const BUSINESS = '+15550100000';
 export const AGENT = '+15550100001';
@@ -102,7 +109,10 @@ export class FunctionsProcess {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (s: FunctionsStats) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly child: ChildProcess, readonly url: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
     child.on('message', (m: FunctionsReply) => {
       if (m.type === 'ready') return;
       const p = this.pending.get(m.id);
@@ -113,7 +123,11 @@ export class FunctionsProcess {
   }
 
   static start(): Promise<FunctionsProcess> {
-    const child = fork(path.join(__dirname, 'webhook-server.ts'), [], { execArgv: ['--import', 'tsx'], cwd: path.join(__dirname, '..'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'webhook-server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      cwd: path.join(__dirname, '..'),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`functions process exited early (${code})`)));
@@ -131,7 +145,9 @@ export class FunctionsProcess {
     });
   }
 
-  stats(): Promise<FunctionsStats> { return this.command({ type: 'stats' }); }
+  stats(): Promise<FunctionsStats> {
+    return this.command({ type: 'stats' });
+  }
 
   close(): Promise<void> {
     return new Promise((resolve) => {
@@ -207,14 +223,21 @@ class Meter {
  * measureHeap: false leaves out the forced GCs of the heap figure (for a CPU profile of the run).
  * webhookWorker: over HTTP, send the webhooks from a worker thread (WorkerWebhookTransport).
  */
-export async function benchOnce(calls: number, transport: 'in-process' | 'http', functions?: FunctionsProcess, measureHeap = true,
-  webhookWorker = false): Promise<BenchRow> {
+export async function benchOnce(
+  calls: number,
+  transport: 'in-process' | 'http',
+  functions?: FunctionsProcess,
+  measureHeap = true,
+  webhookWorker = false,
+): Promise<BenchRow> {
   if (transport === 'http' && !functions) throw new Error('the http benchmark needs the functions process');
   const inProcess = new InProcessTransport();
   const worker = transport === 'http' && webhookWorker ? new WorkerWebhookTransport() : undefined;
   const base = transport === 'http' ? functions!.url : 'http://functions.bench';
   const emu = await startEmulator({
-    clock: 'virtual', logLimit: 0, callsPerSecond: 0,
+    clock: 'virtual',
+    logLimit: 0,
+    callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${base}/incoming` }],
     defaultParty: { behavior: 'answer', afterMs: 1000 },
     webhookTransport: transport === 'in-process' ? inProcess : worker,
@@ -236,14 +259,33 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   await engine.settle();
   const confSids = callers.map((sid) => engine.conferences.seatOf(sid)!.conf.sid);
   const participantSpec = {
-    from: BUSINESS, to: AGENT, timeoutSec: 60, statusCallbackMethod: 'POST' as const, statusCallbackEvents: [],
-    startConferenceOnEnter: true, endConferenceOnExit: false, muted: false, beep: 'true', hold: false, holdMethod: 'GET' as const,
-    waitMethod: 'POST' as const, coaching: false, conferenceStatusCallbackMethod: 'POST' as const, conferenceStatusCallbackEvents: [],
+    from: BUSINESS,
+    to: AGENT,
+    timeoutSec: 60,
+    statusCallbackMethod: 'POST' as const,
+    statusCallbackEvents: [],
+    startConferenceOnEnter: true,
+    endConferenceOnExit: false,
+    muted: false,
+    beep: 'true',
+    hold: false,
+    holdMethod: 'GET' as const,
+    waitMethod: 'POST' as const,
+    coaching: false,
+    conferenceStatusCallbackMethod: 'POST' as const,
+    conferenceStatusCallbackEvents: [],
   };
   if (transport === 'in-process') {
     for (const sid of confSids) engine.conferences.createParticipant(sid, participantSpec);
   } else {
-    await functions!.command({ type: 'calls', emulatorUrl: emu.url, accountSid: emu.accountSid, authToken: emu.authToken, confSids, callerSids: callers });
+    await functions!.command({
+      type: 'calls',
+      emulatorUrl: emu.url,
+      accountSid: emu.accountSid,
+      authToken: emu.authToken,
+      confSids,
+      callerSids: callers,
+    });
     await restRound('participants');
   }
   await engine.advance(1000);
@@ -255,7 +297,8 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   for (let c = 0; c < CYCLES; c++) {
     for (const hold of [true, false]) {
       if (transport === 'in-process') {
-        for (let i = 0; i < calls; i++) engine.conferences.updateParticipant(confSids[i], callers[i], { hold, holdUrl: hold ? `${base}/hold` : undefined });
+        for (let i = 0; i < calls; i++)
+          engine.conferences.updateParticipant(confSids[i], callers[i], { hold, holdUrl: hold ? `${base}/hold` : undefined });
       } else {
         await restRound(hold ? 'hold' : 'resume');
       }
@@ -273,8 +316,16 @@ export async function benchOnce(calls: number, transport: 'in-process' | 'http',
   const webhooks = http ? http.last.webhooks - http.first.webhooks : inProcess.count;
   if (http && http.last.restRequests - http.first.restRequests !== restRequests) throw new Error('REST request count mismatch');
   return {
-    transport, calls, seconds, events, eventsPerSec: events / seconds, bytesPerCall,
-    webhooks, webhooksPerSec: webhooks / seconds, restRequests, restPerSec: restRequests / seconds,
+    transport,
+    calls,
+    seconds,
+    events,
+    eventsPerSec: events / seconds,
+    bytesPerCall,
+    webhooks,
+    webhooksPerSec: webhooks / seconds,
+    restRequests,
+    restPerSec: restRequests / seconds,
     emulatorCpu: meter.cpuSeconds / seconds,
     emulatorElu: meter.eluActive / (meter.eluActive + meter.eluIdle),
     functionsCpu: http ? meter.fnCpuSeconds / seconds : undefined,
@@ -291,11 +342,16 @@ function wireRequest(s: WebhookRequest, base: string): Buffer {
   const u = new URL(s.url);
   const url = base + u.pathname + u.search;
   const body = s.method === 'POST' ? new URLSearchParams(s.params).toString() : '';
-  const headers: Record<string, string> = { ...s.headers, 'X-Twilio-Signature': getExpectedTwilioSignature(DEFAULT_AUTH_TOKEN, url, s.params) };
+  const headers: Record<string, string> = {
+    ...s.headers,
+    'X-Twilio-Signature': getExpectedTwilioSignature(DEFAULT_AUTH_TOKEN, url, s.params),
+  };
   if (s.method === 'POST') headers['Content-Length'] = String(Buffer.byteLength(body));
   headers.Host = new URL(base).host;
   headers.Connection = 'keep-alive';
-  const head = `${s.method} ${u.pathname}${u.search} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const head = `${s.method} ${u.pathname}${u.search} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   return Buffer.from(head + body, 'utf8');
 }
 
@@ -308,38 +364,45 @@ function rawLoad(base: string, requests: Buffer[], width: number, ms: number): P
   const { hostname, port } = new URL(base);
   const until = Date.now() + ms;
   let n = 0;
-  return Promise.all(Array.from({ length: width }, (_, k) => new Promise<void>((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname);
-    socket.setNoDelay(true);
-    let buf: Buffer = Buffer.alloc(0);
-    let i = k;
-    const next = (): void => {
-      if (Date.now() >= until) socket.end(); else socket.write(requests[i++ % requests.length]);
-    };
-    socket.on('connect', next);
-    socket.on('error', reject);
-    // Resolved once closed, so no socket is left over to skew the next heap baseline.
-    socket.on('close', () => resolve());
-    socket.on('data', (d: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.toString('latin1', 0, end);
-        const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-        if (!head.startsWith('HTTP/1.1 200 ') || !length) {
-          socket.destroy();
-          reject(new Error(`webhook server answered: ${head.split('\r\n')[0]}`));
-          return;
-        }
-        const total = end + 4 + Number(length[1]);
-        if (buf.length < total) return;
-        buf = buf.subarray(total);
-        n++;
-        next();
-      }
-    });
-  }))).then(() => n);
+  return Promise.all(
+    Array.from(
+      { length: width },
+      (_, k) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = net.connect(Number(port), hostname);
+          socket.setNoDelay(true);
+          let buf: Buffer = Buffer.alloc(0);
+          let i = k;
+          const next = (): void => {
+            if (Date.now() >= until) socket.end();
+            else socket.write(requests[i++ % requests.length]);
+          };
+          socket.on('connect', next);
+          socket.on('error', reject);
+          // Resolved once closed, so no socket is left over to skew the next heap baseline.
+          socket.on('close', () => resolve());
+          socket.on('data', (d: Buffer) => {
+            buf = buf.length ? Buffer.concat([buf, d]) : d;
+            for (;;) {
+              const end = buf.indexOf('\r\n\r\n');
+              if (end < 0) return;
+              const head = buf.toString('latin1', 0, end);
+              const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+              if (!head.startsWith('HTTP/1.1 200 ') || !length) {
+                socket.destroy();
+                reject(new Error(`webhook server answered: ${head.split('\r\n')[0]}`));
+                return;
+              }
+              const total = end + 4 + Number(length[1]);
+              if (buf.length < total) return;
+              buf = buf.subarray(total);
+              n++;
+              next();
+            }
+          });
+        }),
+    ),
+  ).then(() => n);
 }
 
 /**
@@ -361,8 +424,10 @@ export async function webhookServerCapacity(functions: FunctionsProcess, ms = 25
   if (s1.webhooks - s0.webhooks !== n) throw new Error(`webhook count mismatch: server ${s1.webhooks - s0.webhooks}, client ${n}`);
   const active = s1.eluActive - s0.eluActive;
   return {
-    rate: n / seconds, serverCpu: (s1.cpuMicros - s0.cpuMicros) / 1e6 / seconds,
-    serverElu: active / (active + s1.eluIdle - s0.eluIdle), generatorCpu: cpu / seconds,
+    rate: n / seconds,
+    serverCpu: (s1.cpuMicros - s0.cpuMicros) / 1e6 / seconds,
+    serverElu: active / (active + s1.eluIdle - s0.eluIdle),
+    generatorCpu: cpu / seconds,
   };
 }
 
@@ -402,7 +467,12 @@ stats.unref();
 }
 `;
 
-interface TwilioRunStats { requests: number; cpuMicros: number; eluActive: number; eluIdle: number }
+interface TwilioRunStats {
+  requests: number;
+  cpuMicros: number;
+  eluActive: number;
+  eluIdle: number;
+}
 
 export interface TwilioRunOptions {
   mode?: 'conference' | 'dial';
@@ -412,18 +482,29 @@ export interface TwilioRunOptions {
 
 /** The BUILT functions (dist/) served by the real twilio-run (harness/functions-server.ts), with its counters. */
 export class TwilioRun {
-  private constructor(private readonly server: FunctionsServer, private readonly dir: string, readonly url: string,
-    private readonly statsUrl: string, readonly emulatorPort: number, readonly mode: 'conference' | 'dial') {}
+  private constructor(
+    private readonly server: FunctionsServer,
+    private readonly dir: string,
+    readonly url: string,
+    private readonly statsUrl: string,
+    readonly emulatorPort: number,
+    readonly mode: 'conference' | 'dial',
+  ) {}
 
   static async start({ mode = 'conference', fork = false }: TwilioRunOptions = {}): Promise<TwilioRun> {
-    if (!existsSync(path.join(ROOT, 'dist', 'functions', 'hold.js'))) throw new Error('the functions benchmark serves dist/: run npm run build first');
+    if (!existsSync(path.join(ROOT, 'dist', 'functions', 'hold.js')))
+      throw new Error('the functions benchmark serves dist/: run npm run build first');
     const [port, statsPort, emulatorPort] = [await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-twilio-run-'));
     writeFileSync(path.join(dir, 'preload.cjs'), STATS_PRELOAD);
     // The emulator of every run listens on emulatorPort: twilio-run's TWILIO_API_BASE_URL is fixed.
     const env = {
-      ACCOUNT_SID: FN_ACCOUNT_SID, AUTH_TOKEN: FN_AUTH_TOKEN, TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
-      AGENT_NUMBER: AGENT, HOLD_MODE: mode, HOLD_API_TOKEN,
+      ACCOUNT_SID: FN_ACCOUNT_SID,
+      AUTH_TOKEN: FN_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
+      AGENT_NUMBER: AGENT,
+      HOLD_MODE: mode,
+      HOLD_API_TOKEN,
       // The figures are of holds and resumes: the agent is connected on answer, unscreened, and the
       // one agent address takes every concurrent caller (no line of waiting callers, docs/line.md).
       AGENT_SCREENING: 'off',
@@ -432,7 +513,10 @@ export class TwilioRun {
     try {
       // twilio-run logs every request: only its errors are kept.
       const server = await startFunctionsServer(env, port, {
-        forkPerRequest: fork, nodeArgs: ['--require', path.join(dir, 'preload.cjs')], env: { BENCH_STATS_PORT: String(statsPort) }, output: 'stderr',
+        forkPerRequest: fork,
+        nodeArgs: ['--require', path.join(dir, 'preload.cjs')],
+        env: { BENCH_STATS_PORT: String(statsPort) },
+        output: 'stderr',
       });
       return new TwilioRun(server, dir, `http://127.0.0.1:${port}`, `http://127.0.0.1:${statsPort}/`, emulatorPort, mode);
     } catch (error) {
@@ -460,8 +544,12 @@ export class TwilioRun {
  */
 export async function benchFunctions(calls: number, driver: FunctionsProcess, tr: TwilioRun): Promise<BenchRow> {
   const emu = await startEmulator({
-    accountSid: FN_ACCOUNT_SID, authToken: FN_AUTH_TOKEN, port: tr.emulatorPort,
-    clock: 'virtual', logLimit: 0, callsPerSecond: 0,
+    accountSid: FN_ACCOUNT_SID,
+    authToken: FN_AUTH_TOKEN,
+    port: tr.emulatorPort,
+    clock: 'virtual',
+    logLimit: 0,
+    callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
   });
@@ -512,15 +600,31 @@ export async function benchFunctions(calls: number, driver: FunctionsProcess, tr
   // twilio-run's figures span the whole run including the forced GC above (this process only).
   const trActive = tr1.eluActive - tr0.eluActive;
   return {
-    transport: 'functions', calls, seconds, events, eventsPerSec: events / seconds, bytesPerCall,
-    webhooks: counts.webhook, webhooksPerSec: counts.webhook / seconds, restRequests: counts.rest, restPerSec: counts.rest / seconds,
-    emulatorCpu: meter.cpuSeconds / seconds, emulatorElu: meter.eluActive / (meter.eluActive + meter.eluIdle),
-    functionsCpu: meter.fnCpuSeconds / seconds, functionsElu: meter.fnEluActive / (meter.fnEluActive + meter.fnEluIdle),
+    transport: 'functions',
+    calls,
+    seconds,
+    events,
+    eventsPerSec: events / seconds,
+    bytesPerCall,
+    webhooks: counts.webhook,
+    webhooksPerSec: counts.webhook / seconds,
+    restRequests: counts.rest,
+    restPerSec: counts.rest / seconds,
+    emulatorCpu: meter.cpuSeconds / seconds,
+    emulatorElu: meter.eluActive / (meter.eluActive + meter.eluIdle),
+    functionsCpu: meter.fnCpuSeconds / seconds,
+    functionsElu: meter.fnEluActive / (meter.fnEluActive + meter.fnEluIdle),
     twilioRun: {
-      requests: tr1.requests - tr0.requests, perSec: (tr1.requests - tr0.requests) / seconds, controlRequests,
-      cpu: (tr1.cpuMicros - tr0.cpuMicros) / 1e6 / seconds, elu: trActive / (trActive + tr1.eluIdle - tr0.eluIdle),
+      requests: tr1.requests - tr0.requests,
+      perSec: (tr1.requests - tr0.requests) / seconds,
+      controlRequests,
+      cpu: (tr1.cpuMicros - tr0.cpuMicros) / 1e6 / seconds,
+      elu: trActive / (trActive + tr1.eluIdle - tr0.eluIdle),
     },
-    mode: tr.mode, lost, controlFailed, controlPerSec: controlRequests / controlSeconds,
+    mode: tr.mode,
+    lost,
+    controlFailed,
+    controlPerSec: controlRequests / controlSeconds,
     webhookFailures: Object.fromEntries(webhookFailures),
   };
 }
@@ -533,34 +637,48 @@ function verdict(r: BenchRow): string {
     const t = r.twilioRun!;
     const emuBusy = r.emulatorElu >= SATURATED;
     const trBusy = t.elu >= SATURATED;
-    const head = trBusy && !emuBusy ? 'emulator not the bottleneck (twilio-run is saturated, the emulator waits on it)'
-      : emuBusy && !trBusy ? 'emulator IS the bottleneck (its main thread is saturated, twilio-run has headroom)'
-        : emuBusy && trBusy ? 'both saturated (2 cores): neither has headroom'
-          : 'neither saturated: round-trip latency bound';
-    return `N=${int(r.calls)} functions (twilio-run): ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}) serving `
-      + `${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s (${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); `
-      + `twilio-run ${pct(t.elu)} busy (CPU ${pct(t.cpu)}) serving ${int(t.perSec)} req/s (webhooks + ${int(t.controlRequests)} /hold and /unhold); `
-      + `driver (the /hold client) CPU ${pct(r.functionsCpu)}; per emulator HTTP exchange: emulator ${int(1e6 * r.emulatorCpu / (r.webhooksPerSec + r.restPerSec))} us CPU, `
-      + `twilio-run ${int(1e6 * t.cpu / t.perSec)} us CPU per request it served`;
+    const head =
+      trBusy && !emuBusy
+        ? 'emulator not the bottleneck (twilio-run is saturated, the emulator waits on it)'
+        : emuBusy && !trBusy
+          ? 'emulator IS the bottleneck (its main thread is saturated, twilio-run has headroom)'
+          : emuBusy && trBusy
+            ? 'both saturated (2 cores): neither has headroom'
+            : 'neither saturated: round-trip latency bound';
+    return (
+      `N=${int(r.calls)} functions (twilio-run): ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}) serving ` +
+      `${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s (${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); ` +
+      `twilio-run ${pct(t.elu)} busy (CPU ${pct(t.cpu)}) serving ${int(t.perSec)} req/s (webhooks + ${int(t.controlRequests)} /hold and /unhold); ` +
+      `driver (the /hold client) CPU ${pct(r.functionsCpu)}; per emulator HTTP exchange: emulator ${int((1e6 * r.emulatorCpu) / (r.webhooksPerSec + r.restPerSec))} us CPU, ` +
+      `twilio-run ${int((1e6 * t.cpu) / t.perSec)} us CPU per request it served`
+    );
   }
   if (r.transport === 'in-process') {
-    return `N=${int(r.calls)} in-process: ${int(r.eventsPerSec)} events/s (target >= 50,000: ${r.eventsPerSec >= 50_000 ? 'met' : 'NOT met'}), `
-      + `emulator main thread ${pct(r.emulatorElu)} busy, CPU ${pct(r.emulatorCpu)}`
-      + (r.emulatorCpu < 0.8 * r.emulatorElu ? ' (busy but little CPU: the machine was contended)' : '');
+    return (
+      `N=${int(r.calls)} in-process: ${int(r.eventsPerSec)} events/s (target >= 50,000: ${r.eventsPerSec >= 50_000 ? 'met' : 'NOT met'}), ` +
+      `emulator main thread ${pct(r.emulatorElu)} busy, CPU ${pct(r.emulatorCpu)}` +
+      (r.emulatorCpu < 0.8 * r.emulatorElu ? ' (busy but little CPU: the machine was contended)' : '')
+    );
   }
   const cap = r.capacity!;
   const emuBusy = r.emulatorElu >= SATURATED;
   const fnBusy = (r.functionsElu ?? 0) >= SATURATED;
-  const head = emuBusy && !fnBusy ? 'emulator IS the bottleneck (its main thread is saturated, the functions process has headroom)'
-    : fnBusy && !emuBusy ? 'emulator not the bottleneck (the functions process is saturated, the emulator waits on it)'
-      : emuBusy && fnBusy ? 'both processes saturated (2 cores): neither has headroom'
-        : 'neither process saturated: round-trip latency bound';
-  return `N=${int(r.calls)} http: ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}), `
-    + `functions process ${pct(r.functionsElu)} busy (CPU ${pct(r.functionsCpu)}); emulator served ${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s `
-    + `(${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); the webhook server alone answered ${int(cap.rate)} req/s `
-    + `at ${pct(cap.serverElu)} busy (CPU ${pct(cap.serverCpu)})`
-    + `; per exchange the emulator used ${(r.emulatorCpu / r.functionsCpu!).toFixed(1)}x the CPU of the functions process`
-    + (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '');
+  const head =
+    emuBusy && !fnBusy
+      ? 'emulator IS the bottleneck (its main thread is saturated, the functions process has headroom)'
+      : fnBusy && !emuBusy
+        ? 'emulator not the bottleneck (the functions process is saturated, the emulator waits on it)'
+        : emuBusy && fnBusy
+          ? 'both processes saturated (2 cores): neither has headroom'
+          : 'neither process saturated: round-trip latency bound';
+  return (
+    `N=${int(r.calls)} http: ${head}: emulator ${pct(r.emulatorElu)} busy (CPU ${pct(r.emulatorCpu)}), ` +
+    `functions process ${pct(r.functionsElu)} busy (CPU ${pct(r.functionsCpu)}); emulator served ${int(r.webhooksPerSec + r.restPerSec)} HTTP req/s ` +
+    `(${int(r.webhooksPerSec)} webhooks out + ${int(r.restPerSec)} REST in); the webhook server alone answered ${int(cap.rate)} req/s ` +
+    `at ${pct(cap.serverElu)} busy (CPU ${pct(cap.serverCpu)})` +
+    `; per exchange the emulator used ${(r.emulatorCpu / r.functionsCpu!).toFixed(1)}x the CPU of the functions process` +
+    (r.emulatorCpu < 0.8 * r.emulatorElu ? '; note: the emulator was busy but got little CPU, i.e. the machine was contended' : '')
+  );
 }
 
 export interface WorkerComparison {
@@ -626,7 +744,9 @@ export async function runEmulatorBench(
         const capacity = await webhookServerCapacity(functions);
         const row = { ...(await benchOnce(n, 'http', functions)), capacity };
         rows.push(row);
-        console.log(`  http       N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s (webhook server alone: ${int(capacity.rate)} req/s at ${pct(capacity.serverElu)} busy)`);
+        console.log(
+          `  http       N=${String(n).padStart(6)}  ${row.seconds.toFixed(2)} s (webhook server alone: ${int(capacity.rate)} req/s at ${pct(capacity.serverElu)} busy)`,
+        );
       }
     } finally {
       await functions.close();
@@ -660,15 +780,41 @@ export async function runEmulatorBench(
   console.log('CPU = process CPU time / wall time (100% = one core; GC threads can push it past 100%);');
   console.log('events/CPU-s = events per second of emulator-process CPU time: steadier than events/s on a contended machine.');
   console.log('busy = event-loop utilisation of the main thread (100% = saturated). "server alone" = the same webhook');
-  console.log(`server driven directly from this process with the emulator's request bytes, ${WEBHOOK_WIDTH} keep-alive sockets, measured before each run.`);
+  console.log(
+    `server driven directly from this process with the emulator's request bytes, ${WEBHOOK_WIDTH} keep-alive sockets, measured before each run.`,
+  );
   console.log('functions: the real functions (dist/) under twilio-run answer the webhooks in conference mode; the driver process ("fn")');
   console.log(`sends POST /hold and /unhold (${REST_WIDTH} in flight); twilio-run req/s counts every request twilio-run served.`);
   console.log(`Each transport had one unreported warm-up run (N=${int(warmUp)}; functions: N=${Math.min(100, warmUp)}).\n`);
-  const head = ['transport', 'N', 'wall s', 'events', 'events/s', 'events/CPU-s', 'heap/call', 'webhooks/s', 'REST req/s', 'emu CPU/busy', 'fn CPU/busy', 'sockets', 'server alone req/s (CPU/busy)', 'twilio-run req/s (CPU/busy)'];
+  const head = [
+    'transport',
+    'N',
+    'wall s',
+    'events',
+    'events/s',
+    'events/CPU-s',
+    'heap/call',
+    'webhooks/s',
+    'REST req/s',
+    'emu CPU/busy',
+    'fn CPU/busy',
+    'sockets',
+    'server alone req/s (CPU/busy)',
+    'twilio-run req/s (CPU/busy)',
+  ];
   const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)}/${pct(elu)}`);
   const table = rows.map((r) => [
-    r.transport, int(r.calls), r.seconds.toFixed(2), int(r.events), int(r.eventsPerSec), int(r.events / (r.emulatorCpu * r.seconds)), `${(r.bytesPerCall / 1024).toFixed(1)} KiB`,
-    int(r.webhooksPerSec), int(r.restPerSec), both(r.emulatorCpu, r.emulatorElu), both(r.functionsCpu, r.functionsElu),
+    r.transport,
+    int(r.calls),
+    r.seconds.toFixed(2),
+    int(r.events),
+    int(r.eventsPerSec),
+    int(r.events / (r.emulatorCpu * r.seconds)),
+    `${(r.bytesPerCall / 1024).toFixed(1)} KiB`,
+    int(r.webhooksPerSec),
+    int(r.restPerSec),
+    both(r.emulatorCpu, r.emulatorElu),
+    both(r.functionsCpu, r.functionsElu),
     r.webhookConnections === undefined ? '-' : String(r.webhookConnections),
     r.capacity ? `${int(r.capacity.rate)} (${both(r.capacity.serverCpu, r.capacity.serverElu)})` : '-',
     r.twilioRun ? `${int(r.twilioRun.perSec)} (${both(r.twilioRun.cpu, r.twilioRun.elu)})` : '-',
@@ -684,7 +830,9 @@ export async function runEmulatorBench(
   if (!rows.length) return rows;
   const biggest = Math.max(...sizes);
   for (const r of rows.filter((x) => x.calls === biggest)) {
-    console.log(`N=${int(r.calls)} ${r.transport}: projected heap for all calls ${((r.bytesPerCall * r.calls) / 2 ** 20).toFixed(0)} MiB (target < 1024 MiB)`);
+    console.log(
+      `N=${int(r.calls)} ${r.transport}: projected heap for all calls ${((r.bytesPerCall * r.calls) / 2 ** 20).toFixed(0)} MiB (target < 1024 MiB)`,
+    );
   }
   console.log('');
   for (const r of rows) console.log(verdict(r));

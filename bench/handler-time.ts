@@ -42,7 +42,16 @@ export interface HandlerRow {
 
 const DOMAIN = 'call-hold-1234-dev.twil.io';
 const AUTH_TOKEN = 'be4c'.repeat(8);
-const CONTEXT = { DOMAIN_NAME: DOMAIN, PATH: '/', AUTH_TOKEN, AGENT_NUMBER: '+15550100001', HOLD_MODE: 'dial', getTwilioClient: () => { throw new Error('no REST here'); } };
+const CONTEXT = {
+  DOMAIN_NAME: DOMAIN,
+  PATH: '/',
+  AUTH_TOKEN,
+  AGENT_NUMBER: '+15550100001',
+  HOLD_MODE: 'dial',
+  getTwilioClient: () => {
+    throw new Error('no REST here');
+  },
+};
 
 /**
  * The context and event of a webhook Twilio signed: our functions check X-Twilio-Signature
@@ -51,7 +60,10 @@ const CONTEXT = { DOMAIN_NAME: DOMAIN, PATH: '/', AUTH_TOKEN, AGENT_NUMBER: '+15
  */
 function signed(path: string, params: Record<string, string>): { context: Record<string, unknown>; event: Record<string, unknown> } {
   const signature = getExpectedTwilioSignature(AUTH_TOKEN, `https://${DOMAIN}${path}`, params);
-  return { context: { ...CONTEXT, PATH: path }, event: { ...params, request: { headers: { 'x-twilio-signature': signature }, cookies: {} } } };
+  return {
+    context: { ...CONTEXT, PATH: path },
+    event: { ...params, request: { headers: { 'x-twilio-signature': signature }, cookies: {} } },
+  };
 }
 
 function twilioExamples(): { VoiceResponse: new () => { toString(): string } & Record<string, (...a: unknown[]) => unknown> } {
@@ -125,15 +137,29 @@ export function measureTwimlBuilding(ops: number): BuildRow[] {
     {
       name: '<Play loop="0">',
       ours: () => t.twiml(t.play(url, { loop: 0 })).toString(),
-      baseline: () => { const r = new VoiceResponse(); r.play({ loop: 0 }, url); return r.toString(); },
+      baseline: () => {
+        const r = new VoiceResponse();
+        r.play({ loop: 0 }, url);
+        return r.toString();
+      },
     },
     {
       name: '<Dial action timeout><Number statusCallback...>',
-      ours: () => t.twiml(t.dial({ action: url, method: 'POST', timeout: 30 }, t.number('+15550100001', { statusCallback: status, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] }))).toString(),
+      ours: () =>
+        t
+          .twiml(
+            t.dial(
+              { action: url, method: 'POST', timeout: 30 },
+              t.number('+15550100001', { statusCallback: status, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] }),
+            ),
+          )
+          .toString(),
       baseline: () => {
         const r = new VoiceResponse();
-        (r.dial({ action: url, method: 'POST', timeout: 30 }) as unknown as Record<string, (...a: unknown[]) => unknown>)
-          .number({ statusCallback: status, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] }, '+15550100001');
+        (r.dial({ action: url, method: 'POST', timeout: 30 }) as unknown as Record<string, (...a: unknown[]) => unknown>).number(
+          { statusCallback: status, statusCallbackMethod: 'POST', statusCallbackEvent: ['completed'] },
+          '+15550100001',
+        );
         return r.toString();
       },
     },
@@ -142,7 +168,11 @@ export function measureTwimlBuilding(ops: number): BuildRow[] {
     const block = Math.ceil(ops / 10);
     const run = (f: () => string, into: number[]): number => {
       const t0 = performance.now();
-      for (let i = 0; i < block; i++) { const s0 = performance.now(); f(); into.push(performance.now() - s0); }
+      for (let i = 0; i < block; i++) {
+        const s0 = performance.now();
+        f();
+        into.push(performance.now() - s0);
+      }
       return performance.now() - t0;
     };
     run(c.ours, []);

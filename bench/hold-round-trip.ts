@@ -46,13 +46,23 @@ export interface RoundTripReport {
   latency: Latency[];
 }
 
-interface Outcome { ms: number; rest: number; other: number; status: number; body: Record<string, unknown> }
+interface Outcome {
+  ms: number;
+  rest: number;
+  other: number;
+  status: number;
+  body: Record<string, unknown>;
+}
 
 /** An emulator on the twilio-run's fixed port, counting REST requests as they are logged. */
 async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => number; other: () => number }> {
   const emu = await startEmulator({
-    accountSid: FN_ACCOUNT_SID, authToken: FN_AUTH_TOKEN, port: tr.emulatorPort,
-    clock: 'virtual', logLimit: 0, callsPerSecond: 0,
+    accountSid: FN_ACCOUNT_SID,
+    authToken: FN_AUTH_TOKEN,
+    port: tr.emulatorPort,
+    clock: 'virtual',
+    logLimit: 0,
+    callsPerSecond: 0,
     numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
   });
@@ -71,7 +81,13 @@ async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => 
   return { emu, rest: () => rest, other: () => other };
 }
 
-async function control(tr: TwilioRun, action: Action, form: Record<string, string>, rest: () => number, other: () => number): Promise<Outcome> {
+async function control(
+  tr: TwilioRun,
+  action: Action,
+  form: Record<string, string>,
+  rest: () => number,
+  other: () => number,
+): Promise<Outcome> {
   const before = rest();
   const otherBefore = other();
   const t0 = performance.now();
@@ -83,12 +99,21 @@ async function control(tr: TwilioRun, action: Action, form: Record<string, strin
   const text = await response.text();
   const ms = performance.now() - t0;
   let body: Record<string, unknown>;
-  try { body = JSON.parse(text) as Record<string, unknown>; } catch { body = { text }; }
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    body = { text };
+  }
   return { ms, rest: rest() - before, other: other() - otherBefore, status: response.status, body };
 }
 
 /** The SIDs that make the next request cheaper: from the answer (the contract), else the emulator. */
-function sidsOf(emu: Emulator, mode: Mode, callSid: string, answer: Record<string, unknown>): { form: Record<string, string>; from: 'answer' | 'emulator' } {
+function sidsOf(
+  emu: Emulator,
+  mode: Mode,
+  callSid: string,
+  answer: Record<string, unknown>,
+): { form: Record<string, string>; from: 'answer' | 'emulator' } {
   if (mode === 'conference') {
     if (typeof answer.conferenceSid === 'string') return { form: { ConferenceSid: answer.conferenceSid }, from: 'answer' };
     const conference = emu.conferences().find((c) => c.friendlyName === callSid && c.status !== 'completed');
@@ -113,7 +138,11 @@ const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a -
  * `pairs` holds and resumes of one call (then a fresh call every 50 pairs, so that no call lives
  * unrealistically long), on one twilio-run; with SIDs passed back or not.
  */
-async function run(tr: TwilioRun, pairs: number, withSids: boolean): Promise<{ outcomes: Record<Action, Outcome[]>; sidsFrom?: 'answer' | 'emulator' }> {
+async function run(
+  tr: TwilioRun,
+  pairs: number,
+  withSids: boolean,
+): Promise<{ outcomes: Record<Action, Outcome[]>; sidsFrom?: 'answer' | 'emulator' }> {
   const { emu, rest, other } = await emulatorFor(tr);
   const outcomes: Record<Action, Outcome[]> = { hold: [], unhold: [] };
   let sidsFrom: 'answer' | 'emulator' | undefined;
@@ -155,8 +184,16 @@ function restCount(mode: Mode, withSids: boolean, r: Awaited<ReturnType<typeof r
   const unhold = counted(r.outcomes.unhold, 'unhold');
   const others = (o: Outcome[]): number => median(o.filter((x) => x.status === 200).map((x) => x.other));
   return {
-    mode, withSids, hold: median(hold), unhold: median(unhold), holdOther: others(r.outcomes.hold), unholdOther: others(r.outcomes.unhold), holdMax: Math.max(...hold), unholdMax: Math.max(...unhold),
-    samples: hold.length + unhold.length, ...(withSids ? { sidsFrom: r.sidsFrom } : {}),
+    mode,
+    withSids,
+    hold: median(hold),
+    unhold: median(unhold),
+    holdOther: others(r.outcomes.hold),
+    unholdOther: others(r.outcomes.unhold),
+    holdMax: Math.max(...hold),
+    unholdMax: Math.max(...unhold),
+    samples: hold.length + unhold.length,
+    ...(withSids ? { sidsFrom: r.sidsFrom } : {}),
   };
 }
 
@@ -164,8 +201,13 @@ function latencyOf(mode: Mode, fork: boolean, r: Awaited<ReturnType<typeof run>>
   const all = [...r.outcomes.hold, ...r.outcomes.unhold];
   const ok = all.filter((o) => o.status === 200).map((o) => o.ms);
   return {
-    mode, fork, requests: all.length, failed: all.length - ok.length,
-    p50Ms: quantile(ok, 0.5), p99Ms: quantile(ok, 0.99), meanMs: ok.reduce((a, b) => a + b, 0) / ok.length,
+    mode,
+    fork,
+    requests: all.length,
+    failed: all.length - ok.length,
+    p50Ms: quantile(ok, 0.5),
+    p99Ms: quantile(ok, 0.99),
+    meanMs: ok.reduce((a, b) => a + b, 0) / ok.length,
   };
 }
 

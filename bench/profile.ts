@@ -13,8 +13,16 @@ export interface ProfileReport {
   functions: { name: string; where: string; share: number }[];
 }
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Where a frame's code lives, from its script URL. */
 export function categoryOf(frame: ProfileNode['callFrame']): string {
@@ -89,9 +97,14 @@ export async function profileEmulatorHttp(calls: number, topFunctions = 12): Pro
       perFunction.set(key, entry);
     }
     return {
-      calls, seconds, samples: profile.samples.length,
+      calls,
+      seconds,
+      samples: profile.samples.length,
       categories: [...categories].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / busyUs })),
-      functions: [...perFunction.values()].sort((a, b) => b.us - a.us).slice(0, topFunctions).map((f) => ({ name: f.name, where: f.where, share: f.us / busyUs })),
+      functions: [...perFunction.values()]
+        .sort((a, b) => b.us - a.us)
+        .slice(0, topFunctions)
+        .map((f) => ({ name: f.name, where: f.where, share: f.us / busyUs })),
     };
   } finally {
     await session.post('Profiler.disable').catch(() => undefined);

@@ -74,43 +74,76 @@ function headlines(r: BenchResults): string[] {
     return c ? `${c.hold} per hold / ${c.unhold} per resume` : '-';
   };
   const sync = r.roundTrips.counts.find((c) => c.holdOther !== undefined);
-  out.push(`**REST requests** (Voice API): conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1)${sync ? `; plus the console's call record in Sync (${sync.holdOther} per hold, ${sync.unholdOther} per resume in ${sync.mode} mode)` : ''}.`);
+  out.push(
+    `**REST requests** (Voice API): conference mode ${per(conf, true)} when the caller of the API passes the SIDs back, ${per(conf, false)} without; dial mode ${per(dial, true)} with, ${per(dial, false)} without (floor: 1)${sync ? `; plus the console's call record in Sync (${sync.holdOther} per hold, ${sync.unholdOther} per resume in ${sync.mode} mode)` : ''}.`,
+  );
   const twiml = r.coldLoad.functions.filter((f) => f.kind === 'twiml-only');
   const rest = r.coldLoad.functions.filter((f) => f.kind === 'rest');
   const range = (xs: number[]): string => {
     const [low, high] = [fix(Math.min(...xs)), fix(Math.max(...xs))];
     return low === high ? `${low}x` : `${low}-${high}x`;
   };
-  out.push(`**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.${
-    r.coldLoad.before ? ` The same functions built from \`${r.coldLoad.before}\` (before this change), in the same rounds: ${range(r.coldLoad.functions.flatMap((f) => (f.beforeVsNode === undefined ? [] : [f.beforeVsNode])))} of \`node -e 0\`.` : ''
-  }`);
+  out.push(
+    `**Cold load** (CPU of a fresh node process that loads the function, median of ${r.coldLoad.runs} interleaved runs): every built function loads in ${range(r.coldLoad.functions.map((f) => f.vsNode))} the CPU of \`node -e 0\` (TwiML-only target ${TARGETS.twimlOnlyVsNode}x) and 1 module; a REST function with its lazily loaded client costs ${range(rest.map((f) => f.vsTwilio))} of \`require('twilio')\` alone (target ${TARGETS.restVsTwilio}x); a TwiML-only function ${range(twiml.map((f) => f.vsTwilio))}.${
+      r.coldLoad.before
+        ? ` The same functions built from \`${r.coldLoad.before}\` (before this change), in the same rounds: ${range(r.coldLoad.functions.flatMap((f) => (f.beforeVsNode === undefined ? [] : [f.beforeVsNode])))} of \`node -e 0\`.`
+        : ''
+    }`,
+  );
   const noFork = r.roundTrips.latency.filter((l) => !l.fork);
   const fork = r.roundTrips.latency.find((l) => l.fork);
   const conference = noFork.find((l) => l.mode === 'conference');
   if (conference && fork) {
-    out.push(`**A hold or resume through \`npm start\`** (twilio-run --no-fork-process + the emulator, over HTTP): p50 ${fix(conference.p50Ms, 1)} ms, p99 ${fix(conference.p99Ms, 1)} ms (conference mode, ${conference.requests} requests); forking a process per request (twilio-run's default): p50 ${fix(fork.p50Ms, 0)} ms, p99 ${fix(fork.p99Ms, 0)} ms, ${fix(fork.p50Ms / conference.p50Ms, 0)}x the p50.`);
+    out.push(
+      `**A hold or resume through \`npm start\`** (twilio-run --no-fork-process + the emulator, over HTTP): p50 ${fix(conference.p50Ms, 1)} ms, p99 ${fix(conference.p99Ms, 1)} ms (conference mode, ${conference.requests} requests); forking a process per request (twilio-run's default): p50 ${fix(fork.p50Ms, 0)} ms, p99 ${fix(fork.p99Ms, 0)} ms, ${fix(fork.p50Ms / conference.p50Ms, 0)}x the p50.`,
+    );
   }
   const scale = r.emulator.filter((row) => row.transport === 'functions');
   if (scale.length) {
     const lost = scale.reduce((a, s) => a + (s.lost ?? 0), 0);
     const failed = scale.reduce((a, s) => a + (s.controlFailed ?? 0), 0);
     const best = scale.reduce((a, b) => ((a.controlPerSec ?? 0) >= (b.controlPerSec ?? 0) ? a : b));
-    out.push(`**Scale**: up to ${int(best.controlPerSec ?? 0)} holds and resumes per second (${int(best.calls)} concurrent calls, ${best.mode} mode, one twilio-run process); calls lost: ${lost}, failed requests: ${failed}, over ${scale.map((s) => `${int(s.calls)} ${s.mode}`).join(', ')} calls; twilio-run is the busy side (${scale.map((s) => pct(s.twilioRun?.elu)).join(', ')} busy against the emulator's ${scale.map((s) => pct(s.emulatorElu)).join(', ')}).`);
+    out.push(
+      `**Scale**: up to ${int(best.controlPerSec ?? 0)} holds and resumes per second (${int(best.calls)} concurrent calls, ${best.mode} mode, one twilio-run process); calls lost: ${lost}, failed requests: ${failed}, over ${scale.map((s) => `${int(s.calls)} ${s.mode}`).join(', ')} calls; twilio-run is the busy side (${scale.map((s) => pct(s.twilioRun?.elu)).join(', ')} busy against the emulator's ${scale.map((s) => pct(s.emulatorElu)).join(', ')}).`,
+    );
   }
   const h = r.handlers.find((x) => x.name === 'hold-music');
   const b = r.twimlBuilding?.[0];
-  if (h) out.push(`**Warm handler time** (/hold-music in-process, signed request): ${int(h.ours.opsPerSec)} ops/s including our own X-Twilio-Signature check, against ${int(h.baseline.opsPerSec)} for the same TwiML written as Twilio's examples write it, with no check (${fix(h.speedup)}x)${b ? `; building the TwiML alone, ${fix(b.speedup)}x VoiceResponse's ops/s` : ''}.`);
+  if (h)
+    out.push(
+      `**Warm handler time** (/hold-music in-process, signed request): ${int(h.ours.opsPerSec)} ops/s including our own X-Twilio-Signature check, against ${int(h.baseline.opsPerSec)} for the same TwiML written as Twilio's examples write it, with no check (${fix(h.speedup)}x)${b ? `; building the TwiML alone, ${fix(b.speedup)}x VoiceResponse's ops/s` : ''}.`,
+    );
   const fnBytes = r.deploy.functions.reduce((a, f) => a + f.bytes, 0);
-  out.push(`**Deploy size**: ${r.deploy.functions.length} functions ${kib(fnBytes)} in all, assets ${kib(r.deploy.assets.reduce((a, f) => a + f.bytes, 0))}; Twilio installs ${r.deploy.packages} production packages, ${(r.deploy.packagesBytes / 2 ** 20).toFixed(1)} MiB.`);
+  out.push(
+    `**Deploy size**: ${r.deploy.functions.length} functions ${kib(fnBytes)} in all, assets ${kib(r.deploy.assets.reduce((a, f) => a + f.bytes, 0))}; Twilio installs ${r.deploy.packages} production packages, ${(r.deploy.packagesBytes / 2 ** 20).toFixed(1)} MiB.`,
+  );
   return out;
 }
 
 function roundTripSection(r: BenchResults): string {
   const counts = table(
-    ['mode', 'SIDs passed back', '/hold: REST requests', '/unhold: REST requests', 'per hold / floor of 1', 'per resume / floor of 1', 'max seen (hold, resume)', 'requests counted', 'Sync requests (hold, resume)'],
+    [
+      'mode',
+      'SIDs passed back',
+      '/hold: REST requests',
+      '/unhold: REST requests',
+      'per hold / floor of 1',
+      'per resume / floor of 1',
+      'max seen (hold, resume)',
+      'requests counted',
+      'Sync requests (hold, resume)',
+    ],
     r.roundTrips.counts.map((c) => [
-      c.mode, c.withSids ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid and AgentHandle'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})` : 'no (CallSid only)',
-      c.hold, c.unhold, `${fix(c.hold, 1)}x`, `${fix(c.unhold, 1)}x`, `${c.holdMax}, ${c.unholdMax}`, c.samples,
+      c.mode,
+      c.withSids
+        ? `yes (${c.mode === 'conference' ? 'ConferenceSid' : 'AgentCallSid and AgentHandle'}, from ${c.sidsFrom === 'answer' ? 'the previous answer' : "the emulator's state"})`
+        : 'no (CallSid only)',
+      c.hold,
+      c.unhold,
+      `${fix(c.hold, 1)}x`,
+      `${fix(c.unhold, 1)}x`,
+      `${c.holdMax}, ${c.unholdMax}`,
+      c.samples,
       c.holdOther === undefined ? '-' : `${c.holdOther}, ${c.unholdOther}`,
     ]),
     numeric(2, 8),
@@ -119,8 +152,14 @@ function roundTripSection(r: BenchResults): string {
   const latency = table(
     ['twilio-run', 'mode', 'requests (holds + resumes)', 'failed', 'p50 ms', 'p99 ms', 'mean ms', 'p50 / no-fork p50'],
     r.roundTrips.latency.map((l) => [
-      l.fork ? 'forks a process per request (its default)' : '--no-fork-process (npm start)', l.mode, l.requests, l.failed,
-      fix(l.p50Ms), fix(l.p99Ms), fix(l.meanMs), `${fix(l.p50Ms / noForkP50, 1)}x`,
+      l.fork ? 'forks a process per request (its default)' : '--no-fork-process (npm start)',
+      l.mode,
+      l.requests,
+      l.failed,
+      fix(l.p50Ms),
+      fix(l.p99Ms),
+      fix(l.meanMs),
+      `${fix(l.p50Ms / noForkP50, 1)}x`,
     ]),
     numeric(2, 7),
   );
@@ -155,9 +194,15 @@ function coldLoadSection(r: BenchResults): string {
     const target = f.kind === 'twiml-only' ? `<= ${TARGETS.twimlOnlyVsNode}x node -e 0` : `<= ${TARGETS.restVsTwilio}x require('twilio')`;
     const met = f.kind === 'twiml-only' ? f.vsNode <= TARGETS.twimlOnlyVsNode : f.vsTwilio <= TARGETS.restVsTwilio;
     return [
-      f.name, f.kind === 'twiml-only' ? 'TwiML only' : 'REST', fix(f.load.cpuMs, 1), f.load.modules,
-      f.withClient ? fix(f.withClient.cpuMs, 1) : '-', f.withClient ? f.withClient.modules : '-',
-      `${fix(f.vsNode)}x`, `${fix(f.vsTwilio)}x`, `${target}: ${met ? 'met' : 'NOT met'}`,
+      f.name,
+      f.kind === 'twiml-only' ? 'TwiML only' : 'REST',
+      fix(f.load.cpuMs, 1),
+      f.load.modules,
+      f.withClient ? fix(f.withClient.cpuMs, 1) : '-',
+      f.withClient ? f.withClient.modules : '-',
+      `${fix(f.vsNode)}x`,
+      `${fix(f.vsTwilio)}x`,
+      `${target}: ${met ? 'met' : 'NOT met'}`,
       ...(c.before ? [f.beforeVsNode === undefined ? '-' : `${fix(f.beforeVsNode)}x`] : []),
     ];
   });
@@ -178,7 +223,7 @@ first request that needs a client ("+ client": the module, then \`require('twili
 client, as the runtime's \`getTwilioClient\` does). Figures are medians; ratios are medians of the
 per-round ratios.${beforeText}
 
-${table(['function', 'kind', 'load: CPU ms', 'load: modules', '+ client: CPU ms', '+ client: modules', 'load / node -e 0', '(+ client) / require(\'twilio\')', 'target', ...beforeHead], rows, numeric(2, 7))}
+${table(['function', 'kind', 'load: CPU ms', 'load: modules', '+ client: CPU ms', '+ client: modules', 'load / node -e 0', "(+ client) / require('twilio')", 'target', ...beforeHead], rows, numeric(2, 7))}
 
 What this does not show: twilio-run's dev runtime itself requires \`twilio\` to build the global
 \`Twilio\` object (\`@twilio/runtime-handler/dist/dev-runtime/route.js\`, \`constructGlobalScope\`), so
@@ -189,12 +234,26 @@ builds that global is not public; the figure above is what the function itself a
 
 function handlerSection(r: BenchResults): string {
   const rows = r.handlers.map((h) => [
-    h.name, int(h.ours.opsPerSec), fix(h.ours.p50Us, 1), fix(h.ours.p99Us, 1),
-    int(h.baseline.opsPerSec), fix(h.baseline.p50Us, 1), fix(h.baseline.p99Us, 1), `${fix(h.speedup)}x`, h.sameTwiml ? 'yes' : 'NO',
+    h.name,
+    int(h.ours.opsPerSec),
+    fix(h.ours.p50Us, 1),
+    fix(h.ours.p99Us, 1),
+    int(h.baseline.opsPerSec),
+    fix(h.baseline.p50Us, 1),
+    fix(h.baseline.p99Us, 1),
+    `${fix(h.speedup)}x`,
+    h.sameTwiml ? 'yes' : 'NO',
   ]);
   const build = (r.twimlBuilding ?? []).map((b) => [
-    b.name, int(b.ours.opsPerSec), fix(b.ours.p50Us, 1), fix(b.ours.p99Us, 1),
-    int(b.baseline.opsPerSec), fix(b.baseline.p50Us, 1), fix(b.baseline.p99Us, 1), `${fix(b.speedup)}x`, b.sameTwiml ? 'yes' : 'NO',
+    b.name,
+    int(b.ours.opsPerSec),
+    fix(b.ours.p50Us, 1),
+    fix(b.ours.p99Us, 1),
+    int(b.baseline.opsPerSec),
+    fix(b.baseline.p50Us, 1),
+    fix(b.baseline.p99Us, 1),
+    `${fix(b.speedup)}x`,
+    b.sameTwiml ? 'yes' : 'NO',
   ]);
   return `## Handler time in-process (warm)
 
@@ -208,22 +267,41 @@ X-Twilio-Signature itself (an HMAC-SHA1 with node:crypto, lib/platform/webhook-h
 the example does not (deployed, Twilio's runtime checks a protected function's requests).
 
 ${table(['function', 'ours: ops/s', 'ours: p50 us', 'ours: p99 us', 'Twilio-example: ops/s', 'p50 us', 'p99 us', 'ours / example (ops/s)', 'same TwiML'], rows, numeric(1, 7))}
-${build.length ? `
+${
+  build.length
+    ? `
 Building the TwiML text alone (no handler, no signature check): \`lib/platform/twiml.ts\` against
 \`VoiceResponse\`, the same document, same process, alternating blocks.
 
 ${table(['document', 'ours: ops/s', 'ours: p50 us', 'ours: p99 us', 'VoiceResponse: ops/s', 'p50 us', 'p99 us', 'ours / VoiceResponse (ops/s)', 'same TwiML'], build, numeric(1, 7))}
-` : ''}`;
+`
+    : ''
+}`;
 }
 
 function scaleSection(r: BenchResults): string {
-  const rows = r.emulator.filter((x) => x.transport === 'functions').map((x) => [
-    x.mode ?? '-', int(x.calls), int(x.controlPerSec ?? 0), int(2 * 3 * x.calls), x.controlFailed ?? '-', x.lost ?? '-',
-    `${pct(x.twilioRun?.elu)} / ${pct(x.twilioRun?.cpu)}`, `${pct(x.emulatorElu)} / ${pct(x.emulatorCpu)}`, int(x.twilioRun?.perSec ?? 0),
-    int(x.webhooksPerSec + x.restPerSec),
-    (x.twilioRun?.elu ?? 0) >= 0.9 && x.emulatorElu < 0.9 ? 'twilio-run' : x.emulatorElu >= 0.9 && (x.twilioRun?.elu ?? 0) < 0.9 ? 'emulator' : 'neither alone',
-    Object.entries(x.webhookFailures ?? {}).map(([what, n]) => `${n} x ${what}`).join('; ') || 'none',
-  ]);
+  const rows = r.emulator
+    .filter((x) => x.transport === 'functions')
+    .map((x) => [
+      x.mode ?? '-',
+      int(x.calls),
+      int(x.controlPerSec ?? 0),
+      int(2 * 3 * x.calls),
+      x.controlFailed ?? '-',
+      x.lost ?? '-',
+      `${pct(x.twilioRun?.elu)} / ${pct(x.twilioRun?.cpu)}`,
+      `${pct(x.emulatorElu)} / ${pct(x.emulatorCpu)}`,
+      int(x.twilioRun?.perSec ?? 0),
+      int(x.webhooksPerSec + x.restPerSec),
+      (x.twilioRun?.elu ?? 0) >= 0.9 && x.emulatorElu < 0.9
+        ? 'twilio-run'
+        : x.emulatorElu >= 0.9 && (x.twilioRun?.elu ?? 0) < 0.9
+          ? 'emulator'
+          : 'neither alone',
+      Object.entries(x.webhookFailures ?? {})
+        .map(([what, n]) => `${n} x ${what}`)
+        .join('; ') || 'none',
+    ]);
   return `## Scale: concurrent calls holding and resuming over HTTP
 
 N inbound calls answered by the real functions (the built \`dist/\` under one twilio-run,
@@ -244,17 +322,35 @@ function emulatorSection(r: BenchResults): string {
   const rows = r.emulator.filter((x) => x.transport !== 'functions');
   const both = (cpu: number | undefined, elu: number | undefined): string => (cpu === undefined ? '-' : `${pct(cpu)} / ${pct(elu)}`);
   const body = rows.map((x) => [
-    x.transport, int(x.calls), fix(x.seconds), int(x.events), int(x.eventsPerSec), int(x.events / (x.emulatorCpu * x.seconds)),
-    x.calls >= 1000 ? kib(x.bytesPerCall) : '(noise)', int(x.webhooksPerSec), int(x.restPerSec), both(x.emulatorCpu, x.emulatorElu),
-    both(x.functionsCpu, x.functionsElu), x.capacity ? `${int(x.capacity.rate)} (${both(x.capacity.serverCpu, x.capacity.serverElu)})` : '-',
+    x.transport,
+    int(x.calls),
+    fix(x.seconds),
+    int(x.events),
+    int(x.eventsPerSec),
+    int(x.events / (x.emulatorCpu * x.seconds)),
+    x.calls >= 1000 ? kib(x.bytesPerCall) : '(noise)',
+    int(x.webhooksPerSec),
+    int(x.restPerSec),
+    both(x.emulatorCpu, x.emulatorElu),
+    both(x.functionsCpu, x.functionsElu),
+    x.capacity ? `${int(x.capacity.rate)} (${both(x.capacity.serverCpu, x.capacity.serverElu)})` : '-',
     x.functionsCpu ? `${fix(x.emulatorCpu / x.functionsCpu, 1)}x` : '-',
   ]);
-  const verdicts = rows.filter((x) => x.transport === 'http').map((x) => {
-    const emuBusy = x.emulatorElu >= 0.9;
-    const fnBusy = (x.functionsElu ?? 0) >= 0.9;
-    const who = emuBusy && !fnBusy ? 'the emulator IS the bottleneck' : fnBusy && !emuBusy ? 'the emulator is not the bottleneck' : emuBusy && fnBusy ? 'both saturated' : 'neither saturated (latency bound)';
-    return `- N = ${int(x.calls)}: ${who}: emulator ${pct(x.emulatorElu)} busy serving ${int(x.webhooksPerSec + x.restPerSec)} HTTP req/s, the minimal server's process ${pct(x.functionsElu)} busy; that server alone answered ${int(x.capacity?.rate ?? 0)} req/s.`;
-  });
+  const verdicts = rows
+    .filter((x) => x.transport === 'http')
+    .map((x) => {
+      const emuBusy = x.emulatorElu >= 0.9;
+      const fnBusy = (x.functionsElu ?? 0) >= 0.9;
+      const who =
+        emuBusy && !fnBusy
+          ? 'the emulator IS the bottleneck'
+          : fnBusy && !emuBusy
+            ? 'the emulator is not the bottleneck'
+            : emuBusy && fnBusy
+              ? 'both saturated'
+              : 'neither saturated (latency bound)';
+      return `- N = ${int(x.calls)}: ${who}: emulator ${pct(x.emulatorElu)} busy serving ${int(x.webhooksPerSec + x.restPerSec)} HTTP req/s, the minimal server's process ${pct(x.functionsElu)} busy; that server alone answered ${int(x.capacity?.rate ?? 0)} req/s.`;
+    });
   return `## The emulator: in-process and over HTTP against a minimal webhook server
 
 (Moved here from emulator/README.md.) N concurrent conference calls (caller by TwiML, agent by
@@ -305,8 +401,13 @@ function workerSection(r: BenchResults): string {
   };
   const rate = (x: BenchRow): number => x.webhooksPerSec + x.restPerSec;
   const row = (name: string, xs: BenchRow[]): (string | number)[] => [
-    name, xs.length, int(med(xs.map(rate))), `${int(Math.min(...xs.map(rate)))}-${int(Math.max(...xs.map(rate)))}`,
-    pct(med(xs.map((x) => x.emulatorElu))), pct(med(xs.map((x) => x.emulatorCpu))), pct(med(xs.map((x) => x.functionsElu ?? 0))),
+    name,
+    xs.length,
+    int(med(xs.map(rate))),
+    `${int(Math.min(...xs.map(rate)))}-${int(Math.max(...xs.map(rate)))}`,
+    pct(med(xs.map((x) => x.emulatorElu))),
+    pct(med(xs.map((x) => x.emulatorCpu))),
+    pct(med(xs.map((x) => x.functionsElu ?? 0))),
     int(med(xs.map((x) => (1e6 * x.emulatorCpu) / rate(x)))),
   ];
   const ratios = w.main.map((m, i) => rate(w.worker[i]) / rate(m));
@@ -342,18 +443,26 @@ function emulatorVerdictSection(r: BenchResults): string {
   const gc = r.profile?.categories.find((c) => c.name === 'GC')?.share;
   const w = r.webhookWorker;
   const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const workerRate = w ? med(w.main.map((m, i) => (w.worker[i].webhooksPerSec + w.worker[i].restPerSec) / (m.webhooksPerSec + m.restPerSec))) : undefined;
+  const workerRate = w
+    ? med(w.main.map((m, i) => (w.worker[i].webhooksPerSec + w.worker[i].restPerSec) / (m.webhooksPerSec + m.restPerSec)))
+    : undefined;
   const workerBusy = w ? med(w.main.map((m, i) => w.worker[i].emulatorElu / m.emulatorElu)) : undefined;
   const lines = [
     `- **Measured** (http, N = ${int(at.calls)}): the emulator's main thread was ${pct(at.emulatorElu)} busy serving ${int(rate)} HTTP requests/s while the minimal server's process was ${pct(at.functionsElu)} busy, and that server alone answered ${int(at.capacity?.rate ?? 0)} requests/s; per exchange the emulator used ${fix(at.emulatorCpu / (at.functionsCpu ?? NaN), 1)}x the CPU of the server's process. ${emuBusy && !fnBusy ? 'So the emulator IS the bottleneck against the minimal server: the target is not met.' : !emuBusy ? 'So the emulator was not the saturated side in this run.' : 'Both were saturated.'}`,
   ];
   if (own !== undefined && nodeHttp !== undefined) {
-    lines.push(`- **Why** (the profile above): the emulator's own code (engine, REST routing and formatting, OpenAPI check, TwiML parsing, signing) is ${pct(own)} of its busy time; Node's HTTP server and client, sockets, streams, timers and the native calls under them (the \`writev\` of each response among them) are ${pct(nodeHttp)}, GC ${pct(gc)}. The main thread does both ends of Node's HTTP for every exchange (REST server for the functions' requests, HTTP client for its webhooks) while the minimal server does one end of each with constant answers. Making the emulator's own code free would leave the main thread at roughly ${pct(1 - own)} of today's work.`);
+    lines.push(
+      `- **Why** (the profile above): the emulator's own code (engine, REST routing and formatting, OpenAPI check, TwiML parsing, signing) is ${pct(own)} of its busy time; Node's HTTP server and client, sockets, streams, timers and the native calls under them (the \`writev\` of each response among them) are ${pct(nodeHttp)}, GC ${pct(gc)}. The main thread does both ends of Node's HTTP for every exchange (REST server for the functions' requests, HTTP client for its webhooks) while the minimal server does one end of each with constant answers. Making the emulator's own code free would leave the main thread at roughly ${pct(1 - own)} of today's work.`,
+    );
   }
   if (workerRate !== undefined && workerBusy !== undefined) {
-    lines.push(`- **More cores** (the table above): sending the webhooks from a worker thread took the main thread's busy time to ${fix(workerBusy)}x, and the HTTP rate to ${fix(workerRate)}x (medians of pairs). On this 2-core machine, shared with the functions process and with other engineers' runs, the second thread competes for the same cores, so it ${workerRate > 1.1 ? 'paid in this run' : workerRate >= 0.95 ? 'did not pay measurably in this run' : 'cost throughput in this run (the messages between the threads cost more than the HTTP client work they moved)'}; it stays an opt-in transport.`);
+    lines.push(
+      `- **More cores** (the table above): sending the webhooks from a worker thread took the main thread's busy time to ${fix(workerBusy)}x, and the HTTP rate to ${fix(workerRate)}x (medians of pairs). On this 2-core machine, shared with the functions process and with other engineers' runs, the second thread competes for the same cores, so it ${workerRate > 1.1 ? 'paid in this run' : workerRate >= 0.95 ? 'did not pay measurably in this run' : 'cost throughput in this run (the messages between the threads cost more than the HTTP client work they moved)'}; it stays an opt-in transport.`,
+    );
   }
-  lines.push('- **What it would take** (analysis, not measured): the REST server\'s HTTP work on worker threads too (node:cluster cannot share the engine, whose state is one process\'s memory; worker threads would each parse HTTP and hand the engine one message per request), which pays only with a core free for them: not on 2 cores where the functions server needs one. Or an HTTP stack cheaper per exchange than node:http (a native one such as uWebSockets.js: a new native dependency for a test tool). Against the real functions the emulator is far from the bottleneck (the scale table: twilio-run is the busy side), which is what the project\'s tests and `npm start` meet.');
+  lines.push(
+    "- **What it would take** (analysis, not measured): the REST server's HTTP work on worker threads too (node:cluster cannot share the engine, whose state is one process's memory; worker threads would each parse HTTP and hand the engine one message per request), which pays only with a core free for them: not on 2 cores where the functions server needs one. Or an HTTP stack cheaper per exchange than node:http (a native one such as uWebSockets.js: a new native dependency for a test tool). Against the real functions the emulator is far from the bottleneck (the scale table: twilio-run is the busy side), which is what the project's tests and `npm start` meet.",
+  );
   return `## Is the emulator the bottleneck over HTTP?
 
 ${lines.join('\n')}
@@ -427,7 +536,10 @@ measured on the same kind of shared 2-core machine, with its own conditions as s
 
 function deploySection(r: BenchResults): string {
   const d = r.deploy;
-  const files = [...d.functions.map((f) => ['function', `dist/functions/${f.name}`, int(f.bytes)]), ...d.assets.map((f) => ['asset', `dist/assets/${f.name}`, int(f.bytes)])];
+  const files = [
+    ...d.functions.map((f) => ['function', `dist/functions/${f.name}`, int(f.bytes)]),
+    ...d.assets.map((f) => ['asset', `dist/assets/${f.name}`, int(f.bytes)]),
+  ];
   const total = (xs: { bytes: number }[]): number => xs.reduce((a, f) => a + f.bytes, 0);
   return `## Deploy size
 
@@ -456,7 +568,9 @@ measured side by side, are the steadier figures.
 
 ## Headline figures
 
-${headlines(r).map((h) => `- ${h}`).join('\n')}
+${headlines(r)
+  .map((h) => `- ${h}`)
+  .join('\n')}
 
 ## How to reproduce
 

@@ -28,8 +28,28 @@ const ROOT = path.join(__dirname, '..');
 
 /** The sizes of a full run and of --quick. */
 const SIZES = {
-  full: { emulatorCalls: [100, 1000, 10_000], warmUp: 1000, coldLoadRuns: 15, handlerOps: 50_000, pairs: 100, forkPairs: 100, profileCalls: 1000, workerCalls: 1000, workerPairs: 5 },
-  quick: { emulatorCalls: [20], warmUp: 20, coldLoadRuns: 2, handlerOps: 500, pairs: 3, forkPairs: 1, profileCalls: 20, workerCalls: 20, workerPairs: 1 },
+  full: {
+    emulatorCalls: [100, 1000, 10_000],
+    warmUp: 1000,
+    coldLoadRuns: 15,
+    handlerOps: 50_000,
+    pairs: 100,
+    forkPairs: 100,
+    profileCalls: 1000,
+    workerCalls: 1000,
+    workerPairs: 5,
+  },
+  quick: {
+    emulatorCalls: [20],
+    warmUp: 20,
+    coldLoadRuns: 2,
+    handlerOps: 500,
+    pairs: 3,
+    forkPairs: 1,
+    profileCalls: 20,
+    workerCalls: 20,
+    workerPairs: 1,
+  },
 };
 
 function option(args: string[], name: string): string | undefined {
@@ -38,12 +58,17 @@ function option(args: string[], name: string): string | undefined {
 
 async function main(): Promise<void> {
   if (!(globalThis as { gc?: unknown }).gc) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', __filename, ...process.argv.slice(2)],
+      { stdio: 'inherit' },
+    );
     process.exit(r.status ?? 1);
   }
   const args = process.argv.slice(2);
   const transports = option(args, 'transport')?.split(',') as Transport[] | undefined;
-  for (const t of transports ?? []) if (!TRANSPORTS.includes(t)) throw new Error(`unknown transport ${t} (known: ${TRANSPORTS.join(', ')})`);
+  for (const t of transports ?? [])
+    if (!TRANSPORTS.includes(t)) throw new Error(`unknown transport ${t} (known: ${TRANSPORTS.join(', ')})`);
   const sizesGiven = args.map(Number).filter((n) => n > 0);
 
   if (option(args, 'only') === 'emulator') {
@@ -73,7 +98,10 @@ async function main(): Promise<void> {
   const handlers = await measureHandlerTime(size.handlerOps);
   const twimlBuilding = measureTwimlBuilding(size.handlerOps);
   console.log('== the emulator, and scale through the real functions ==');
-  const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, { warmUp: size.warmUp, functionsMaxCalls: 1000 });
+  const emulator = await runEmulatorBench(sizesGiven.length ? sizesGiven : size.emulatorCalls, transports, {
+    warmUp: size.warmUp,
+    functionsMaxCalls: 1000,
+  });
   console.log('== profile of the emulator over HTTP ==');
   const profile = await profileEmulatorHttp(size.profileCalls);
   console.log('== webhooks from a worker thread: does a second core pay? ==');
@@ -86,7 +114,14 @@ async function main(): Promise<void> {
     command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
     seconds: (Date.now() - started) / 1000,
     machine: describeMachine(loadBefore),
-    roundTrips, coldLoad, handlers, twimlBuilding, emulator, profile, webhookWorker, deploy,
+    roundTrips,
+    coldLoad,
+    handlers,
+    twimlBuilding,
+    emulator,
+    profile,
+    webhookWorker,
+    deploy,
   };
   const save = option(args, 'save-results');
   if (save) writeFileSync(save, JSON.stringify(results, null, 1));

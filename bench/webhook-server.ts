@@ -19,34 +19,49 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     webhooks++;
     const url = new URL(req.url ?? '/', 'http://functions');
-    const params = req.method === 'GET'
-      ? Object.fromEntries(url.searchParams)
-      : Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const params =
+      req.method === 'GET'
+        ? Object.fromEntries(url.searchParams)
+        : Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const r = answer(url.href, params);
     res.writeHead(r.status, { 'Content-Type': r.contentType, 'Content-Length': Buffer.byteLength(r.body) }).end(r.body);
   });
 });
-server.on('connection', () => { connections++; });
+server.on('connection', () => {
+  connections++;
+});
 server.keepAliveTimeout = 60_000;
 
-interface Calls { emulatorUrl: string; auth: string; accountSid: string; confSids: string[]; callerSids: string[]; agent?: http.Agent }
+interface Calls {
+  emulatorUrl: string;
+  auth: string;
+  accountSid: string;
+  confSids: string[];
+  callerSids: string[];
+  agent?: http.Agent;
+}
 let calls: Calls | undefined;
 
 function post(c: Calls, agent: http.Agent, path: string, form: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = new URLSearchParams(form).toString();
-    const req = http.request(`${c.emulatorUrl}/2010-04-01/Accounts/${c.accountSid}${path}`, {
-      method: 'POST', agent,
-      headers: { Authorization: c.auth, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (b: Buffer) => chunks.push(b));
-      res.on('end', () => {
-        restRequests++;
-        if (res.statusCode! >= 300) reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
-        else resolve();
-      });
-    });
+    const req = http.request(
+      `${c.emulatorUrl}/2010-04-01/Accounts/${c.accountSid}${path}`,
+      {
+        method: 'POST',
+        agent,
+        headers: { Authorization: c.auth, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (b: Buffer) => chunks.push(b));
+        res.on('end', () => {
+          restRequests++;
+          if (res.statusCode! >= 300) reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+          else resolve();
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -57,30 +72,41 @@ async function controlRound(url: string, token: string, callSids: string[], widt
   const agent = new http.Agent({ keepAlive: true, maxSockets: width });
   let next = 0;
   try {
-    await Promise.all(Array.from({ length: Math.min(width, callSids.length) }, async () => {
-      while (next < callSids.length) {
-        const body = new URLSearchParams({ CallSid: callSids[next++] }).toString();
-        await new Promise<void>((resolve) => {
-          const req = http.request(url, {
-            method: 'POST', agent,
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) },
-          }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (b: Buffer) => chunks.push(b));
-            res.on('end', () => {
-              // Counted, not thrown: the benchmark reports failed holds and lost calls.
-              if (res.statusCode !== 200) controlFailed++;
+    await Promise.all(
+      Array.from({ length: Math.min(width, callSids.length) }, async () => {
+        while (next < callSids.length) {
+          const body = new URLSearchParams({ CallSid: callSids[next++] }).toString();
+          await new Promise<void>((resolve) => {
+            const req = http.request(
+              url,
+              {
+                method: 'POST',
+                agent,
+                headers: {
+                  Authorization: `Bearer ${token}`,
+                  'Content-Type': 'application/x-www-form-urlencoded',
+                  'Content-Length': Buffer.byteLength(body),
+                },
+              },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (b: Buffer) => chunks.push(b));
+                res.on('end', () => {
+                  // Counted, not thrown: the benchmark reports failed holds and lost calls.
+                  if (res.statusCode !== 200) controlFailed++;
+                  resolve();
+                });
+              },
+            );
+            req.on('error', () => {
+              controlFailed++;
               resolve();
             });
+            req.end(body);
           });
-          req.on('error', () => {
-            controlFailed++;
-            resolve();
-          });
-          req.end(body);
-        });
-      }
-    }));
+        }
+      }),
+    );
   } finally {
     agent.destroy();
   }
@@ -93,14 +119,23 @@ async function restRound(round: 'participants' | 'hold' | 'resume', holdUrl: str
   const agent = c.agent;
   const n = c.confSids.length;
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
-    while (next < n) {
-      const i = next++;
-      const conf = c.confSids[i];
-      if (round === 'participants') await post(c, agent, `/Conferences/${conf}/Participants.json`, { From: '+15550100000', To: '+15550100001' });
-      else await post(c, agent, `/Conferences/${conf}/Participants/${c.callerSids[i]}.json`, round === 'hold' ? { Hold: 'true', HoldUrl: holdUrl } : { Hold: 'false' });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        const conf = c.confSids[i];
+        if (round === 'participants')
+          await post(c, agent, `/Conferences/${conf}/Participants.json`, { From: '+15550100000', To: '+15550100001' });
+        else
+          await post(
+            c,
+            agent,
+            `/Conferences/${conf}/Participants/${c.callerSids[i]}.json`,
+            round === 'hold' ? { Hold: 'true', HoldUrl: holdUrl } : { Hold: 'false' },
+          );
+      }
+    }),
+  );
 }
 
 function stats(): FunctionsStats {
@@ -116,20 +151,34 @@ function reply(m: FunctionsReply): void {
 process.on('message', (m: FunctionsCommand) => {
   const run = async (): Promise<void> => {
     switch (m.type) {
-      case 'stats': break;
+      case 'stats':
+        break;
       case 'calls':
         calls?.agent?.destroy();
         calls = {
-          emulatorUrl: m.emulatorUrl, accountSid: m.accountSid, confSids: m.confSids, callerSids: m.callerSids,
+          emulatorUrl: m.emulatorUrl,
+          accountSid: m.accountSid,
+          confSids: m.confSids,
+          callerSids: m.callerSids,
           auth: 'Basic ' + Buffer.from(`${m.accountSid}:${m.authToken}`).toString('base64'),
         };
         break;
-      case 'rest': await restRound(m.round, m.holdUrl, m.width); break;
-      case 'done-calls': calls?.agent?.destroy(); calls = undefined; break;
-      case 'control': await controlRound(m.url, m.token, m.callSids, m.width); break;
+      case 'rest':
+        await restRound(m.round, m.holdUrl, m.width);
+        break;
+      case 'done-calls':
+        calls?.agent?.destroy();
+        calls = undefined;
+        break;
+      case 'control':
+        await controlRound(m.url, m.token, m.callSids, m.width);
+        break;
     }
   };
-  run().then(() => reply({ type: 'ok', id: m.id, stats: stats() }), (e: unknown) => reply({ type: 'error', id: m.id, message: (e as Error).message }));
+  run().then(
+    () => reply({ type: 'ok', id: m.id, stats: stats() }),
+    (e: unknown) => reply({ type: 'error', id: m.id, message: (e as Error).message }),
+  );
 });
 
 // The benchmark ends this process by disconnecting the IPC channel.

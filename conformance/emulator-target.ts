@@ -14,7 +14,10 @@ export class EmulatorTarget extends TargetBase {
   readonly kind = 'emulator' as const;
   protected readonly pollEveryMs = 250;
 
-  private constructor(readonly emu: Emulator, recorder: Recorder) {
+  private constructor(
+    readonly emu: Emulator,
+    recorder: Recorder,
+  ) {
     const client = twilio(emu.accountSid, emu.authToken);
     client.api.baseUrl = emu.url;
     super(client, recorder, { caller: CALLER, business: BUSINESS }, recorder.localUrl, randomBytes(4).toString('hex'));
@@ -32,7 +35,10 @@ export class EmulatorTarget extends TargetBase {
   }
 
   async agent(behaviour: AgentBehaviour): Promise<string> {
-    this.emu.setParty(CALLER, 'busy' in behaviour ? { behavior: 'busy', afterMs: 1000 } : { behavior: 'answer', afterMs: behaviour.answersAfterMs });
+    this.emu.setParty(
+      CALLER,
+      'busy' in behaviour ? { behavior: 'busy', afterMs: 1000 } : { behavior: 'answer', afterMs: behaviour.answersAfterMs },
+    );
     return CALLER;
   }
 
@@ -42,9 +48,13 @@ export class EmulatorTarget extends TargetBase {
     return sid;
   }
 
-  wait(ms: number): Promise<void> { return this.emu.advance(ms); }
+  wait(ms: number): Promise<void> {
+    return this.emu.advance(ms);
+  }
 
-  protected settleAfterCleanup(): Promise<void> { return this.emu.advance(1000); }
+  protected settleAfterCleanup(): Promise<void> {
+    return this.emu.advance(1000);
+  }
 
   async close(): Promise<void> {
     await this.emu.close();

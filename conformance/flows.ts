@@ -10,7 +10,15 @@ import { setConferenceHold } from '../lib/conference/hold';
 import { callerQueueEnded, callerStepWhenAgentLegEnded } from '../lib/dial/decisions';
 import { holdDialCall, resumeDialCall } from '../lib/dial/hold';
 import { agentQueueName, callerQueueName } from '../lib/dial/hold-queue';
-import { AGENT_LEFT, agentHoldTwiml, agentWaitsOnHold, type CallerQueueSettings, callerDialsAgent, callerTakesAgentBack, callerTwiml } from '../lib/dial/twiml';
+import {
+  AGENT_LEFT,
+  agentHoldTwiml,
+  agentWaitsOnHold,
+  type CallerQueueSettings,
+  callerDialsAgent,
+  callerTakesAgentBack,
+  callerTwiml,
+} from '../lib/dial/twiml';
 import type { DialModeUrls } from '../lib/dial/urls';
 import { sayAndHangUp } from '../lib/shared/caller-prompts';
 import { sendTwimlToLeg } from '../lib/shared/leg-twiml';
@@ -46,7 +54,10 @@ async function firstChild(t: Target, parent: string, maxMs: number): Promise<str
 const HANDLE_KEY = 'conformance-handle-key-0123456789abcdef';
 
 function dialUrls(t: Target): DialModeUrls {
-  const withCaller = (path: string) => (caller: string): string => `${t.url(path)}?CallerCallSid=${caller}`;
+  const withCaller =
+    (path: string) =>
+    (caller: string): string =>
+      `${t.url(path)}?CallerCallSid=${caller}`;
   return {
     holdQueueEnded: t.url('/dial/hold-queue-ended'),
     // As with hold reminders on: a TwiML waitUrl of ours (Twilio can fetch no file from the recorder).
@@ -64,27 +75,42 @@ async function dialCall(t: Target, agentLegStatus: Route = twiml('')) {
   const settings = { urls, token: HANDLE_KEY };
   const agent = await t.agent({ answersAfterMs: 1000 });
   const holdOf = (caller: string): CallerQueueSettings => ({
-    queueName: callerQueueName(caller), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded,
+    queueName: callerQueueName(caller),
+    waitUrl: urls.holdMusic,
+    waitUrlMethod: urls.holdMusicMethod,
+    actionUrl: urls.holdQueueEnded,
   });
   t.on('/incoming', (hit) => {
     const caller = hit.params.CallSid;
     t.ownQueue(callerQueueName(caller));
     t.ownQueue(agentQueueName(caller));
-    return { twiml: callerDialsAgent({
-      agent: { kind: 'number', value: agent }, callerCallSid: caller, ringTimeoutSeconds: 20,
-      agentStatusUrl: urls.agentLegStatus(caller), hold: holdOf(caller),
-    }).toString() };
+    return {
+      twiml: callerDialsAgent({
+        agent: { kind: 'number', value: agent },
+        callerCallSid: caller,
+        ringTimeoutSeconds: 20,
+        agentStatusUrl: urls.agentLegStatus(caller),
+        hold: holdOf(caller),
+      }).toString(),
+    };
   });
   t.on('/dial/hold-music', twiml('<Say>Please hold.</Say><Pause length="3"/>'));
   t.on('/dial/agent-hold-loop', { twiml: agentHoldTwiml('announce').toString() });
-  t.on('/dial/agent-rejoin-hold', (hit) => ({ twiml: agentWaitsOnHold({
-    queueName: agentQueueName(hit.params.CallerCallSid), waitUrl: urls.agentHoldLoop(hit.params.CallerCallSid), rejoinUrl: urls.agentRejoinHold(hit.params.CallerCallSid),
-  }).toString() }));
+  t.on('/dial/agent-rejoin-hold', (hit) => ({
+    twiml: agentWaitsOnHold({
+      queueName: agentQueueName(hit.params.CallerCallSid),
+      waitUrl: urls.agentHoldLoop(hit.params.CallerCallSid),
+      rejoinUrl: urls.agentRejoinHold(hit.params.CallerCallSid),
+    }).toString(),
+  }));
   // What /hold-queue-ended answers (lib/dial/caller-webhooks.ts), from the same decision.
   t.on('/dial/hold-queue-ended', (hit) => {
     const caller = hit.params.CallSid;
     const outcome = callerQueueEnded({ queueResult: hit.params.QueueResult ?? '', callerStatus: hit.params.CallStatus ?? '' });
-    const answer = outcome.answer === 'take-agent-back' ? callerTakesAgentBack(agentQueueName(caller), holdOf(caller)) : callerTwiml(outcome.answer, holdOf(caller));
+    const answer =
+      outcome.answer === 'take-agent-back'
+        ? callerTakesAgentBack(agentQueueName(caller), holdOf(caller))
+        : callerTwiml(outcome.answer, holdOf(caller));
     return { twiml: answer.toString() };
   });
   t.on('/dial/agent-leg-status', agentLegStatus);
@@ -98,9 +124,18 @@ async function dialCall(t: Target, agentLegStatus: Route = twiml('')) {
   });
   const bridged = async (): Promise<boolean> => {
     const w = await waiting();
-    return !w.caller && !w.agent && (await callStatus(t, caller)) === 'in-progress' && agentLeg !== undefined && (await callStatus(t, agentLeg)) === 'in-progress';
+    return (
+      !w.caller &&
+      !w.agent &&
+      (await callStatus(t, caller)) === 'in-progress' &&
+      agentLeg !== undefined &&
+      (await callStatus(t, agentLeg)) === 'in-progress'
+    );
   };
-  const bothWaiting = async (): Promise<boolean> => { const w = await waiting(); return w.caller && w.agent; };
+  const bothWaiting = async (): Promise<boolean> => {
+    const w = await waiting();
+    return w.caller && w.agent;
+  };
   return { settings, caller, agentLeg, waiting, bridged, bothWaiting };
 }
 
@@ -108,8 +143,13 @@ export const dialFlow: Scenario = {
   id: 'dial-flow',
   rule: 'Dial mode end to end as the product runs it: the caller dials the agent (a <Dial> without action, then <Enqueue>); hold redirects the bridged agent child; resume gives the queued caller <Dial><Queue> of the agent queue; hold again after a resume; resume; the caller hangs up',
   rules: [
-    'dial-without-action-next-verb', 'child-redirect-ends-dial', 'queued-agent-redirect-ends-dial-queue', 'dial-queue-bridges-front',
-    'enqueue-action-after-redirect-ignored', 'agent-webhooks-carry-parent-call-sid', 'enqueue-waiturl-loops',
+    'dial-without-action-next-verb',
+    'child-redirect-ends-dial',
+    'queued-agent-redirect-ends-dial-queue',
+    'dial-queue-bridges-front',
+    'enqueue-action-after-redirect-ignored',
+    'agent-webhooks-carry-parent-call-sid',
+    'enqueue-waiturl-loops',
   ],
   judges: {
     'connect: the agent leg': [],
@@ -165,7 +205,8 @@ export const dialFlow: Scenario = {
     await resumeDialCall(t.client, handle, settings);
     o['resume 1: bridged (both queues empty, both up)'] = yesNo(await t.waitFor(bridged, 10_000));
     await t.waitFor(() => t.hits('/dial/hold-queue-ended').length > 0, 5000);
-    o["resume 1: QueueResult of the caller's Enqueue action"] = t.hits('/dial/hold-queue-ended')[0]?.params.QueueResult ?? '(not requested)';
+    o["resume 1: QueueResult of the caller's Enqueue action"] =
+      t.hits('/dial/hold-queue-ended')[0]?.params.QueueResult ?? '(not requested)';
     await t.wait(5000);
     o['resume 1: still bridged 5 s later'] = yesNo(await bridged());
 
@@ -194,11 +235,19 @@ export const dialFlow: Scenario = {
 async function conferenceCall(t: Target) {
   const agent = await t.agent({ answersAfterMs: 1000 });
   t.on('/incoming', async (hit) => {
-    const answer = await connectCallerToAgent(t.client, { callSid: hit.params.CallSid, calledNumber: hit.params.To }, {
-      agent: { kind: 'number', value: agent }, callerId: t.numbers.business, ringTimeoutSeconds: 20,
-      holdMusicUrl: t.url('/conf/hold-music'), agentStatusUrl: t.url('/conf/agent-status'),
-      agentAloneUrl: t.url('/conf/agent-alone'), conferenceStatusUrl: t.url('/conf/conference-status'),
-    });
+    const answer = await connectCallerToAgent(
+      t.client,
+      { callSid: hit.params.CallSid, calledNumber: hit.params.To },
+      {
+        agent: { kind: 'number', value: agent },
+        callerId: t.numbers.business,
+        ringTimeoutSeconds: 20,
+        holdMusicUrl: t.url('/conf/hold-music'),
+        agentStatusUrl: t.url('/conf/agent-status'),
+        agentAloneUrl: t.url('/conf/agent-alone'),
+        conferenceStatusUrl: t.url('/conf/conference-status'),
+      },
+    );
     return { twiml: answer.twiml.toString() };
   });
   t.on('/conf/hold-music', twiml('<Say>Please wait.</Say><Pause length="3"/>'));
@@ -218,9 +267,14 @@ async function conferenceCall(t: Target) {
     return conferenceSid !== undefined && (await t.client.conferences(conferenceSid).participants.list({ limit: 5 })).length === 2;
   }, 20_000);
   const agentLeg = started && conferenceSid ? (await t.client.conferences(conferenceSid).participants('agent').fetch()).callSid : undefined;
-  const hold = (on: boolean) => setConferenceHold(t.client, {
-    callSid: caller, conferenceSid, participant: 'caller', hold: on, holdUrl: `${t.url('/conf/hold')}?HeldFor=0`,
-  });
+  const hold = (on: boolean) =>
+    setConferenceHold(t.client, {
+      callSid: caller,
+      conferenceSid,
+      participant: 'caller',
+      hold: on,
+      holdUrl: `${t.url('/conf/hold')}?HeldFor=0`,
+    });
   const held = async (): Promise<string> => String((await t.client.conferences(conferenceSid!).participants(caller).fetch()).hold);
   return { caller, conferenceSid: started ? conferenceSid : undefined, agentLeg, hold, held };
 }
@@ -228,7 +282,14 @@ async function conferenceCall(t: Target) {
 export const conferenceFlow: Scenario = {
   id: 'conference-flow',
   rule: 'Conference mode end to end as the product runs it: the agent added by POST /Participants and the caller by <Dial><Conference>; hold (Hold, HoldUrl) with a hold document that <Redirect>s; an announcement to the agent; resume; hold again; resume; the agent hangs up',
-  rules: ['participant-hold-holdurl', 'holdurl-fetched-each-hold', 'holdurl-redirect-keeps-query', 'holdurl-twiml-verbs', 'participant-announcement', 'end-conference-on-exit'],
+  rules: [
+    'participant-hold-holdurl',
+    'holdurl-fetched-each-hold',
+    'holdurl-redirect-keeps-query',
+    'holdurl-twiml-verbs',
+    'participant-announcement',
+    'end-conference-on-exit',
+  ],
   judges: {
     'connect: the conference starts with both': [],
     'hold 1: the caller is held': ['participant-hold-holdurl'],
@@ -266,8 +327,13 @@ export const conferenceFlow: Scenario = {
     o['hold 1: the caller is held'] = await held();
     await t.waitFor(() => t.hits('/conf/hold').length > 1, 15_000);
     const redirect = t.hits('/conf/hold')[1]?.params;
-    o['hold 1: the <Redirect> keeps its query and sends CallSid'] = yesNo(redirect?.HeldFor === '5' && redirect.CallerCallSid === caller && redirect.CallSid === caller);
-    await t.client.conferences(cf).participants('agent').update({ announceUrl: t.url('/conf/warning'), announceMethod: 'POST' });
+    o['hold 1: the <Redirect> keeps its query and sends CallSid'] = yesNo(
+      redirect?.HeldFor === '5' && redirect.CallerCallSid === caller && redirect.CallSid === caller,
+    );
+    await t.client
+      .conferences(cf)
+      .participants('agent')
+      .update({ announceUrl: t.url('/conf/warning'), announceMethod: 'POST' });
     o['hold 1: the AnnounceUrl to the agent requested'] = yesNo(await t.waitFor(() => t.hits('/conf/warning').length > 0, 5000));
     await t.wait(3000);
 
@@ -296,7 +362,7 @@ export const conferenceFlow: Scenario = {
 
 export const dialFlowAgentLeaves: Scenario = {
   id: 'dial-flow-agent-leaves',
-  rule: 'Dial mode, the agent hangs up while the caller is held: the status callback of its <Number> (given in the caller\'s <Dial>) still reports it after the leg was redirected into the agent queue, and the product tells the caller',
+  rule: "Dial mode, the agent hangs up while the caller is held: the status callback of its <Number> (given in the caller's <Dial>) still reports it after the leg was redirected into the agent queue, and the product tells the caller",
   rules: ['dialled-leg-status-callback-after-redirect'],
   judges: { 'connect: the agent leg': [], 'hold: the caller is in its queue': [] },
   source: 'the rules table: the sources of the rules it checks (docs/twilio-voice-semantics.md)',
@@ -305,7 +371,7 @@ export const dialFlowAgentLeaves: Scenario = {
     'connect: the agent leg': 'in-progress',
     'hold: the caller is in its queue': 'yes',
     "the agent hangs up: its leg's status callback": 'completed',
-    "the agent hangs up: the caller is told, then its call ends": 'completed',
+    'the agent hangs up: the caller is told, then its call ends': 'completed',
   },
   async run(t): Promise<Observation> {
     // What /agent-leg-status does (lib/dial/agent-webhooks.ts), from the same decision and TwiML.
@@ -325,7 +391,8 @@ export const dialFlowAgentLeaves: Scenario = {
     o['hold: the caller is in its queue'] = yesNo((await waiting()).caller);
     await t.client.calls(agentLeg).update({ status: 'completed' });
     await t.waitFor(() => t.hits('/dial/agent-leg-status').some((h) => h.params.CallStatus === 'completed'), 10_000);
-    o["the agent hangs up: its leg's status callback"] = t.hits('/dial/agent-leg-status').find((h) => h.params.CallStatus === 'completed')?.params.CallStatus ?? '(none)';
+    o["the agent hangs up: its leg's status callback"] =
+      t.hits('/dial/agent-leg-status').find((h) => h.params.CallStatus === 'completed')?.params.CallStatus ?? '(none)';
     await t.waitFor(async () => (await callStatus(t, caller)) === 'completed', 15_000);
     o['the agent hangs up: the caller is told, then its call ends'] = await callStatus(t, caller);
     return o;
@@ -334,7 +401,7 @@ export const dialFlowAgentLeaves: Scenario = {
 
 export const conferenceFlowCallerLeaves: Scenario = {
   id: 'conference-flow-caller-leaves',
-  rule: 'Conference mode, the caller hangs up after a hold and a resume: its endConferenceOnExit ends the conference and the agent\'s call',
+  rule: "Conference mode, the caller hangs up after a hold and a resume: its endConferenceOnExit ends the conference and the agent's call",
   rules: ['end-conference-on-exit'],
   judges: { 'connect: the conference starts with both': [], 'hold, then resume: the caller is held': [] },
   source: 'the rules table: the sources of the rules it checks (docs/twilio-voice-semantics.md)',

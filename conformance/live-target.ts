@@ -37,16 +37,25 @@ export function liveConfig(env: NodeJS.ProcessEnv): LiveConfig {
     authToken: need('AUTH_TOKEN', (v) => v.length >= 32, 'your auth token'),
     callerNumber: need('CONFORMANCE_CALLER_NUMBER', (v) => E164.test(v), 'a Twilio number of the account, E.164'),
     businessNumber: need('CONFORMANCE_BUSINESS_NUMBER', (v) => E164.test(v), 'a second Twilio number of the account, E.164'),
-    publicUrl: need('CONFORMANCE_PUBLIC_URL', (v) => /^https:\/\/[^/]+$/.test(v), 'the https origin of your tunnel to the recorder, no path (e.g. https://abc.ngrok.app)'),
+    publicUrl: need(
+      'CONFORMANCE_PUBLIC_URL',
+      (v) => /^https:\/\/[^/]+$/.test(v),
+      'the https origin of your tunnel to the recorder, no path (e.g. https://abc.ngrok.app)',
+    ),
     port: Number(env.CONFORMANCE_PORT ?? 4599),
   };
-  if (config.callerNumber !== '' && config.callerNumber === config.businessNumber) problems.push('CONFORMANCE_CALLER_NUMBER and CONFORMANCE_BUSINESS_NUMBER must differ');
+  if (config.callerNumber !== '' && config.callerNumber === config.businessNumber)
+    problems.push('CONFORMANCE_CALLER_NUMBER and CONFORMANCE_BUSINESS_NUMBER must differ');
   if (!Number.isInteger(config.port) || config.port <= 0 || config.port > 65535) problems.push('CONFORMANCE_PORT: a TCP port');
   if (problems.length > 0) throw new Error(`npm run conformance -- --live needs, in .env:\n  ${problems.join('\n  ')}`);
   return config;
 }
 
-interface SavedVoiceUrl { sid: string; voiceUrl: string; voiceMethod: string }
+interface SavedVoiceUrl {
+  sid: string;
+  voiceUrl: string;
+  voiceMethod: string;
+}
 
 /**
  * What a spare number's Voice URL may be for the run to take it over: none, Twilio's own demo
@@ -63,7 +72,11 @@ export function servesRealCallers(voiceUrl: string | null | undefined, publicUrl
  * The question before any call is placed: yes with --yes; otherwise asked on a terminal (y or yes);
  * without a terminal (CI, a pipe) it is no.
  */
-export async function confirmLiveRun(yes: boolean, input: NodeJS.ReadableStream & { isTTY?: boolean }, output: NodeJS.WritableStream): Promise<boolean> {
+export async function confirmLiveRun(
+  yes: boolean,
+  input: NodeJS.ReadableStream & { isTTY?: boolean },
+  output: NodeJS.WritableStream,
+): Promise<boolean> {
   if (yes) return true;
   if (!input.isTTY) {
     output.write('Not a terminal: add --yes to place these calls.\n');
@@ -82,10 +95,19 @@ export class LiveTarget extends TargetBase {
   protected readonly pollEveryMs = 500;
   private saved: SavedVoiceUrl[] = [];
 
-  private constructor(private readonly config: LiveConfig, recorder: Recorder) {
+  private constructor(
+    private readonly config: LiveConfig,
+    recorder: Recorder,
+  ) {
     const client = twilio(config.accountSid, config.authToken);
     if (config.apiBaseUrl) client.api.baseUrl = config.apiBaseUrl;
-    super(client, recorder, { caller: config.callerNumber, business: config.businessNumber }, config.publicUrl, randomBytes(4).toString('hex'));
+    super(
+      client,
+      recorder,
+      { caller: config.callerNumber, business: config.businessNumber },
+      config.publicUrl,
+      randomBytes(4).toString('hex'),
+    );
   }
 
   /** Starts the recorder, checks the tunnel reaches it, points both numbers at it. */
@@ -96,7 +118,9 @@ export class LiveTarget extends TargetBase {
       recorder.on('/health', { twiml: 'ok' });
       const answer = await fetch(`${config.publicUrl}/health`).catch((e: Error) => e);
       if (answer instanceof Error || answer.status !== 200) {
-        throw new Error(`${config.publicUrl}/health does not reach the recorder on port ${config.port}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status}`}`);
+        throw new Error(
+          `${config.publicUrl}/health does not reach the recorder on port ${config.port}: ${answer instanceof Error ? answer.message : `HTTP ${answer.status}`}`,
+        );
       }
       recorder.reset();
       // Both are checked before either is changed.
@@ -116,8 +140,10 @@ export class LiveTarget extends TargetBase {
     const [number] = await this.client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
     if (!number) throw new Error(`${phoneNumber} is not a number of account ${this.config.accountSid}`);
     if (servesRealCallers(number.voiceUrl, this.config.publicUrl)) {
-      throw new Error(`${phoneNumber} serves real callers (its Voice URL is ${number.voiceUrl}): use a spare number whose Voice URL is empty `
-        + `or Twilio's demo URL; nothing was changed`);
+      throw new Error(
+        `${phoneNumber} serves real callers (its Voice URL is ${number.voiceUrl}): use a spare number whose Voice URL is empty ` +
+          `or Twilio's demo URL; nothing was changed`,
+      );
     }
     return { sid: number.sid, voiceUrl: number.voiceUrl, voiceMethod: number.voiceMethod };
   }
@@ -129,32 +155,44 @@ export class LiveTarget extends TargetBase {
 
   async agent(behaviour: AgentBehaviour): Promise<string> {
     // The agent's number answers when its voice URL answers: the delay is its ringing.
-    this.on('/agent', 'busy' in behaviour
-      ? twiml('<Reject reason="busy"/>')
-      : { ...twiml('<Pause length="120"/>'), delayMs: behaviour.answersAfterMs });
+    this.on(
+      '/agent',
+      'busy' in behaviour ? twiml('<Reject reason="busy"/>') : { ...twiml('<Pause length="120"/>'), delayMs: behaviour.answersAfterMs },
+    );
     return this.config.callerNumber;
   }
 
   async placeInboundCall(): Promise<string> {
     const before = this.hits('/incoming').length;
     // The caller's phone: a call from one number of the account to the other, which stays on the line.
-    const phone = await this.client.calls.create({ from: this.numbers.caller, to: this.numbers.business, twiml: '<Response><Pause length="120"/></Response>' });
+    const phone = await this.client.calls.create({
+      from: this.numbers.caller,
+      to: this.numbers.business,
+      twiml: '<Response><Pause length="120"/></Response>',
+    });
     this.started.add(phone.sid);
     const arrived = await this.waitFor(() => this.hits('/incoming').length > before, 30_000);
     if (!arrived) throw new Error(`the call ${phone.sid} to ${this.numbers.business} never requested /incoming`);
     return this.hits('/incoming')[before].params.CallSid;
   }
 
-  wait(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+  wait(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+  }
 
-  protected settleAfterCleanup(): Promise<void> { return this.wait(2000); }
+  protected settleAfterCleanup(): Promise<void> {
+    return this.wait(2000);
+  }
 
   /** Restores both numbers' voice URLs and stops the recorder. */
   async close(): Promise<void> {
     for (const s of this.saved.reverse()) {
-      await this.client.incomingPhoneNumbers(s.sid).update({ voiceUrl: s.voiceUrl, voiceMethod: s.voiceMethod as 'GET' | 'POST' }).catch((e: Error) => {
-        console.error(`could not restore the voice URL of ${s.sid} to ${s.voiceUrl}: ${e.message}`);
-      });
+      await this.client
+        .incomingPhoneNumbers(s.sid)
+        .update({ voiceUrl: s.voiceUrl, voiceMethod: s.voiceMethod as 'GET' | 'POST' })
+        .catch((e: Error) => {
+          console.error(`could not restore the voice URL of ${s.sid} to ${s.voiceUrl}: ${e.message}`);
+        });
     }
     this.saved = [];
     await this.recorder.close();

@@ -30,7 +30,10 @@ export class Recorder {
   private readonly log: Hit[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  private constructor(private readonly server: http.Server, readonly localUrl: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly localUrl: string,
+  ) {}
 
   static async start(port = 0): Promise<Recorder> {
     let self: Recorder | undefined;
@@ -47,11 +50,17 @@ export class Recorder {
     return self;
   }
 
-  get port(): number { return (this.server.address() as AddressInfo).port; }
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
 
-  on(path: string, reply: Route): void { this.routes.set(path, reply); }
+  on(path: string, reply: Route): void {
+    this.routes.set(path, reply);
+  }
 
-  hits(path: string): Hit[] { return this.log.filter((h) => h.path === path); }
+  hits(path: string): Hit[] {
+    return this.log.filter((h) => h.path === path);
+  }
 
   /** Forget routes and hits between scenarios. */
   reset(): void {
@@ -62,15 +71,21 @@ export class Recorder {
   private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const u = new URL(req.url ?? '/', 'http://recorder');
     // The query too: the product's URLs carry some of what it needs there (CallerCallSid, HeldFor).
-    const params = { ...Object.fromEntries(u.searchParams), ...(req.method === 'GET' ? {} : Object.fromEntries(new URLSearchParams(body))) };
+    const params = {
+      ...Object.fromEntries(u.searchParams),
+      ...(req.method === 'GET' ? {} : Object.fromEntries(new URLSearchParams(body))),
+    };
     const hit: Hit = { path: u.pathname, method: req.method ?? 'GET', params, at: Date.now() };
     this.log.push(hit);
     const route = this.routes.get(u.pathname);
     if (typeof route === 'function') {
-      Promise.resolve(route(hit)).then((reply) => this.answer(reply, res), (error: Error) => {
-        console.error(`recorder: ${u.pathname} failed: ${error.message}`);
-        res.writeHead(500).end();
-      });
+      Promise.resolve(route(hit)).then(
+        (reply) => this.answer(reply, res),
+        (error: Error) => {
+          console.error(`recorder: ${u.pathname} failed: ${error.message}`);
+          res.writeHead(500).end();
+        },
+      );
       return;
     }
     this.answer(route, res);
@@ -78,12 +93,21 @@ export class Recorder {
 
   private answer(reply: Reply | undefined, res: http.ServerResponse): void {
     const send = (): void => {
-      if (!reply) { res.writeHead(404).end(); return; }
+      if (!reply) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(reply.status ?? 200, { 'Content-Type': 'text/xml' }).end(reply.twiml ?? '');
     };
     const delay = Math.min(reply?.delayMs ?? 0, 14_000);
-    if (delay === 0) { send(); return; }
-    const timer = setTimeout(() => { this.timers.delete(timer); send(); }, delay);
+    if (delay === 0) {
+      send();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      send();
+    }, delay);
     this.timers.add(timer);
   }
 

@@ -29,21 +29,35 @@ export const SEMANTICS_PAGE = resolve(__dirname, '..', 'docs', 'twilio-voice-sem
 export function citationsIn(source: string): string[] {
   const ids: string[] = [];
   for (const m of source.matchAll(/twilio-rule: ([^(*\n]*)/g)) {
-    for (const id of m[1].split(',').map((x) => x.trim()).filter(Boolean)) ids.push(id);
+    for (const id of m[1]
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean))
+      ids.push(id);
   }
   return ids;
 }
 
-const list = (cell: string): string[] => cell.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (cell: string): string[] =>
+  cell
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The rows of the "## The rules table" section; throws on a row it cannot read. */
 export function parseRulesTable(markdown: string): TwilioRule[] {
   const start = markdown.indexOf('\n## The rules table');
   if (start < 0) throw new Error('no "## The rules table" section');
   const end = markdown.indexOf('\n## ', start + 1);
-  const rows = markdown.slice(start, end < 0 ? undefined : end).split('\n').filter((l) => l.startsWith('| `'));
+  const rows = markdown
+    .slice(start, end < 0 ? undefined : end)
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   return rows.map((line) => {
-    const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split('|').map((c) => c.trim());
+    const cells = line
+      .slice(1, line.endsWith('|') ? -1 : undefined)
+      .split('|')
+      .map((c) => c.trim());
     if (cells.length !== 7) throw new Error(`a rules table row has ${cells.length} cells, not 7: ${line.slice(0, 80)}`);
     const [id, status, source, reliedOnBy, emulator, scenarios, ifTwilioDisagrees] = cells;
     const statusWord = status.split(' ')[0];

@@ -24,7 +24,12 @@ import type { Observation, Scenario } from './target';
 import { type Row, compare, renderTable, renderVerdicts, ruleVerdicts } from './table';
 import type { Target } from './target';
 
-interface Options { live: boolean; list: boolean; yes: boolean; only?: string[] }
+interface Options {
+  live: boolean;
+  list: boolean;
+  yes: boolean;
+  only?: string[];
+}
 
 function parseArgs(argv: string[]): Options {
   const options: Options = { live: false, list: false, yes: false };
@@ -66,8 +71,11 @@ async function main(): Promise<number> {
   const cost = totalCost(scenarios);
 
   if (options.list) {
-    for (const s of scenarios) console.log(`${s.id}\n  ${s.rule}\n  source: ${s.source}\n  live cost: ${s.cost.legs} call legs, about ${s.cost.minutes} min\n`);
-    console.log(`total live cost: ${cost.legs} call legs (each answered leg billed per started minute), about ${cost.minutes} min of wall time`);
+    for (const s of scenarios)
+      console.log(`${s.id}\n  ${s.rule}\n  source: ${s.source}\n  live cost: ${s.cost.legs} call legs, about ${s.cost.minutes} min\n`);
+    console.log(
+      `total live cost: ${cost.legs} call legs (each answered leg billed per started minute), about ${cost.minutes} min of wall time`,
+    );
     return 0;
   }
 
@@ -89,10 +97,12 @@ async function main(): Promise<number> {
   const envFile = resolve(__dirname, '..', '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const config = liveConfig(process.env);
-  console.log(`Live run on account ${config.accountSid}: ${scenarios.length} scenarios, ${cost.legs} call legs `
-    + `(each answered leg billed per started minute, so at most ${cost.legs} leg-minutes and about ${Math.ceil(cost.minutes)} min of wall time). `
-    + `Numbers ${config.callerNumber} and ${config.businessNumber} point at ${config.publicUrl} during the run and are restored after it; `
-    + `every call is hung up and every queue deleted after each scenario.`);
+  console.log(
+    `Live run on account ${config.accountSid}: ${scenarios.length} scenarios, ${cost.legs} call legs ` +
+      `(each answered leg billed per started minute, so at most ${cost.legs} leg-minutes and about ${Math.ceil(cost.minutes)} min of wall time). ` +
+      `Numbers ${config.callerNumber} and ${config.businessNumber} point at ${config.publicUrl} during the run and are restored after it; ` +
+      `every call is hung up and every queue deleted after each scenario.`,
+  );
   if (!(await confirmLiveRun(options.yes, process.stdin, process.stdout))) {
     console.log('Nothing was placed.');
     return 2;
@@ -112,13 +122,20 @@ async function main(): Promise<number> {
   console.log(`\n${renderTable(rows)}\n`);
   console.log(renderVerdicts(ruleVerdicts(runs), whatTheProductDoes));
   const disagreements = rows.filter((r) => !r.agree).length;
-  console.log(disagreements === 0
-    ? '\nThe emulator agrees with Twilio on every rule checked.'
-    : `\n${disagreements} disagreement(s): the emulator (and docs/twilio-voice-semantics.md) must follow Twilio; see docs/conformance.md.`);
+  console.log(
+    disagreements === 0
+      ? '\nThe emulator agrees with Twilio on every rule checked.'
+      : `\n${disagreements} disagreement(s): the emulator (and docs/twilio-voice-semantics.md) must follow Twilio; see docs/conformance.md.`,
+  );
   return disagreements === 0 ? 0 : 1;
 }
 
-main().then((code) => { process.exitCode = code; }, (error: Error) => {
-  console.error(error.message);
-  process.exitCode = 2;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    console.error(error.message);
+    process.exitCode = 2;
+  },
+);

@@ -68,10 +68,15 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'parent-redirect-hangs-up-child',
     rules: ['parent-redirect-hangs-up-child'],
-    rule: 'Redirecting the PARENT of a bridged <Dial> hangs up its child; the parent\'s Dial action is still requested',
-    source: 'inferred: from https://www.twilio.com/docs/voice/api/call-resource ("Update a Call": the call leaves the TwiML it was running)',
+    rule: "Redirecting the PARENT of a bridged <Dial> hangs up its child; the parent's Dial action is still requested",
+    source:
+      'inferred: from https://www.twilio.com/docs/voice/api/call-resource ("Update a Call": the call leaves the TwiML it was running)',
     cost: { legs: 4, minutes: 0.5 },
-    emulator: { 'child after the redirect': 'completed', 'parent after the redirect': 'in-progress', 'parent Dial action requested': 'yes' },
+    emulator: {
+      'child after the redirect': 'completed',
+      'parent after the redirect': 'in-progress',
+      'parent Dial action requested': 'yes',
+    },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 1000 });
       t.on('/incoming', twiml(`<Dial action="${t.url('/p/dial-action')}"><Number>${agent}</Number></Dial>`));
@@ -95,7 +100,8 @@ export const SCENARIOS: Scenario[] = [
     id: 'inline-twiml-limit',
     rules: ['inline-twiml-limit'],
     rule: 'The Twiml of a call update is at most 4,000 characters; longer is refused with 32018',
-    source: 'https://www.twilio.com/docs/api/errors/32018 ("Twiml size exceeded maximum allowed value of 4000 characters"; the HTTP status is inferred)',
+    source:
+      'https://www.twilio.com/docs/api/errors/32018 ("Twiml size exceeded maximum allowed value of 4000 characters"; the HTTP status is inferred)',
     cost: { legs: 2, minutes: 0.5 },
     emulator: { '4,001 characters': '400 32018', '4,000 characters': '200 (in-progress)' },
     async run(t): Promise<Observation> {
@@ -110,20 +116,28 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'api-calls-paced',
     rules: ['api-calls-paced'],
-    rule: 'Participants created faster than the account\'s CPS (1 per second by default) are accepted and queued, not refused',
-    source: 'https://twilio.com/en-us/changelog/queue-time-now-returned-when-creating-new-conference-participant ("Calls created by POST to the /Participants API are rate limited by the Calls Per Second (CPS) setting")',
+    rule: "Participants created faster than the account's CPS (1 per second by default) are accepted and queued, not refused",
+    source:
+      'https://twilio.com/en-us/changelog/queue-time-now-returned-when-creating-new-conference-participant ("Calls created by POST to the /Participants API are rate limited by the Calls Per Second (CPS) setting")',
     cost: { legs: 4, minutes: 0.3 },
     emulator: { 'both accepted': 'yes', 'queue_time of the second': 'more than 0' },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 1000 });
       const name = t.uniqueName('paced');
-      const add = (label: string) => t.client.conferences(name).participants.create({ from: t.numbers.business, to: agent, label, timeout: 10 });
+      const add = (label: string) =>
+        t.client.conferences(name).participants.create({ from: t.numbers.business, to: agent, label, timeout: 10 });
       const outcomes = [await add('first').catch((e: Error) => e), await add('second').catch((e: Error) => e)];
-      for (const p of outcomes) if (!(p instanceof Error)) await t.client.calls(p.callSid).update({ status: 'completed' }).catch(() => undefined);
+      for (const p of outcomes)
+        if (!(p instanceof Error))
+          await t.client
+            .calls(p.callSid)
+            .update({ status: 'completed' })
+            .catch(() => undefined);
       const [, second] = outcomes;
       return {
         'both accepted': yesNo(outcomes.every((p) => !(p instanceof Error))),
-        'queue_time of the second': second instanceof Error ? `(${second.message})` : Number(second.queueTime ?? 0) > 0 ? 'more than 0' : '0',
+        'queue_time of the second':
+          second instanceof Error ? `(${second.message})` : Number(second.queueTime ?? 0) > 0 ? 'more than 0' : '0',
       };
     },
   },
@@ -135,7 +149,12 @@ export const SCENARIOS: Scenario[] = [
     cost: { legs: 2, minutes: 0.5 },
     emulator: { 'Dial action before its 10 s timeout': 'yes', DialCallStatus: 'failed', DialBridged: 'false', DialCallSid: 'not sent' },
     async run(t): Promise<Observation> {
-      t.on('/incoming', twiml(`<Dial action="${t.url('/s1/dial-action')}" timeout="10"><Queue>${t.uniqueName('never-created')}</Queue></Dial><Pause length="20"/>`));
+      t.on(
+        '/incoming',
+        twiml(
+          `<Dial action="${t.url('/s1/dial-action')}" timeout="10"><Queue>${t.uniqueName('never-created')}</Queue></Dial><Pause length="20"/>`,
+        ),
+      );
       t.on('/s1/dial-action', twiml('<Hangup/>'));
       await t.placeInboundCall();
       const acted = await t.waitFor(() => t.hits('/s1/dial-action').length > 0, 9000);
@@ -152,16 +171,23 @@ export const SCENARIOS: Scenario[] = [
     id: 'ringing-child-redirect',
     rules: ['ringing-child-in-progress'],
     rule: 'A <Dial> child that is still ringing accepts new TwiML (it is in-progress to Twilio)',
-    source: 'https://www.twilio.com/docs/api/rest/change-call-state ("any call which is currently ringing within a <Dial> verb is in-progress"); what the parent\'s Dial then reports is inferred',
+    source:
+      'https://www.twilio.com/docs/api/rest/change-call-state ("any call which is currently ringing within a <Dial> verb is in-progress"); what the parent\'s Dial then reports is inferred',
     cost: { legs: 4, minutes: 0.5 },
     emulator: {
-      'child before': 'ringing', 'redirect answer': '200 (ringing)', 'parent Dial action within 3 s': 'no-answer',
-      'new TwiML requested within 3 s (before the agent answers)': 'no', 'new TwiML requested once answered': 'yes',
+      'child before': 'ringing',
+      'redirect answer': '200 (ringing)',
+      'parent Dial action within 3 s': 'no-answer',
+      'new TwiML requested within 3 s (before the agent answers)': 'no',
+      'new TwiML requested once answered': 'yes',
       'child after it answered': 'in-progress',
     },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 8000 });
-      t.on('/incoming', twiml(`<Dial action="${t.url('/s2/dial-action')}" timeout="25"><Number>${agent}</Number></Dial><Pause length="20"/>`));
+      t.on(
+        '/incoming',
+        twiml(`<Dial action="${t.url('/s2/dial-action')}" timeout="25"><Number>${agent}</Number></Dial><Pause length="20"/>`),
+      );
       t.on('/s2/dial-action', twiml('<Pause length="20"/>'));
       t.on('/s2/new', twiml('<Pause length="20"/>'));
       const caller = await t.placeInboundCall();
@@ -187,10 +213,17 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'child-redirect-dial-status',
     rules: ['child-redirect-ends-dial'],
-    rule: 'Redirecting the bridged child ends the parent\'s Dial: the DialCallStatus the parent\'s action gets',
-    source: 'inferred: the Dial docs list the DialCallStatus values but not which one a redirected child gives; https://www.twilio.com/docs/voice/twiml/dial#action documents no DialCallDuration after a child redirect',
+    rule: "Redirecting the bridged child ends the parent's Dial: the DialCallStatus the parent's action gets",
+    source:
+      'inferred: the Dial docs list the DialCallStatus values but not which one a redirected child gives; https://www.twilio.com/docs/voice/twiml/dial#action documents no DialCallDuration after a child redirect',
     cost: { legs: 4, minutes: 0.5 },
-    emulator: { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: 'the child', DialCallDuration: 'not sent', 'caller after the action': 'in-progress' },
+    emulator: {
+      DialCallStatus: 'completed',
+      DialBridged: 'true',
+      DialCallSid: 'the child',
+      DialCallDuration: 'not sent',
+      'caller after the action': 'in-progress',
+    },
     async run(t): Promise<Observation> {
       const agent = await t.agent({ answersAfterMs: 1000 });
       t.on('/incoming', twiml(`<Dial action="${t.url('/s3/dial-action')}"><Number>${agent}</Number></Dial>`));
@@ -217,7 +250,8 @@ export const SCENARIOS: Scenario[] = [
     id: 'dequeued-caller-agent-redirected',
     rules: ['dial-queue-bridges-front'],
     rule: 'A caller bridged by <Dial><Queue> survives when the dialling (agent) leg is redirected, and its Enqueue action gets a QueueResult',
-    source: 'inferred: the Enqueue docs say the action is requested "when the bridged parties disconnect", not what a redirect of the dialling leg gives',
+    source:
+      'inferred: the Enqueue docs say the action is requested "when the bridged parties disconnect", not what a redirect of the dialling leg gives',
     cost: { legs: 4, minutes: 0.5 },
     emulator: { 'caller after the agent left': 'in-progress', QueueResult: 'bridged', 'agent Dial action': 'completed' },
     async run(t): Promise<Observation> {
@@ -229,7 +263,10 @@ export const SCENARIOS: Scenario[] = [
       const caller = await t.placeInboundCall();
       await t.wait(1000);
       const agent = await t.agent({ answersAfterMs: 1000 });
-      const agentLeg = await t.placeOutboundCall(agent, `<Response><Dial action="${t.url('/s4/agent-dial-action')}"><Queue>${queue}</Queue></Dial></Response>`);
+      const agentLeg = await t.placeOutboundCall(
+        agent,
+        `<Response><Dial action="${t.url('/s4/agent-dial-action')}"><Queue>${queue}</Queue></Dial></Response>`,
+      );
       const bridged = await t.waitFor(async () => {
         const [q] = (await t.client.queues.list({ limit: 1000 })).filter((x) => x.friendlyName === queue);
         return q !== undefined && q.currentSize === 0 && (await callStatus(t, agentLeg)) === 'in-progress';
@@ -258,9 +295,12 @@ export const SCENARIOS: Scenario[] = [
       await t.client.queues.create({ friendlyName: queue });
       t.on('/s5/dial-action', twiml('<Hangup/>'));
       const agent = await t.agent({ answersAfterMs: 1000 });
-      await t.placeOutboundCall(agent, `<Response><Dial action="${t.url('/s5/dial-action')}" timeout="8"><Queue>${queue}</Queue></Dial></Response>`);
+      await t.placeOutboundCall(
+        agent,
+        `<Response><Dial action="${t.url('/s5/dial-action')}" timeout="8"><Queue>${queue}</Queue></Dial></Response>`,
+      );
       const early = await t.waitFor(() => t.hits('/s5/dial-action').length > 0, 5000);
-      const late = early || await t.waitFor(() => t.hits('/s5/dial-action').length > 0, 15_000);
+      const late = early || (await t.waitFor(() => t.hits('/s5/dial-action').length > 0, 15_000));
       const p = firstParams(t, '/s5/dial-action') ?? {};
       return {
         'Dial action before the timeout': yesNo(early),
@@ -281,7 +321,10 @@ export const SCENARIOS: Scenario[] = [
       t.on('/s6/hold', twiml('<Say>You are on hold.</Say>'));
       const { caller, conferenceSid } = await conferenceWithAgent(t, 's6');
       if (!conferenceSid) return { 'holdUrl requests in 15 s': '(conference never started)' };
-      await t.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: t.url('/s6/hold'), holdMethod: 'GET' });
+      await t.client
+        .conferences(conferenceSid)
+        .participants(caller)
+        .update({ hold: true, holdUrl: t.url('/s6/hold'), holdMethod: 'GET' });
       await t.wait(15_000);
       const n = t.hits('/s6/hold').length;
       const participant = await t.client.conferences(conferenceSid).participants(caller).fetch();
@@ -302,7 +345,13 @@ export const SCENARIOS: Scenario[] = [
       await t.waitFor(() => t.hits('/s7/dial-action').length > 0, 5000);
       await t.wait(1000);
       return {
-        'fetch after the redirect': await restOutcome(t.client.conferences(conferenceSid).participants(caller).fetch().then(() => ({ status: 'still a participant' }))),
+        'fetch after the redirect': await restOutcome(
+          t.client
+            .conferences(conferenceSid)
+            .participants(caller)
+            .fetch()
+            .then(() => ({ status: 'still a participant' })),
+        ),
         'caller Dial action requested': yesNo(t.hits('/s7/dial-action').length > 0),
         DialCallStatus: firstParams(t, '/s7/dial-action')?.DialCallStatus ?? '(none)',
       };
@@ -325,7 +374,8 @@ export const SCENARIOS: Scenario[] = [
       const [child] = await t.client.calls.list({ parentCallSid: caller, limit: 5 });
       return {
         DialCallStatus: p.DialCallStatus ?? '(none)',
-        DialCallSid: p.DialCallSid !== undefined && p.DialCallSid === child?.sid ? 'the dialled leg' : p.DialCallSid ? 'another SID' : 'not sent',
+        DialCallSid:
+          p.DialCallSid !== undefined && p.DialCallSid === child?.sid ? 'the dialled leg' : p.DialCallSid ? 'another SID' : 'not sent',
         DialBridged: p.DialBridged ?? '(none)',
       };
     },
@@ -344,10 +394,21 @@ export const SCENARIOS: Scenario[] = [
       t.on('/incoming', twiml(`<Enqueue>${name}</Enqueue>`));
       const caller = await t.placeInboundCall();
       await t.waitFor(async () => (await t.client.queues(queue.sid).fetch()).currentSize === 1, 10_000);
-      const busy = await restOutcome(t.client.queues(queue.sid).remove().then(() => ({ status: 'deleted' })));
+      const busy = await restOutcome(
+        t.client
+          .queues(queue.sid)
+          .remove()
+          .then(() => ({ status: 'deleted' })),
+      );
       await t.client.calls(caller).update({ status: 'completed' });
       await t.waitFor(async () => (await t.client.queues(queue.sid).fetch()).currentSize === 0, 10_000);
-      const empty = await t.client.queues(queue.sid).remove().then(() => 'deleted', (e: { status?: number; code?: number }) => `${e.status} ${e.code}`);
+      const empty = await t.client
+        .queues(queue.sid)
+        .remove()
+        .then(
+          () => 'deleted',
+          (e: { status?: number; code?: number }) => `${e.status} ${e.code}`,
+        );
       return { 'create a duplicate name': duplicate, 'delete with a member waiting': busy, 'delete once empty': empty };
     },
   },

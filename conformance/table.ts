@@ -2,7 +2,12 @@
 // what Twilio did, and whether they agree. Pure, so the format is tested offline.
 import type { Observation, Scenario } from './target';
 
-export interface Row { rule: string; emulator: string; twilio: string; agree: boolean }
+export interface Row {
+  rule: string;
+  emulator: string;
+  twilio: string;
+  agree: boolean;
+}
 
 /** One row per observed key; the rule (scenario id) is named on its first row only. */
 export function compare(scenario: Scenario, emulator: Observation, twilio: Observation): Row[] {
@@ -20,12 +25,20 @@ export function renderTable(rows: Row[], against = 'Twilio'): string {
   const cells = rows.map((r) => [r.rule, r.emulator, r.twilio, r.agree ? 'agree' : 'DISAGREE']);
   const header = ['rule', 'emulator', against, 'agree'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i])).join(' | ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => x.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 
 /** One rule's verdict: every observation that judges it agreed (conformance/scenarios.ts `judges`). */
-export interface RuleVerdict { rule: string; ok: boolean; scenarios: string[] }
+export interface RuleVerdict {
+  rule: string;
+  ok: boolean;
+  scenarios: string[];
+}
 
 /** The rules each observation key of a scenario judges. */
 export function rulesJudgedBy(scenario: Scenario, key: string): string[] {

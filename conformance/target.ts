@@ -52,12 +52,22 @@ export abstract class TargetBase implements Target {
     private readonly runId: string,
   ) {}
 
-  on(path: string, reply: Route): void { this.recorder.on(path, reply); }
-  url(path: string): string { return this.baseUrl + path; }
-  hits(path: string): Hit[] { return this.recorder.hits(path); }
-  uniqueName(suffix: string): string { return `conformance-${this.runId}-${suffix}`; }
+  on(path: string, reply: Route): void {
+    this.recorder.on(path, reply);
+  }
+  url(path: string): string {
+    return this.baseUrl + path;
+  }
+  hits(path: string): Hit[] {
+    return this.recorder.hits(path);
+  }
+  uniqueName(suffix: string): string {
+    return `conformance-${this.runId}-${suffix}`;
+  }
 
-  ownQueue(name: string): void { this.ownedQueues.add(name); }
+  ownQueue(name: string): void {
+    this.ownedQueues.add(name);
+  }
 
   abstract agent(behaviour: AgentBehaviour): Promise<string>;
   abstract placeInboundCall(): Promise<string>;
@@ -92,14 +102,24 @@ export abstract class TargetBase implements Target {
       for (const child of await this.client.calls.list({ parentCallSid: sid, limit: 20 })) sids.add(child.sid);
     }
     for (const sid of sids) {
-      const call = await this.client.calls(sid).fetch().catch(() => undefined);
+      const call = await this.client
+        .calls(sid)
+        .fetch()
+        .catch(() => undefined);
       if (call && ['queued', 'ringing', 'in-progress'].includes(call.status)) {
-        await this.client.calls(sid).update({ status: 'completed' }).catch(() => undefined);
+        await this.client
+          .calls(sid)
+          .update({ status: 'completed' })
+          .catch(() => undefined);
       }
     }
     await this.settleAfterCleanup();
     for (const queue of await this.client.queues.list({ limit: 1000 })) {
-      if (queue.friendlyName.startsWith(this.uniqueName('')) || this.ownedQueues.has(queue.friendlyName)) await this.client.queues(queue.sid).remove().catch(() => undefined);
+      if (queue.friendlyName.startsWith(this.uniqueName('')) || this.ownedQueues.has(queue.friendlyName))
+        await this.client
+          .queues(queue.sid)
+          .remove()
+          .catch(() => undefined);
     }
     this.started.clear();
     this.ownedQueues.clear();

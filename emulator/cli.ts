@@ -29,8 +29,12 @@ async function main(): Promise<void> {
     return { phoneNumber: spec.slice(0, eq), voiceUrl: spec.slice(eq + 1), voiceMethod: 'POST' as const };
   });
   const emu = await startEmulator({
-    port: Number(values.port), host: values.host, clock: values.clock, numbers,
-    accountSid: values['account-sid'], authToken: values['auth-token'],
+    port: Number(values.port),
+    host: values.host,
+    clock: values.clock,
+    numbers,
+    accountSid: values['account-sid'],
+    authToken: values['auth-token'],
     audioDurationMs: values['audio-ms'] ? Number(values['audio-ms']) : undefined,
     validateResponses: values['validate-responses'],
     controlToken: values['control-token'] || process.env.EMULATOR_CONTROL_TOKEN || undefined,
@@ -39,7 +43,9 @@ async function main(): Promise<void> {
   console.log(`  REST API:     ${emu.url}/2010-04-01/Accounts/${emu.accountSid}/...  (Basic auth ${emu.accountSid}:${emu.authToken})`);
   console.log(`  control page: ${emu.url}/emulator  (changes need Authorization: Bearer ${emu.controlToken})`);
   for (const n of numbers) console.log(`  number ${n.phoneNumber} -> ${n.voiceUrl}`);
-  const stop = (): void => { void emu.close().then(() => process.exit(0)); };
+  const stop = (): void => {
+    void emu.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

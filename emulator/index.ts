@@ -10,7 +10,18 @@ import { type CallView, type ConferenceView, type QueueView, callView, callViews
 import type { WebhookTransport } from './engine/webhooks';
 import { listen } from './server';
 
-export type { CallView, ConferenceView, Fault, Hearing, LogEntry, PartyConfig, PhoneNumberConfig, QueueView, ResponseViolation, WebhookTransport };
+export type {
+  CallView,
+  ConferenceView,
+  Fault,
+  Hearing,
+  LogEntry,
+  PartyConfig,
+  PhoneNumberConfig,
+  QueueView,
+  ResponseViolation,
+  WebhookTransport,
+};
 export type { WebhookRequest, WebhookResponse } from './engine/webhooks';
 export type { ParticipantView, QueueMemberView } from './engine/views';
 export { DEFAULT_MUSIC_URL, APPLICATION_ERROR_TEXT } from './engine/hearing';
@@ -82,7 +93,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const accountSid = options.accountSid ?? DEFAULT_ACCOUNT_SID;
   const authToken = options.authToken ?? DEFAULT_AUTH_TOKEN;
   const engine = new Engine({
-    accountSid, authToken,
+    accountSid,
+    authToken,
     clock: options.clock ?? 'virtual',
     defaultParty: options.defaultParty ?? { behavior: 'answer', afterMs: 2000 },
     webhookTransport: options.webhookTransport,
@@ -101,13 +113,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 class RunningEmulator implements Emulator {
   readonly faults;
 
-  constructor(readonly engine: Engine, private readonly server: http.Server, readonly url: string,
-    readonly accountSid: string, readonly authToken: string, readonly controlToken: string) {
+  constructor(
+    readonly engine: Engine,
+    private readonly server: http.Server,
+    readonly url: string,
+    readonly accountSid: string,
+    readonly authToken: string,
+    readonly controlToken: string,
+  ) {
     this.faults = engine.faults;
   }
 
-  setNumber(config: PhoneNumberConfig): void { this.engine.setNumber(config); }
-  setParty(address: string, config: PartyConfig): void { this.engine.parties.set(address, config); }
+  setNumber(config: PhoneNumberConfig): void {
+    this.engine.setNumber(config);
+  }
+  setParty(address: string, config: PartyConfig): void {
+    this.engine.parties.set(address, config);
+  }
 
   async placeCall(call: { from: string; to: string }): Promise<string> {
     return this.engine.placeInboundCall(call.from, call.to);
@@ -121,16 +143,36 @@ class RunningEmulator implements Emulator {
     if (!this.engine.partyHangsUp(callSid)) throw new Error(`call ${callSid} is not live`);
   }
 
-  advance(ms: number): Promise<void> { return this.engine.advance(ms); }
-  settle(): Promise<void> { return this.engine.settle(); }
-  hears(callSid: string): Hearing | undefined { return this.engine.hears(callSid); }
-  call(callSid: string): CallView | undefined { return callView(this.engine, callSid); }
-  calls(): CallView[] { return callViews(this.engine); }
-  conferences(): ConferenceView[] { return conferenceViews(this.engine); }
-  queues(): QueueView[] { return queueViews(this.engine); }
-  log(): LogEntry[] { return this.engine.log.list(); }
-  responseViolations(): ResponseViolation[] { return [...this.engine.responseViolations]; }
-  now(): number { return this.engine.clock.now(); }
+  advance(ms: number): Promise<void> {
+    return this.engine.advance(ms);
+  }
+  settle(): Promise<void> {
+    return this.engine.settle();
+  }
+  hears(callSid: string): Hearing | undefined {
+    return this.engine.hears(callSid);
+  }
+  call(callSid: string): CallView | undefined {
+    return callView(this.engine, callSid);
+  }
+  calls(): CallView[] {
+    return callViews(this.engine);
+  }
+  conferences(): ConferenceView[] {
+    return conferenceViews(this.engine);
+  }
+  queues(): QueueView[] {
+    return queueViews(this.engine);
+  }
+  log(): LogEntry[] {
+    return this.engine.log.list();
+  }
+  responseViolations(): ResponseViolation[] {
+    return [...this.engine.responseViolations];
+  }
+  now(): number {
+    return this.engine.clock.now();
+  }
 
   async close(): Promise<void> {
     this.engine.close();

@@ -125,7 +125,10 @@ export class NewestState {
     // ISO 8601 instants in UTC with milliseconds compare as strings.
     if (listed && answer.appliedAt < listed.updatedAt) return;
     const all = [...(this.answers.get(answer.callSid) ?? []), answer];
-    this.answers.set(answer.callSid, all.filter((x) => !all.some((y) => y !== x && x.appliedAt < y.appliedAfter)));
+    this.answers.set(
+      answer.callSid,
+      all.filter((x) => !all.some((y) => y !== x && x.appliedAt < y.appliedAfter)),
+    );
   }
 
   fromList(list: CallList): void {

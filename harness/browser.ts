@@ -93,7 +93,10 @@ export function chromiumCandidates(
       candidates.push({
         source: '@sparticuz/chromium',
         executablePath: () => unpackPackageChromium(dir),
-        env: { LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), env.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_FILE: join(dir, 'fonts.conf') },
+        env: {
+          LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+          FONTCONFIG_FILE: join(dir, 'fonts.conf'),
+        },
       });
     }
   }

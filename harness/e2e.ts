@@ -161,7 +161,10 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     },
     droppedCalls(callSids) {
       const ranHangup = new Set(
-        emu.log().filter((e) => e.type === 'twiml' && e.summary === '<Hangup>' && e.callSid).map((e) => e.callSid!),
+        emu
+          .log()
+          .filter((e) => e.type === 'twiml' && e.summary === '<Hangup>' && e.callSid)
+          .map((e) => e.callSid!),
       );
       return callSids
         .map((sid) => emu.call(sid))

@@ -32,7 +32,13 @@ export async function freePort(): Promise<number> {
 /** Writes `env` as a .env file (owner-only: it holds credentials) and returns its path. */
 export function writeEnvFile(dir: string, env: Record<string, string>): string {
   const envFile = join(dir, '.env');
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   return envFile;
 }
 
@@ -153,7 +159,11 @@ export type FunctionsServerOptions = Partial<Pick<TwilioRunOptions, 'forkPerRequ
  * The built functions served on localhost (on `port`, or a free one) with `env` as their .env,
  * loopback only; resolves once twilio-run accepts connections. The tests and the bench use it.
  */
-export async function startFunctionsServer(env: Record<string, string>, port?: number, options: FunctionsServerOptions = {}): Promise<FunctionsServer> {
+export async function startFunctionsServer(
+  env: Record<string, string>,
+  port?: number,
+  options: FunctionsServerOptions = {},
+): Promise<FunctionsServer> {
   const listenPort = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'call-hold-env-'));
   const twilioRun = spawnTwilioRun({ output: 'all', ...options, port: listenPort, envFile: writeEnvFile(dir, env), loopbackOnly: true });

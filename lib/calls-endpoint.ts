@@ -119,7 +119,8 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     const revision = () => callsRevision(recordsClient(context), serviceSid, READ_POLICY);
     // Sync cannot be read: no wait and no ETag, the list from Twilio's own state at once.
     const seen = await readOrLog('the calls revision', async () =>
-      held ? waitForChange(held, wait, { revision, now: Date.now, sleep }) : { changed: true as const, revision: await revision() });
+      held ? waitForChange(held, wait, { revision, now: Date.now, sleep }) : { changed: true as const, revision: await revision() },
+    );
     if (seen && !seen.changed) return notModified(etagOf(held!));
     // Read before the list: a write between the two makes the next look read the list again.
     if (seen?.changed) revisionRead = seen.revision;
@@ -130,17 +131,26 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
     readOrLog('the call records', readRecords),
     readOrLog("Twilio's state of the live calls", () => readLiveCalls(client, context)),
   ]);
-  if (records === undefined && read === undefined) throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
+  if (records === undefined && read === undefined)
+    throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
   // A call without a record has its caller's number read only if the mode's read did not give it.
   const recorded = new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid));
-  const live = read && ((await readOrLog("the callers' numbers", () => read.mode.withCallersNumbers(client, read.calls, recorded, READ_POLICY))) ?? read.calls);
+  const live =
+    read &&
+    ((await readOrLog("the callers' numbers", () => read.mode.withCallersNumbers(client, read.calls, recorded, READ_POLICY))) ??
+      read.calls);
   const listed = reconcileCalls(records, live, agentOf(context), readAt);
   // Oldest call first, so a row does not move while a person reaches for its button.
   const reminders = remindersWanted(context);
   const calls = [...listed]
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.callSid.localeCompare(b.callSid))
     .map((call) => ({ ...call, hears: whoHearsWhat(call, { reminders }) }));
-  const answer: CallsAnswer = { calls, recordsAvailable: records !== undefined, liveStateAvailable: live !== undefined, emulator: runsOnEmulator(context) };
+  const answer: CallsAnswer = {
+    calls,
+    recordsAvailable: records !== undefined,
+    liveStateAvailable: live !== undefined,
+    emulator: runsOnEmulator(context),
+  };
   const response = jsonResponse(200, answer);
   // An ETag only for a list read with the records: without them the next request reads afresh.
   if (revisionRead !== undefined && records !== undefined) {

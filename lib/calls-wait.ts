@@ -76,7 +76,11 @@ export interface WaitDeps {
  * Waits up to `waitSeconds` for the list the client holds to change, looking every CHECK_EVERY_MS.
  * Changed: read the list now (`revision` is the one seen); unchanged: answer 304 (the client asks again at once).
  */
-export async function waitForChange(held: ListVersion, waitSeconds: number, deps: WaitDeps): Promise<{ changed: true; revision: string | null } | { changed: false }> {
+export async function waitForChange(
+  held: ListVersion,
+  waitSeconds: number,
+  deps: WaitDeps,
+): Promise<{ changed: true; revision: string | null } | { changed: false }> {
   const end = deps.now() + waitSeconds * 1000;
   for (;;) {
     const revision = await deps.revision();

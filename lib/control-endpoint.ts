@@ -11,11 +11,7 @@ import { holdControlOf } from './hold-mode';
 
 export type ControlAction = 'hold' | 'unhold';
 
-export async function handleControlRequest(
-  context: HoldContext,
-  event: FunctionEvent,
-  action: ControlAction,
-): Promise<TwilioResponse> {
+export async function handleControlRequest(context: HoldContext, event: FunctionEvent, action: ControlAction): Promise<TwilioResponse> {
   requireBearerToken(event, holdApiToken(context));
   const request = parseControlRequest(event);
   const mode = holdControlOf(context);

@@ -53,7 +53,9 @@ export interface LiveCallReader extends Named {
 export type HoldMode = AgentRinger & HoldControl & ScreenedAgent & LiveCallReader;
 
 type Implements<Mode extends HoldMode> = Mode;
-export type ConferenceMode = Implements<typeof conferenceRinging & typeof conferenceControl & typeof conferenceScreening & typeof conferenceLiveCalls>;
+export type ConferenceMode = Implements<
+  typeof conferenceRinging & typeof conferenceControl & typeof conferenceScreening & typeof conferenceLiveCalls
+>;
 export type DialMode = Implements<typeof dialRinging & typeof dialControl & typeof dialScreening & typeof dialLiveCalls>;
 
 type Parts<Part extends Named> = { readonly [name in HoldModeName]: Part };

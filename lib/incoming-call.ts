@@ -12,22 +12,32 @@ import { recordCallArrived } from './state/call-events';
 import { agentRingerOf } from './hold-mode';
 import { callerJoinsLine, connectFirstInLine, lineFullTwiml, lineIsFull, readLine } from './line';
 
-
 export function parseIncomingCall(event: FunctionEvent): IncomingCall {
   return { callSid: requiredCallSid(event, 'CallSid'), calledNumber: requiredText(event, 'To') };
 }
 
 /** The call's record for the hold console (lib/state/): written while the call is being connected. */
-function recordArrival(context: HoldContext, event: FunctionEvent, call: IncomingCall, mode: HoldModeName, agent: string, linePosition?: number): Promise<void> {
-  return recordCallArrived(context, {
-    callSid: call.callSid,
-    mode,
-    // Twilio sends From with every voice webhook; a withheld number arrives as e.g. "anonymous".
-    from: typeof event.From === 'string' ? event.From : '',
-    agent,
-    at: new Date(),
-    ...(linePosition === undefined ? {} : { linePosition }),
-  }, ringTimeoutSeconds(context));
+function recordArrival(
+  context: HoldContext,
+  event: FunctionEvent,
+  call: IncomingCall,
+  mode: HoldModeName,
+  agent: string,
+  linePosition?: number,
+): Promise<void> {
+  return recordCallArrived(
+    context,
+    {
+      callSid: call.callSid,
+      mode,
+      // Twilio sends From with every voice webhook; a withheld number arrives as e.g. "anonymous".
+      from: typeof event.From === 'string' ? event.From : '',
+      agent,
+      at: new Date(),
+      ...(linePosition === undefined ? {} : { linePosition }),
+    },
+    ringTimeoutSeconds(context),
+  );
 }
 
 export async function answerIncomingCall(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {

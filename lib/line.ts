@@ -65,7 +65,11 @@ async function agentIsBusy(client: Twilio, agent: PartyAddress): Promise<boolean
 }
 
 async function findLine(client: Twilio, name: string): Promise<{ sid: string; size: number } | undefined> {
-  const queues = await callTwilio('find the line', () => client.queues.list({ pageSize: QUEUE_PAGE_SIZE, limit: QUEUE_PAGE_SIZE }), READ_POLICY);
+  const queues = await callTwilio(
+    'find the line',
+    () => client.queues.list({ pageSize: QUEUE_PAGE_SIZE, limit: QUEUE_PAGE_SIZE }),
+    READ_POLICY,
+  );
   const queue = queues.find((q) => q.friendlyName === name);
   return queue ? { sid: queue.sid, size: queue.currentSize } : undefined;
 }
@@ -97,7 +101,10 @@ export async function readLine(context: HoldContext): Promise<LineState | undefi
   const client = twilioClient(context);
   const agent = agentAddress(context);
   try {
-    const read = await settleWithin(Promise.all([agentIsBusy(client, agent), findLine(client, lineQueueName(agent.value))]), BUSY_READ_BUDGET_MS);
+    const read = await settleWithin(
+      Promise.all([agentIsBusy(client, agent), findLine(client, lineQueueName(agent.value))]),
+      BUSY_READ_BUDGET_MS,
+    );
     if (!read.done) throw new Error(`no answer within ${BUSY_READ_BUDGET_MS} ms`);
     const [agentBusy, line] = read.value;
     return { agentBusy, queueSid: line?.sid, waiting: line?.size ?? 0 };
@@ -151,8 +158,9 @@ export async function connectFirstInLine(context: HoldContext, known?: LineState
   let calledNumber: string;
   let from: string;
   try {
-    first = (await callTwilio('read the first caller in line', () => client.queues(queueSid).members('Front').fetch(), READ_POLICY)).callSid;
-    ({ to: calledNumber, from } = await callTwilio('read the first caller\'s call', () => client.calls(first).fetch(), READ_POLICY));
+    first = (await callTwilio('read the first caller in line', () => client.queues(queueSid).members('Front').fetch(), READ_POLICY))
+      .callSid;
+    ({ to: calledNumber, from } = await callTwilio("read the first caller's call", () => client.calls(first).fetch(), READ_POLICY));
   } catch (error) {
     if (!(isFailure(error) && error.kind === 'not-found')) logFailure(error, { failed: 'could not read the line' });
     return undefined;

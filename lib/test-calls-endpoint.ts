@@ -48,7 +48,8 @@ export async function handleTestCallRequest(context: HoldContext, event: Functio
   }
   const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.status === 409) throw conflict('that call cannot hang up now: it has ended already');
-  if (response.status === 401) throw upstream('the emulator refused its control token: EMULATOR_CONTROL_TOKEN is not the emulator\'s (npm start sets both)');
+  if (response.status === 401)
+    throw upstream("the emulator refused its control token: EMULATOR_CONTROL_TOKEN is not the emulator's (npm start sets both)");
   if (!response.ok) throw upstream(`the emulator answered ${response.status}: ${String(answer.error ?? '')}`);
   return jsonResponse(200, request.action === 'place-call' ? { callSid: answer.callSid } : { callSid: request.callSid, hungUp: true });
 }

@@ -68,7 +68,10 @@ async function main(): Promise<void> {
   });
   // The script is served to every browser that opens the page, so it names the packages it carries
   // and their licenses (the Voice SDK is Apache-2.0, which asks for that notice).
-  writeFileSync(softphoneScript, `/*! ${bundledPackages(Object.keys(bundled.metafile.inputs)).join(', ')} */\n${readFileSync(softphoneScript, 'utf8')}`);
+  writeFileSync(
+    softphoneScript,
+    `/*! ${bundledPackages(Object.keys(bundled.metafile.inputs)).join(', ')} */\n${readFileSync(softphoneScript, 'utf8')}`,
+  );
   copyFileSync(join(softphone, 'agent-softphone.html'), join(dist, 'assets', 'agent-softphone.html'));
   console.log(`built ${entryPoints.length} functions and assets into ${dist}`);
 }

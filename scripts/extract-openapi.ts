@@ -102,8 +102,21 @@ function obj(v: Json | undefined, where: string): JsonObject {
 // JSON-Schema keywords worth keeping; descriptions, examples and x-twilio (PII handling) are
 // documentation only and make up most of the spec's bulk.
 const SCHEMA_KEYWORDS = new Set([
-  '$ref', 'default', 'enum', 'format', 'items', 'maxLength', 'maximum', 'minLength', 'minimum',
-  'nullable', 'pattern', 'properties', 'required', 'title', 'type',
+  '$ref',
+  'default',
+  'enum',
+  'format',
+  'items',
+  'maxLength',
+  'maximum',
+  'minLength',
+  'minimum',
+  'nullable',
+  'pattern',
+  'properties',
+  'required',
+  'title',
+  'type',
 ]);
 
 function reduceSchema(schema: Json, where: string, refs: Set<string>): JsonObject {
@@ -266,8 +279,7 @@ function extractSubset(tmp: string, wanted: SpecToExtract, integrity: string): v
         npmIntegrity: integrity,
         pathInTarball: specPathInTarball,
         sha256: createHash('sha256').update(raw).digest('hex'),
-        reduction:
-          'only the operations below; descriptions, examples, headers and x-twilio annotations removed',
+        reduction: 'only the operations below; descriptions, examples, headers and x-twilio annotations removed',
       },
     },
     servers: spec['servers'] ?? [],
@@ -285,11 +297,11 @@ function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-oai-'));
   try {
     // --ignore-scripts: we only want the tarball; nothing from it may run here.
-    const packed = execFileSync(
-      'npm',
-      ['pack', `${PACKAGE}@${VERSION}`, '--json', '--ignore-scripts', '--pack-destination', tmp],
-      { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const packed = execFileSync('npm', ['pack', `${PACKAGE}@${VERSION}`, '--json', '--ignore-scripts', '--pack-destination', tmp], {
+      cwd: tmp,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const info = JSON.parse(packed) as Array<{ filename: string; integrity: string }>;
     const first = info[0];
     if (!first) throw new Error('npm pack reported no tarball');

@@ -48,7 +48,7 @@ export function normalized(output: string): string {
 function sameInstantInAnyOrder(lines: string[]): string[] {
   const stamp = (line: string): string | undefined => /^ {4}(\d\d:\d\d\.\d{3}) {2}/.exec(line)?.[1];
   const result: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     let j = i + 1;
     const at = stamp(lines[i]);
     while (at !== undefined && j < lines.length && stamp(lines[j]) === at) j += 1;

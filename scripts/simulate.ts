@@ -99,9 +99,7 @@ class Simulation {
 
   /** Shortens URLs and names the SIDs the reader knows. */
   readable(text: string): string {
-    let out = text
-      .replace(/\/2010-04-01\/Accounts\/AC[0-9a-f]{32}/g, '')
-      .replaceAll(this.h.functions.url, '');
+    let out = text.replace(/\/2010-04-01\/Accounts\/AC[0-9a-f]{32}/g, '').replaceAll(this.h.functions.url, '');
     for (const [sid, name] of this.names) out = out.replaceAll(sid, `{${name}}`);
     return out.replace(/\b(CA|CF|QU)([0-9a-f]{6})[0-9a-f]{26}\b/g, '$1$2…');
   }
@@ -160,7 +158,9 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
   console.log(`Simulated call, HOLD_MODE=${mode}: the emulator (virtual clock, ${h.emu.url}) plays Twilio;`);
   console.log(`the built functions run under twilio-run at ${h.functions.url}. {caller} and {agent} are the two call legs.`);
   console.log('A webhook is listed when its answer arrives, after the REST requests its function made.');
-  console.log(`The ${mode === 'conference' ? 'conference' : 'hold queue'} is named after the caller's CallSid, so its name shows as {caller} too.`);
+  console.log(
+    `The ${mode === 'conference' ? 'conference' : 'hold queue'} is named after the caller's CallSid, so its name shows as {caller} too.`,
+  );
 
   let caller = '';
   let agent = '';
@@ -177,14 +177,22 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
   const music: Hearing = { kind: 'music', url: `${h.functions.url}/hold-music.mp3` };
   const callerHearsMusic = (): Check => check('the caller hears the hold music', same(hears(caller), music), sim.describe(hears(caller)));
   const agentOnLine = (): Check =>
-    check('the agent is still on the line, not hearing the caller', hears(agent) !== 'ended' && !same(hears(agent), { kind: 'party', callSids: [caller] }), sim.describe(hears(agent)));
+    check(
+      'the agent is still on the line, not hearing the caller',
+      hears(agent) !== 'ended' && !same(hears(agent), { kind: 'party', callSids: [caller] }),
+      sim.describe(hears(agent)),
+    );
   const talking = (): Check[] => [
     check('the caller hears the agent', same(hears(caller), { kind: 'party', callSids: [agent] }), sim.describe(hears(caller))),
     check('the agent hears the caller', same(hears(agent), { kind: 'party', callSids: [caller] }), sim.describe(hears(agent))),
   ];
   const nobodyDropped = (): Check => {
     const dropped = h.droppedConferenceCalls([caller, agent]);
-    return check('nobody was disconnected by our own doing', dropped.length === 0, dropped.map((sid) => sim.readable(sid)));
+    return check(
+      'nobody was disconnected by our own doing',
+      dropped.length === 0,
+      dropped.map((sid) => sim.readable(sid)),
+    );
   };
   /** Round 1 names the call by CallSid only; round 2 also gives the SID that saves a lookup. */
   const control = async (action: 'hold' | 'unhold', withSids: boolean): Promise<{ text: string; ok: boolean }> => {
@@ -194,7 +202,9 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
     const reply = await h.control(action, body);
     if (typeof reply.body.agentHandle === 'string') agentHandle = reply.body.agentHandle;
     const held = action === 'hold';
-    const fields = Object.entries(body).map(([k, v]) => `${k}=${v}`).join('&');
+    const fields = Object.entries(body)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
     return {
       text: sim.readable(`POST /${action} ${fields} -> ${reply.status} ${JSON.stringify(reply.body)}`),
       ok: reply.status === 200 && reply.body.held === held && reply.body.mode === mode,
@@ -206,9 +216,14 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
    * webhooks may read afterwards (the agent's waitUrl reads the caller's leg); those are not the API's.
    */
   const oneRestRequest = (from: number): Check[] => {
-    const requests = h.restLog().slice(from).map((entry) => sim.readable(entry.summary));
+    const requests = h
+      .restLog()
+      .slice(from)
+      .map((entry) => sim.readable(entry.summary));
     const api = mode === 'conference' ? requests : requests.filter((r) => r.startsWith('POST'));
-    return [check(`with ${mode === 'conference' ? 'ConferenceSid' : 'AgentHandle'} it took exactly one REST request`, api.length === 1, requests)];
+    return [
+      check(`with ${mode === 'conference' ? 'ConferenceSid' : 'AgentHandle'} it took exactly one REST request`, api.length === 1, requests),
+    ];
   };
 
   await sim.step(
@@ -222,16 +237,31 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
       sim.name(conference, 'conference');
     },
     () => [
-      check("the agent's phone rings", agent !== '' && same(hears(agent), { kind: 'ringing' }), agent ? sim.describe(hears(agent)) : 'no agent call'),
+      check(
+        "the agent's phone rings",
+        agent !== '' && same(hears(agent), { kind: 'ringing' }),
+        agent ? sim.describe(hears(agent)) : 'no agent call',
+      ),
       mode === 'conference'
-        ? check('the caller hears the wait music (/hold-music) while the agent rings', same(hears(caller), music), sim.describe(hears(caller)))
+        ? check(
+            'the caller hears the wait music (/hold-music) while the agent rings',
+            same(hears(caller), music),
+            sim.describe(hears(caller)),
+          )
         : check('the caller hears the ringing', same(hears(caller), { kind: 'ringing' }), sim.describe(hears(caller))),
     ],
   );
 
-  await sim.step('The agent answers', () => h.advance(AGENT_ANSWERS_AFTER_MS), () => [...talking(), nobodyDropped()]);
+  await sim.step(
+    'The agent answers',
+    () => h.advance(AGENT_ANSWERS_AFTER_MS),
+    () => [...talking(), nobodyDropped()],
+  );
 
-  for (const [round, minutes] of [[1, 3], [2, 2]] as const) {
+  for (const [round, minutes] of [
+    [1, 3],
+    [2, 2],
+  ] as const) {
     let reply = { text: '', ok: false };
     let restFrom = 0;
     const sids = mode === 'conference' ? 'ConferenceSid' : 'the AgentHandle of the last answer';
@@ -269,25 +299,50 @@ async function simulate(h: E2eHarness, mode: Mode): Promise<number> {
         nobodyDropped(),
       ],
     );
-    await sim.step('A minute of conversation', () => h.advance(60_000), () => [...talking(), nobodyDropped()]);
+    await sim.step(
+      'A minute of conversation',
+      () => h.advance(60_000),
+      () => [...talking(), nobodyDropped()],
+    );
   }
 
-  await sim.step('The caller hangs up', () => h.partyHangsUp(caller), () => [
-    check("the caller's call has ended", hears(caller) === 'ended', sim.describe(hears(caller))),
-    nobodyDropped(),
-  ]);
+  await sim.step(
+    'The caller hangs up',
+    () => h.partyHangsUp(caller),
+    () => [check("the caller's call has ended", hears(caller) === 'ended', sim.describe(hears(caller))), nobodyDropped()],
+  );
 
-  await sim.step('15 seconds later', () => h.advance(15_000), () => {
-    const live = h.emu.calls().filter((call) => call.hears !== undefined);
-    return [
-      check('the agent was released', hears(agent) === 'ended', sim.describe(hears(agent))),
-      check('no calls are left', live.length === 0, live.map((call) => `${sim.readable(call.sid)} hears ${sim.describe(call.hears!)}`)),
-      check('no conferences are left', h.emu.conferences().length === 0, h.emu.conferences().map((c) => `${c.friendlyName} ${c.status}`)),
-      check('no queues are left', h.emu.queues().length === 0, h.emu.queues().map((q) => `${q.friendlyName} (${q.members.length} waiting)`)),
-      nobodyDropped(),
-      check('no errors (Twilio error codes) in the whole call', errors().length === 0, errors().map((e) => sim.readable(e.summary))),
-    ];
-  });
+  await sim.step(
+    '15 seconds later',
+    () => h.advance(15_000),
+    () => {
+      const live = h.emu.calls().filter((call) => call.hears !== undefined);
+      return [
+        check('the agent was released', hears(agent) === 'ended', sim.describe(hears(agent))),
+        check(
+          'no calls are left',
+          live.length === 0,
+          live.map((call) => `${sim.readable(call.sid)} hears ${sim.describe(call.hears!)}`),
+        ),
+        check(
+          'no conferences are left',
+          h.emu.conferences().length === 0,
+          h.emu.conferences().map((c) => `${c.friendlyName} ${c.status}`),
+        ),
+        check(
+          'no queues are left',
+          h.emu.queues().length === 0,
+          h.emu.queues().map((q) => `${q.friendlyName} (${q.members.length} waiting)`),
+        ),
+        nobodyDropped(),
+        check(
+          'no errors (Twilio error codes) in the whole call',
+          errors().length === 0,
+          errors().map((e) => sim.readable(e.summary)),
+        ),
+      ];
+    },
+  );
 
   if (sim.failed.length === 0) {
     console.log(`\nAll expectations held (HOLD_MODE=${mode}).`);

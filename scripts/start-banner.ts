@@ -22,7 +22,9 @@ export function configWarnings(config: StartConfig): string[] {
   const warnings: string[] = [];
   const agent = config.agentNumber ?? '';
   if (agent === '') {
-    warnings.push('AGENT_NUMBER is not set: every caller will hear an apology. Set it in .env (+14155550100, client:alice or sip:agent@example.com).');
+    warnings.push(
+      'AGENT_NUMBER is not set: every caller will hear an apology. Set it in .env (+14155550100, client:alice or sip:agent@example.com).',
+    );
   } else if (!parsePartyAddress(agent)) {
     warnings.push(
       `AGENT_NUMBER "${shortened(agent)}" is not an E.164 number (+14155550100), client:identity or sip: URI: ` +
@@ -76,12 +78,9 @@ export interface OfflineBannerInput {
  * using node (always there, unlike jq).
  */
 export function offlineBanner(b: OfflineBannerInput): string {
-  const placeCall =
-    `curl -s -X POST ${b.emulatorUrl}/emulator/calls -H "Authorization: Bearer $EMULATOR_TOKEN" --data-urlencode From=${b.demoCaller} --data-urlencode To=${b.businessNumber}`;
+  const placeCall = `curl -s -X POST ${b.emulatorUrl}/emulator/calls -H "Authorization: Bearer $EMULATOR_TOKEN" --data-urlencode From=${b.demoCaller} --data-urlencode To=${b.businessNumber}`;
   const keep =
-    b.tokenSource === 'dotenv'
-      ? ''
-      : `  To keep the token across starts, set HOLD_API_TOKEN in ${b.dotEnvPath} (openssl rand -hex 32).\n`;
+    b.tokenSource === 'dotenv' ? '' : `  To keep the token across starts, set HOLD_API_TOKEN in ${b.dotEnvPath} (openssl rand -hex 32).\n`;
   return `
 Offline: no ACCOUNT_SID/AUTH_TOKEN in .env, so Twilio is played by the local emulator.
   hold console     ${b.functionsUrl}/index.html   (paste the token: cat ${b.tokenFile})
@@ -111,7 +110,7 @@ export interface OnlineBannerInput {
 
 export function onlineBanner(b: OnlineBannerInput): string {
   const where = b.ngrok
-    ? 'through an ngrok tunnel (its URL is printed below): set your number\'s Voice URL to https://<tunnel>/incoming-call, ' +
+    ? "through an ngrok tunnel (its URL is printed below): set your number's Voice URL to https://<tunnel>/incoming-call, " +
       'and open https://<tunnel>/index.html for the hold console.'
     : `on http://localhost:${b.port}, which Twilio cannot reach. Use \`npm start -- --ngrok\`: twilio-run then opens a ` +
       'tunnel and the functions build their webhook URLs (holdUrl, waitUrl, callbacks) on its https address ' +

@@ -105,7 +105,9 @@ async function main(): Promise<void> {
   const online = Boolean(dotEnv.ACCOUNT_SID && dotEnv.AUTH_TOKEN);
   if (online) {
     const tokenSource: TokenSource = dotEnv.HOLD_API_TOKEN ? 'dotenv' : 'unset';
-    process.stdout.write(warningLines(configWarnings({ agentNumber: dotEnv.AGENT_NUMBER, token: dotEnv.HOLD_API_TOKEN, tokenSource, dotEnvPath })));
+    process.stdout.write(
+      warningLines(configWarnings({ agentNumber: dotEnv.AGENT_NUMBER, token: dotEnv.HOLD_API_TOKEN, tokenSource, dotEnvPath })),
+    );
     const twilioRun = startTwilioRun(port, dotEnvPath, values.ngrok === true);
     cleanups.push(() => twilioRun.stop());
     twilioRun.child.on('exit', onTwilioRunExit);
@@ -113,7 +115,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (values.ngrok) throw new StartError('--ngrok needs ACCOUNT_SID and AUTH_TOKEN in .env: offline, the emulator calls the functions on localhost');
+  if (values.ngrok)
+    throw new StartError('--ngrok needs ACCOUNT_SID and AUTH_TOKEN in .env: offline, the emulator calls the functions on localhost');
   const emulatorPort = portOf('--emulator-port', option(values['emulator-port'], process.env.EMULATOR_PORT, '3001'));
   await ensurePortFree(emulatorPort, 'emulator');
   ports.push(emulatorPort);

@@ -96,7 +96,11 @@ async function request(path: string, options: RequestOptions = {}): Promise<(Ans
   try {
     const response = await fetch(path, {
       method: form ? 'POST' : 'GET',
-      headers: { Authorization: `Bearer ${token ?? ''}`, ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
+      headers: {
+        Authorization: `Bearer ${token ?? ''}`,
+        ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+        ...options.headers,
+      },
       body: form ? new URLSearchParams(form).toString() : undefined,
       cache: 'no-store',
       signal: options.signal,
@@ -247,7 +251,9 @@ function show(fromService: CallsAnswer): void {
 
 /** The line of waiting callers, in order: who is next and how many wait. */
 function renderLine(list: ListedCall[]): void {
-  const waiting = list.filter((call) => call.state === 'waiting').sort((a, b) => (a.linePosition ?? Infinity) - (b.linePosition ?? Infinity));
+  const waiting = list
+    .filter((call) => call.state === 'waiting')
+    .sort((a, b) => (a.linePosition ?? Infinity) - (b.linePosition ?? Infinity));
   page.line.hidden = waiting.length === 0;
   if (waiting.length === 0) return;
   const items = waiting.map((call) => {
@@ -369,7 +375,9 @@ function renderEvents(row: HTMLElement, call: ListedCall): void {
   if (list.dataset.key === key) return;
   list.dataset.key = key;
   const words = [...call.events].reverse().map((event) => eventInWords(event));
-  list.replaceChildren(...(words.length > 0 ? words.map((text) => element('li', 'event', text)) : [element('li', 'event none', 'No hold events yet.')]));
+  list.replaceChildren(
+    ...(words.length > 0 ? words.map((text) => element('li', 'event', text)) : [element('li', 'event none', 'No hold events yet.')]),
+  );
   row.querySelector('.events-summary')!.textContent = `Events (${call.events.length})`;
 }
 
@@ -470,7 +478,7 @@ async function hangUp(callSid: string, party: 'caller' | 'agent', button: HTMLBu
 page.placeCall.addEventListener('click', () => {
   void withButton(page.placeCall, () => request('test-calls', { form: { Action: 'place-call' } })).then((answer) => {
     if (answer?.status === 401) return showSignIn(errorInWords(answer));
-    const words = answer?.status === 200 ? 'Test call placed; the emulator\'s agent answers after a short ring.' : errorInWords(answer);
+    const words = answer?.status === 200 ? "Test call placed; the emulator's agent answers after a short ring." : errorInWords(answer);
     page.placeCallOutcome.textContent = words;
     announce(words);
     startPolling();

@@ -45,7 +45,7 @@ export function stateInWords(state: CallState): string {
 /** 1st, 2nd, 3rd, 4th, 11th, 21st */
 export function ordinal(n: number): string {
   const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
@@ -88,8 +88,14 @@ export function eventInWords(event: ListedEvent, timeOf: (iso: string) => string
   const what = EVENT_WORDS[event.type] ?? event.type.replace(/-/g, ' ');
   const party = event.party === 'agent' ? 'agent' : event.party === 'caller' ? 'caller' : '';
   const who = party && (event.type === 'hold' || event.type === 'resume' || event.type === 'hang-up') ? `${party} ` : '';
-  const by = event.by === 'limit' ? ' by the hold limit' : event.by === 'api' && (event.type === 'hold' || event.type === 'resume') ? " by the agent's software" : '';
-  const after = event.type !== 'hold' && typeof event.heldFor === 'number' && event.heldFor > 0 ? `, after ${duration(event.heldFor)} on hold` : '';
+  const by =
+    event.by === 'limit'
+      ? ' by the hold limit'
+      : event.by === 'api' && (event.type === 'hold' || event.type === 'resume')
+        ? " by the agent's software"
+        : '';
+  const after =
+    event.type !== 'hold' && typeof event.heldFor === 'number' && event.heldFor > 0 ? `, after ${duration(event.heldFor)} on hold` : '';
   return `${timeOf(event.at)} ${who}${what}${by}${after}`;
 }
 

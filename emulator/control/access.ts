@@ -49,19 +49,25 @@ export function sameSecret(given: string, expected: string): boolean {
 export function controlRefusal(req: IncomingMessage, boundHost: string, token: string): Refusal | undefined {
   const hostname = hostnameOf(req.headers.host);
   const wildcard = boundHost === '0.0.0.0' || boundHost === '::';
-  if (hostname === undefined || !(isLoopbackHost(hostname) || (!wildcard && hostname === boundHost.toLowerCase().replace(/^\[(.*)\]$/, '$1')))) {
+  if (
+    hostname === undefined ||
+    !(isLoopbackHost(hostname) || (!wildcard && hostname === boundHost.toLowerCase().replace(/^\[(.*)\]$/, '$1')))
+  ) {
     return { status: 403, error: 'the control API answers only requests addressed to a loopback name such as 127.0.0.1' };
   }
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return undefined;
   const origin = req.headers.origin;
   const site = req.headers['sec-fetch-site'];
-  if ((origin !== undefined && origin !== `http://${req.headers.host}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+  if (
+    (origin !== undefined && origin !== `http://${req.headers.host}`) ||
+    (site !== undefined && site !== 'same-origin' && site !== 'none')
+  ) {
     return { status: 403, error: 'the control API refuses changes from another origin' };
   }
   const [scheme, given] = (req.headers.authorization ?? '').split(' ');
   if (scheme !== 'Bearer' || !given || !sameSecret(given, token)) {
-    return { status: 401, error: 'a change needs the emulator\'s control token: Authorization: Bearer <token>' };
+    return { status: 401, error: "a change needs the emulator's control token: Authorization: Bearer <token>" };
   }
   return undefined;
 }

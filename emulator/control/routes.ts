@@ -91,7 +91,9 @@ function pattern(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw new BadRequest('a fault pattern must be a string');
   if (/^\/.*\/[a-z]*$/.test(v) && v.length > 1) {
-    throw new BadRequest('a fault pattern is a plain string found in the path or URL, with * for any characters; regular expressions are not accepted');
+    throw new BadRequest(
+      'a fault pattern is a plain string found in the path or URL, with * for any characters; regular expressions are not accepted',
+    );
   }
   return v;
 }
@@ -131,32 +133,44 @@ export function state(engine: Engine) {
     queues: queueViews(engine),
     /** The configured numbers: the page's To starts with the first (the business number). */
     numbers: [...engine.numbers.keys()],
-    faults: engine.faults.list().map((f) => ({ ...f, ...(f.target === 'rest' ? { path: String(f.path ?? '') } : { url: String(f.url ?? '') }) })),
+    faults: engine.faults
+      .list()
+      .map((f) => ({ ...f, ...(f.target === 'rest' ? { path: String(f.path ?? '') } : { url: String(f.url ?? '') }) })),
   };
 }
 
-export async function handleControl(engine: Engine, req: IncomingMessage, res: ServerResponse, url: URL, access: ControlAccess): Promise<void> {
+export async function handleControl(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  access: ControlAccess,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const path = url.pathname.replace(/\/+$/, '');
   const refusal = controlRefusal(req, access.boundHost, access.token);
   if (refusal) {
     req.resume();
-    res.writeHead(refusal.status, {
-      'Content-Type': 'application/json; charset=utf-8',
-      ...(refusal.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="emulator"' } : {}),
-    }).end(JSON.stringify({ error: refusal.error }));
+    res
+      .writeHead(refusal.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        ...(refusal.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="emulator"' } : {}),
+      })
+      .end(JSON.stringify({ error: refusal.error }));
     return;
   }
   try {
     if (method === 'GET' && path === '/emulator') {
-      res.writeHead(200, {
-        'Content-Type': 'text/html; charset=utf-8',
-        // The page holds the token: never cached, never framed by another site (clickjacking).
-        'Cache-Control': 'no-store',
-        'Content-Security-Policy': "frame-ancestors 'none'",
-        'X-Frame-Options': 'DENY',
-        'Referrer-Policy': 'no-referrer',
-      }).end(controlPage(access.token));
+      res
+        .writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          // The page holds the token: never cached, never framed by another site (clickjacking).
+          'Cache-Control': 'no-store',
+          'Content-Security-Policy': "frame-ancestors 'none'",
+          'X-Frame-Options': 'DENY',
+          'Referrer-Policy': 'no-referrer',
+        })
+        .end(controlPage(access.token));
       return;
     }
     if (method === 'GET' && path === '/emulator/state') return json(res, 200, state(engine));
@@ -187,13 +201,18 @@ export async function handleControl(engine: Engine, req: IncomingMessage, res: S
         const afterMs = numberIn(body, 0, MAX_ADVANCE_MS, 'AfterMs', 'afterMs');
         // Presses: the keys an answering party presses at a <Gather> ("" = none; default "1").
         const presses = body.Presses ?? body.presses;
-        if (presses !== undefined && (typeof presses !== 'string' || !/^[0-9*#]{0,8}$/.test(presses))) throw new BadRequest('presses must be up to 8 keys of 0-9, * and #');
+        if (presses !== undefined && (typeof presses !== 'string' || !/^[0-9*#]{0,8}$/.test(presses)))
+          throw new BadRequest('presses must be up to 8 keys of 0-9, * and #');
         engine.parties.set(need(body, 'Address', 'address'), { behavior, afterMs, presses });
         return json(res, 200, { ok: true });
       }
       if (method === 'POST' && path === '/emulator/numbers') {
         const voiceMethod = field(body, 'VoiceMethod', 'voiceMethod')?.toUpperCase() === 'GET' ? 'GET' : 'POST';
-        engine.setNumber({ phoneNumber: need(body, 'PhoneNumber', 'phoneNumber'), voiceUrl: loopbackUrl(need(body, 'VoiceUrl', 'voiceUrl')), voiceMethod });
+        engine.setNumber({
+          phoneNumber: need(body, 'PhoneNumber', 'phoneNumber'),
+          voiceUrl: loopbackUrl(need(body, 'VoiceUrl', 'voiceUrl')),
+          voiceMethod,
+        });
         return json(res, 200, { ok: true });
       }
       if (method === 'POST' && path === '/emulator/advance') {
@@ -208,9 +227,18 @@ export async function handleControl(engine: Engine, req: IncomingMessage, res: S
         if (status !== undefined && (target === 'rest' ? ![429, 500, 503].includes(status) : status < 100 || status > 599)) {
           throw new BadRequest(target === 'rest' ? 'status must be 429, 500 or 503' : 'status must be an HTTP status (100-599)');
         }
-        const fault: Fault = target === 'rest'
-          ? { target, method: field(body, 'method'), path: pattern(body.path), status: status as 429 | 500 | 503 | undefined, count: num('count'), skip: num('skip'), latencyMs: num('latencyMs') }
-          : { target, url: pattern(body.url), status, count: num('count'), skip: num('skip'), latencyMs: num('latencyMs') };
+        const fault: Fault =
+          target === 'rest'
+            ? {
+                target,
+                method: field(body, 'method'),
+                path: pattern(body.path),
+                status: status as 429 | 500 | 503 | undefined,
+                count: num('count'),
+                skip: num('skip'),
+                latencyMs: num('latencyMs'),
+              }
+            : { target, url: pattern(body.url), status, count: num('count'), skip: num('skip'), latencyMs: num('latencyMs') };
         engine.faults.add(fault);
         return json(res, 201, { ok: true });
       }

@@ -15,16 +15,23 @@ export class PlaybackOwner {
     private readonly onRunOut: () => void = () => undefined,
   ) {}
 
-  params(): Record<string, string> { return this.paramsOf(); }
+  params(): Record<string, string> {
+    return this.paramsOf();
+  }
 
   runVerb(_verb: Verb): void {
     // The parser admits only audio verbs and Redirect here, which the session runs itself.
     this.session?.next();
   }
 
-  runOut(): void { this.onRunOut(); }
+  runOut(): void {
+    this.onRunOut();
+  }
 
   failed(error: TwimlError): void {
-    this.log.add('error', `error ${error.code}: ${error.message}`, this.callSid, { code: error.code, moreInfo: `https://www.twilio.com/docs/errors/${error.code}` });
+    this.log.add('error', `error ${error.code}: ${error.message}`, this.callSid, {
+      code: error.code,
+      moreInfo: `https://www.twilio.com/docs/errors/${error.code}`,
+    });
   }
 }

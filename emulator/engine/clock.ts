@@ -1,7 +1,9 @@
 // Two clocks behind one interface. The virtual clock only moves when the engine advances it, so
 // a ten-minute hold takes microseconds in a test and never flakes; the real clock is for demos.
 
-export interface TimerHandle { cancel(): void }
+export interface TimerHandle {
+  cancel(): void;
+}
 
 export interface Clock {
   readonly kind: 'virtual' | 'real';
@@ -12,7 +14,12 @@ export interface Clock {
   schedule(delayMs: number, fn: () => void): TimerHandle;
 }
 
-interface VirtualTimer extends TimerHandle { at: number; seq: number; fn: () => void; cancelled: boolean }
+interface VirtualTimer extends TimerHandle {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
 
 /** A binary min-heap of timers by (at, seq): due timers run in time order, ties in creation order. */
 export class VirtualClock implements Clock {
@@ -22,12 +29,19 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private heap: VirtualTimer[] = [];
 
-  now(): number { return this.current; }
+  now(): number {
+    return this.current;
+  }
 
   schedule(delayMs: number, fn: () => void): TimerHandle {
     const timer: VirtualTimer = {
-      at: this.current + Math.max(0, delayMs), seq: this.seq++, fn, cancelled: false,
-      cancel() { this.cancelled = true; },
+      at: this.current + Math.max(0, delayMs),
+      seq: this.seq++,
+      fn,
+      cancelled: false,
+      cancel() {
+        this.cancelled = true;
+      },
     };
     this.push(timer);
     return timer;
@@ -37,7 +51,10 @@ export class VirtualClock implements Clock {
   takeDue(upTo: number): (() => void) | undefined {
     while (this.heap.length > 0) {
       const top = this.heap[0];
-      if (top.cancelled) { this.pop(); continue; }
+      if (top.cancelled) {
+        this.pop();
+        continue;
+      }
       if (top.at > upTo) return undefined;
       this.pop();
       this.current = Math.max(this.current, top.at);
@@ -47,9 +64,13 @@ export class VirtualClock implements Clock {
   }
 
   /** Moves the clock forward to `to` once nothing is due before it. */
-  moveTo(to: number): void { this.current = Math.max(this.current, to); }
+  moveTo(to: number): void {
+    this.current = Math.max(this.current, to);
+  }
 
-  pendingTimers(): number { return this.heap.filter((t) => !t.cancelled).length; }
+  pendingTimers(): number {
+    return this.heap.filter((t) => !t.cancelled).length;
+  }
 
   private less(a: VirtualTimer, b: VirtualTimer): boolean {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -72,7 +93,8 @@ export class VirtualClock implements Clock {
     h[0] = last;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < h.length && this.less(h[l], h[m])) m = l;
       if (r < h.length && this.less(h[r], h[m])) m = r;
@@ -89,15 +111,28 @@ export class RealClock implements Clock {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
-  now(): number { return Date.now() - this.epochMs; }
+  now(): number {
+    return Date.now() - this.epochMs;
+  }
 
   schedule(delayMs: number, fn: () => void): TimerHandle {
     // After close, a webhook answer still in flight must not start new timers (a <Play loop="0">
     // would keep the process alive for ever).
     if (this.stopped) return { cancel: () => undefined };
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, Math.max(0, delayMs));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, delayMs),
+    );
     this.timers.add(t);
-    return { cancel: () => { clearTimeout(t); this.timers.delete(t); } };
+    return {
+      cancel: () => {
+        clearTimeout(t);
+        this.timers.delete(t);
+      },
+    };
   }
 
   stopAll(): void {

@@ -54,8 +54,11 @@ export interface ParticipantChanges {
 
 /** ReasonParticipantLeft values (Conference status callback docs). */
 type LeaveReason =
-  | 'participant_hung_up' | 'participant_updated_via_api' | 'participant_was_kicked'
-  | 'conference_ended_via_api' | 'participant_with_end_conference_on_exit_left';
+  | 'participant_hung_up'
+  | 'participant_updated_via_api'
+  | 'participant_was_kicked'
+  | 'conference_ended_via_api'
+  | 'participant_with_end_conference_on_exit_left';
 
 /** How the participant got in decides how it goes on when it is put out. */
 type Origin = { kind: 'twiml'; verb: Dial; resolve: (url: string) => string } | { kind: 'rest' };
@@ -78,7 +81,12 @@ export class ConferenceService {
     const conf = this.store().liveConferenceNamed(noun.name) ?? this.create(noun.name, noun.maxParticipants);
     if (noun.participantLabel !== undefined && this.labelTaken(conf, noun.participantLabel)) {
       // "participantLabel (unique; a duplicate is error 16025 and the call goes on to the next verb)".
-      this.engine.log.add('error', `error 16025: participant label "${noun.participantLabel}" is already in use in ${conf.sid}`, rt.call.sid, { code: 16025 });
+      this.engine.log.add(
+        'error',
+        `error 16025: participant label "${noun.participantLabel}" is already in use in ${conf.sid}`,
+        rt.call.sid,
+        { code: 16025 },
+      );
       session.next();
       return;
     }
@@ -88,13 +96,23 @@ export class ConferenceService {
       return;
     }
     const p = this.newParticipant(conf, rt.call.sid, {
-      label: noun.participantLabel, muted: noun.muted, beep: noun.beep, hold: false, holdMethod: 'GET',
-      startConferenceOnEnter: noun.startConferenceOnEnter, endConferenceOnExit: noun.endConferenceOnExit,
+      label: noun.participantLabel,
+      muted: noun.muted,
+      beep: noun.beep,
+      hold: false,
+      holdMethod: 'GET',
+      startConferenceOnEnter: noun.startConferenceOnEnter,
+      endConferenceOnExit: noun.endConferenceOnExit,
       waitUrl: noun.waitUrl === undefined || noun.waitUrl === '' ? noun.waitUrl : session.resolve(noun.waitUrl),
-      waitMethod: noun.waitMethod, coaching: false,
+      waitMethod: noun.waitMethod,
+      coaching: false,
     });
     if (noun.statusCallback) {
-      this.offerCallbacks(conf, { url: session.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: new Set(noun.statusCallbackEvents) });
+      this.offerCallbacks(conf, {
+        url: session.resolve(noun.statusCallback),
+        method: noun.statusCallbackMethod,
+        events: new Set(noun.statusCallbackEvents),
+      });
     } else {
       this.offerCallbacks(conf, undefined);
     }
@@ -117,19 +135,37 @@ export class ConferenceService {
     }
     const engine = this.engine;
     const call = engine.newCall({
-      from: spec.from, to: spec.to, direction: 'outbound-api', timeoutSec: spec.timeoutSec + PARTICIPANT_TIMEOUT_BUFFER_SEC,
-      statusCallback: spec.statusCallback, statusCallbackMethod: spec.statusCallbackMethod, statusCallbackEvents: spec.statusCallbackEvents,
+      from: spec.from,
+      to: spec.to,
+      direction: 'outbound-api',
+      timeoutSec: spec.timeoutSec + PARTICIPANT_TIMEOUT_BUFFER_SEC,
+      statusCallback: spec.statusCallback,
+      statusCallbackMethod: spec.statusCallbackMethod,
+      statusCallbackEvents: spec.statusCallbackEvents,
     });
     const p = this.newParticipant(conf, call.sid, { ...spec, status: 'queued' });
-    this.offerCallbacks(conf, spec.conferenceStatusCallback
-      ? { url: spec.conferenceStatusCallback, method: spec.conferenceStatusCallbackMethod, events: new Set(spec.conferenceStatusCallbackEvents) }
-      : undefined);
+    this.offerCallbacks(
+      conf,
+      spec.conferenceStatusCallback
+        ? {
+            url: spec.conferenceStatusCallback,
+            method: spec.conferenceStatusCallbackMethod,
+            events: new Set(spec.conferenceStatusCallbackEvents),
+          }
+        : undefined,
+    );
     const rt = engine.addRuntime(call);
     const joining = conf;
     engine.startPaced(rt, {
-      ringing: () => { p.status = 'ringing'; p.updatedAt = engine.clock.now(); },
+      ringing: () => {
+        p.status = 'ringing';
+        p.updatedAt = engine.clock.now();
+      },
       answered: () => {
-        if (joining.status === 'completed' || !joining.participants.has(call.sid)) { engine.endCall(call.sid, 'completed'); return; }
+        if (joining.status === 'completed' || !joining.participants.has(call.sid)) {
+          engine.endCall(call.sid, 'completed');
+          return;
+        }
         this.seat(rt, p, joining, { kind: 'rest' });
       },
       unanswered: (status) => this.notJoined(joining, p, status),
@@ -170,7 +206,8 @@ export class ConferenceService {
     if (changes.announceUrl) {
       // Played to this participant only; the others go on hearing the conference (Participant, AnnounceUrl).
       if (seat) seat.announce(changes.announceUrl, changes.announceMethod ?? 'POST');
-      else this.engine.log.add('conference', `announcement ${changes.announceUrl} not played: the participant has not joined yet`, p.callSid);
+      else
+        this.engine.log.add('conference', `announcement ${changes.announceUrl} not played: the participant has not joined yet`, p.callSid);
     }
     if (changes.muted !== undefined && changes.muted !== p.muted) {
       p.muted = changes.muted;
@@ -208,13 +245,23 @@ export class ConferenceService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private store() { return this.engine.store; }
+  private store() {
+    return this.engine.store;
+  }
 
   private create(friendlyName: string, maxParticipants: number): Conference {
     const now = this.engine.clock.now();
     const conf: Conference = {
-      sid: newSid('CF'), accountSid: this.engine.accountSid, friendlyName, status: 'init',
-      createdAt: now, updatedAt: now, participants: new Map(), callbackSequence: 1, everJoined: false, maxParticipants,
+      sid: newSid('CF'),
+      accountSid: this.engine.accountSid,
+      friendlyName,
+      status: 'init',
+      createdAt: now,
+      updatedAt: now,
+      participants: new Map(),
+      callbackSequence: 1,
+      everJoined: false,
+      maxParticipants,
     };
     this.store().addConference(conf);
     this.engine.log.add('conference', `conference ${friendlyName} created (${conf.sid})`);
@@ -231,15 +278,35 @@ export class ConferenceService {
     return false;
   }
 
-  private newParticipant(conf: Conference, callSid: string,
-    o: Pick<Participant, 'muted' | 'beep' | 'hold' | 'holdMethod' | 'startConferenceOnEnter' | 'endConferenceOnExit' | 'waitMethod' | 'coaching'>
-      & Partial<Pick<Participant, 'label' | 'holdUrl' | 'waitUrl' | 'callSidToCoach' | 'status'>>): Participant {
+  private newParticipant(
+    conf: Conference,
+    callSid: string,
+    o: Pick<
+      Participant,
+      'muted' | 'beep' | 'hold' | 'holdMethod' | 'startConferenceOnEnter' | 'endConferenceOnExit' | 'waitMethod' | 'coaching'
+    > &
+      Partial<Pick<Participant, 'label' | 'holdUrl' | 'waitUrl' | 'callSidToCoach' | 'status'>>,
+  ): Participant {
     const now = this.engine.clock.now();
     const p: Participant = {
-      callSid, conferenceSid: conf.sid, accountSid: conf.accountSid, label: o.label, status: o.status ?? 'connected',
-      muted: o.muted, hold: o.hold, holdUrl: o.holdUrl, holdMethod: o.holdMethod, coaching: o.coaching, callSidToCoach: o.callSidToCoach,
-      startConferenceOnEnter: o.startConferenceOnEnter, endConferenceOnExit: o.endConferenceOnExit, beep: o.beep,
-      waitUrl: o.waitUrl, waitMethod: o.waitMethod, createdAt: now, updatedAt: now,
+      callSid,
+      conferenceSid: conf.sid,
+      accountSid: conf.accountSid,
+      label: o.label,
+      status: o.status ?? 'connected',
+      muted: o.muted,
+      hold: o.hold,
+      holdUrl: o.holdUrl,
+      holdMethod: o.holdMethod,
+      coaching: o.coaching,
+      callSidToCoach: o.callSidToCoach,
+      startConferenceOnEnter: o.startConferenceOnEnter,
+      endConferenceOnExit: o.endConferenceOnExit,
+      beep: o.beep,
+      waitUrl: o.waitUrl,
+      waitMethod: o.waitMethod,
+      createdAt: now,
+      updatedAt: now,
     };
     conf.participants.set(callSid, p);
     return p;
@@ -305,11 +372,15 @@ export class ConferenceService {
     const extra: Record<string, string> = { ReasonConferenceEnded: reason };
     if (endingCallSid) extra.CallSidEndingConference = endingCallSid;
     if (endingLabel) extra.ParticipantLabelEndingConference = endingLabel;
-    const leaveReason: LeaveReason = reason === 'conference-ended-via-api' ? 'conference_ended_via_api' : 'participant_with_end_conference_on_exit_left';
+    const leaveReason: LeaveReason =
+      reason === 'conference-ended-via-api' ? 'conference_ended_via_api' : 'participant_with_end_conference_on_exit_left';
     for (const p of [...conf.participants.values()]) {
       const seat = this.seats.get(p.callSid);
       if (seat) seat.putOut(leaveReason);
-      else { conf.participants.delete(p.callSid); this.engine.endCall(p.callSid, 'canceled'); }
+      else {
+        conf.participants.delete(p.callSid);
+        this.engine.endCall(p.callSid, 'canceled');
+      }
     }
     this.event(conf, 'conference-end', undefined, extra);
   }
@@ -331,8 +402,12 @@ export class ConferenceService {
     };
     if (p) {
       Object.assign(params, {
-        CallSid: p.callSid, Muted: String(p.muted), Hold: String(p.hold), Coaching: String(p.coaching),
-        EndConferenceOnExit: String(p.endConferenceOnExit), StartConferenceOnEnter: String(p.startConferenceOnEnter),
+        CallSid: p.callSid,
+        Muted: String(p.muted),
+        Hold: String(p.hold),
+        Coaching: String(p.coaching),
+        EndConferenceOnExit: String(p.endConferenceOnExit),
+        StartConferenceOnEnter: String(p.startConferenceOnEnter),
       });
       if (p.label !== undefined) params.ParticipantLabel = p.label;
     }
@@ -340,17 +415,26 @@ export class ConferenceService {
     this.engine.notify(cb.url, cb.method, params, `conference ${event}`, p?.callSid);
   }
 
-  seatOf(callSid: string): Seat | undefined { return this.seats.get(callSid); }
+  seatOf(callSid: string): Seat | undefined {
+    return this.seats.get(callSid);
+  }
 }
 
 /** Which statusCallbackEvent keyword subscribes to which event (TwiML <Conference> docs). */
 const SUBSCRIPTION: Record<string, string> = {
-  'conference-start': 'start', 'conference-end': 'end',
-  'participant-join': 'join', 'participant-leave': 'leave',
-  'participant-mute': 'mute', 'participant-unmute': 'mute',
-  'participant-hold': 'hold', 'participant-unhold': 'hold',
-  'participant-modify': 'modify', 'participant-speech-start': 'speaker', 'participant-speech-stop': 'speaker',
-  'announcement-end': 'announcement', 'announcement-fail': 'announcement',
+  'conference-start': 'start',
+  'conference-end': 'end',
+  'participant-join': 'join',
+  'participant-leave': 'leave',
+  'participant-mute': 'mute',
+  'participant-unmute': 'mute',
+  'participant-hold': 'hold',
+  'participant-unhold': 'hold',
+  'participant-modify': 'modify',
+  'participant-speech-start': 'speaker',
+  'participant-speech-stop': 'speaker',
+  'announcement-end': 'announcement',
+  'announcement-fail': 'announcement',
 };
 
 /** A call's place in a conference: what it hears, and how it leaves. */
@@ -410,11 +494,21 @@ export class Seat implements Blocker {
       this.announcement = undefined;
       if (!this.gone) this.service.event(this.conf, event, this.participant);
     };
-    const owner = new PlaybackOwner(this.engine.log, this.rt.call.sid, () => ({
-      ...this.engine.callParams(this.rt.call), ConferenceSid: this.conf.sid, FriendlyName: this.conf.friendlyName,
-    }), () => end('announcement-end'));
+    const owner = new PlaybackOwner(
+      this.engine.log,
+      this.rt.call.sid,
+      () => ({
+        ...this.engine.callParams(this.rt.call),
+        ConferenceSid: this.conf.sid,
+        FriendlyName: this.conf.friendlyName,
+      }),
+      () => end('announcement-end'),
+    );
     const failed = owner.failed.bind(owner);
-    owner.failed = (error) => { failed(error); end('announcement-fail'); };
+    owner.failed = (error) => {
+      failed(error);
+      end('announcement-fail');
+    };
     const session = new TwimlSession(this.engine, this.rt.call.sid, 'announcement', owner, 'AnnounceUrl');
     owner.session = session;
     this.announcement = session;
@@ -436,7 +530,9 @@ export class Seat implements Blocker {
 
   private playback(context: 'hold' | 'conference-wait', purpose: string): TwimlSession {
     const owner = new PlaybackOwner(this.engine.log, this.rt.call.sid, () => ({
-      ...this.engine.callParams(this.rt.call), ConferenceSid: this.conf.sid, FriendlyName: this.conf.friendlyName,
+      ...this.engine.callParams(this.rt.call),
+      ConferenceSid: this.conf.sid,
+      FriendlyName: this.conf.friendlyName,
     }));
     const session = new TwimlSession(this.engine, this.rt.call.sid, context, owner, purpose);
     owner.session = session;
@@ -458,9 +554,10 @@ export class Seat implements Blocker {
   putOut(reason: LeaveReason): void {
     if (!this.leave(reason)) return;
     const o = this.origin;
-    const action = o.kind === 'twiml' && o.verb.action
-      ? { url: o.resolve(o.verb.action), method: o.verb.method, params: { DialCallStatus: 'completed' } }
-      : undefined;
+    const action =
+      o.kind === 'twiml' && o.verb.action
+        ? { url: o.resolve(o.verb.action), method: o.verb.method, params: { DialCallStatus: 'completed' } }
+        : undefined;
     this.engine.continueAfter(this.rt.call.sid, action, 'Dial action');
   }
 
@@ -480,7 +577,12 @@ export class Seat implements Blocker {
   private reportIgnored(): void {
     const o = this.origin;
     if (o.kind !== 'twiml' || !o.verb.action) return;
-    this.engine.notify(o.resolve(o.verb.action), o.verb.method,
-      { ...this.engine.callParams(this.rt.call), DialCallStatus: 'completed' }, 'Dial action (answer ignored)', this.rt.call.sid);
+    this.engine.notify(
+      o.resolve(o.verb.action),
+      o.verb.method,
+      { ...this.engine.callParams(this.rt.call), DialCallStatus: 'completed' },
+      'Dial action (answer ignored)',
+      this.rt.call.sid,
+    );
   }
 }

@@ -135,7 +135,10 @@ export class PartiesDial implements Blocker {
   screeningPassed(childRt: CallRuntime): void {
     if (this.screening !== childRt) return;
     this.screening = undefined;
-    if (this.done) { this.engine.endCall(childRt.call.sid, 'completed'); return; }
+    if (this.done) {
+      this.engine.endCall(childRt.call.sid, 'completed');
+      return;
+    }
     this.bridge(childRt);
   }
 
@@ -218,8 +221,13 @@ export class PartiesDial implements Blocker {
 
   private reportIgnored(status: DialCallStatus): void {
     if (!this.verb.action) return;
-    this.engine.notify(this.session.resolve(this.verb.action), this.verb.method,
-      { ...this.engine.callParams(this.parent.call), ...this.outcome(status) }, 'Dial action (answer ignored)', this.parent.call.sid);
+    this.engine.notify(
+      this.session.resolve(this.verb.action),
+      this.verb.method,
+      { ...this.engine.callParams(this.parent.call), ...this.outcome(status) },
+      'Dial action (answer ignored)',
+      this.parent.call.sid,
+    );
   }
 
   /**
@@ -245,7 +253,11 @@ export class PartiesDial implements Blocker {
 
 /** The child side of the bridge: it runs no TwiML and hears its parent. */
 class ChildLeg implements Blocker {
-  constructor(private readonly dial: PartiesDial, private readonly childSid: string, private readonly parentSid: string) {}
+  constructor(
+    private readonly dial: PartiesDial,
+    private readonly childSid: string,
+    private readonly parentSid: string,
+  ) {}
 
   hearing(): Hearing {
     return this.dial.isBridgedWith(this.childSid) ? { kind: 'party', callSids: [this.parentSid] } : SILENCE;
@@ -266,12 +278,17 @@ class ScreeningLeg implements Blocker, SessionOwner {
   readonly session: TwimlSession;
   private over = false;
 
-  constructor(private readonly dial: PartiesDial, private readonly legRt: CallRuntime) {
+  constructor(
+    private readonly dial: PartiesDial,
+    private readonly legRt: CallRuntime,
+  ) {
     const engine = dial.hostOf();
     this.session = new TwimlSession(engine, legRt.call.sid, 'whisper', this, 'screening (Number url)');
   }
 
-  hearing(): Hearing { return this.session.hearing; }
+  hearing(): Hearing {
+    return this.session.hearing;
+  }
 
   /** A REST redirect takes the leg out of the screening and out of the <Dial>. */
   redirected(): void {
@@ -325,9 +342,14 @@ class ScreeningLeg implements Blocker, SessionOwner {
 
 /** A leg of the <Dial> that is still ringing: redirecting it takes it out of the Dial. */
 class RingingLeg implements Blocker {
-  constructor(private readonly dial: PartiesDial, private readonly legRt: CallRuntime) {}
+  constructor(
+    private readonly dial: PartiesDial,
+    private readonly legRt: CallRuntime,
+  ) {}
 
-  hearing(): Hearing { return RINGING; }
+  hearing(): Hearing {
+    return RINGING;
+  }
 
   redirected(): void {
     this.dial.legRedirectedWhileRinging(this.legRt);

@@ -42,9 +42,18 @@ export interface EngineOptions {
 }
 
 /** A REST response that does not match Twilio's OpenAPI response schema. */
-export interface ResponseViolation { method: string; path: string; status: number; problems: string[] }
+export interface ResponseViolation {
+  method: string;
+  path: string;
+  status: number;
+  problems: string[];
+}
 
-export interface PhoneNumberConfig { phoneNumber: string; voiceUrl: string; voiceMethod?: HttpMethod }
+export interface PhoneNumberConfig {
+  phoneNumber: string;
+  voiceUrl: string;
+  voiceMethod?: HttpMethod;
+}
 
 export class Engine implements CallHost {
   readonly store = new Store();
@@ -85,7 +94,9 @@ export class Engine implements CallHost {
     this.sync = new SyncStore(options.accountSid, () => this.clock.now());
   }
 
-  get accountSid(): string { return this.options.accountSid; }
+  get accountSid(): string {
+    return this.options.accountSid;
+  }
 
   // --- time ------------------------------------------------------------------------------------
 
@@ -134,7 +145,9 @@ export class Engine implements CallHost {
     return this.runtimes.get(callSid);
   }
 
-  liveCallCount(): number { return this.runtimes.size; }
+  liveCallCount(): number {
+    return this.runtimes.size;
+  }
 
   hears(callSid: string): Hearing | undefined {
     const rt = this.runtimes.get(callSid);
@@ -167,8 +180,14 @@ export class Engine implements CallHost {
       To: call.to,
       Caller: call.from,
       Called: call.to,
-      FromCity: '', FromState: '', FromZip: '', FromCountry: '',
-      ToCity: '', ToState: '', ToZip: '', ToCountry: '',
+      FromCity: '',
+      FromState: '',
+      FromZip: '',
+      FromCountry: '',
+      ToCity: '',
+      ToState: '',
+      ToZip: '',
+      ToCountry: '',
     };
     // twilio-rule: agent-webhooks-carry-parent-call-sid (every request about a leg its parent created)
     // twilio-rule: dialled-leg-status-callback-after-redirect (a call keeps its statusCallback whatever TwiML it runs)
@@ -334,14 +353,20 @@ export class Engine implements CallHost {
       return;
     }
     rt.blocker = undefined;
-    if (!rt.main) { this.endCall(callSid, 'completed'); return; }
+    if (!rt.main) {
+      this.endCall(callSid, 'completed');
+      return;
+    }
     if (action) rt.main.fetch(action.url, action.method, action.params);
     else rt.main.next();
   }
 
   /** The call hears Twilio's application-error prompt, then Twilio hangs up. */
   applicationError(rt: CallRuntime, error: TwimlError): void {
-    this.log.add('error', `application error ${error.code}: ${error.message}`, rt.call.sid, { code: error.code, moreInfo: `https://www.twilio.com/docs/errors/${error.code}` });
+    this.log.add('error', `application error ${error.code}: ${error.message}`, rt.call.sid, {
+      code: error.code,
+      moreInfo: `https://www.twilio.com/docs/errors/${error.code}`,
+    });
     if (rt.call.answeredAt === undefined) this.markAnswered(rt.call);
     this.mainSession(rt).run([{ verb: 'Say', text: APPLICATION_ERROR_TEXT, loop: 1 }, { verb: 'Hangup' }]);
   }
@@ -362,7 +387,10 @@ export class Engine implements CallHost {
     const blocker = rt.blocker;
     rt.blocker = undefined;
     blocker?.redirected();
-    if (rt.call.answeredAt === undefined && rt.outbound) { rt.pending = doc; return; }
+    if (rt.call.answeredAt === undefined && rt.outbound) {
+      rt.pending = doc;
+      return;
+    }
     rt.main?.stop();
     this.runDocument(rt, doc);
   }
@@ -454,7 +482,10 @@ export class Engine implements CallHost {
 
 /** The owner of a call's own TwiML: runs the verbs that act on the call itself. */
 class CallProgram implements SessionOwner {
-  constructor(private readonly engine: Engine, private readonly rt: CallRuntime) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly rt: CallRuntime,
+  ) {}
 
   params(): Record<string, string> {
     return this.engine.callParams(this.rt.call);

@@ -2,10 +2,13 @@
 // it into Twilio's error body in one place (rest/error-body.ts).
 
 export class TwilioApiError extends Error {
-  constructor(readonly status: number, readonly code: number, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export const notFound = (what: string): TwilioApiError =>
-  new TwilioApiError(404, 20404, `The requested resource ${what} was not found`);
+export const notFound = (what: string): TwilioApiError => new TwilioApiError(404, 20404, `The requested resource ${what} was not found`);

@@ -29,7 +29,11 @@ export interface WebhookFault {
 
 export type Fault = RestFault | WebhookFault;
 
-interface Armed<F> { fault: F; remaining: number; toSkip: number }
+interface Armed<F> {
+  fault: F;
+  remaining: number;
+  toSkip: number;
+}
 
 /**
  * A string is found anywhere in the path or URL; its `*`s match any run of characters
@@ -103,7 +107,8 @@ export class Faults {
   takeRest(method: string, path: string, onlyNamedPaths = false): RestFault | undefined {
     return this.take(
       this.rest,
-      (f) => (f.method === undefined || f.method.toUpperCase() === method) && (!onlyNamedPaths || f.path !== undefined) && matches(f.path, path),
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === method) && (!onlyNamedPaths || f.path !== undefined) && matches(f.path, path),
     );
   }
 

@@ -18,7 +18,10 @@ export const DEFAULT_ANSWER_AFTER_MS = 1000;
 /** A person presses the key this long after a <Gather> starts (while its prompt plays, as people do). */
 export const PRESS_AFTER_MS = 1500;
 
-export interface Keypress { digits: string; afterMs: number }
+export interface Keypress {
+  digits: string;
+  afterMs: number;
+}
 
 /** What a party presses at a <Gather> on its own leg, or undefined: it never presses. */
 export function keypressOf(party: PartyConfig): Keypress | undefined {

@@ -53,7 +53,8 @@ export class QueueService {
 
   updateQueue(sid: string, changes: { friendlyName?: string; maxSize?: number }): Queue {
     const q = this.requireQueue(sid);
-    if (changes.friendlyName !== undefined && changes.friendlyName !== q.friendlyName) this.engine.store.renameQueue(q, changes.friendlyName);
+    if (changes.friendlyName !== undefined && changes.friendlyName !== q.friendlyName)
+      this.engine.store.renameQueue(q, changes.friendlyName);
     if (changes.maxSize !== undefined) q.maxSize = changes.maxSize;
     q.updatedAt = this.engine.clock.now();
     return q;
@@ -94,7 +95,9 @@ export class QueueService {
     queue.members.push({ callSid: rt.call.sid, queueSid: queue.sid, enqueuedAt: this.engine.clock.now() });
     this.seats.set(rt.call.sid, seat);
     rt.blocker = seat;
-    this.engine.log.add('queue', `enqueued in ${queue.friendlyName} at position ${queue.members.length}`, rt.call.sid, { queueSid: queue.sid });
+    this.engine.log.add('queue', `enqueued in ${queue.friendlyName} at position ${queue.members.length}`, rt.call.sid, {
+      queueSid: queue.sid,
+    });
     const waiter = this.waiters.get(queue.friendlyName)?.[0];
     if (waiter) waiter.take(seat);
     else seat.startWaiting();
@@ -113,7 +116,10 @@ export class QueueService {
       return;
     }
     const front = queue.members[0];
-    if (front) { dial.take(this.seats.get(front.callSid)!); return; }
+    if (front) {
+      dial.take(this.seats.get(front.callSid)!);
+      return;
+    }
     // "on an empty queue it waits for a member or the Dial timeout".
     const list = this.waiters.get(noun.name) ?? [];
     list.push(dial);
@@ -126,8 +132,15 @@ export class QueueService {
   private newQueue(friendlyName: string, maxSize: number): Queue {
     const now = this.engine.clock.now();
     const q: Queue = {
-      sid: newSid('QU'), accountSid: this.engine.accountSid, friendlyName, maxSize,
-      createdAt: now, updatedAt: now, members: [], totalWaitMs: 0, waitsEnded: 0,
+      sid: newSid('QU'),
+      accountSid: this.engine.accountSid,
+      friendlyName,
+      maxSize,
+      createdAt: now,
+      updatedAt: now,
+      members: [],
+      totalWaitMs: 0,
+      waitsEnded: 0,
     };
     this.engine.store.addQueue(q);
     this.engine.log.add('queue', `queue ${friendlyName} created (${q.sid})`);
@@ -188,7 +201,9 @@ class QueueSeat implements Blocker, SessionOwner {
     private readonly session: TwimlSession,
   ) {}
 
-  get callSid(): string { return this.rt.call.sid; }
+  get callSid(): string {
+    return this.rt.call.sid;
+  }
 
   hearing(): Hearing {
     if (this.state === 'bridged' && this.dialer) return { kind: 'party', callSids: [this.dialer.callSid] };
@@ -222,14 +237,21 @@ class QueueSeat implements Blocker, SessionOwner {
   /** "Twilio requests it AGAIN each time its TwiML runs out (it loops by itself)." */
   runOut(): void {
     if (this.state !== 'waiting') return;
-    if (this.engine.clock.now() > this.waitStartedAt) { this.requestWait(); return; }
-    this.engine.clock.schedule(EMPTY_WAIT_RETRY_MS, () => { if (this.state === 'waiting') this.requestWait(); });
+    if (this.engine.clock.now() > this.waitStartedAt) {
+      this.requestWait();
+      return;
+    }
+    this.engine.clock.schedule(EMPTY_WAIT_RETRY_MS, () => {
+      if (this.state === 'waiting') this.requestWait();
+    });
   }
 
   failed(error: TwimlError): void {
     this.engine.log.add('error', `waitUrl error ${error.code}: ${error.message}`, this.callSid, { code: error.code });
     const wait = this.wait;
-    this.engine.clock.schedule(FAILED_WAIT_RETRY_MS, () => { if (this.state === 'waiting' && this.wait === wait) this.requestWait(); });
+    this.engine.clock.schedule(FAILED_WAIT_RETRY_MS, () => {
+      if (this.state === 'waiting' && this.wait === wait) this.requestWait();
+    });
   }
 
   /** A <Dial><Queue> takes this member: it hears the <Queue url> first, if any, then the dialer. */
@@ -238,12 +260,22 @@ class QueueSeat implements Blocker, SessionOwner {
     this.wait?.stop();
     this.dialer = dialer;
     this.engine.log.add('queue', `dequeued from ${this.queue.friendlyName} by ${dialer.callSid}`, this.callSid);
-    if (!noun.url) { this.bridge(); return; }
+    if (!noun.url) {
+      this.bridge();
+      return;
+    }
     this.state = 'dequeuing';
-    const owner = new PlaybackOwner(this.engine.log, this.callSid, () => ({
-      ...this.engine.callParams(this.rt.call),
-      QueueSid: this.queue.sid, QueueTime: String(Math.floor(this.queuedMs / 1000)), DequeingCallSid: dialer.callSid,
-    }), () => this.bridge());
+    const owner = new PlaybackOwner(
+      this.engine.log,
+      this.callSid,
+      () => ({
+        ...this.engine.callParams(this.rt.call),
+        QueueSid: this.queue.sid,
+        QueueTime: String(Math.floor(this.queuedMs / 1000)),
+        DequeingCallSid: dialer.callSid,
+      }),
+      () => this.bridge(),
+    );
     this.intro = new TwimlSession(this.engine, this.callSid, 'queue-url', owner, 'Queue url');
     owner.session = this.intro;
     this.intro.fetch(resolve(noun.url), noun.method);
@@ -290,8 +322,18 @@ class QueueSeat implements Blocker, SessionOwner {
     this.engine.log.add('queue', `left ${this.queue.friendlyName}: ${result}`, this.callSid);
     const params = { QueueResult: result, QueueSid: this.queue.sid, QueueTime: String(Math.floor(this.queuedMs / 1000)) };
     const action = this.verb.action ? { url: this.session.resolve(this.verb.action), method: this.verb.method, params } : undefined;
-    if (goOn) { this.engine.continueAfter(this.callSid, action, 'Enqueue action'); return; }
-    if (action) this.engine.notify(action.url, action.method, { ...this.engine.callParams(this.rt.call), ...params }, 'Enqueue action (answer ignored)', this.callSid);
+    if (goOn) {
+      this.engine.continueAfter(this.callSid, action, 'Enqueue action');
+      return;
+    }
+    if (action)
+      this.engine.notify(
+        action.url,
+        action.method,
+        { ...this.engine.callParams(this.rt.call), ...params },
+        'Enqueue action (answer ignored)',
+        this.callSid,
+      );
   }
 }
 
@@ -311,7 +353,9 @@ class DialQueue implements Blocker {
     private readonly session: TwimlSession,
   ) {}
 
-  get callSid(): string { return this.rt.call.sid; }
+  get callSid(): string {
+    return this.rt.call.sid;
+  }
 
   hearing(): Hearing {
     return this.member && this.bridgedAt !== undefined ? { kind: 'party', callSids: [this.member.callSid] } : RINGING;
@@ -348,8 +392,12 @@ class DialQueue implements Blocker {
     this.finish('completed');
   }
 
-  redirected(): void { this.leave(); }
-  hungUp(): void { this.leave(); }
+  redirected(): void {
+    this.leave();
+  }
+  hungUp(): void {
+    this.leave();
+  }
 
   /** The dialer is gone or runs new TwiML: the member is not its child leg, so it is not hung
    *  up; its <Enqueue> ends with QueueResult=bridged (inferred). The Dial action is reported, ignored. */
@@ -362,8 +410,13 @@ class DialQueue implements Blocker {
     this.member = undefined;
     member?.dialerLeft();
     if (this.verb.action) {
-      this.engine.notify(this.session.resolve(this.verb.action), this.verb.method,
-        { ...this.engine.callParams(this.rt.call), ...this.outcome(member ? 'completed' : 'canceled', member) }, 'Dial action (answer ignored)', this.callSid);
+      this.engine.notify(
+        this.session.resolve(this.verb.action),
+        this.verb.method,
+        { ...this.engine.callParams(this.rt.call), ...this.outcome(member ? 'completed' : 'canceled', member) },
+        'Dial action (answer ignored)',
+        this.callSid,
+      );
     }
   }
 
@@ -380,7 +433,11 @@ class DialQueue implements Blocker {
   }
 
   private outcome(status: string, member: QueueSeat | undefined): Record<string, string> {
-    const p: Record<string, string> = { DialCallStatus: status, DialBridged: String(this.bridgedAt !== undefined), QueueSid: member?.queue.sid ?? '' };
+    const p: Record<string, string> = {
+      DialCallStatus: status,
+      DialBridged: String(this.bridgedAt !== undefined),
+      QueueSid: member?.queue.sid ?? '',
+    };
     if (member) p.DialCallSid = member.callSid;
     if (this.bridgedAt !== undefined) p.DialCallDuration = String(Math.floor((this.engine.clock.now() - this.bridgedAt) / 1000));
     if (!member) delete p.QueueSid;

@@ -48,7 +48,11 @@ function isAudioResponse(r: WebhookResponse): boolean {
 /** Redirects at one instant without any audio in between: a loop the emulator stops. */
 const MAX_INSTANT_FETCHES = 50;
 
-export interface SessionDeps { clock: Clock; webhooks: WebhookClient; timings: AudioTimings }
+export interface SessionDeps {
+  clock: Clock;
+  webhooks: WebhookClient;
+  timings: AudioTimings;
+}
 
 export class TwimlSession {
   hearing: Hearing = SILENCE;
@@ -92,7 +96,10 @@ export class TwimlSession {
     }
     this.deps.webhooks.request(url, method, { ...this.owner.params(), ...extra }, this.purpose, this.callSid, (outcome) => {
       if (gen !== this.generation) return;
-      if (!outcome.ok) { this.owner.failed({ code: outcome.code, message: outcome.message }); return; }
+      if (!outcome.ok) {
+        this.owner.failed({ code: outcome.code, message: outcome.message });
+        return;
+      }
       if (isAudioResponse(outcome.response)) {
         if (this.context === 'voice') {
           this.owner.failed({ code: 12300, message: `Invalid Content-Type ${outcome.response.contentType} for TwiML` });
@@ -107,7 +114,11 @@ export class TwimlSession {
 
   load(twiml: string, baseUrl?: string): void {
     const parsed = parseTwiml(twiml, this.context);
-    if (!parsed.ok) { this.begin(); this.owner.failed(parsed.error); return; }
+    if (!parsed.ok) {
+      this.begin();
+      this.owner.failed(parsed.error);
+      return;
+    }
     this.run(parsed.verbs, baseUrl);
   }
 
@@ -154,7 +165,9 @@ export class TwimlSession {
     const verb = this.verbs[this.pc];
     this.owner.verbStarting?.(verb);
     switch (verb.verb) {
-      case 'Say': case 'Play': case 'Pause':
+      case 'Say':
+      case 'Play':
+      case 'Pause':
         this.playAudio(verb, () => this.next());
         return;
       case 'Redirect':
@@ -202,7 +215,10 @@ export class TwimlSession {
   }
 
   private playSequence(verbs: AudioVerb[], i: number, done: () => void): void {
-    if (i >= verbs.length) { done(); return; }
+    if (i >= verbs.length) {
+      done();
+      return;
+    }
     this.playAudio(verbs[i], () => this.playSequence(verbs, i + 1, done));
   }
 

@@ -57,13 +57,21 @@ export interface TtlChange {
 export class SyncStore {
   readonly services = new Map<string, SyncService>();
 
-  constructor(private readonly accountSid: string, private readonly now: () => number) {}
+  constructor(
+    private readonly accountSid: string,
+    private readonly now: () => number,
+  ) {}
 
   createService(friendlyName: string | undefined, uniqueName?: string): SyncService {
     const at = this.now();
     const service: SyncService = {
-      sid: newSid('IS'), accountSid: this.accountSid, uniqueName: uniqueName ?? null, friendlyName: friendlyName ?? null,
-      createdAt: at, updatedAt: at, maps: new Map(),
+      sid: newSid('IS'),
+      accountSid: this.accountSid,
+      uniqueName: uniqueName ?? null,
+      friendlyName: friendlyName ?? null,
+      createdAt: at,
+      updatedAt: at,
+      maps: new Map(),
     };
     this.services.set(service.sid, service);
     return service;
@@ -87,8 +95,14 @@ export class SyncStore {
     }
     const at = this.now();
     const map: SyncMap = {
-      sid: newSid('MP'), serviceSid: service.sid, uniqueName: uniqueName ?? null, revision: 0,
-      createdAt: at, updatedAt: at, expiresAt: expiry(at, ttl.ttlSeconds), items: new Map(),
+      sid: newSid('MP'),
+      serviceSid: service.sid,
+      uniqueName: uniqueName ?? null,
+      revision: 0,
+      createdAt: at,
+      updatedAt: at,
+      expiresAt: expiry(at, ttl.ttlSeconds),
+      items: new Map(),
     };
     service.maps.set(map.sid, map);
     return map;

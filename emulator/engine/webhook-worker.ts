@@ -40,7 +40,10 @@ type Reply = { id: number; status: number; contentType: string; body: string } |
 
 export class WorkerWebhookTransport implements WebhookTransport {
   private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
-  private readonly pending = new Map<number, { resolve: (r: WebhookResponse) => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: WebhookResponse) => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }
+  >();
   private nextId = 1;
 
   constructor() {

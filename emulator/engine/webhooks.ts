@@ -17,15 +17,17 @@ export interface WebhookRequest {
   headers: Record<string, string>;
 }
 
-export interface WebhookResponse { status: number; contentType: string; body: string }
+export interface WebhookResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 export interface WebhookTransport {
   send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse>;
 }
 
-export type WebhookOutcome =
-  | { ok: true; response: WebhookResponse }
-  | { ok: false; code: number; message: string };
+export type WebhookOutcome = { ok: true; response: WebhookResponse } | { ok: false; code: number; message: string };
 
 /** "Twilio will wait 15 seconds for the first byte of the response" (error 11200 docs). */
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -37,7 +39,10 @@ export const WEBHOOK_TIMEOUT_MS = 15_000;
 type StaleSocketError = Error & { staleSocket?: boolean };
 
 export class HttpWebhookTransport implements WebhookTransport {
-  private readonly agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
+  private readonly agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
 
   async send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
     try {
@@ -58,26 +63,42 @@ export class HttpWebhookTransport implements WebhookTransport {
     const body = request.method === 'POST' ? new URLSearchParams(request.params).toString() : undefined;
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      if (signal.aborted) { reject(signal.reason); return; }
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
       // The signal is watched by hand instead of passing `signal` to http.request, which wraps
       // every request in addAbortSignal + an end-of-stream watcher (a few listeners and closures
       // per webhook, visible in the HTTP benchmark's profile). Same outcome: on abort the request
       // is destroyed and the promise rejects with the signal's reason (a TimeoutError).
-      const onAbort = (): void => { req.destroy(signal.reason as Error); };
+      const onAbort = (): void => {
+        req.destroy(signal.reason as Error);
+      };
       const settle = (): void => signal.removeEventListener('abort', onAbort);
-      const req = mod.request(url, {
-        method: request.method,
-        headers: body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(body) },
-        agent: url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'],
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          settle();
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => { settle(); reject(signal.aborted ? signal.reason : e); });
-      });
+      const req = mod.request(
+        url,
+        {
+          method: request.method,
+          headers: body === undefined ? request.headers : { ...request.headers, 'Content-Length': Buffer.byteLength(body) },
+          agent: url.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'],
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            settle();
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers['content-type'] ?? ''),
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          res.on('error', (e) => {
+            settle();
+            reject(signal.aborted ? signal.reason : e);
+          });
+        },
+      );
       signal.addEventListener('abort', onAbort, { once: true });
       req.on('error', (e: NodeJS.ErrnoException) => {
         settle();
@@ -116,13 +137,26 @@ export class WebhookClient {
    * Requests `url` and calls `done` once with the outcome. Callback style on purpose: a webhook
    * delayed by an injected fault waits on the engine clock, not in a promise the clock waits for.
    */
-  request(url: string, method: HttpMethod, params: Record<string, string>, purpose: string,
-    callSid: string | undefined, done: (outcome: WebhookOutcome) => void): void {
+  request(
+    url: string,
+    method: HttpMethod,
+    params: Record<string, string>,
+    purpose: string,
+    callSid: string | undefined,
+    done: (outcome: WebhookOutcome) => void,
+  ): void {
     const { clock, faults, log } = this.deps;
     const fault = faults.takeWebhook(url);
     const send = (): void => {
       if (fault?.status !== undefined) {
-        this.finish(url, method, purpose, callSid, { ok: true, response: { status: fault.status, contentType: 'text/plain', body: '' } }, done);
+        this.finish(
+          url,
+          method,
+          purpose,
+          callSid,
+          { ok: true, response: { status: fault.status, contentType: 'text/plain', body: '' } },
+          done,
+        );
         return;
       }
       this.deps.track(this.send(url, method, params).then((o) => this.finish(url, method, purpose, callSid, o, done)));
@@ -130,8 +164,16 @@ export class WebhookClient {
     const latency = fault?.latencyMs ?? 0;
     if (latency >= WEBHOOK_TIMEOUT_MS) {
       log.add('webhook', `${method} ${url} (${purpose}) will time out (injected latency ${latency} ms)`, callSid);
-      clock.schedule(WEBHOOK_TIMEOUT_MS, () => this.finish(url, method, purpose, callSid,
-        { ok: false, code: 11200, message: `HTTP retrieval failure: no response within ${WEBHOOK_TIMEOUT_MS / 1000} s` }, done));
+      clock.schedule(WEBHOOK_TIMEOUT_MS, () =>
+        this.finish(
+          url,
+          method,
+          purpose,
+          callSid,
+          { ok: false, code: 11200, message: `HTTP retrieval failure: no response within ${WEBHOOK_TIMEOUT_MS / 1000} s` },
+          done,
+        ),
+      );
     } else if (latency > 0) {
       clock.schedule(latency, send);
     } else {
@@ -149,7 +191,10 @@ export class WebhookClient {
     };
     if (method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
     try {
-      const response = await this.deps.transport.send({ url: fullUrl, method, params: body, headers }, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS));
+      const response = await this.deps.transport.send(
+        { url: fullUrl, method, params: body, headers },
+        AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      );
       return { ok: true, response };
     } catch (e) {
       const err = e as Error;
@@ -158,14 +203,25 @@ export class WebhookClient {
     }
   }
 
-  private finish(url: string, method: HttpMethod, purpose: string, callSid: string | undefined,
-    outcome: WebhookOutcome, done: (o: WebhookOutcome) => void): void {
+  private finish(
+    url: string,
+    method: HttpMethod,
+    purpose: string,
+    callSid: string | undefined,
+    outcome: WebhookOutcome,
+    done: (o: WebhookOutcome) => void,
+  ): void {
     // Twilio treats any non-2xx answer as a failed fetch (error 11200).
-    const final: WebhookOutcome = outcome.ok && (outcome.response.status < 200 || outcome.response.status > 299)
-      ? { ok: false, code: 11200, message: `HTTP retrieval failure: status ${outcome.response.status}` }
-      : outcome;
-    this.deps.log.add('webhook', `${method} ${url} (${purpose}) -> ${final.ok ? final.response.status : `error ${final.code}: ${final.message}`}`,
-      callSid, final.ok ? { status: final.response.status } : { code: final.code });
+    const final: WebhookOutcome =
+      outcome.ok && (outcome.response.status < 200 || outcome.response.status > 299)
+        ? { ok: false, code: 11200, message: `HTTP retrieval failure: status ${outcome.response.status}` }
+        : outcome;
+    this.deps.log.add(
+      'webhook',
+      `${method} ${url} (${purpose}) -> ${final.ok ? final.response.status : `error ${final.code}: ${final.message}`}`,
+      callSid,
+      final.ok ? { status: final.response.status } : { code: final.code },
+    );
     done(final);
   }
 }

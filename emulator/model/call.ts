@@ -3,8 +3,7 @@
 import type { CallEvent, HttpMethod } from '../twiml/types';
 
 /** Call status values (Call resource docs). */
-export type CallStatus =
-  | 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 export type CallDirection = 'inbound' | 'outbound-api' | 'outbound-dial';
 
 export const TERMINAL_STATUSES: ReadonlySet<CallStatus> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);

@@ -21,18 +21,19 @@ interface ResponseOperation {
   readonly responses: ReadonlyMap<number, SchemaJson | undefined>;
 }
 
-const OPERATIONS: ReadonlyArray<{ regex: RegExp; methods: ReadonlyMap<string, ResponseOperation> }> =
-  Object.entries(VOICE_SUBSET.paths).map(([template, item]) => {
-    const methods = new Map<string, ResponseOperation>();
-    for (const [method, op] of Object.entries(item)) {
-      const responses = new Map<number, SchemaJson | undefined>();
-      for (const [status, r] of Object.entries(op.responses ?? {})) {
-        responses.set(Number(status), r.content?.['application/json']?.schema);
-      }
-      methods.set(method.toUpperCase(), { operationId: op.operationId, responses });
+const OPERATIONS: ReadonlyArray<{ regex: RegExp; methods: ReadonlyMap<string, ResponseOperation> }> = Object.entries(
+  VOICE_SUBSET.paths,
+).map(([template, item]) => {
+  const methods = new Map<string, ResponseOperation>();
+  for (const [method, op] of Object.entries(item)) {
+    const responses = new Map<number, SchemaJson | undefined>();
+    for (const [status, r] of Object.entries(op.responses ?? {})) {
+      responses.set(Number(status), r.content?.['application/json']?.schema);
     }
-    return { regex: compileTemplate(template), methods };
-  });
+    methods.set(method.toUpperCase(), { operationId: op.operationId, responses });
+  }
+  return { regex: compileTemplate(template), methods };
+});
 
 /** "Tue, 31 Aug 2010 20:36:28 +0000" */
 const RFC_2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
@@ -77,7 +78,8 @@ function check(schema: SchemaJson, value: unknown, at: string, problems: string[
   const actual = typeOf(value);
   switch (s.type) {
     case 'integer':
-      if (actual !== 'number' || !Number.isInteger(value)) problems.push(`${at}: expected an integer, got ${actual} ${JSON.stringify(value)}`);
+      if (actual !== 'number' || !Number.isInteger(value))
+        problems.push(`${at}: expected an integer, got ${actual} ${JSON.stringify(value)}`);
       return;
     case 'number':
       if (actual !== 'number') problems.push(`${at}: expected a number, got ${actual}`);
@@ -86,11 +88,17 @@ function check(schema: SchemaJson, value: unknown, at: string, problems: string[
       if (actual !== 'boolean') problems.push(`${at}: expected a boolean, got ${actual} ${JSON.stringify(value)}`);
       return;
     case 'array':
-      if (actual !== 'array') { problems.push(`${at}: expected an array, got ${actual}`); return; }
+      if (actual !== 'array') {
+        problems.push(`${at}: expected an array, got ${actual}`);
+        return;
+      }
       (value as unknown[]).forEach((item, i) => check(s.items ?? {}, item, `${at}[${i}]`, problems));
       return;
     case 'object':
-      if (actual !== 'object') { problems.push(`${at}: expected an object, got ${actual}`); return; }
+      if (actual !== 'object') {
+        problems.push(`${at}: expected an object, got ${actual}`);
+        return;
+      }
       checkObject(s, value as Record<string, unknown>, at, problems);
       return;
     case 'string':
@@ -100,10 +108,14 @@ function check(schema: SchemaJson, value: unknown, at: string, problems: string[
       problems.push(`${at}: the schema has an unknown type ${s.type}`);
       return;
   }
-  if (actual !== 'string') { problems.push(`${at}: expected a string, got ${actual} ${JSON.stringify(value)}`); return; }
+  if (actual !== 'string') {
+    problems.push(`${at}: expected a string, got ${actual} ${JSON.stringify(value)}`);
+    return;
+  }
   const text = value as string;
   if (s.enum && !s.enum.includes(text)) problems.push(`${at}: ${JSON.stringify(text)} is not one of ${s.enum.join(', ')}`);
-  if (s.pattern !== undefined && !new RegExp(s.pattern).test(text)) problems.push(`${at}: ${JSON.stringify(text)} does not match ${s.pattern}`);
+  if (s.pattern !== undefined && !new RegExp(s.pattern).test(text))
+    problems.push(`${at}: ${JSON.stringify(text)} does not match ${s.pattern}`);
   if (s.minLength !== undefined && text.length < s.minLength) problems.push(`${at}: shorter than ${s.minLength}`);
   if (s.maxLength !== undefined && text.length > s.maxLength) problems.push(`${at}: longer than ${s.maxLength}`);
   if (s.format === 'date-time-rfc-2822' && !RFC_2822.test(text)) problems.push(`${at}: ${JSON.stringify(text)} is not an RFC 2822 date`);
@@ -122,7 +134,10 @@ function checkObject(s: SchemaJson, value: Record<string, unknown>, at: string, 
     if (!(name in declared)) problems.push(`${at}.${name}: not a field of Twilio's schema`);
   }
   for (const [name, sub] of Object.entries(declared)) {
-    if (!(name in value)) { problems.push(`${at}.${name}: missing (Twilio sends every field, null when empty)`); continue; }
+    if (!(name in value)) {
+      problems.push(`${at}.${name}: missing (Twilio sends every field, null when empty)`);
+      continue;
+    }
     check(sub, value[name], `${at}.${name}`, problems);
   }
 }

@@ -64,9 +64,18 @@ const DESCRIBED_ENUMS: Readonly<Record<string, Readonly<Record<string, readonly 
 const TWILIO_NODE_EXTRAS: Readonly<Record<string, readonly string[]>> = {
   CreateCall: ['ClientNotificationUrl', 'Passports', 'RecordingConfigurationId'],
   CreateParticipant: [
-    'CallerDisplayName', 'ClientNotificationUrl', 'EmergencyAddress', 'EmergencyCallerLocation',
-    'EmergencyCallerPosition', 'EmergencyCity', 'EmergencyCountry', 'EmergencyName', 'EmergencyState',
-    'EmergencyZipCode', 'Passports', 'RecordingConfigurationId',
+    'CallerDisplayName',
+    'ClientNotificationUrl',
+    'EmergencyAddress',
+    'EmergencyCallerLocation',
+    'EmergencyCallerPosition',
+    'EmergencyCity',
+    'EmergencyCountry',
+    'EmergencyName',
+    'EmergencyState',
+    'EmergencyZipCode',
+    'Passports',
+    'RecordingConfigurationId',
   ],
 };
 
@@ -114,9 +123,7 @@ function compileRule(subset: SubsetJson, operationId: string, name: string, raw:
   const codes = SPECIFIC_CODES[operationId]?.[itemOf ?? name];
   const described = DESCRIBED_ENUMS[operationId]?.[itemOf ?? name];
   const type =
-    schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'array' || schema.type === 'object'
-      ? schema.type
-      : 'string';
+    schema.type === 'boolean' || schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? schema.type : 'string';
   const enumList = schema.enum ?? (type !== 'array' ? described : undefined);
   return {
     name,

@@ -7,7 +7,10 @@ import type { Conference, Participant } from '../model/conference';
 import { type Member, type Queue, averageWaitSec } from '../model/queue';
 import type { SyncMap, SyncMapItem, SyncService } from '../engine/sync-store';
 
-export interface Dates { epochMs: number; now: number }
+export interface Dates {
+  epochMs: number;
+  now: number;
+}
 
 /** RFC 2822, as Twilio writes it: "Tue, 31 Aug 2010 20:36:28 +0000". */
 export function rfc2822(d: Dates, clockMs: number | undefined): string | null {
@@ -133,8 +136,13 @@ export function formatMember(q: Queue, m: Member, d: Dates): Record<string, unkn
  * A list response: `key` holds the page; the paging fields are those of the 2010-04-01 API.
  * `path` is the list URI without query; `filters` are the query parameters to keep in page links.
  */
-export function page<T>(key: string, path: string, items: T[], format: (item: T) => Record<string, unknown>,
-  query: { page: number; pageSize: number; filters: Record<string, string> }): Record<string, unknown> {
+export function page<T>(
+  key: string,
+  path: string,
+  items: T[],
+  format: (item: T) => Record<string, unknown>,
+  query: { page: number; pageSize: number; filters: Record<string, string> },
+): Record<string, unknown> {
   const { page: n, pageSize } = query;
   const start = n * pageSize;
   const slice = items.slice(start, start + pageSize);
@@ -221,12 +229,22 @@ export function formatSyncMapItem(m: SyncMap, item: SyncMapItem, accountSid: str
  * A Sync list response: `key` holds the page, `meta` the paging links (absolute URLs that the SDK
  * requests as they are). The page is carried in Page and PageToken, as Twilio's links do.
  */
-export function syncPage<T>(key: string, url: string, items: T[], format: (item: T) => Record<string, unknown>,
-  query: { page: number; pageSize: number; filters: Record<string, string> }): Record<string, unknown> {
+export function syncPage<T>(
+  key: string,
+  url: string,
+  items: T[],
+  format: (item: T) => Record<string, unknown>,
+  query: { page: number; pageSize: number; filters: Record<string, string> },
+): Record<string, unknown> {
   const { page: n, pageSize } = query;
   const start = n * pageSize;
   const link = (p: number): string => {
-    const qs = new URLSearchParams({ ...query.filters, PageSize: String(pageSize), Page: String(p), ...(p > 0 ? { PageToken: `PT${p}` } : {}) });
+    const qs = new URLSearchParams({
+      ...query.filters,
+      PageSize: String(pageSize),
+      Page: String(p),
+      ...(p > 0 ? { PageToken: `PT${p}` } : {}),
+    });
     return `${url}?${qs.toString()}`;
   };
   return {

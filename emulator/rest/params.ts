@@ -32,7 +32,9 @@ export function readBody(req: IncomingMessage): Promise<string> {
 export class Params {
   constructor(readonly raw: RawParams) {}
 
-  has(name: string): boolean { return this.raw[name] !== undefined; }
+  has(name: string): boolean {
+    return this.raw[name] !== undefined;
+  }
 
   str(name: string): string | undefined {
     const v = this.raw[name];

@@ -13,7 +13,10 @@ export interface RouteContext {
   dates: Dates;
 }
 
-export interface RouteResult { status: number; body?: unknown }
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';

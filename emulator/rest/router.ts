@@ -22,7 +22,10 @@ export function isRestPath(pathname: string): boolean {
 }
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
-  if (status === 204) { res.writeHead(204).end(); return; }
+  if (status === 204) {
+    res.writeHead(204).end();
+    return;
+  }
   const json = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) }).end(json);
 }
@@ -45,7 +48,7 @@ export async function handleRest(engine: Engine, req: IncomingMessage, res: Serv
 /** The test-time check that what the functions read is what Twilio would send. */
 function checkResponse(engine: Engine, method: string, pathname: string, result: { status: number; body?: unknown }): void {
   // The body as the client will parse it (undefined fields dropped, as JSON.stringify does).
-  const body = result.body === undefined ? undefined : JSON.parse(JSON.stringify(result.body)) as unknown;
+  const body = result.body === undefined ? undefined : (JSON.parse(JSON.stringify(result.body)) as unknown);
   const problems = validateRestResponse(method, pathname, result.status, body);
   if (problems.length === 0) return;
   engine.responseViolations.push({ method, path: pathname, status: result.status, problems });
@@ -74,7 +77,14 @@ export async function faultOrInvalid(
   return check.ok ? undefined : check;
 }
 
-async function respond(engine: Engine, req: IncomingMessage, method: string, pathname: string, raw: RawParams, url: URL): Promise<{ status: number; body?: unknown }> {
+async function respond(
+  engine: Engine,
+  req: IncomingMessage,
+  method: string,
+  pathname: string,
+  raw: RawParams,
+  url: URL,
+): Promise<{ status: number; body?: unknown }> {
   const fail = (status: number, code: number, message: string) => {
     engine.log.add('rest', `${method} ${pathname} -> ${status} (${code})`, undefined, { code, message });
     return { status, body: errorBody(status, code, message) };
@@ -96,10 +106,18 @@ async function respond(engine: Engine, req: IncomingMessage, method: string, pat
     for (const [k, v] of Object.entries(match.groups ?? {})) path[k] = decodeURIComponent(v);
     try {
       const result = route.handle({
-        engine, path, params: new Params(raw), listPath: url.pathname,
+        engine,
+        path,
+        params: new Params(raw),
+        listPath: url.pathname,
         dates: { epochMs: engine.clock.epochMs, now: engine.clock.now() },
       });
-      engine.log.add('rest', `${method} ${pathname} -> ${result.status}`, path.callSid ?? path.participant, Object.keys(raw).length ? { params: raw } : undefined);
+      engine.log.add(
+        'rest',
+        `${method} ${pathname} -> ${result.status}`,
+        path.callSid ?? path.participant,
+        Object.keys(raw).length ? { params: raw } : undefined,
+      );
       return result;
     } catch (e) {
       if (e instanceof TwilioApiError) return fail(e.status, e.code, e.message);

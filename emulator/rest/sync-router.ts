@@ -45,7 +45,11 @@ async function respond(engine: Engine, req: IncomingMessage, method: string, url
     for (const [k, v] of Object.entries(match.groups ?? {})) path[k] = decodeURIComponent(v);
     try {
       const result = route.handle({
-        engine, path, params: new Params(raw), base, listUrl: `${base}${pathname}`,
+        engine,
+        path,
+        params: new Params(raw),
+        base,
+        listUrl: `${base}${pathname}`,
         ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined,
         dates: { epochMs: engine.clock.epochMs, now: engine.clock.now() },
       });

@@ -5,8 +5,18 @@
 // (https://www.twilio.com/docs/api/errors/12100, /12200, /13238)
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type {
-  AudioVerb, CallEvent, ConferenceNoun, Dial, DialTarget, Endpoint, EndpointKind, HttpMethod,
-  ParseResult, TwimlContext, TwimlError, Verb,
+  AudioVerb,
+  CallEvent,
+  ConferenceNoun,
+  Dial,
+  DialTarget,
+  Endpoint,
+  EndpointKind,
+  HttpMethod,
+  ParseResult,
+  TwimlContext,
+  TwimlError,
+  Verb,
 } from './types';
 
 type XmlNode = Record<string, unknown>;
@@ -38,7 +48,9 @@ const ALLOWED: Record<TwimlContext, ReadonlySet<string>> = {
 const NOT_EMULATED = new Set(['Record', 'Connect', 'Stream', 'Start', 'Stop', 'Refer', 'Pay', 'Prompt', 'Sms', 'Message', 'Echo']);
 
 class TwimlRejected extends Error {
-  constructor(readonly error: TwimlError) { super(error.message); }
+  constructor(readonly error: TwimlError) {
+    super(error.message);
+  }
 }
 
 function reject(code: number, message: string): never {
@@ -91,20 +103,25 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
   if (!ALLOWED[context].has(tag)) {
     if (context === 'hold') reject(13238, `Invalid verb <${tag}> in holdUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
     if (context === 'whisper' && tag === 'Dial') reject(13201, 'Dial: Cannot Dial out from a Dial Call Segment');
-    if (context === 'announcement') reject(13238, `Invalid verb <${tag}> in announceUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
+    if (context === 'announcement')
+      reject(13238, `Invalid verb <${tag}> in announceUrl TwiML: only Play, Say, Pause and Redirect are allowed`);
     reject(12200, `Schema validation: <${tag}> is not allowed in ${context} TwiML`);
   }
   const a = attrs(node);
   switch (tag) {
-    case 'Say': case 'Play': case 'Pause':
+    case 'Say':
+    case 'Play':
+    case 'Pause':
       return parseAudio(node);
     case 'Redirect': {
       const url = text(node);
       if (!url) reject(12200, 'Schema validation: <Redirect> needs a URL');
       return { verb: 'Redirect', url, method: method(a.method, 'POST') };
     }
-    case 'Hangup': return { verb: 'Hangup' };
-    case 'Leave': return { verb: 'Leave' };
+    case 'Hangup':
+      return { verb: 'Hangup' };
+    case 'Leave':
+      return { verb: 'Leave' };
     case 'Reject': {
       const reason = a.reason ?? 'rejected';
       if (reason !== 'rejected' && reason !== 'busy') reject(12200, `Schema validation: bad Reject reason "${reason}"`);
@@ -134,8 +151,12 @@ function parseVerb(node: XmlNode, context: TwimlContext): Verb {
       // "The name of the queue ... max 64 characters" (TwiML <Enqueue> docs).
       if (name.length > 64) reject(12200, 'Schema validation: <Enqueue> queue name longer than 64 characters');
       return {
-        verb: 'Enqueue', name, action: a.action, method: method(a.method, 'POST'),
-        waitUrl: a.waitUrl, waitUrlMethod: method(a.waitUrlMethod, 'POST'),
+        verb: 'Enqueue',
+        name,
+        action: a.action,
+        method: method(a.method, 'POST'),
+        waitUrl: a.waitUrl,
+        waitUrlMethod: method(a.waitUrlMethod, 'POST'),
       };
     }
     default:
@@ -187,7 +208,12 @@ function parseDial(node: XmlNode): Dial {
           const t = tagOf(n);
           const kind: EndpointKind | undefined = t === 'Number' ? 'number' : t === 'Client' ? 'client' : t === 'Sip' ? 'sip' : undefined;
           if (!kind) reject(12200, `Schema validation: <${t}> cannot be nested in <Dial>`);
-          return endpoint(kind, kind === 'client' ? clientIdentity(n) : text(n), attrs(n), kind === 'client' ? clientParameters(n) : undefined);
+          return endpoint(
+            kind,
+            kind === 'client' ? clientIdentity(n) : text(n),
+            attrs(n),
+            kind === 'client' ? clientParameters(n) : undefined,
+          );
         }),
       };
     }
@@ -213,11 +239,13 @@ function clientIdentity(node: XmlNode): string {
 function clientParameters(node: XmlNode): Record<string, string> | undefined {
   const parameters = elements(childrenOf(node)).filter((n) => tagOf(n) === 'Parameter');
   if (parameters.length === 0) return undefined;
-  return Object.fromEntries(parameters.map((p) => {
-    const { name, value } = attrs(p);
-    if (!name) reject(12200, 'Schema validation: <Parameter> needs a name');
-    return [name, value ?? ''];
-  }));
+  return Object.fromEntries(
+    parameters.map((p) => {
+      const { name, value } = attrs(p);
+      if (!name) reject(12200, 'Schema validation: <Parameter> needs a name');
+      return [name, value ?? ''];
+    }),
+  );
 }
 
 function endpoint(kind: EndpointKind, body: string, a: Record<string, string>, customParameters?: Record<string, string>): Endpoint {
@@ -226,7 +254,8 @@ function endpoint(kind: EndpointKind, body: string, a: Record<string, string>, c
   const address = kind === 'client' && !body.startsWith('client:') ? `client:${body}` : body;
   if (kind === 'sip' && !/^sips?:/.test(address)) reject(12200, 'Schema validation: <Sip> needs a sip: URI');
   return {
-    kind, address,
+    kind,
+    address,
     statusCallback: a.statusCallback,
     statusCallbackMethod: method(a.statusCallbackMethod, 'POST'),
     statusCallbackEvents: callEvents(a.statusCallbackEvent),
@@ -238,10 +267,14 @@ function endpoint(kind: EndpointKind, body: string, a: Record<string, string>, c
 
 export function callEvents(raw: string | undefined): CallEvent[] {
   if (raw === undefined || raw.trim() === '') return ['completed'];
-  return raw.trim().split(/[\s,]+/).map((e) => {
-    if (e !== 'initiated' && e !== 'ringing' && e !== 'answered' && e !== 'completed') reject(12200, `Schema validation: bad statusCallbackEvent "${e}"`);
-    return e;
-  });
+  return raw
+    .trim()
+    .split(/[\s,]+/)
+    .map((e) => {
+      if (e !== 'initiated' && e !== 'ringing' && e !== 'answered' && e !== 'completed')
+        reject(12200, `Schema validation: bad statusCallbackEvent "${e}"`);
+      return e;
+    });
 }
 
 function parseConference(node: XmlNode): ConferenceNoun {
@@ -251,7 +284,8 @@ function parseConference(node: XmlNode): ConferenceNoun {
   const maxParticipants = int(a.maxParticipants, 250, 'maxParticipants');
   if (maxParticipants < 2 || maxParticipants > 250) reject(12200, 'Schema validation: maxParticipants must be 2..250');
   return {
-    kind: 'conference', name,
+    kind: 'conference',
+    name,
     muted: bool(a.muted, false, 'muted'),
     beep: a.beep ?? 'true',
     startConferenceOnEnter: bool(a.startConferenceOnEnter, true, 'startConferenceOnEnter'),
@@ -277,13 +311,20 @@ function childrenOf(node: XmlNode): XmlNode[] {
   return Array.isArray(c) ? (c as XmlNode[]) : [];
 }
 function elements(nodes: XmlNode[]): XmlNode[] {
-  return nodes.filter((n) => { const t = tagOf(n); return t !== '#text' && t !== '#comment' && t !== ''; });
+  return nodes.filter((n) => {
+    const t = tagOf(n);
+    return t !== '#text' && t !== '#comment' && t !== '';
+  });
 }
 function attrs(node: XmlNode): Record<string, string> {
   return (node[':@'] as Record<string, string> | undefined) ?? {};
 }
 function text(node: XmlNode): string {
-  return childrenOf(node).filter((n) => tagOf(n) === '#text').map((n) => String(n['#text'])).join('').trim();
+  return childrenOf(node)
+    .filter((n) => tagOf(n) === '#text')
+    .map((n) => String(n['#text']))
+    .join('')
+    .trim();
 }
 function noNestedElements(node: XmlNode): void {
   const nested = elements(childrenOf(node));

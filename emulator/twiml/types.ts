@@ -3,14 +3,38 @@
 
 export type HttpMethod = 'GET' | 'POST';
 
-export interface Say { verb: 'Say'; text: string; loop: number; voice?: string; language?: string }
+export interface Say {
+  verb: 'Say';
+  text: string;
+  loop: number;
+  voice?: string;
+  language?: string;
+}
 /** loop=0 means "forever" (TwiML <Play> docs). */
-export interface Play { verb: 'Play'; url: string; loop: number }
-export interface Pause { verb: 'Pause'; lengthSec: number }
-export interface Redirect { verb: 'Redirect'; url: string; method: HttpMethod }
-export interface Hangup { verb: 'Hangup' }
-export interface Reject { verb: 'Reject'; reason: 'rejected' | 'busy' }
-export interface Leave { verb: 'Leave' }
+export interface Play {
+  verb: 'Play';
+  url: string;
+  loop: number;
+}
+export interface Pause {
+  verb: 'Pause';
+  lengthSec: number;
+}
+export interface Redirect {
+  verb: 'Redirect';
+  url: string;
+  method: HttpMethod;
+}
+export interface Hangup {
+  verb: 'Hangup';
+}
+export interface Reject {
+  verb: 'Reject';
+  reason: 'rejected' | 'busy';
+}
+export interface Leave {
+  verb: 'Leave';
+}
 /**
  * Gather: its prompts play, then it waits timeoutSec for a key. Only an outbound leg whose party is
  * configured to press keys (engine/parties.ts) presses any; otherwise it times out with no input.
@@ -68,8 +92,16 @@ export interface ConferenceNoun {
   statusCallbackMethod: HttpMethod;
   statusCallbackEvents: string[];
 }
-export interface QueueNoun { kind: 'queue'; name: string; url?: string; method: HttpMethod }
-export interface PartiesTarget { kind: 'parties'; endpoints: Endpoint[] }
+export interface QueueNoun {
+  kind: 'queue';
+  name: string;
+  url?: string;
+  method: HttpMethod;
+}
+export interface PartiesTarget {
+  kind: 'parties';
+  endpoints: Endpoint[];
+}
 export type DialTarget = PartiesTarget | ConferenceNoun | QueueNoun;
 
 export interface Dial {
@@ -97,5 +129,8 @@ export type Verb = Say | Play | Pause | Redirect | Hangup | Reject | Leave | Gat
  */
 export type TwimlContext = 'voice' | 'hold' | 'conference-wait' | 'queue-wait' | 'queue-url' | 'whisper' | 'announcement';
 
-export interface TwimlError { code: number; message: string }
+export interface TwimlError {
+  code: number;
+  message: string;
+}
 export type ParseResult = { ok: true; verbs: Verb[] } | { ok: false; error: TwimlError };

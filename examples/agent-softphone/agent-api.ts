@@ -64,8 +64,19 @@ export function callerCallSidOf(customParameters: ReadonlyMap<string, string>): 
 }
 
 /** POST /hold or /unhold for the caller; resolves to the answer's `held`. */
-export async function setCallerHold(baseUrl: string, holdApiToken: string, callerCallSid: string, hold: boolean, fetchImpl: Fetch = fetch): Promise<boolean> {
-  const answer = (await send(fetchImpl, `${baseUrl}/${hold ? 'hold' : 'unhold'}`, holdApiToken, new URLSearchParams({ CallSid: callerCallSid }))) as {
+export async function setCallerHold(
+  baseUrl: string,
+  holdApiToken: string,
+  callerCallSid: string,
+  hold: boolean,
+  fetchImpl: Fetch = fetch,
+): Promise<boolean> {
+  const answer = (await send(
+    fetchImpl,
+    `${baseUrl}/${hold ? 'hold' : 'unhold'}`,
+    holdApiToken,
+    new URLSearchParams({ CallSid: callerCallSid }),
+  )) as {
     held?: unknown;
   };
   return answer.held === true;

@@ -55,10 +55,10 @@ export async function agentMembership(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<'member' | 'stranger' | 'unknown'> {
   try {
-    const conferences = await conferencesOfCall(client, callerCallSid, 'find the caller\'s conference', policy, { limit: 20 });
+    const conferences = await conferencesOfCall(client, callerCallSid, "find the caller's conference", policy, { limit: 20 });
     for (const conference of conferences.filter((c) => c.status !== 'completed')) {
       try {
-        await callTwilio('check the agent\'s leg', () => client.conferences(conference.sid).participants(agentCallSid).fetch(), policy);
+        await callTwilio("check the agent's leg", () => client.conferences(conference.sid).participants(agentCallSid).fetch(), policy);
         return 'member';
       } catch (error) {
         if (!(isFailure(error) && error.kind === 'not-found')) throw error;

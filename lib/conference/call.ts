@@ -13,7 +13,6 @@ import type { AgentRinging, IncomingCall } from '../shared/ringing';
 import { conference, dial, twiml, type Twiml } from '../platform/twiml';
 import { CONFERENCE_STATUS_EVENTS } from './urls';
 
-
 export interface ConferenceCallSettings {
   agent: PartyAddress;
   callerId?: string;
@@ -35,8 +34,10 @@ export interface ConferenceCallSettings {
 }
 
 const apology = (): AgentRinging => ({ agentRung: false, twiml: sayAndHangUp(SERVICE_UNAVAILABLE) });
-const joins = (settings: ConferenceCallSettings, conferenceName: string): AgentRinging =>
-  ({ agentRung: true, twiml: callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl) });
+const joins = (settings: ConferenceCallSettings, conferenceName: string): AgentRinging => ({
+  agentRung: true,
+  twiml: callerJoinsConference(conferenceName, settings.holdMusicUrl, settings.conferenceStatusUrl),
+});
 
 /**
  * Adds the agent to the caller's conference, then returns the TwiML that puts the caller in it.
@@ -100,7 +101,13 @@ export async function connectCallerToAgent(
  * and an agent leg Twilio did place is released by /agent-alone once it accepts into the empty
  * conference.
  */
-async function callAgentToScreen(client: Twilio, call: IncomingCall, settings: ConferenceCallSettings, screenTwiml: string, policy: RetryPolicy): Promise<AgentRinging> {
+async function callAgentToScreen(
+  client: Twilio,
+  call: IncomingCall,
+  settings: ConferenceCallSettings,
+  screenTwiml: string,
+  policy: RetryPolicy,
+): Promise<AgentRinging> {
   try {
     await callTwilio(
       'call the agent',

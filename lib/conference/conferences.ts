@@ -35,7 +35,13 @@ export function conferencesOfCall(
 }
 
 /** Every conference in that stage, of any name, newest first (one request per page of `pageSize`). */
-export function conferencesInStage(client: Twilio, stage: ConferenceStage, what: string, policy: RetryPolicy, pageSize: number): Promise<ConferenceInstance[]> {
+export function conferencesInStage(
+  client: Twilio,
+  stage: ConferenceStage,
+  what: string,
+  policy: RetryPolicy,
+  pageSize: number,
+): Promise<ConferenceInstance[]> {
   return callTwilio(what, () => client.conferences.list({ status: stage, pageSize }), policy);
 }
 

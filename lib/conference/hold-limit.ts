@@ -24,7 +24,6 @@ import { recordCallEvent } from '../state/call-events';
 import { AGENT_LABEL, conferenceInStage } from './conferences';
 import { HOLD_WARNING_PATH } from './urls';
 
-
 /** The segments of a document: music (k plays) and, with reminders, the reminder after each. */
 interface Segment {
   plays: number;
@@ -51,21 +50,34 @@ export function segmentsUntil(held: number, due: number, musicSeconds: number, r
   return segments;
 }
 
-function documentUntil(context: HoldContext, callerCallSid: string, held: number, due: number, reminders: HoldReminderSettings | undefined, warned: boolean): Twiml {
+function documentUntil(
+  context: HoldContext,
+  callerCallSid: string,
+  held: number,
+  due: number,
+  reminders: HoldReminderSettings | undefined,
+  warned: boolean,
+): Twiml {
   const audio = holdMusicAudioUrl(context);
   const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
   const verbs: TwimlElement[] = reminders
     ? segments.flatMap((segment) => [
-      play(audio, { loop: segment.plays }),
-      ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders))] : []),
-    ])
-    // Without reminders the segments are plays of the music: one <Play loop>, however long.
-    : [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
+        play(audio, { loop: segment.plays }),
+        ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders))] : []),
+      ])
+    : // Without reminders the segments are plays of the music: one <Play loop>, however long.
+      [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
   const heldFor = heldForParam(segments.at(-1)!.endsAt);
-  verbs.push(redirect(
-    functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldFor, ...(warned ? { Warned: 'true' } : {}) }),
-    { method: 'POST' },
-  ));
+  verbs.push(
+    redirect(
+      functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, {
+        CallerCallSid: callerCallSid,
+        HeldFor: heldFor,
+        ...(warned ? { Warned: 'true' } : {}),
+      }),
+      { method: 'POST' },
+    ),
+  );
   return twiml(...verbs);
 }
 
@@ -91,7 +103,8 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
   const warnAt = limit.maxSeconds - limit.warningSeconds;
   const warned = event.Warned === 'true';
   const client = twilioClient(context);
-  if (held >= limit.maxSeconds) return resumeAtLimit(context, client, callerCallSid, held, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS);
+  if (held >= limit.maxSeconds)
+    return resumeAtLimit(context, client, callerCallSid, held, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS);
   if (held >= warnAt && !warned) {
     await warnAgent(context, client, callerCallSid, held);
     return documentUntil(context, callerCallSid, held, limit.maxSeconds, reminders, true);
@@ -104,7 +117,7 @@ export async function conferenceLimitedHold(context: HoldContext, event: Functio
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
 
 function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
-  return conferenceInStage(client, callerCallSid, 'in-progress', 'find the call\'s conference', POLICY);
+  return conferenceInStage(client, callerCallSid, 'in-progress', "find the call's conference", POLICY);
 }
 
 /** The warning: an announcement to the agent's participant (2 REST requests: find, update). */
@@ -113,8 +126,11 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
     const conferenceSid = await liveConference(client, callerCallSid);
     if (!conferenceSid) return;
     const announceUrl = functionUrl(context, HOLD_WARNING_PATH, { HeldFor: String(Math.floor(held)) });
-    await callTwilio('warn the agent of the hold limit', () =>
-      client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }), POLICY);
+    await callTwilio(
+      'warn the agent of the hold limit',
+      () => client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }),
+      POLICY,
+    );
   } catch (error) {
     // The warning is a courtesy: the resume at the limit does not depend on it.
     logFailure(error, { failed: `could not warn the agent of ${callerCallSid}` });
@@ -128,13 +144,22 @@ async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: st
  * the caller is told and its leg ends. If the update fails, the music plays once more and the
  * holdUrl asks again.
  */
-async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, held: number, musicSeconds: number): Promise<Twiml> {
+async function resumeAtLimit(
+  context: HoldContext,
+  client: Twilio,
+  callerCallSid: string,
+  held: number,
+  musicSeconds: number,
+): Promise<Twiml> {
   try {
     const conferenceSid = await liveConference(client, callerCallSid);
     if (conferenceSid) {
       await recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: new Date(), heldSeconds: Math.floor(held), by: 'limit' });
-      await callTwilio('resume the caller at the hold limit', () =>
-        client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }), POLICY);
+      await callTwilio(
+        'resume the caller at the hold limit',
+        () => client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }),
+        POLICY,
+      );
       console.log(`hold limit of ${callerCallSid} reached after ${held} s: resumed`);
       return twiml();
     }
@@ -149,7 +174,14 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
     await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
     return twiml(
       play(holdMusicAudioUrl(context)),
-      redirect(functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: heldForParam(held + musicSeconds), Warned: 'true' }), { method: 'POST' }),
+      redirect(
+        functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, {
+          CallerCallSid: callerCallSid,
+          HeldFor: heldForParam(held + musicSeconds),
+          Warned: 'true',
+        }),
+        { method: 'POST' },
+      ),
     );
   }
 }

@@ -52,9 +52,7 @@ export function setConferenceHold(
   return oneAtATime(command.callSid, async () => {
     const conferenceSid = await conferenceOfCall(client, command, policy);
     const participantPath = command.participant === 'caller' ? command.callSid : (command.agentCallSid ?? AGENT_LABEL);
-    const update = command.hold
-      ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const }
-      : { hold: false };
+    const update = command.hold ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const } : { hold: false };
     const participant = () => client.conferences(conferenceSid).participants(participantPath);
     // Taken before the first attempt: a retried update may have been applied by any attempt.
     const appliedAfter = new Date().toISOString();
@@ -76,7 +74,11 @@ export function setConferenceHold(
         throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
       }
       if (isFailure(error) && error.kind === 'outcome-unknown') {
-        throw await withStateReadBack(error, command.callSid, async () => (await callTwilio('read the participant back', () => participant().fetch(), policy)).hold);
+        throw await withStateReadBack(
+          error,
+          command.callSid,
+          async () => (await callTwilio('read the participant back', () => participant().fetch(), policy)).hold,
+        );
       }
       throw error;
     }
@@ -92,8 +94,11 @@ async function conferenceOfCall(client: Twilio, command: ConferenceHoldCommand, 
   if (!command.conferenceSid) return findLiveConference(client, command.callSid, policy);
   if (command.participant === 'caller') return command.conferenceSid;
   try {
-    await callTwilio('check that the conference is the call\'s own', () =>
-      client.conferences(command.conferenceSid!).participants(command.callSid).fetch(), policy);
+    await callTwilio(
+      "check that the conference is the call's own",
+      () => client.conferences(command.conferenceSid!).participants(command.callSid).fetch(),
+      policy,
+    );
   } catch (error) {
     if (isFailure(error) && error.kind === 'not-found') {
       throw notFound(`conference ${command.conferenceSid} is not the live conference of call ${command.callSid}`, error.twilio);
@@ -105,9 +110,9 @@ async function conferenceOfCall(client: Twilio, command: ConferenceHoldCommand, 
 
 /** The call's started conference; one still waiting for the agent is a conflict, none a 404. */
 async function findLiveConference(client: Twilio, callSid: string, policy: RetryPolicy): Promise<string> {
-  const live = await conferenceInStage(client, callSid, 'in-progress', 'find the call\'s conference', policy);
+  const live = await conferenceInStage(client, callSid, 'in-progress', "find the call's conference", policy);
   if (live !== undefined) return live;
-  const waiting = await conferenceInStage(client, callSid, 'init', 'find the call\'s conference', policy);
+  const waiting = await conferenceInStage(client, callSid, 'init', "find the call's conference", policy);
   if (waiting !== undefined) throw conflict(`call ${callSid} is not connected to the agent yet`);
   throw notFound(`no live call ${callSid}`);
 }

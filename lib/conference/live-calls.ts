@@ -20,12 +20,24 @@ const CONCURRENT_READS = 10;
  * written yet by a call that just arrived): 1 read of each caller's call, at most
  * CONCURRENT_READS of them; a read that fails leaves the number empty.
  */
-export async function withCallersNumbers(client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy): Promise<LiveCall[]> {
+export async function withCallersNumbers(
+  client: Twilio,
+  live: LiveCall[],
+  recorded: Set<string>,
+  policy: RetryPolicy,
+): Promise<LiveCall[]> {
   const missing = live.filter((call) => !recorded.has(call.callSid)).slice(0, CONCURRENT_READS);
-  const numbers = new Map(await Promise.all(missing.map(async (call) => {
-    const from = await callTwilio("read the caller's call", () => client.calls(call.callSid).fetch(), policy).then((c) => c.from ?? '', () => '');
-    return [call.callSid, from] as const;
-  })));
+  const numbers = new Map(
+    await Promise.all(
+      missing.map(async (call) => {
+        const from = await callTwilio("read the caller's call", () => client.calls(call.callSid).fetch(), policy).then(
+          (c) => c.from ?? '',
+          () => '',
+        );
+        return [call.callSid, from] as const;
+      }),
+    ),
+  );
   return live.map((call) => (numbers.get(call.callSid) ? { ...call, from: numbers.get(call.callSid)! } : call));
 }
 
@@ -50,23 +62,32 @@ export async function readLiveConferenceCalls(client: Twilio, policy: RetryPolic
     proven: true,
   }));
   for (let i = 0; i < read.length; i += CONCURRENT_READS) {
-    live.push(...await Promise.all(read.slice(i, i + CONCURRENT_READS).map(async (conference) => {
-      const participants = await callTwilio('list the participants', () => client.conferences(conference.sid).participants.list({ pageSize: 20 }), policy);
-      const caller = participants.find((p) => p.callSid === conference.friendlyName);
-      const agent = participants.find((p) => p.label === AGENT_LABEL) ?? participants.find((p) => p.callSid !== conference.friendlyName);
-      return {
-        callSid: conference.friendlyName,
-        mode: 'conference' as const,
-        connected: agent !== undefined,
-        callerHeld: caller?.hold === true,
-        agentHeld: agent?.hold === true,
-        conferenceSid: conference.sid,
-        agentCallSid: agent?.callSid ?? null,
-        startedAt: (conference.dateCreated ?? new Date()).toISOString(),
-        from: '',
-        proven: true,
-      };
-    })));
+    live.push(
+      ...(await Promise.all(
+        read.slice(i, i + CONCURRENT_READS).map(async (conference) => {
+          const participants = await callTwilio(
+            'list the participants',
+            () => client.conferences(conference.sid).participants.list({ pageSize: 20 }),
+            policy,
+          );
+          const caller = participants.find((p) => p.callSid === conference.friendlyName);
+          const agent =
+            participants.find((p) => p.label === AGENT_LABEL) ?? participants.find((p) => p.callSid !== conference.friendlyName);
+          return {
+            callSid: conference.friendlyName,
+            mode: 'conference' as const,
+            connected: agent !== undefined,
+            callerHeld: caller?.hold === true,
+            agentHeld: agent?.hold === true,
+            conferenceSid: conference.sid,
+            agentCallSid: agent?.callSid ?? null,
+            startedAt: (conference.dateCreated ?? new Date()).toISOString(),
+            from: '',
+            proven: true,
+          };
+        }),
+      )),
+    );
   }
   for (const conference of waiting.filter((c) => isSid('call', c.friendlyName))) {
     live.push({

@@ -79,5 +79,6 @@ export const conferenceLiveCalls = {
   name,
   readLiveCalls: readLiveConferenceCalls,
   /** The conference reads do not give the caller's number: a call without a record costs one more. */
-  withCallersNumbers: (client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy) => withCallersNumbers(client, live, recorded, policy),
+  withCallersNumbers: (client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy) =>
+    withCallersNumbers(client, live, recorded, policy),
 };

@@ -25,7 +25,7 @@ export interface ConferenceStatus {
 export function parseConferenceStatus(event: FunctionEvent, now: Date): ConferenceStatus {
   const callerCallSid = requiredText(event, 'FriendlyName');
   const conferenceSid = requiredText(event, 'ConferenceSid');
-  if (!isSid('call', callerCallSid)) throw badInput('FriendlyName is not a caller\'s CallSid');
+  if (!isSid('call', callerCallSid)) throw badInput("FriendlyName is not a caller's CallSid");
   if (!isSid('conference', conferenceSid)) throw badInput('ConferenceSid is malformed');
   const participant = isSid('call', event.CallSid) ? event.CallSid : undefined;
   // Timestamp: when Twilio saw the event ("Tue, 11 Aug 2020 17:24:43 +0000"); our clock if absent.

@@ -15,7 +15,13 @@ import { badInput, logFailure } from '../platform/failure';
 import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import type { FunctionEvent, HoldContext } from '../platform/env';
-import { recordDialAgentLeg, recordDialCallerLeft, recordDialCallerStep, recordDialLimitResume, recordLimitUnenforced } from './record-events';
+import {
+  recordDialAgentLeg,
+  recordDialCallerLeft,
+  recordDialCallerStep,
+  recordDialLimitResume,
+  recordLimitUnenforced,
+} from './record-events';
 import { holdLimitConfig } from '../shared/settings';
 import { agentLimitStep, type HoldLimit } from '../shared/hold-limit';
 import { agentHoldLimitTwiml, CALLER_ON_HOLD, callerTakesAgentBack } from './twiml';
@@ -54,14 +60,18 @@ export async function handleAgentHoldLoop(context: HoldContext, event: FunctionE
     checkHoldRules(callerCallSid, { callerWaiting: true, firstOfThisWait });
     const limit = holdLimitOf(context);
     if (booksTheHold(event.QueueTime, limit)) await recordDialCallerStep(context, callerCallSid, 'wait-on-hold', 'in-progress');
-    if (limit) return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
+    if (limit)
+      return twimlResponse(await enforceHoldLimit(context, callerCallSid, limit, queues.callerQueueSid, event.QueueTime, firstOfThisWait));
     return twimlResponse(agentHoldTwiml(firstOfThisWait ? 'announce' : 'silence'));
   }
   const callerLeg = await legState(client, callerCallSid);
   const step = agentHoldStep(callerLeg, firstOfThisWait);
   if (step === 'caller-left') await recordDialCallerLeft(context, callerCallSid);
   // The first hold of a deployment checks the rules a hold rests on (rule-check.ts).
-  if (step !== 'caller-left' && checkHoldRules(callerCallSid, { callerWaiting: queues?.callerWaiting, callerLeg, firstOfThisWait }) === 'look-again') {
+  if (
+    step !== 'caller-left' &&
+    checkHoldRules(callerCallSid, { callerWaiting: queues?.callerWaiting, callerLeg, firstOfThisWait }) === 'look-again'
+  ) {
     return twimlResponse(lookAgainTwiml(step === 'announce'));
   }
   return twimlResponse(agentHoldTwiml(step));
@@ -100,13 +110,18 @@ function holdLimitOf(context: HoldContext): HoldLimit | undefined {
  * is written first, so that the resume is counted as the limit's (by: limit). If the update fails,
  * the agent waits a few seconds and this runs again.
  */
-async function enforceHoldLimit(context: HoldContext, callerCallSid: string, limit: HoldLimit, callerQueueSid: string | undefined, queueTime: unknown, first: boolean) {
+async function enforceHoldLimit(
+  context: HoldContext,
+  callerCallSid: string,
+  limit: HoldLimit,
+  callerQueueSid: string | undefined,
+  queueTime: unknown,
+  first: boolean,
+) {
   // The caller's own wait (one more request); if it cannot be read, the agent's QueueTime, which is
   // the same unless a /hold of the held call moved the agent into its queue again.
   const agentWait = wholeNumber(queueTime) ?? 0;
-  const callerWait = callerQueueSid
-    ? await callerWaitSeconds(twilioClient(context), callerQueueSid).catch(() => undefined)
-    : undefined;
+  const callerWait = callerQueueSid ? await callerWaitSeconds(twilioClient(context), callerQueueSid).catch(() => undefined) : undefined;
   const held = callerWait ?? agentWait;
   const step = agentLimitStep(limit, held, first ? CALLER_ON_HOLD : '');
   if (step.kind !== 'resume') return agentHoldLimitTwiml(step, first);

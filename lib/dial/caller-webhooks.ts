@@ -30,7 +30,10 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
   const end = { callerStatus: requiredText(event, 'CallStatus'), queueResult: requiredText(event, 'QueueResult') };
   const outcome = callerQueueEnded(end);
   // The console's record: a resume (redirected) ends the hold with Twilio's QueueTime; a caller gone ends the call.
-  await recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus, { queueResult: end.queueResult, queueTime: event.QueueTime });
+  await recordDialCallerStep(context, callerCallSid, outcome.caller, end.callerStatus, {
+    queueResult: end.queueResult,
+    queueTime: event.QueueTime,
+  });
   if (outcome.releaseAgent) {
     const client = twilioClient(context);
     const agent = await findAgentLeg(client, callerCallSid).catch((error: unknown) => {
@@ -46,7 +49,12 @@ export async function handleHoldQueueEnded(context: HoldContext, event: Function
     if (outcome.cleanUp) await deleteHoldQueues(client, callerCallSid);
   }
   const urls = dialModeUrls(context);
-  const hold = { queueName: callerQueueName(callerCallSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded };
+  const hold = {
+    queueName: callerQueueName(callerCallSid),
+    waitUrl: urls.holdMusic,
+    waitUrlMethod: urls.holdMusicMethod,
+    actionUrl: urls.holdQueueEnded,
+  };
   return twimlResponse(
     outcome.answer === 'take-agent-back' ? callerTakesAgentBack(agentQueueName(callerCallSid), hold) : callerTwiml(outcome.answer, hold),
   );

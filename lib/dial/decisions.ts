@@ -136,10 +136,7 @@ export interface ChildLeg {
   status: string;
 }
 
-export type AgentLegLookup =
-  | { kind: 'live'; sid: string }
-  | { kind: 'connecting'; sid: string }
-  | { kind: 'none' };
+export type AgentLegLookup = { kind: 'live'; sid: string } | { kind: 'connecting'; sid: string } | { kind: 'none' };
 
 /**
  * The agent's leg among the caller's children (GET /Calls.json?ParentCallSid=caller). The caller

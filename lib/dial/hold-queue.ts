@@ -42,7 +42,11 @@ async function listQueues(client: Twilio, policy: RetryPolicy): Promise<QueueRow
   return callTwilio('list the hold queues', () => client.queues.list({ pageSize: QUEUE_PAGE_SIZE }), policy);
 }
 
-export async function readHoldQueues(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<HoldQueues> {
+export async function readHoldQueues(
+  client: Twilio,
+  callerCallSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<HoldQueues> {
   const queues = await listQueues(client, policy);
   const named = (name: string): QueueRow | undefined => queues.find((queue) => queue.friendlyName === name);
   const caller = named(callerQueueName(callerCallSid));
@@ -60,8 +64,12 @@ export async function readHoldQueues(client: Twilio, callerCallSid: string, poli
  * request). Unlike the agent queue's QueueTime it does not start again when a /hold of a held call
  * moves the agent into its queue again. Undefined when the caller is not in the queue.
  */
-export async function callerWaitSeconds(client: Twilio, callerQueueSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<number | undefined> {
-  const members = await callTwilio('read the held caller\'s wait', () => client.queues(callerQueueSid).members.list({ limit: 1 }), policy);
+export async function callerWaitSeconds(
+  client: Twilio,
+  callerQueueSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<number | undefined> {
+  const members = await callTwilio("read the held caller's wait", () => client.queues(callerQueueSid).members.list({ limit: 1 }), policy);
   return members[0]?.waitTime;
 }
 

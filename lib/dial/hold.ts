@@ -83,7 +83,13 @@ async function hold(client: Twilio, command: DialHoldCommand, settings: DialSett
   // hold" once more; the caller, waiting in its own queue, is not touched.
   const appliedAfter = now();
   await moveLeg(client, command.callSid, agentCallSid, 'agent', twiml.toString(), policy);
-  return { held: true, appliedAfter, appliedAt: now(), agentCallSid, agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid) };
+  return {
+    held: true,
+    appliedAfter,
+    appliedAt: now(),
+    agentCallSid,
+    agentHandle: signAgentHandle(settings.token, command.callSid, agentCallSid),
+  };
 }
 
 async function resume(client: Twilio, command: DialHoldCommand, settings: DialSettings): Promise<DialHoldResult> {
@@ -173,7 +179,8 @@ async function moveLeg(
     if (isFailure(error) && error.kind === 'not-found') {
       throw notFound(`no live ${leg} leg ${legSid} on call ${callerCallSid}`, error.twilio);
     }
-    if (isFailure(error) && error.kind === 'outcome-unknown') throw await withStateReadBack(error, callerCallSid, () => readDialHeld(client, callerCallSid, policy));
+    if (isFailure(error) && error.kind === 'outcome-unknown')
+      throw await withStateReadBack(error, callerCallSid, () => readDialHeld(client, callerCallSid, policy));
     // 21220 "Call is not in-progress": the leg has ended (404) or has not begun (409). Only this
     // failure path costs the extra read; the successful path stays one request.
     if (isFailure(error) && error.kind === 'conflict') {
@@ -192,7 +199,11 @@ async function moveLeg(
  * (a 504 with "held" read back, docs/hold-api.md): held when the caller waits in its queue. One request;
  * undefined when it cannot be read either.
  */
-export async function readDialHeld(client: Twilio, callerCallSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean | undefined> {
+export async function readDialHeld(
+  client: Twilio,
+  callerCallSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<boolean | undefined> {
   try {
     return (await readHoldQueues(client, callerCallSid, policy)).callerWaiting;
   } catch {

@@ -33,7 +33,12 @@ async function ringAgent(context: HoldContext, call: IncomingCall, from: string)
     callerId: callerIdOverride(context),
     ringTimeoutSeconds: ringTimeoutSeconds(context),
     agentStatusUrl: urls.agentLegStatus(call.callSid),
-    hold: { queueName: callerQueueName(call.callSid), waitUrl: urls.holdMusic, waitUrlMethod: urls.holdMusicMethod, actionUrl: urls.holdQueueEnded },
+    hold: {
+      queueName: callerQueueName(call.callSid),
+      waitUrl: urls.holdMusic,
+      waitUrlMethod: urls.holdMusicMethod,
+      actionUrl: urls.holdQueueEnded,
+    },
     screenUrl: screening && screeningPromptUrl(context, call.callSid, from),
   });
   // Dial mode rings the agent by the caller's own <Dial>: nothing to refuse here.
@@ -73,7 +78,11 @@ export const dialScreening = {
    * the legs. The agent is connected now, not when its phone answered (twiml.ts subscribes no
    * `answered` callback for a screened agent): the record and the call-connected event.
    */
-  agentAccepted: (_context: HoldContext, _callerCallSid: string, agentCallSid: string): { twiml: ReturnType<typeof emptyTwiml>; event: CallEvent } => ({
+  agentAccepted: (
+    _context: HoldContext,
+    _callerCallSid: string,
+    agentCallSid: string,
+  ): { twiml: ReturnType<typeof emptyTwiml>; event: CallEvent } => ({
     twiml: emptyTwiml(),
     event: { kind: 'agent-connected', agentCallSid },
   }),

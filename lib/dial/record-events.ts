@@ -28,7 +28,8 @@ export function recordDialCallerStep(
   now = new Date(),
 ): Promise<void> {
   if (ENDED_STATUSES.has(callerStatus)) return recordCallEnded(context, callerCallSid, now, seconds(queue?.queueTime));
-  if (queue?.queueResult === 'redirected') return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queue.queueTime) });
+  if (queue?.queueResult === 'redirected')
+    return recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: now, heldSeconds: seconds(queue.queueTime) });
   switch (step) {
     case 'wait-on-hold':
       return recordCallEvent(context, callerCallSid, { kind: 'hold-started', at: now });
@@ -44,10 +45,17 @@ export function recordDialCallerStep(
 const seconds = wholeNumber;
 
 /** The agent leg's status callback: answered (in-progress) or a final status. */
-export function recordDialAgentLeg(context: HoldContext, callerCallSid: string, agentCallSid: string, agentStatus: string, now = new Date()): Promise<void> {
+export function recordDialAgentLeg(
+  context: HoldContext,
+  callerCallSid: string,
+  agentCallSid: string,
+  agentStatus: string,
+  now = new Date(),
+): Promise<void> {
   if (agentStatus === 'in-progress') return recordCallEvent(context, callerCallSid, { kind: 'agent-connected', agentCallSid });
   // A held caller is then redirected out of the hold queue, whose Enqueue action measures the hold.
-  if (ENDED_STATUSES.has(agentStatus)) return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
+  if (ENDED_STATUSES.has(agentStatus))
+    return recordCallEvent(context, callerCallSid, { kind: 'agent-gone', at: now, holdMeasuredLater: true });
   return Promise.resolve();
 }
 

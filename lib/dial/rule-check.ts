@@ -26,7 +26,10 @@ export function resetHoldRulesCheck(): void {
  * Takes part in the check while it is pending; `look-again` means: answer the agent with
  * lookAgainTwiml() so that its waitUrl is requested again in RULE_CHECK_PAUSE_SECONDS.
  */
-export function checkHoldRules(callerCallSid: string, seen: { callerWaiting?: boolean; callerLeg?: LegState; firstOfThisWait: boolean }): 'look-again' | 'done' {
+export function checkHoldRules(
+  callerCallSid: string,
+  seen: { callerWaiting?: boolean; callerLeg?: LegState; firstOfThisWait: boolean },
+): 'look-again' | 'done' {
   if (state === 'done') return 'done';
   const verdict = holdRulesVerdict(seen);
   if (verdict === 'look-again') return 'look-again';
@@ -36,8 +39,10 @@ export function checkHoldRules(callerCallSid: string, seen: { callerWaiting?: bo
   } else if (verdict === 'broken') {
     state = 'done';
     for (const rule of HOLD_RULES) {
-      console.error(`ALERT twilio-rule ${rule}: after a hold of ${callerCallSid} the agent waits in its queue but the live caller is not in its own `
-        + `(docs/twilio-voice-semantics.md, "The rules table", says what to do)`);
+      console.error(
+        `ALERT twilio-rule ${rule}: after a hold of ${callerCallSid} the agent waits in its queue but the live caller is not in its own ` +
+          `(docs/twilio-voice-semantics.md, "The rules table", says what to do)`,
+      );
     }
   }
   return 'done';

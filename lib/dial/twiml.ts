@@ -11,7 +11,21 @@ import type { CallerStep, AgentHoldStep } from './decisions';
 import type { PartyAddress } from '../platform/party-address';
 import type { LimitStep } from '../shared/hold-limit';
 import { agentCallParameters } from '../shared/agent-call-context';
-import { client, dial, enqueue, number, pause, queue, redirect, say, sip, twiml, type LegCallbackAttributes, type Twiml, type TwimlElement } from '../platform/twiml';
+import {
+  client,
+  dial,
+  enqueue,
+  number,
+  pause,
+  queue,
+  redirect,
+  say,
+  sip,
+  twiml,
+  type LegCallbackAttributes,
+  type Twiml,
+  type TwimlElement,
+} from '../platform/twiml';
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
@@ -49,7 +63,8 @@ export const MAX_AGENT_QUEUE_REJOINS = 30;
  */
 export function agentQueueRejoins(settings: AgentQueueSettings): number {
   const one = `<Enqueue waitUrl="${settings.waitUrl}" waitUrlMethod="POST">${settings.queueName}</Enqueue>`.length + 16;
-  const fixed = `<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">${settings.rejoinUrl}</Redirect></Response>`.length + 16;
+  const fixed =
+    `<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">${settings.rejoinUrl}</Redirect></Response>`.length + 16;
   return Math.max(4, Math.min(MAX_AGENT_QUEUE_REJOINS, Math.floor((INLINE_TWIML_BUDGET - fixed) / one)));
 }
 

@@ -79,12 +79,17 @@ export function voiceSdkKey(env: HoldEnv): VoiceSdkKey {
   const apiKeySecret = env.TWILIO_API_SECRET?.trim() ?? '';
   const twimlAppSid = env.TWIML_APP_SID?.trim() ?? '';
   const missing = (['TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWIML_APP_SID'] as const).filter((name) => !env[name]?.trim());
-  if (missing.length > 0) throw misconfigured(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: a client: agent's token needs them (docs/going-live.md)`);
+  if (missing.length > 0)
+    throw misconfigured(
+      `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: a client: agent's token needs them (docs/going-live.md)`,
+    );
   if (!isSid('account', accountSid)) throw misconfigured('ACCOUNT_SID is not an Account SID (AC followed by 32 hex digits)');
-  if (!isSid('apiKey', apiKeySid)) throw misconfigured(`TWILIO_API_KEY "${apiKeySid.slice(0, 40)}" is not an API key SID (SK followed by 32 hex digits)`);
+  if (!isSid('apiKey', apiKeySid))
+    throw misconfigured(`TWILIO_API_KEY "${apiKeySid.slice(0, 40)}" is not an API key SID (SK followed by 32 hex digits)`);
   if (apiKeySecret.length < MIN_API_SECRET_CHARS || /\s/.test(apiKeySecret)) {
     throw misconfigured(`TWILIO_API_SECRET is not an API key secret (at least ${MIN_API_SECRET_CHARS} characters, no spaces)`);
   }
-  if (!isSid('twimlApp', twimlAppSid)) throw misconfigured(`TWIML_APP_SID "${twimlAppSid.slice(0, 40)}" is not a TwiML App SID (AP followed by 32 hex digits)`);
+  if (!isSid('twimlApp', twimlAppSid))
+    throw misconfigured(`TWIML_APP_SID "${twimlAppSid.slice(0, 40)}" is not a TwiML App SID (AP followed by 32 hex digits)`);
   return { accountSid, apiKeySid, apiKeySecret, twimlAppSid };
 }

@@ -2,15 +2,7 @@
 // (responses.ts) turns a kind into an HTTP status code and a JSON body.
 
 export type FailureKind =
-  | 'bad-input'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'upstream'
-  | 'outcome-unknown'
-  | 'misconfigured'
-  | 'internal';
+  'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'upstream' | 'outcome-unknown' | 'misconfigured' | 'internal';
 
 /** What Twilio said when a REST request failed, kept so the API user sees Twilio's own words. */
 export interface TwilioErrorDetail {
@@ -44,18 +36,15 @@ export const badInput = (message: string): Failure => new Failure('bad-input', m
 export const unauthorized = (message: string): Failure => new Failure('unauthorized', message);
 /** The request is not from who it claims to be (a webhook without a valid X-Twilio-Signature). */
 export const forbidden = (message: string): Failure => new Failure('forbidden', message);
-export const notFound = (message: string, twilio?: TwilioErrorDetail): Failure =>
-  new Failure('not-found', message, twilio);
+export const notFound = (message: string, twilio?: TwilioErrorDetail): Failure => new Failure('not-found', message, twilio);
 export const conflict = (message: string, twilio?: TwilioErrorDetail, details?: FailureDetails): Failure =>
   new Failure('conflict', message, twilio, details);
-export const upstream = (message: string, twilio?: TwilioErrorDetail): Failure =>
-  new Failure('upstream', message, twilio);
+export const upstream = (message: string, twilio?: TwilioErrorDetail): Failure => new Failure('upstream', message, twilio);
 /**
  * A request reached Twilio (or may have) but no answer came back in time, or Twilio answered a
  * 5xx that does not say whether it acted: the change may or may not have happened.
  */
-export const outcomeUnknown = (message: string, twilio?: TwilioErrorDetail): Failure =>
-  new Failure('outcome-unknown', message, twilio);
+export const outcomeUnknown = (message: string, twilio?: TwilioErrorDetail): Failure => new Failure('outcome-unknown', message, twilio);
 export const misconfigured = (message: string): Failure => new Failure('misconfigured', message);
 /** A fault in our own code (a bug), not in the environment: the operator looks in the logs, not in .env. */
 export const internal = (message: string): Failure => new Failure('internal', message);

@@ -1,8 +1,6 @@
 // Who a call can be connected to: the three kinds of address Twilio dials.
 export type PartyAddress =
-  | { kind: 'number'; value: string }
-  | { kind: 'client'; value: string; identity: string }
-  | { kind: 'sip'; value: string };
+  { kind: 'number'; value: string } | { kind: 'client'; value: string; identity: string } | { kind: 'sip'; value: string };
 
 // E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
 const E164 = /^\+[1-9]\d{1,14}$/;

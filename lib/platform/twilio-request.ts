@@ -97,11 +97,7 @@ export function isRetryable(error: unknown): boolean {
  * full jitter while the next attempt can still start inside the budget.
  * `what` names the request for error messages ("update participant caller").
  */
-export async function callTwilio<T>(
-  what: string,
-  request: () => Promise<T>,
-  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-): Promise<T> {
+export async function callTwilio<T>(what: string, request: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<T> {
   const shared = invocationDeadline.getStore();
   const own = policy.now() + policy.budgetMs;
   const deadline = shared === undefined ? own : Math.min(own, policy.now() + (shared - Date.now()));

@@ -82,8 +82,7 @@ export const say = (text: string, attributes?: Attributes): TwimlElement => elem
 export const play = (url: string, attributes?: { loop?: number }): TwimlElement => element('Play', attributes, url);
 export const pause = (attributes: { length: number }): TwimlElement => element('Pause', attributes);
 export const hangup = (): TwimlElement => element('Hangup');
-export const redirect = (url: string, attributes?: { method?: 'GET' | 'POST' }): TwimlElement =>
-  element('Redirect', attributes, url);
+export const redirect = (url: string, attributes?: { method?: 'GET' | 'POST' }): TwimlElement => element('Redirect', attributes, url);
 
 export interface DialAttributes {
   action?: string;
@@ -104,8 +103,7 @@ export interface ScreenedLegAttributes extends LegCallbackAttributes {
   url?: string;
   method?: 'GET' | 'POST';
 }
-const noun = (name: DialNoun['name'], value: string, attributes: Attributes = {}): DialNoun =>
-  element(name, attributes, value) as DialNoun;
+const noun = (name: DialNoun['name'], value: string, attributes: Attributes = {}): DialNoun => element(name, attributes, value) as DialNoun;
 export const number = (value: string, attributes?: ScreenedLegAttributes): DialNoun => noun('Number', value, { ...attributes });
 /**
  * <Client>: with custom parameters it is written as <Identity> and <Parameter name value> nouns, which
@@ -133,7 +131,8 @@ export interface GatherAttributes {
   method?: 'GET' | 'POST';
 }
 /** <Gather> with the prompts it plays while it listens (Say, Play, Pause). */
-export const gather = (attributes: GatherAttributes, ...prompts: TwimlElement[]): TwimlElement => element('Gather', { ...attributes }, prompts);
+export const gather = (attributes: GatherAttributes, ...prompts: TwimlElement[]): TwimlElement =>
+  element('Gather', { ...attributes }, prompts);
 
 export interface ConferenceAttributes {
   participantLabel?: string;

@@ -46,5 +46,8 @@ export function screeningPromptUrl(context: Pick<HoldContext, 'DOMAIN_NAME'>, ca
 /** The words, one key within SCREENING_TIMEOUT_SECONDS to take the call, else the agent's leg hangs up. */
 export function screeningPrompt(words: string, acceptUrl: string): Twiml {
   // finishOnKey '' makes # a key like the others (by default # ends the input with no digit).
-  return twiml(gather({ numDigits: 1, finishOnKey: '', timeout: SCREENING_TIMEOUT_SECONDS, action: acceptUrl, method: 'POST' }, say(words)), hangup());
+  return twiml(
+    gather({ numDigits: 1, finishOnKey: '', timeout: SCREENING_TIMEOUT_SECONDS, action: acceptUrl, method: 'POST' }, say(words)),
+    hangup(),
+  );
 }

@@ -64,11 +64,7 @@ function heldTime(event: FunctionEvent): HeldTime | undefined {
  * functions again: a holdUrl <Redirect> or a re-requested waitUrl that fails has no documented
  * continuation (docs/reliability.md), so none is ever needed once the held party hears this.
  */
-export function holdMusicWithReminders(
-  context: HoldContext,
-  settings: HoldReminderSettings,
-  held: HeldTime,
-): Twiml {
+export function holdMusicWithReminders(context: HoldContext, settings: HoldReminderSettings, held: HeldTime): Twiml {
   const audio = holdMusicAudioUrl(context);
   const plan = reminderPlan(settings, held.seconds);
   const verbs: TwimlElement[] = plan.reminders.flatMap((reminder) => [

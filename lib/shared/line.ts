@@ -5,12 +5,10 @@ import { createHash } from 'node:crypto';
 import { heldForWords } from './hold-reminder';
 
 /** The words a waiting caller hears at the wait limit, before the call ends. */
-export const LINE_WAIT_OVER =
-  'We are sorry, the agent is still busy. Please try again later. Goodbye.';
+export const LINE_WAIT_OVER = 'We are sorry, the agent is still busy. Please try again later. Goodbye.';
 
 /** The words a caller hears when the line is full (LINE_MAX_CALLERS), before the call ends. */
-export const LINE_FULL =
-  'We are sorry, all our lines are busy. Please try again later. Goodbye.';
+export const LINE_FULL = 'We are sorry, all our lines are busy. Please try again later. Goodbye.';
 
 /**
  * The line's Twilio queue, one per agent address: "line-" and 16 hex digits of its SHA-256, within

@@ -22,9 +22,7 @@ export function agentAddress(env: HoldEnv): PartyAddress {
   if (!value) throw misconfigured('AGENT_NUMBER is not set');
   const address = parsePartyAddress(value);
   if (!address) {
-    throw misconfigured(
-      `AGENT_NUMBER "${value}" is not an E.164 number (+14155550100), client:identity or sip: URI`,
-    );
+    throw misconfigured(`AGENT_NUMBER "${value}" is not an E.164 number (+14155550100), client:identity or sip: URI`);
   }
   return address;
 }
@@ -174,4 +172,3 @@ export function lineMaxCallers(env: HoldEnv): number | undefined {
   }
   return callers;
 }
-

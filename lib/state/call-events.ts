@@ -11,11 +11,25 @@ import { agentAddress, holdModeName } from '../shared/settings';
 import { settleWithin } from '../platform/deadline';
 import { logFailure } from '../platform/failure';
 import { recordsClient } from '../platform/twilio-client';
-import { DEFAULT_RETRY_POLICY, INVOCATION_BUDGET_MS, remainingBudgetMs, withinInvocationBudget, type RetryPolicy } from '../platform/twilio-request';
+import {
+  DEFAULT_RETRY_POLICY,
+  INVOCATION_BUDGET_MS,
+  remainingBudgetMs,
+  withinInvocationBudget,
+  type RetryPolicy,
+} from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
 import { applyCallEvent, endCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type NewCall } from './call-record';
 import { DEFAULT_DELIVERY_POLICY, deliverEvents, eventDelivery, type EventDelivery } from './event-delivery';
-import { changeCallRecord, createCallRecord, LIVE_CALL_TTL_SECONDS, RINGING_GRACE_SECONDS, syncServiceSid, WAITING_CALL_TTL_SECONDS, type StoredRecord } from './call-store';
+import {
+  changeCallRecord,
+  createCallRecord,
+  LIVE_CALL_TTL_SECONDS,
+  RINGING_GRACE_SECONDS,
+  syncServiceSid,
+  WAITING_CALL_TTL_SECONDS,
+  type StoredRecord,
+} from './call-store';
 
 /** A webhook waits for its bookkeeping until this long after its invocation began. */
 export const BOOKKEEPING_DEADLINE_MS = 500;
@@ -80,20 +94,35 @@ export const REDELIVER_AFTER_MS = 3000;
  * then takes the delivered ones off the list: 1 write with If-Match on the revision just written
  * (a read more if another step wrote meanwhile).
  */
-async function deliverPending(client: Twilio, serviceSid: string, stored: StoredRecord, step: StepWrite, delivery: EventDelivery): Promise<void> {
+async function deliverPending(
+  client: Twilio,
+  serviceSid: string,
+  stored: StoredRecord,
+  step: StepWrite,
+  delivery: EventDelivery,
+): Promise<void> {
   const { record } = stored;
   const retryOthers = Date.parse(step.previousWrite) < Date.now() - REDELIVER_AFTER_MS;
   const pending = record.events.filter((e) => record.undelivered.includes(e.id) && (retryOthers || step.added.has(e.id)));
   if (pending.length === 0) return;
-  const outcomes = await deliverEvents(delivery, pending, { ...DEFAULT_DELIVERY_POLICY, budgetMs: Math.min(DEFAULT_DELIVERY_POLICY.budgetMs, remainingBudgetMs()) });
+  const outcomes = await deliverEvents(delivery, pending, {
+    ...DEFAULT_DELIVERY_POLICY,
+    budgetMs: Math.min(DEFAULT_DELIVERY_POLICY.budgetMs, remainingBudgetMs()),
+  });
   // A refused event (4xx) will not change on a retry: it is off the list too, and logged.
   const done = new Set(pending.filter((_, i) => outcomes[i] !== 'failed').map((e) => e.id));
   // Past the step's time they stay on the list, and a later step sends them again (at least once).
   if (done.size === 0 || remainingBudgetMs() <= 0) return;
-  await changeCallRecord(client, serviceSid, record.callSid, (r) => {
-    const left = r.undelivered.filter((id) => !done.has(id));
-    return left.length === r.undelivered.length ? r : { ...r, undelivered: left };
-  }, { policy: BOOKKEEPING_POLICY, known: stored });
+  await changeCallRecord(
+    client,
+    serviceSid,
+    record.callSid,
+    (r) => {
+      const left = r.undelivered.filter((id) => !done.has(id));
+      return left.length === r.undelivered.length ? r : { ...r, undelivered: left };
+    },
+    { policy: BOOKKEEPING_POLICY, known: stored },
+  );
 }
 
 /** What a step knows of a call whose record is missing (its creation was lost): marked incomplete. */
@@ -115,20 +144,32 @@ export function recordCallArrived(context: HoldContext, call: NewCall, ringTimeo
 }
 
 /** Applies a change to a call's record (creating a lost one), then delivers what is undelivered. */
-function changeAndDeliver(context: HoldContext, what: string, callSid: string, change: (record: CallRecord) => CallRecord, at: Date): Promise<void> {
+function changeAndDeliver(
+  context: HoldContext,
+  what: string,
+  callSid: string,
+  change: (record: CallRecord) => CallRecord,
+  at: Date,
+): Promise<void> {
   const delivery = eventDelivery(context);
   return keepBooks(context, what, callSid, async (client, service) => {
     const step: StepWrite = { added: new Set(), previousWrite: new Date().toISOString() };
-    const stored = await changeCallRecord(client, service, callSid, (record) => {
-      const next = change(record);
-      // A race re-runs the change on a fresh read: only the events of the write that won count.
-      step.added = new Set(newHoldEvents(record, next).map((e) => e.id));
-      step.previousWrite = record.updatedAt;
-      return withUndelivered(record, next, delivery);
-    }, {
-      policy: BOOKKEEPING_POLICY,
-      missing: () => reconstructed(context, callSid, at),
-    });
+    const stored = await changeCallRecord(
+      client,
+      service,
+      callSid,
+      (record) => {
+        const next = change(record);
+        // A race re-runs the change on a fresh read: only the events of the write that won count.
+        step.added = new Set(newHoldEvents(record, next).map((e) => e.id));
+        step.previousWrite = record.updatedAt;
+        return withUndelivered(record, next, delivery);
+      },
+      {
+        policy: BOOKKEEPING_POLICY,
+        missing: () => reconstructed(context, callSid, at),
+      },
+    );
     if (stored && delivery) await deliverPending(client, service, stored, step, delivery);
   });
 }

@@ -181,7 +181,11 @@ export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date =
       if (record.state === 'on-hold' || record.state === 'agent-gone') return record;
       return withEvent(
         { ...record, state: 'on-hold', holds: record.holds + 1, holdStartedAt: event.at.toISOString() },
-        'hold', 'caller', event.at, 0, event.by,
+        'hold',
+        'caller',
+        event.at,
+        0,
+        event.by,
       );
     case 'hold-ended': {
       if (event.party === 'agent') {
@@ -236,7 +240,14 @@ function withRecorded(record: CallRecord, event: Unnumbered<RecordedEvent>): Cal
   return { ...record, eventSeq: seq, events: [...record.events, numbered].slice(-MAX_RECORDED_EVENTS) };
 }
 
-function withEvent(record: CallRecord, type: HoldEvent['type'], party: HeldParty, at: Date, heldFor: number, by: HoldCause = 'api'): CallRecord {
+function withEvent(
+  record: CallRecord,
+  type: HoldEvent['type'],
+  party: HeldParty,
+  at: Date,
+  heldFor: number,
+  by: HoldCause = 'api',
+): CallRecord {
   return withRecorded(record, { type, callSid: record.callSid, party, mode: record.mode, at: at.toISOString(), heldFor, by });
 }
 
@@ -351,10 +362,20 @@ export function parseCallRecord(data: unknown): CallRecord | undefined {
   const textOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
   const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
   if (
-    !text(d.callSid) || !text(d.mode) || !MODES.has(d.mode) || !text(d.from) || !text(d.agent) ||
-    !text(d.state) || !STATES.has(d.state) || !textOrNull(d.conferenceSid) || !textOrNull(d.agentCallSid) ||
-    !count(d.holds) || !count(d.totalHoldSeconds) || !count(d.longestHoldSeconds) ||
-    !textOrNull(d.holdStartedAt) || !text(d.startedAt)
+    !text(d.callSid) ||
+    !text(d.mode) ||
+    !MODES.has(d.mode) ||
+    !text(d.from) ||
+    !text(d.agent) ||
+    !text(d.state) ||
+    !STATES.has(d.state) ||
+    !textOrNull(d.conferenceSid) ||
+    !textOrNull(d.agentCallSid) ||
+    !count(d.holds) ||
+    !count(d.totalHoldSeconds) ||
+    !count(d.longestHoldSeconds) ||
+    !textOrNull(d.holdStartedAt) ||
+    !text(d.startedAt)
   ) {
     return undefined;
   }

@@ -61,9 +61,19 @@ const statusOf = (error: unknown): number | undefined => (isFailure(error) ? err
  * Creates a call's item, and the map itself the first time. An item that exists already is kept
  * (false).
  */
-export async function createCallRecord(client: Twilio, serviceSid: string, record: CallRecord, ttlSeconds: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<boolean> {
+export async function createCallRecord(
+  client: Twilio,
+  serviceSid: string,
+  record: CallRecord,
+  ttlSeconds: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<boolean> {
   const create = () =>
-    callTwilio('record the call', () => calls(client, serviceSid).syncMapItems.create({ key: record.callSid, data: record, itemTtl: ttlSeconds }), policy);
+    callTwilio(
+      'record the call',
+      () => calls(client, serviceSid).syncMapItems.create({ key: record.callSid, data: record, itemTtl: ttlSeconds }),
+      policy,
+    );
   try {
     await create();
     return true;
@@ -118,7 +128,13 @@ export interface ChangeOptions {
  * no record (never recorded, or expired) and `missing` is not given. No attempt starts once the
  * invocation's budget is spent.
  */
-export async function changeCallRecord(client: Twilio, serviceSid: string, callSid: string, change: RecordChange, options: ChangeOptions = {}): Promise<StoredRecord | undefined> {
+export async function changeCallRecord(
+  client: Twilio,
+  serviceSid: string,
+  callSid: string,
+  change: RecordChange,
+  options: ChangeOptions = {},
+): Promise<StoredRecord | undefined> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   let known = options.known;
   for (let attempt = 1; ; attempt += 1) {
@@ -146,13 +162,24 @@ export async function changeCallRecord(client: Twilio, serviceSid: string, callS
     try {
       if (next === 'delete') {
         const revision = item.revision;
-        await callTwilio('delete the call record', () => calls(client, serviceSid).syncMapItems(callSid).remove({ ifMatch: revision }), policy);
+        await callTwilio(
+          'delete the call record',
+          () => calls(client, serviceSid).syncMapItems(callSid).remove({ ifMatch: revision }),
+          policy,
+        );
         return undefined;
       }
       const ttl = ttlOf(next);
       const data = { ...item.data, ...next, updatedAt: new Date().toISOString() };
       const revision = item.revision;
-      const written = await callTwilio('update the call record', () => calls(client, serviceSid).syncMapItems(callSid).update({ data, ifMatch: revision, ...(ttl === undefined ? {} : { itemTtl: ttl }) }), policy);
+      const written = await callTwilio(
+        'update the call record',
+        () =>
+          calls(client, serviceSid)
+            .syncMapItems(callSid)
+            .update({ data, ifMatch: revision, ...(ttl === undefined ? {} : { itemTtl: ttl }) }),
+        policy,
+      );
       return { record: { ...next, updatedAt: data.updatedAt }, data, revision: written.revision };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -174,12 +201,22 @@ function ttlOf(record: CallRecord): number | undefined {
  * one), and no request per call. Items past their expiry are skipped: Twilio may delete them
  * minutes late.
  */
-export async function listCallRecords(client: Twilio, serviceSid: string, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<CallRecord[]> {
+export async function listCallRecords(
+  client: Twilio,
+  serviceSid: string,
+  now: Date,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<CallRecord[]> {
   return (await listCallItems(client, serviceSid, now, policy)).records;
 }
 
 /** The records, and when the first of them expires (null: none expires): an expiry changes the list. */
-export async function listCallItems(client: Twilio, serviceSid: string, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<{ records: CallRecord[]; nextExpiry: Date | null }> {
+export async function listCallItems(
+  client: Twilio,
+  serviceSid: string,
+  now: Date,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<{ records: CallRecord[]; nextExpiry: Date | null }> {
   let items;
   try {
     items = await callTwilio('list the calls', () => calls(client, serviceSid).syncMapItems.list({ pageSize: LIST_PAGE_SIZE }), policy);
@@ -188,7 +225,9 @@ export async function listCallItems(client: Twilio, serviceSid: string, now: Dat
     if (isNotFound(error)) return { records: [], nextExpiry: null };
     throw error;
   }
-  const live = items.filter((item) => item.dateExpires === null || item.dateExpires === undefined || item.dateExpires.getTime() > now.getTime());
+  const live = items.filter(
+    (item) => item.dateExpires === null || item.dateExpires === undefined || item.dateExpires.getTime() > now.getTime(),
+  );
   const expiries = live.map((item) => item.dateExpires?.getTime()).filter((t): t is number => typeof t === 'number');
   return {
     records: live.map((item) => parseCallRecord(item.data)).filter((record): record is CallRecord => record !== undefined),
@@ -201,7 +240,11 @@ export async function listCallItems(client: Twilio, serviceSid: string, now: Dat
  * map modification history persists with every change that triggers a new revision",
  * https://www.twilio.com/docs/sync/api/map-resource). null when the map does not exist yet.
  */
-export async function callsRevision(client: Twilio, serviceSid: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string | null> {
+export async function callsRevision(
+  client: Twilio,
+  serviceSid: string,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<string | null> {
   try {
     const map = await callTwilio('read the calls revision', () => calls(client, serviceSid).fetch(), policy);
     return map.revision;

@@ -58,7 +58,7 @@ export function eventDelivery(env: HoldEnv): EventDelivery | undefined {
   try {
     return { url, webhook: signer(holdEventsSecret(env)) };
   } catch (error) {
-    logFailure(error, { instead: 'hold events stay on the call\'s record, undelivered' });
+    logFailure(error, { instead: "hold events stay on the call's record, undelivered" });
     return { url };
   }
 }
@@ -89,7 +89,14 @@ export async function deliverEvents(
   return outcomes;
 }
 
-async function deliverOne(url: string, webhook: Webhook, id: string, body: string, policy: DeliveryPolicy, deadline: number): Promise<DeliveryOutcome> {
+async function deliverOne(
+  url: string,
+  webhook: Webhook,
+  id: string,
+  body: string,
+  policy: DeliveryPolicy,
+  deadline: number,
+): Promise<DeliveryOutcome> {
   let last = 'no attempt within the budget';
   for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
     if (attempt > 1) {

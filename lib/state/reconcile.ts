@@ -33,7 +33,12 @@ export interface LiveCall {
  * its record. `live` undefined (Twilio could not be read): the records that are not ended, as they
  * are. `records` undefined (Sync could not be read): the live calls alone, each `incomplete`.
  */
-export function reconcileCalls(records: CallRecord[] | undefined, live: LiveCall[] | undefined, agent: string, readAt = new Date()): ListedCall[] {
+export function reconcileCalls(
+  records: CallRecord[] | undefined,
+  live: LiveCall[] | undefined,
+  agent: string,
+  readAt = new Date(),
+): ListedCall[] {
   if (live === undefined) return (records ?? []).filter((r) => r.endedAt === null).map(listedCall);
   const byCall = new Map((records ?? []).filter((r) => r.endedAt === null).map((r) => [r.callSid, r]));
   const listed = live

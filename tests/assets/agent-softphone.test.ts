@@ -36,7 +36,7 @@ describe('dist/assets: the softphone', () => {
   });
 });
 
-describe('agent-api (the softphone\'s requests)', () => {
+describe("agent-api (the softphone's requests)", () => {
   const answers: { url: string; init: RequestInit }[] = [];
   const stub = (status: number, body: string): typeof fetch =>
     (async (url: string | URL | Request, init?: RequestInit) => {

@@ -96,9 +96,21 @@ describe('inspectMp3 on hand-built streams', () => {
 
   it('decodes Layer I and Layer II frame sizes and sample counts', () => {
     const layer2: FrameSpec = { versionBits: 0b11, layerBits: 0b10, bitrateIndex: 10, sampleRateIndex: 1, channelModeBits: 0b00 };
-    expect(parseFrameHeader(frame(layer2, 4), 0)).toMatchObject({ layer: 2, bitrateKbps: 192, sampleRate: 48000, frameLength: 576, samplesPerFrame: 1152 });
+    expect(parseFrameHeader(frame(layer2, 4), 0)).toMatchObject({
+      layer: 2,
+      bitrateKbps: 192,
+      sampleRate: 48000,
+      frameLength: 576,
+      samplesPerFrame: 1152,
+    });
     const layer1: FrameSpec = { versionBits: 0b11, layerBits: 0b11, bitrateIndex: 1, sampleRateIndex: 2, channelModeBits: 0b11 };
-    expect(parseFrameHeader(frame(layer1, 4), 0)).toMatchObject({ layer: 1, bitrateKbps: 32, sampleRate: 32000, frameLength: 48, samplesPerFrame: 384 });
+    expect(parseFrameHeader(frame(layer1, 4), 0)).toMatchObject({
+      layer: 1,
+      bitrateKbps: 32,
+      sampleRate: 32000,
+      frameLength: 48,
+      samplesPerFrame: 384,
+    });
     expect(parseFrameHeader(frame({ ...layer1, padding: true }, 4), 0)?.frameLength).toBe(52);
   });
 

@@ -15,9 +15,17 @@ const ROOT = resolve(__dirname, '..', '..');
 function tableAfter(report: string, heading: string, n = 0): string[][] {
   const section = report.split(/^## /m).find((s) => s.startsWith(heading));
   if (!section) throw new Error(`no section "${heading}"`);
-  const tables = section.split(/\n(?!\|)/).map((block) => block.split('\n').filter((l) => l.startsWith('|'))).filter((t) => t.length);
+  const tables = section
+    .split(/\n(?!\|)/)
+    .map((block) => block.split('\n').filter((l) => l.startsWith('|')))
+    .filter((t) => t.length);
   if (!tables[n]) throw new Error(`no table ${n} under "${heading}"`);
-  return tables[n].slice(2).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  return tables[n].slice(2).map((l) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim()),
+  );
 }
 
 (process.env.BENCH_SMOKE ? describe : describe.skip)('npm run bench -- --quick', () => {
@@ -28,7 +36,10 @@ function tableAfter(report: string, heading: string, n = 0): string[][] {
     dir = mkdtempSync(join(tmpdir(), 'bench-quick-'));
     const out = join(dir, 'BENCHMARKS.md');
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', `--out=${out}`], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 240_000,
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+      timeout: 240_000,
     });
     if (run.status !== 0) throw new Error(`bench exited with ${run.status}:\n${run.stdout}\n${run.stderr}`);
     report = readFileSync(out, 'utf8');
@@ -61,7 +72,7 @@ function tableAfter(report: string, heading: string, n = 0): string[][] {
 
   it('times holds and resumes through twilio-run, forking and not', () => {
     const rows = tableAfter(report, 'End-to-end latency');
-    expect(rows.map((r) => r[0].startsWith('forks') ? 'fork' : 'no-fork')).toEqual(['no-fork', 'no-fork', 'fork']);
+    expect(rows.map((r) => (r[0].startsWith('forks') ? 'fork' : 'no-fork'))).toEqual(['no-fork', 'no-fork', 'fork']);
     for (const row of rows) {
       expect(row[3]).toBe('0');
       expect(Number(row[4])).toBeGreaterThan(0);
@@ -71,7 +82,9 @@ function tableAfter(report: string, heading: string, n = 0): string[][] {
 
   it('compares the cold load of every built function with node -e 0 and require(twilio)', () => {
     const rows = tableAfter(report, 'Cold load');
-    const built = spawnSync('ls', [join(ROOT, 'dist', 'functions')], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const built = spawnSync('ls', [join(ROOT, 'dist', 'functions')], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n');
     expect(rows.map((r) => `${r[0]}.js`).sort()).toEqual(built.sort());
     for (const row of rows) {
       expect(row[1]).toMatch(/^(TwiML only|REST)$/);
@@ -106,7 +119,11 @@ function tableAfter(report: string, heading: string, n = 0): string[][] {
     const profile = tableAfter(report, "Where the emulator's CPU goes");
     expect(profile.length).toBeGreaterThan(3);
     const deploy = tableAfter(report, 'Deploy size');
-    expect(deploy.filter((r) => r[0] === 'function')).toHaveLength(spawnSync('ls', [join(ROOT, 'dist', 'functions')], { encoding: 'utf8' }).stdout.trim().split('\n').length);
+    expect(deploy.filter((r) => r[0] === 'function')).toHaveLength(
+      spawnSync('ls', [join(ROOT, 'dist', 'functions')], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n').length,
+    );
     expect(report).toMatch(/\d+ packages, [\d,]+ bytes/);
   });
 });

@@ -14,7 +14,11 @@ type Action = 'hold' | 'unhold';
 const voiceRequests = (h: E2eHarness): number => h.restLog().filter((e) => e.summary.includes('/2010-04-01/')).length;
 
 /** One request; the Voice API requests made while it was served, and its answer. */
-async function control(h: E2eHarness, action: Action, form: Record<string, string>): Promise<{ requests: number; body: Record<string, unknown> }> {
+async function control(
+  h: E2eHarness,
+  action: Action,
+  form: Record<string, string>,
+): Promise<{ requests: number; body: Record<string, unknown> }> {
   const before = voiceRequests(h);
   const response = await fetch(`${h.functions.url}/${action}`, {
     method: 'POST',
@@ -33,7 +37,9 @@ async function control(h: E2eHarness, action: Action, form: Record<string, strin
 /** What the contract says to pass back from an answer (docs/hold-api.md). */
 function sidsFrom(mode: 'conference' | 'dial', body: Record<string, unknown>): Record<string, string> {
   if (mode === 'conference') return { ConferenceSid: String(body.conferenceSid) };
-  return typeof body.agentHandle === 'string' ? { AgentCallSid: String(body.agentCallSid), AgentHandle: body.agentHandle } : { AgentCallSid: String(body.agentCallSid) };
+  return typeof body.agentHandle === 'string'
+    ? { AgentCallSid: String(body.agentCallSid), AgentHandle: body.agentHandle }
+    : { AgentCallSid: String(body.agentCallSid) };
 }
 
 /** PAIRS holds and resumes of one fresh call: the requests each cost, in order. */

@@ -83,8 +83,13 @@ describe('the agent softphone page', () => {
     expect(await session.page.getByLabel('HOLD_API_TOKEN').inputValue()).toBe('');
     expect(opened.errors).toEqual([]);
     // Twilio cannot be reached from here: the Device's error is shown, with Twilio's code.
-    await session.page.getByRole('alert').filter({ hasText: /^Twilio error \d+: / }).waitFor();
+    await session.page
+      .getByRole('alert')
+      .filter({ hasText: /^Twilio error \d+: / })
+      .waitFor();
     // Whatever the Device tried to reach is Twilio's (refused here), never a third party.
-    expect(opened.foreign.filter((url) => !/^wss?:\/\/[^/]*twilio\.com\//.test(url) && !/^https:\/\/[^/]*twilio\.com\//.test(url))).toEqual([]);
+    expect(opened.foreign.filter((url) => !/^wss?:\/\/[^/]*twilio\.com\//.test(url) && !/^https:\/\/[^/]*twilio\.com\//.test(url))).toEqual(
+      [],
+    );
   });
 });

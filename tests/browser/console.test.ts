@@ -82,7 +82,10 @@ async function outcomeSays(row: Locator, text: string): Promise<void> {
 
 async function waitForChange(page: Page, locator: Locator, from: string): Promise<void> {
   const handle = await locator.elementHandle();
-  await page.waitForFunction(([node, text]) => (node as { textContent: string | null }).textContent?.trim() !== text, [handle, from] as const);
+  await page.waitForFunction(([node, text]) => (node as { textContent: string | null }).textContent?.trim() !== text, [
+    handle,
+    from,
+  ] as const);
 }
 
 describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (mode) => {
@@ -173,10 +176,18 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     await signIn(page);
     const row = await placeTestCall(page);
     // The hold's one Voice API request fails with a 500 (not retried: the API answers 502).
-    stack.emu.faults.add({ target: 'rest', method: 'POST', path: mode === 'conference' ? '/Participants/' : /\/Calls\/CA[0-9a-f]{32}\.json$/, status: 500, count: 1 });
+    stack.emu.faults.add({
+      target: 'rest',
+      method: 'POST',
+      path: mode === 'conference' ? '/Participants/' : /\/Calls\/CA[0-9a-f]{32}\.json$/,
+      status: 500,
+      count: 1,
+    });
     await toggle(row).click();
     await row.locator('.outcome', { hasText: 'Twilio did not do it' }).waitFor();
-    expect(await textOf(row.locator('.outcome'))).toMatch(/^Twilio did not do it \(Twilio refused to hold .*Injected fault\)\. Nothing changed; try again\.$/);
+    expect(await textOf(row.locator('.outcome'))).toMatch(
+      /^Twilio did not do it \(Twilio refused to hold .*Injected fault\)\. Nothing changed; try again\.$/,
+    );
     expect(await textOf(row.locator('dd.state'))).toBe('talking');
     expect(await toggle(row).isEnabled()).toBe(true);
     await toggle(row).click();
@@ -202,7 +213,7 @@ describe.each(['conference', 'dial'] as const)('the hold console in %s mode', (m
     await row.locator('button.toggle:not([disabled])').waitFor();
   });
 
-  it('works with the keyboard alone (Tab and Enter), with the focus kept on the call\'s button', async () => {
+  it("works with the keyboard alone (Tab and Enter), with the focus kept on the call's button", async () => {
     const page = await openConsole(stack);
     // The token field has the focus on arrival.
     expect(await focused(page, 'id')).toBe('token');
@@ -240,26 +251,65 @@ describe('the hold console with a stubbed GET /calls', () => {
   });
 
   const record = (fields: Record<string, unknown>): Record<string, unknown> => ({
-    mode: 'conference', agent: '+15550100001', conferenceSid: 'CF' + '1'.repeat(32), agentCallSid: 'CA' + '9'.repeat(32),
-    holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null, agentHoldStartedAt: null, events: [],
-    linePosition: null, waitingSince: null, ...fields,
+    mode: 'conference',
+    agent: '+15550100001',
+    conferenceSid: 'CF' + '1'.repeat(32),
+    agentCallSid: 'CA' + '9'.repeat(32),
+    holds: 0,
+    totalHoldSeconds: 0,
+    longestHoldSeconds: 0,
+    holdStartedAt: null,
+    agentHoldStartedAt: null,
+    events: [],
+    linePosition: null,
+    waitingSince: null,
+    ...fields,
   });
 
   it.each([1280, 390])('shows the line of waiting callers in order, at %i px', async (width) => {
     const now = Date.now();
     const calls = [
-      record({ callSid: 'CA' + 'a'.repeat(32), from: '+15551230001', state: 'talking', startedAt: new Date(now - 90_000).toISOString(), hears: { caller: 'the-agent', agent: 'the-caller' } }),
-      record({ callSid: 'CA' + 'c'.repeat(32), from: '+15551230003', state: 'waiting', linePosition: 2, waitingSince: new Date(now - 20_000).toISOString(), startedAt: new Date(now - 20_000).toISOString(), agentCallSid: null, hears: { caller: 'music', agent: null } }),
-      record({ callSid: 'CA' + 'b'.repeat(32), from: '+15551230002', state: 'waiting', linePosition: 1, waitingSince: new Date(now - 60_000).toISOString(), startedAt: new Date(now - 60_000).toISOString(), agentCallSid: null, hears: { caller: 'music', agent: null } }),
+      record({
+        callSid: 'CA' + 'a'.repeat(32),
+        from: '+15551230001',
+        state: 'talking',
+        startedAt: new Date(now - 90_000).toISOString(),
+        hears: { caller: 'the-agent', agent: 'the-caller' },
+      }),
+      record({
+        callSid: 'CA' + 'c'.repeat(32),
+        from: '+15551230003',
+        state: 'waiting',
+        linePosition: 2,
+        waitingSince: new Date(now - 20_000).toISOString(),
+        startedAt: new Date(now - 20_000).toISOString(),
+        agentCallSid: null,
+        hears: { caller: 'music', agent: null },
+      }),
+      record({
+        callSid: 'CA' + 'b'.repeat(32),
+        from: '+15551230002',
+        state: 'waiting',
+        linePosition: 1,
+        waitingSince: new Date(now - 60_000).toISOString(),
+        startedAt: new Date(now - 60_000).toISOString(),
+        agentCallSid: null,
+        hears: { caller: 'music', agent: null },
+      }),
     ];
     session = await openBrowser({ width, height: 844 });
     const { page } = session;
     page.setDefaultTimeout(20_000);
-    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls, emulator: false }, headers: { ETag: '"1.-.1"' } }));
+    await page.route(/\/calls(\?|$)/, (route) =>
+      route.fulfill({ status: 200, json: { calls, emulator: false }, headers: { ETag: '"1.-.1"' } }),
+    );
     await page.goto(stack.consoleUrl);
     await signIn(page);
     await page.locator('#line h3', { hasText: '2 callers waiting in line' }).waitFor();
-    expect(await page.locator('#line li').allTextContents()).toEqual([expect.stringMatching(/^1st: \+15551230002, waiting 1:0\d$/), expect.stringMatching(/^2nd: \+15551230003, waiting 0:2\d$/)]);
+    expect(await page.locator('#line li').allTextContents()).toEqual([
+      expect.stringMatching(/^1st: \+15551230002, waiting 1:0\d$/),
+      expect.stringMatching(/^2nd: \+15551230003, waiting 0:2\d$/),
+    ]);
     const waiting = page.locator('li.call', { hasText: '+15551230002' });
     await expect(textOf(waiting.locator('dd.state'))).resolves.toBe('waiting in line (1st)');
     await expect(textOf(waiting.locator('dd.caller-hears'))).resolves.toBe('hold music');
@@ -272,14 +322,25 @@ describe('the hold console with a stubbed GET /calls', () => {
   it('keeps the newest of the answers and the records: a stale record does not undo a newer hold', async () => {
     const now = Date.now();
     const callSid = 'CA' + 'd'.repeat(32);
-    const talking = record({ callSid, from: '+15551230004', state: 'talking', startedAt: new Date(now - 60_000).toISOString(), updatedAt: new Date(now - 30_000).toISOString(), hears: { caller: 'the-agent', agent: 'the-caller' } });
+    const talking = record({
+      callSid,
+      from: '+15551230004',
+      state: 'talking',
+      startedAt: new Date(now - 60_000).toISOString(),
+      updatedAt: new Date(now - 30_000).toISOString(),
+      hears: { caller: 'the-agent', agent: 'the-caller' },
+    });
     let list = [talking];
     session = await openBrowser();
     const { page } = session;
     page.setDefaultTimeout(20_000);
-    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: `"${list.length}.-.1"` } }));
+    await page.route(/\/calls(\?|$)/, (route) =>
+      route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: `"${list.length}.-.1"` } }),
+    );
     // The hold is applied now; the records still say talking (the callback has not been written yet).
-    await page.route('**/hold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAt: new Date(now).toISOString() } }));
+    await page.route('**/hold', (route) =>
+      route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAt: new Date(now).toISOString() } }),
+    );
     await page.goto(stack.consoleUrl);
     await signIn(page);
     const row = await callInState(page, 'talking');
@@ -287,7 +348,14 @@ describe('the hold console with a stubbed GET /calls', () => {
     await callInState(page, 'on hold');
     await expect(textOf(row.locator('dd.caller-hears'))).resolves.toBe('hold music');
     // A record written before the answer (older updatedAt) does not move the card back.
-    list = [{ ...talking, events: [{ type: 'resume', callSid, party: 'caller', mode: 'conference', at: new Date(now - 31_000).toISOString(), heldFor: 5, by: 'api' }] }];
+    list = [
+      {
+        ...talking,
+        events: [
+          { type: 'resume', callSid, party: 'caller', mode: 'conference', at: new Date(now - 31_000).toISOString(), heldFor: 5, by: 'api' },
+        ],
+      },
+    ];
     await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
     await expect(textOf(row.locator('dd.state'))).resolves.toBe('on hold');
     // A record written after it (a resume by someone else) is the truth.
@@ -300,15 +368,28 @@ describe('the hold console with a stubbed GET /calls', () => {
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     const callSid = 'CA' + 'e'.repeat(32);
-    const talking = record({ callSid, from: '+15551230005', state: 'talking', startedAt: at(-60_000), updatedAt: at(-30_000), hears: { caller: 'the-agent', agent: 'the-caller' } });
+    const talking = record({
+      callSid,
+      from: '+15551230005',
+      state: 'talking',
+      startedAt: at(-60_000),
+      updatedAt: at(-30_000),
+      hears: { caller: 'the-agent', agent: 'the-caller' },
+    });
     let list = [talking];
     session = await openBrowser();
     const { page } = session;
     page.setDefaultTimeout(20_000);
-    await page.route(/\/calls(\?|$)/, (route) => route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: '"1.-.1"' } }));
+    await page.route(/\/calls(\?|$)/, (route) =>
+      route.fulfill({ status: 200, json: { calls: list, emulator: false }, headers: { ETag: '"1.-.1"' } }),
+    );
     // Twilio applied the hold between +0 and +400 ms, the resume between +300 and +500 ms: either came last.
-    await page.route('**/hold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAfter: at(0), appliedAt: at(400) } }));
-    await page.route('**/unhold', (route) => route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: false, appliedAfter: at(300), appliedAt: at(500) } }));
+    await page.route('**/hold', (route) =>
+      route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: true, appliedAfter: at(0), appliedAt: at(400) } }),
+    );
+    await page.route('**/unhold', (route) =>
+      route.fulfill({ status: 200, json: { callSid, mode: 'conference', held: false, appliedAfter: at(300), appliedAt: at(500) } }),
+    );
     await page.goto(stack.consoleUrl);
     await signIn(page);
     const row = await callInState(page, 'talking');
@@ -316,7 +397,16 @@ describe('the hold console with a stubbed GET /calls', () => {
     await callInState(page, 'on hold');
     // A read that began inside the hold's window says on hold: it settles nothing about the resume.
     const hold = { type: 'hold', callSid, party: 'caller', mode: 'conference', at: at(200), by: 'api' };
-    list = [{ ...talking, state: 'on-hold', holdStartedAt: at(200), updatedAt: at(200), hears: { caller: 'music', agent: 'silence' }, events: [hold] }];
+    list = [
+      {
+        ...talking,
+        state: 'on-hold',
+        holdStartedAt: at(200),
+        updatedAt: at(200),
+        hears: { caller: 'music', agent: 'silence' },
+        events: [hold],
+      },
+    ];
     await row.locator('summary', { hasText: 'Events (1)' }).waitFor();
     await toggle(row).click();
     await row.locator('.outcome', { hasText: 'Another hold or resume of this call overlapped this one' }).waitFor();

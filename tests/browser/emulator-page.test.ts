@@ -33,8 +33,11 @@ async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promi
 
 const trimmed = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 const hasText = (locator: Locator, text: string | RegExp) =>
-  eventually(async () => (typeof text === 'string' ? expect(await trimmed(locator)).toBe(text) : expect(await trimmed(locator)).toMatch(text)));
-const hasTexts = (locator: Locator, texts: string[]) => eventually(async () => expect((await locator.allTextContents()).map((t) => t.trim())).toEqual(texts));
+  eventually(async () =>
+    typeof text === 'string' ? expect(await trimmed(locator)).toBe(text) : expect(await trimmed(locator)).toMatch(text),
+  );
+const hasTexts = (locator: Locator, texts: string[]) =>
+  eventually(async () => expect((await locator.allTextContents()).map((t) => t.trim())).toEqual(texts));
 const hasCount = (locator: Locator, count: number) => eventually(async () => expect(await locator.count()).toBe(count));
 const hasValue = (locator: Locator, value: string) => eventually(async () => expect(await locator.inputValue()).toBe(value));
 
@@ -51,7 +54,10 @@ async function clockSeconds(page: Page): Promise<number> {
   const text = (await page.locator('#clock').textContent()) ?? '';
   const [, clock] = /at (\d+(?::\d\d)+) since start/.exec(text) ?? [];
   if (!clock) throw new Error(`no time in "${text}"`);
-  return clock.split(':').map(Number).reduce((total, part) => total * 60 + part, 0);
+  return clock
+    .split(':')
+    .map(Number)
+    .reduce((total, part) => total * 60 + part, 0);
 }
 
 /** Whether the page scrolls sideways (something wider than the viewport). */
@@ -79,10 +85,14 @@ describe('the emulator page on the virtual clock', () => {
     session = await openPage(`${h.emu.url}/emulator`);
     const { page } = session;
     await page.locator('#clock', { hasText: 'Virtual clock at' }).waitFor();
-    expect(await page.locator('#clock').textContent()).toMatch(/^Virtual clock at \d+:\d\d since start: time moves only when you advance it\.$/);
+    expect(await page.locator('#clock').textContent()).toMatch(
+      /^Virtual clock at \d+:\d\d since start: time moves only when you advance it\.$/,
+    );
     const before = await clockSeconds(page);
     await page.getByRole('button', { name: 'Advance the clock by 30 s' }).click();
-    await page.waitForFunction(`/at .* since start/.test(document.getElementById('clock').textContent) && document.getElementById('clock').textContent.indexOf(${JSON.stringify(formatClock(before + 30))}) >= 0`);
+    await page.waitForFunction(
+      `/at .* since start/.test(document.getElementById('clock').textContent) && document.getElementById('clock').textContent.indexOf(${JSON.stringify(formatClock(before + 30))}) >= 0`,
+    );
     expect(await clockSeconds(page)).toBe(before + 30);
     await expect(page.getByRole('button', { name: 'Advance the clock by 5 min' }).count()).resolves.toBe(1);
   });
@@ -111,7 +121,7 @@ describe('the emulator page on the virtual clock', () => {
     await hasTexts(card.getByRole('button'), ['Hang up', 'Hang up']);
 
     // Held: the caller's leg says so, with the time on hold, and hears the music.
-    expect((await h.control('hold', { CallSid: await caller.getAttribute('data-sid') as string })).status).toBe(200);
+    expect((await h.control('hold', { CallSid: (await caller.getAttribute('data-sid')) as string })).status).toBe(200);
     await hasText(caller.locator('.held'), /^on hold for \d+ s$/);
     await hasText(caller.locator('.hears'), /^music/);
     await page.getByRole('button', { name: 'Advance the clock by 30 s' }).click();
@@ -126,21 +136,42 @@ describe('the emulator page on the virtual clock', () => {
     await hasCount(page.locator('#finished li.call').first().getByRole('button'), 0);
 
     // The console's polling is folded out of the log by default, and shown on demand.
-    await page.evaluate(`fetch('/v1/Services/default/Maps/hold-calls/Items', { headers: { Authorization: 'Basic ' + btoa(${JSON.stringify(`${h.emu.accountSid}:${h.emu.authToken}`)}) } })`);
+    await page.evaluate(
+      `fetch('/v1/Services/default/Maps/hold-calls/Items', { headers: { Authorization: 'Basic ' + btoa(${JSON.stringify(`${h.emu.accountSid}:${h.emu.authToken}`)}) } })`,
+    );
     await hasText(page.locator('#log-hidden'), /^\d+ reads of the call records hidden\.$/);
     await hasCount(page.locator('#log li', { hasText: /GET \/v1\/Services\/[^ ]+\/Maps\/hold-calls\/Items ->/ }), 0);
     await page.getByLabel(/Hide reads of the call records/).uncheck();
-    await page.locator('#log li', { hasText: /GET \/v1\/Services\/[^ ]+\/Maps\/hold-calls\/Items ->/ }).first().waitFor({ state: 'visible' });
+    await page
+      .locator('#log li', { hasText: /GET \/v1\/Services\/[^ ]+\/Maps\/hold-calls\/Items ->/ })
+      .first()
+      .waitFor({ state: 'visible' });
     // The 404s of cleanup are marked as expected: a record or queue deleted when it was already gone
     // (dial mode's second queue delete at a hang-up after a resume does that; here, one such delete).
-    await page.evaluate(`fetch('/v1/Services/default/Maps/hold-calls/Items/CA${'0'.repeat(32)}', { method: 'DELETE', headers: { Authorization: 'Basic ' + btoa(${JSON.stringify(`${h.emu.accountSid}:${h.emu.authToken}`)}) } })`);
+    await page.evaluate(
+      `fetch('/v1/Services/default/Maps/hold-calls/Items/CA${'0'.repeat(32)}', { method: 'DELETE', headers: { Authorization: 'Basic ' + btoa(${JSON.stringify(`${h.emu.accountSid}:${h.emu.authToken}`)}) } })`,
+    );
     await page.locator('#log li.expected', { hasText: '(expected: cleanup of what was already gone)' }).first().waitFor();
 
     // Newest first: the log's times never increase down the list, and long lines wrap.
-    const times = (await page.locator('#log li .t').allTextContents()).map((t) => t.split(':').map(Number).reduce((a, b) => a * 60 + b, 0));
+    const times = (await page.locator('#log li .t').allTextContents()).map((t) =>
+      t
+        .split(':')
+        .map(Number)
+        .reduce((a, b) => a * 60 + b, 0),
+    );
     expect(times.length).toBeGreaterThan(3);
     expect([...times].sort((a, b) => b - a)).toEqual(times);
-    await eventually(async () => expect(await page.locator('#log li').first().evaluate((li) => (globalThis as unknown as { getComputedStyle(e: unknown): { whiteSpace: string } }).getComputedStyle(li).whiteSpace)).toBe('pre-wrap'));
+    await eventually(async () =>
+      expect(
+        await page
+          .locator('#log li')
+          .first()
+          .evaluate(
+            (li) => (globalThis as unknown as { getComputedStyle(e: unknown): { whiteSpace: string } }).getComputedStyle(li).whiteSpace,
+          ),
+      ).toBe('pre-wrap'),
+    );
     expect(await overflowsSideways(page)).toBe(false);
   });
 
@@ -177,7 +208,7 @@ describe('the emulator page in dial mode', () => {
     await h.close();
   });
 
-  it('labels the agent\'s dialled leg, and says a held caller is held in its queue and for how long', async () => {
+  it("labels the agent's dialled leg, and says a held caller is held in its queue and for how long", async () => {
     session = await openPage(`${h.emu.url}/emulator`);
     const { page } = session;
     const callerSid = await h.placeCall();

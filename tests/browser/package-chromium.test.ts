@@ -12,7 +12,7 @@ afterAll(closeBrowsers);
 
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
-(linuxX64 ? describe : describe.skip)('the package\'s Chromium, with no system browser looked for', () => {
+(linuxX64 ? describe : describe.skip)("the package's Chromium, with no system browser looked for", () => {
   let stack: ConsoleStack;
   let session: BrowserSession;
   const requests: string[] = [];

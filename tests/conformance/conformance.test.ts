@@ -12,7 +12,9 @@ import { type FakeTwilioApi, type RecordedRequest, TEST_ACCOUNT_SID, startFakeTw
 
 describe.each(SCENARIOS.map((s) => [s.id, s] as const))('conformance scenario %s', (_id, scenario) => {
   let t: EmulatorTarget;
-  beforeEach(async () => { t = await EmulatorTarget.start(); });
+  beforeEach(async () => {
+    t = await EmulatorTarget.start();
+  });
   afterEach(() => t.close());
 
   it(`on the emulator: ${scenario.rule}`, async () => {
@@ -41,16 +43,19 @@ describe('every scenario states its source and cost', () => {
 
 describe('the live run', () => {
   const env = {
-    ACCOUNT_SID: 'AC' + '1'.repeat(32), AUTH_TOKEN: 'x'.repeat(32),
-    CONFORMANCE_CALLER_NUMBER: '+15005550006', CONFORMANCE_BUSINESS_NUMBER: '+15005550007',
+    ACCOUNT_SID: 'AC' + '1'.repeat(32),
+    AUTH_TOKEN: 'x'.repeat(32),
+    CONFORMANCE_CALLER_NUMBER: '+15005550006',
+    CONFORMANCE_BUSINESS_NUMBER: '+15005550007',
     CONFORMANCE_PUBLIC_URL: 'https://abc.ngrok.app',
   };
   it('reads its configuration from .env', () => {
     expect(liveConfig(env)).toMatchObject({ callerNumber: '+15005550006', businessNumber: '+15005550007', port: 4599 });
   });
   it('names everything that is missing or malformed, without a stack of its own', () => {
-    expect(() => liveConfig({ ...env, CONFORMANCE_PUBLIC_URL: 'http://abc/x', CONFORMANCE_BUSINESS_NUMBER: '' }))
-      .toThrow(/CONFORMANCE_BUSINESS_NUMBER: .*\n\s+CONFORMANCE_PUBLIC_URL: /);
+    expect(() => liveConfig({ ...env, CONFORMANCE_PUBLIC_URL: 'http://abc/x', CONFORMANCE_BUSINESS_NUMBER: '' })).toThrow(
+      /CONFORMANCE_BUSINESS_NUMBER: .*\n\s+CONFORMANCE_PUBLIC_URL: /,
+    );
     expect(() => liveConfig({ ...env, CONFORMANCE_BUSINESS_NUMBER: env.CONFORMANCE_CALLER_NUMBER })).toThrow(/must differ/);
   });
   it('refuses to start, and frees its port, when the public URL does not reach the recorder', async () => {
@@ -77,7 +82,9 @@ describe('the live run', () => {
     expect(verdicts.map((v) => v.rule)).toEqual([...flow.rules, ...missing.rules]);
     const text = renderVerdicts(verdicts, (rule) => ruleById(rule)?.ifTwilioDisagrees);
     expect(text).toContain('PASS  child-redirect-ends-dial  (dial-flow)');
-    expect(text).toContain(`FAIL  queued-agent-redirect-ends-dial-queue  (dial-flow)\n      what the product does about it: ${ruleById('queued-agent-redirect-ends-dial-queue')!.ifTwilioDisagrees}`);
+    expect(text).toContain(
+      `FAIL  queued-agent-redirect-ends-dial-queue  (dial-flow)\n      what the product does about it: ${ruleById('queued-agent-redirect-ends-dial-queue')!.ifTwilioDisagrees}`,
+    );
   });
 
   it('a scenario that failed outright (an error) fails every rule it checks', () => {
@@ -89,11 +96,18 @@ describe('the live run', () => {
   it('asks before placing calls: --yes, or y on a terminal; without a terminal it is no', async () => {
     const out = new PassThrough();
     let written = '';
-    out.on('data', (c: Buffer) => { written += c.toString(); });
+    out.on('data', (c: Buffer) => {
+      written += c.toString();
+    });
     expect(await confirmLiveRun(true, new PassThrough(), out)).toBe(true);
     expect(await confirmLiveRun(false, new PassThrough(), out)).toBe(false);
     expect(written).toMatch(/add --yes/);
-    for (const [answer, expected] of [['y\n', true], ['yes\n', true], ['\n', false], ['n\n', false]] as const) {
+    for (const [answer, expected] of [
+      ['y\n', true],
+      ['yes\n', true],
+      ['\n', false],
+      ['n\n', false],
+    ] as const) {
       const tty = Object.assign(new PassThrough(), { isTTY: true });
       const asked = confirmLiveRun(false, tty, out);
       tty.write(answer);
@@ -101,7 +115,7 @@ describe('the live run', () => {
     }
   });
 
-  it('takes over only a spare number: no Voice URL, Twilio\'s demo, or a leftover of its own run', () => {
+  it("takes over only a spare number: no Voice URL, Twilio's demo, or a leftover of its own run", () => {
     const publicUrl = 'https://abc.ngrok.app';
     expect(servesRealCallers('', publicUrl)).toBe(false);
     expect(servesRealCallers(null, publicUrl)).toBe(false);
@@ -123,7 +137,8 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
   let api: FakeTwilioApi;
   let port: number;
   let voiceUrlOf: (number: string) => string;
-  const posts = (r: RecordedRequest[]) => r.filter((x) => x.method === 'POST').map((x) => [x.path.split('/').pop(), Object.fromEntries(x.form)]);
+  const posts = (r: RecordedRequest[]) =>
+    r.filter((x) => x.method === 'POST').map((x) => [x.path.split('/').pop(), Object.fromEntries(x.form)]);
 
   beforeEach(async () => {
     port = await freePort();
@@ -131,15 +146,23 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
     api = await startFakeTwilioApi((request) => {
       if (request.path.endsWith('/IncomingPhoneNumbers.json')) {
         const number = request.query.get('PhoneNumber') ?? '';
-        return { status: 200, body: {
-          incoming_phone_numbers: [{ sid: PN[number], phone_number: number, voice_url: voiceUrlOf(number), voice_method: 'GET' }],
-          next_page_uri: null, page: 0, page_size: 1,
-        } };
+        return {
+          status: 200,
+          body: {
+            incoming_phone_numbers: [{ sid: PN[number], phone_number: number, voice_url: voiceUrlOf(number), voice_method: 'GET' }],
+            next_page_uri: null,
+            page: 0,
+            page_size: 1,
+          },
+        };
       }
       if (request.path.endsWith('/Calls.json') && request.method === 'POST') {
         // Twilio would now request the business number's voice URL: so does the test.
         setTimeout(() => {
-          void fetch(`http://127.0.0.1:${port}/incoming`, { method: 'POST', body: new URLSearchParams({ CallSid: INBOUND, From: A, To: B }) });
+          void fetch(`http://127.0.0.1:${port}/incoming`, {
+            method: 'POST',
+            body: new URLSearchParams({ CallSid: INBOUND, From: A, To: B }),
+          });
         }, 50);
         return { status: 201, body: { sid: 'CA' + 'd'.repeat(32), status: 'queued' } };
       }
@@ -148,10 +171,15 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
   });
   afterEach(() => api.close());
 
-  it('points both numbers at the recorder, places the caller\'s call, finds its inbound leg, and restores the numbers', async () => {
+  it("points both numbers at the recorder, places the caller's call, finds its inbound leg, and restores the numbers", async () => {
     const target = await LiveTarget.open({
-      accountSid: TEST_ACCOUNT_SID, authToken: 'x'.repeat(32), callerNumber: A, businessNumber: B,
-      publicUrl: `http://127.0.0.1:${port}`, port, apiBaseUrl: api.url,
+      accountSid: TEST_ACCOUNT_SID,
+      authToken: 'x'.repeat(32),
+      callerNumber: A,
+      businessNumber: B,
+      publicUrl: `http://127.0.0.1:${port}`,
+      port,
+      apiBaseUrl: api.url,
     });
     try {
       expect(posts(api.requests)).toEqual([
@@ -174,10 +202,17 @@ describe('the live target, against a stand-in for api.twilio.com', () => {
 
   it('refuses a number whose Voice URL serves real callers, before changing either number', async () => {
     voiceUrlOf = (number) => (number === A ? 'https://call-hold-1234.twil.io/incoming-call' : '');
-    await expect(LiveTarget.open({
-      accountSid: TEST_ACCOUNT_SID, authToken: 'x'.repeat(32), callerNumber: A, businessNumber: B,
-      publicUrl: `http://127.0.0.1:${port}`, port, apiBaseUrl: api.url,
-    })).rejects.toThrow(/\+15005550006 serves real callers .*nothing was changed/);
+    await expect(
+      LiveTarget.open({
+        accountSid: TEST_ACCOUNT_SID,
+        authToken: 'x'.repeat(32),
+        callerNumber: A,
+        businessNumber: B,
+        publicUrl: `http://127.0.0.1:${port}`,
+        port,
+        apiBaseUrl: api.url,
+      }),
+    ).rejects.toThrow(/\+15005550006 serves real callers .*nothing was changed/);
     expect(posts(api.requests)).toEqual([]);
   });
 });

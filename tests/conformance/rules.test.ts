@@ -12,7 +12,11 @@ const CODE_DIRS = ['lib', 'functions', 'emulator', 'conformance', 'harness', 'sc
 function sourceFiles(dir: string): string[] {
   const full = join(ROOT, dir);
   let entries: string[];
-  try { entries = readdirSync(full); } catch { return []; }
+  try {
+    entries = readdirSync(full);
+  } catch {
+    return [];
+  }
   return entries.flatMap((name) => {
     const path = join(full, name);
     if (statSync(path).isDirectory()) return sourceFiles(relative(ROOT, path));
@@ -22,7 +26,9 @@ function sourceFiles(dir: string): string[] {
 
 const rules = rulesTable();
 const ids = new Set(rules.map((r) => r.id));
-const citations = CODE_DIRS.flatMap(sourceFiles).flatMap((file) => citationsIn(readFileSync(join(ROOT, file), 'utf8')).map((id) => ({ file, id })));
+const citations = CODE_DIRS.flatMap(sourceFiles).flatMap((file) =>
+  citationsIn(readFileSync(join(ROOT, file), 'utf8')).map((id) => ({ file, id })),
+);
 
 describe('the rules table', () => {
   it('has unique ids, and a status and a source for each rule', () => {

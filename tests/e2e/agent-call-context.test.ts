@@ -5,7 +5,7 @@
 // under twilio-run. Needs `npm run build` first.
 import { AGENT_ANSWERS_AFTER_MS, startE2e, type E2eHarness } from '../../harness/e2e';
 
-describe.each(['conference', 'dial'] as const)('%s mode: the caller\'s CallSid reaches a client: agent\'s leg', (mode) => {
+describe.each(['conference', 'dial'] as const)("%s mode: the caller's CallSid reaches a client: agent's leg", (mode) => {
   let h: E2eHarness;
   beforeAll(async () => {
     h = await startE2e({ mode, env: { AGENT_NUMBER: 'client:alice' } });
@@ -14,7 +14,7 @@ describe.each(['conference', 'dial'] as const)('%s mode: the caller\'s CallSid r
     await h.close();
   });
 
-  it('as the custom parameter CallerCallSid, which the agent\'s software can hold with', async () => {
+  it("as the custom parameter CallerCallSid, which the agent's software can hold with", async () => {
     const caller = await h.placeCall();
     await h.advance(AGENT_ANSWERS_AFTER_MS + 100);
     const agent = h.agentOf(caller);

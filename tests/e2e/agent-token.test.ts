@@ -12,7 +12,7 @@ const API_KEY = 'SK' + 'e2e0'.repeat(8);
 const API_SECRET = 'e2e-api-key-secret-0123456789abcdef';
 const TWIML_APP = 'AP' + 'e2e0'.repeat(8);
 
-describe.each(['conference', 'dial'] as const)('%s mode: a client: agent\'s softphone', (mode) => {
+describe.each(['conference', 'dial'] as const)("%s mode: a client: agent's softphone", (mode) => {
   let h: E2eHarness;
   beforeAll(async () => {
     h = await startE2e({

@@ -19,7 +19,14 @@ async function getCalls(h: E2eHarness, query: string, headers: Record<string, st
 async function syncDuring<T>(h: E2eHarness, run: () => Promise<T>): Promise<{ result: T; sync: string[] }> {
   const from = h.emu.log().length;
   const result = await run();
-  return { result, sync: h.emu.log().slice(from).filter((e) => e.type === 'sync').map((e) => e.summary) };
+  return {
+    result,
+    sync: h.emu
+      .log()
+      .slice(from)
+      .filter((e) => e.type === 'sync')
+      .map((e) => e.summary),
+  };
 }
 
 const MAP_FETCH = /^GET \/v1\/Services\/[^/]+\/Maps\/hold-calls -> (200|404)/;
@@ -72,11 +79,17 @@ describe.each(['conference', 'dial'] as const)('the long poll of GET /calls in %
     await h.advance(AGENT_ANSWERS_AFTER_MS);
     const talking = await getCalls(h, '?wait=8', { 'If-None-Match': changed.etag! });
     expect(talking.status).toBe(200);
-    expect(talking.body.calls?.find((c) => c.callSid === caller)).toMatchObject({ state: 'talking', hears: { caller: 'the-agent', agent: 'the-caller' } });
+    expect(talking.body.calls?.find((c) => c.callSid === caller)).toMatchObject({
+      state: 'talking',
+      hears: { caller: 'the-agent', agent: 'the-caller' },
+    });
 
     expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
     const held = await getCalls(h, '?wait=8', { 'If-None-Match': talking.etag! });
-    expect(held.body.calls?.find((c) => c.callSid === caller)).toMatchObject({ state: 'on-hold', hears: { caller: 'music', agent: 'silence' } });
+    expect(held.body.calls?.find((c) => c.callSid === caller)).toMatchObject({
+      state: 'on-hold',
+      hears: { caller: 'music', agent: 'silence' },
+    });
   });
 
   it('an ETag that is not ours reads the list at once', async () => {
@@ -87,7 +100,9 @@ describe.each(['conference', 'dial'] as const)('the long poll of GET /calls in %
 
   it('refuses a wait without the token before waiting, and a wait out of range', async () => {
     const { etag } = await getCalls(h, '?wait=0');
-    const refused = await syncDuring(h, () => fetch(`${h.functions.url}/calls?wait=8`, { headers: { 'If-None-Match': etag!, Authorization: 'Bearer wrong' } }));
+    const refused = await syncDuring(h, () =>
+      fetch(`${h.functions.url}/calls?wait=8`, { headers: { 'If-None-Match': etag!, Authorization: 'Bearer wrong' } }),
+    );
     expect(refused.result.status).toBe(401);
     expect(refused.sync).toEqual([]);
     for (const wait of ['9', '-1', 'x']) {

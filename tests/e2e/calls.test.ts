@@ -2,14 +2,7 @@
 // real twilio-run, and the call records they keep in the emulator's Twilio Sync from the callbacks
 // Twilio makes. Every step reads the list back over HTTP, as the hold console and agent software do.
 // Needs `npm run build` first.
-import {
-  AGENT_ANSWERS_AFTER_MS,
-  AGENT_NUMBER,
-  CALLER_NUMBER,
-  HOLD_API_TOKEN,
-  startE2e,
-  type E2eHarness,
-} from '../../harness/e2e';
+import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, CALLER_NUMBER, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
 
 interface ListedCall {
   callSid: string;
@@ -123,7 +116,13 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
 
     await h.advance(40_000);
     expect((await h.control('unhold', { CallSid: caller, ...sids })).status).toBe(200);
-    expect(await callOf(h, caller)).toMatchObject({ state: 'talking', holds: 1, totalHoldSeconds: 40, longestHoldSeconds: 40, holdStartedAt: null });
+    expect(await callOf(h, caller)).toMatchObject({
+      state: 'talking',
+      holds: 1,
+      totalHoldSeconds: 40,
+      longestHoldSeconds: 40,
+      holdStartedAt: null,
+    });
 
     // Holding a held call is a no-op for the count too.
     await h.control('hold', { CallSid: caller, ...sids });
@@ -173,7 +172,9 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     await h.advance(AGENT_ANSWERS_AFTER_MS);
     const call = (await callOf(h, caller))!;
     const body: Record<string, string> =
-      mode === 'conference' ? { CallSid: caller, ConferenceSid: call.conferenceSid! } : { CallSid: caller, AgentCallSid: call.agentCallSid! };
+      mode === 'conference'
+        ? { CallSid: caller, ConferenceSid: call.conferenceSid! }
+        : { CallSid: caller, AgentCallSid: call.agentCallSid! };
     // Dial mode: AgentCallSid from the list is checked by one lookup; the answer's agentHandle makes
     // the next request one update (docs/reliability.md). So the first hold is 2 there, then 1 each.
     // Conference mode: each update makes Twilio send /conference-status at once, whose bookkeeping
@@ -211,7 +212,11 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
       const from = h.emu.log().length;
       await run();
       await h.emu.settle();
-      return h.emu.log().slice(from).filter((e) => e.type === 'sync').map((e) => e.summary.replace(/^(\w+) \/v1\/Services\/default\/Maps\/hold-calls\/Items(\/CA\w+)?/, '$1 item'));
+      return h.emu
+        .log()
+        .slice(from)
+        .filter((e) => e.type === 'sync')
+        .map((e) => e.summary.replace(/^(\w+) \/v1\/Services\/default\/Maps\/hold-calls\/Items(\/CA\w+)?/, '$1 item'));
     };
     let caller = '';
     expect(await syncDuring(async () => (caller = await h.placeCall()))).toEqual(['POST item -> 201']);
@@ -229,7 +234,7 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     else expect(end.filter((e) => e.startsWith('GET')).length).toBe(3 + end.filter((e) => e.includes('412')).length);
   });
 
-  it('refuses without the token or with a wrong one; answers Twilio\'s state, flagged, when Sync fails; 502 in words when nothing can be read', async () => {
+  it("refuses without the token or with a wrong one; answers Twilio's state, flagged, when Sync fails; 502 in words when nothing can be read", async () => {
     const none = await fetch(`${h.functions.url}/calls`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
@@ -243,7 +248,11 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     const failed = await getCalls(h);
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({ recordsAvailable: false, liveStateAvailable: true });
-    expect((failed.body.calls as ListedCall[]).find((c) => c.callSid === caller)).toMatchObject({ state: 'on-hold', incomplete: true, agentCallSid: agentLeg(caller) });
+    expect((failed.body.calls as ListedCall[]).find((c) => c.callSid === caller)).toMatchObject({
+      state: 'on-hold',
+      incomplete: true,
+      agentCallSid: agentLeg(caller),
+    });
 
     h.emu.faults.add({ target: 'rest', path: '/Maps/hold-calls/Items', status: 500, count: 1 });
     h.emu.faults.add({ target: 'rest', status: 500, count: 20 });
@@ -280,7 +289,13 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     expect(status).toBe(200);
     expect(body).toMatchObject({ recordsAvailable: true, liveStateAvailable: true });
     const calls = body.calls as ListedCall[];
-    expect(calls.find((c) => c.callSid === lost)).toMatchObject({ state: 'on-hold', incomplete: true, agentCallSid: agentLeg(lost), from: CALLER_NUMBER, agent: AGENT_NUMBER });
+    expect(calls.find((c) => c.callSid === lost)).toMatchObject({
+      state: 'on-hold',
+      incomplete: true,
+      agentCallSid: agentLeg(lost),
+      from: CALLER_NUMBER,
+      agent: AGENT_NUMBER,
+    });
     expect(calls.find((c) => c.callSid === stale)).toMatchObject({ state: 'talking', holdStartedAt: null, incomplete: true });
     expect(calls.find((c) => c.callSid === ended)).toBeUndefined();
     // The call's next step heals the record itself: the lost call's record is made again.
@@ -304,13 +319,24 @@ describe.each(['conference', 'dial'] as const)('GET /calls in %s mode', (mode) =
     expect(cost[1].sync).toHaveLength(1);
     expect(cost[10].sync).toHaveLength(1);
     expect(cost[120].sync).toHaveLength(2);
-    const reads = (n: number) => cost[n].rest.map((s) => s.replace(/^GET \/2010-04-01\/Accounts\/AC\w+\//, '').replace(/CF\w+/, 'CF').replace(/ -> 200$/, ''));
+    const reads = (n: number) =>
+      cost[n].rest.map((s) =>
+        s
+          .replace(/^GET \/2010-04-01\/Accounts\/AC\w+\//, '')
+          .replace(/CF\w+/, 'CF')
+          .replace(/ -> 200$/, ''),
+      );
     for (const n of [1, 10, 120]) {
       expect(cost[n].sync.every((s) => /^GET \/v1\/Services\/default\/Maps\/hold-calls\/Items -> 200$/.test(s))).toBe(true);
       // Dial mode: one list of the live calls and one of the queues, whatever N. Conference mode:
       // the two lists of conferences, then the participants of each of up to 100 live ones.
       if (mode === 'dial') expect(reads(n).sort()).toEqual(['Calls.json', 'Queues.json']);
-      else expect(reads(n).sort()).toEqual(['Conferences.json', 'Conferences.json', ...Array(Math.min(n, 100)).fill('Conferences/CF/Participants.json')]);
+      else
+        expect(reads(n).sort()).toEqual([
+          'Conferences.json',
+          'Conferences.json',
+          ...Array(Math.min(n, 100)).fill('Conferences/CF/Participants.json'),
+        ]);
     }
   }, 120_000);
 });

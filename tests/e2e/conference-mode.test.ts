@@ -6,14 +6,7 @@
 import { AGENT_UNAVAILABLE } from '../../lib/shared/caller-prompts';
 import { DEFAULT_RING_TIMEOUT_SECONDS } from '../../lib/shared/settings';
 import { PARTICIPANT_TIMEOUT_BUFFER_SEC } from '../../emulator';
-import {
-  AGENT_ANSWERS_AFTER_MS,
-  AGENT_NUMBER,
-  HOLD_API_TOKEN,
-  startE2e,
-  type ControlReply,
-  type E2eHarness,
-} from '../../harness/e2e';
+import { AGENT_ANSWERS_AFTER_MS, AGENT_NUMBER, HOLD_API_TOKEN, startE2e, type ControlReply, type E2eHarness } from '../../harness/e2e';
 
 let h: E2eHarness;
 
@@ -72,7 +65,7 @@ async function ringingCall(): Promise<Call> {
   const caller = await h.placeCall();
   const conference = h.conferenceOf(caller);
   const agent = h.agentOf(caller);
-  if (!conference || !agent) throw new Error('the agent was not added to the caller\'s conference');
+  if (!conference || !agent) throw new Error("the agent was not added to the caller's conference");
   expect(conference.status).toBe('init');
   expect(h.hears(caller)).toEqual(holdMusic());
   expect(h.hears(agent)).toEqual({ kind: 'ringing' });
@@ -146,7 +139,18 @@ async function expectAllNotFound(call: Call): Promise<void> {
 function ok(call: Call, held: boolean, party: 'caller' | 'agent' = 'caller'): ControlReply {
   const agent = party === 'agent' ? { agentCallSid: call.agent } : {};
   // appliedAfter, appliedAt: docs/hold-api.md, "Ordering answers".
-  return { status: 200, body: { callSid: call.caller, mode: 'conference', held, appliedAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/), appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/), conferenceSid: call.conference, ...agent } };
+  return {
+    status: 200,
+    body: {
+      callSid: call.caller,
+      mode: 'conference',
+      held,
+      appliedAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/),
+      appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*\.\d{3}Z$/),
+      conferenceSid: call.conference,
+      ...agent,
+    },
+  };
 }
 
 /** A raw POST to /hold or /unhold, for what control() does not send (no token, JSON). */
@@ -225,13 +229,14 @@ describe('conference mode, end to end', () => {
       expectTalking(call);
     });
 
-    it('with ConferenceSid, hold and resume of the caller are ONE REST request each; the agent\'s take a binding read first; without it, a lookup comes first', async () => {
+    it("with ConferenceSid, hold and resume of the caller are ONE REST request each; the agent's take a binding read first; without it, a lookup comes first", async () => {
       const call = await connectedCall();
       // The caller is addressed by its CallSid, the agent by its label.
       const participantUpdate = (party: string) =>
         `POST /Conferences/${call.conference}/Participants/${party === 'caller' ? call.caller : party}.json -> 200`;
       // Participant=agent: the given ConferenceSid must hold this caller (docs/security.md).
-      const binding = (party: string) => (party === 'agent' ? [`GET /Conferences/${call.conference}/Participants/${call.caller}.json -> 200`] : []);
+      const binding = (party: string) =>
+        party === 'agent' ? [`GET /Conferences/${call.conference}/Participants/${call.caller}.json -> 200`] : [];
       const lookup = 'GET /Conferences.json -> 200';
       for (const party of ['caller', 'agent'] as const) {
         const withSid = { CallSid: call.caller, ConferenceSid: call.conference, Participant: party };
@@ -349,13 +354,18 @@ describe('conference mode, end to end', () => {
       },
     );
 
-    it('the caller hangs up while the agent rings: the agent\'s phone stops ringing', async () => {
+    it("the caller hangs up while the agent rings: the agent's phone stops ringing", async () => {
       const call = await ringingCall();
       await h.partyHangsUp(call.caller);
       expect(h.emu.call(call.agent)?.status).toBe('canceled');
       expectReleased(call);
       // /agent-status hears "canceled" and finds the caller gone: a 200, nothing else happens.
-      expect(h.emu.log().filter((e) => e.type === 'webhook' && e.summary.includes('/agent-status')).at(-1)?.summary).toMatch(/-> 200$/);
+      expect(
+        h.emu
+          .log()
+          .filter((e) => e.type === 'webhook' && e.summary.includes('/agent-status'))
+          .at(-1)?.summary,
+      ).toMatch(/-> 200$/);
       await expectAllNotFound(call);
       await h.advance(60_000);
       expect(h.emu.calls().filter((c) => c.hears)).toEqual([]);
@@ -405,9 +415,7 @@ describe('conference mode, end to end', () => {
       await h.advance(1);
       expect(h.hears(call.agent)).toBe('ended');
       expect(h.hears(call.caller)).toEqual({ kind: 'speech', text: AGENT_UNAVAILABLE });
-      expect(webhooksSince(logFrom)).toEqual([
-        `POST /agent-status?CallerCallSid=${call.caller} (status callback completed) -> 200`,
-      ]);
+      expect(webhooksSince(logFrom)).toEqual([`POST /agent-status?CallerCallSid=${call.caller} (status callback completed) -> 200`]);
       // One read (the caller still waits alone: its conference has not started), then the apology
       // replaces the caller's TwiML.
       expect(restSince(restFrom)).toEqual(['GET /Conferences.json -> 200', `POST /Calls/${call.caller}.json -> 200`]);
@@ -454,7 +462,7 @@ describe('conference mode, end to end', () => {
       expectCallerHeld(call);
     });
 
-    it('429s beyond the retry budget: 502 with Twilio\'s code within the 10 s a Function may run; nothing changes', async () => {
+    it("429s beyond the retry budget: 502 with Twilio's code within the 10 s a Function may run; nothing changes", async () => {
       const call = await connectedCall();
       // The retry budget (8 s) is real time: this is the suite's one slow test.
       h.emu.faults.add({ target: 'rest', method: 'POST', path: participantUpdate, status: 429 });
@@ -477,7 +485,7 @@ describe('conference mode, end to end', () => {
       expectCallerHeld(call);
     }, 20_000);
 
-    it('a 500 is not retried: 502 with Twilio\'s code and message; nothing changes', async () => {
+    it("a 500 is not retried: 502 with Twilio's code and message; nothing changes", async () => {
       const call = await connectedCall();
       h.emu.faults.add({ target: 'rest', method: 'POST', path: participantUpdate, status: 500, count: 1 });
       const from = h.restLog().length;
@@ -518,7 +526,8 @@ describe('conference mode, end to end', () => {
       }
       const agent = h.agentOf(caller);
       await h.advance(10 * 60_000);
-      const callerTalksToAgent = agent !== undefined && JSON.stringify(h.hears(caller)) === JSON.stringify({ kind: 'party', callSids: [agent] });
+      const callerTalksToAgent =
+        agent !== undefined && JSON.stringify(h.hears(caller)) === JSON.stringify({ kind: 'party', callSids: [agent] });
       const leftAlone = h.emu
         .calls()
         .filter((c) => c.hears !== undefined)
@@ -587,7 +596,7 @@ describe('conference mode, end to end', () => {
     // The caller is addressed by its own CallSid, so another call's ConferenceSid cannot reach
     // another caller: 404, and both calls are untouched. (For Participant=agent a given
     // ConferenceSid is trusted, as the README says: the agent's leg SID is not in the request.)
-    it('a ConferenceSid that is not the call\'s own conference: 404, and the other call is untouched', async () => {
+    it("a ConferenceSid that is not the call's own conference: 404, and the other call is untouched", async () => {
       const mine = await connectedCall();
       const other = await connectedCall();
       for (const action of ['hold', 'unhold'] as const) {
@@ -609,7 +618,10 @@ describe('conference mode, end to end', () => {
     it('while the agent is still ringing, without ConferenceSid: 409, and the caller keeps the wait music', async () => {
       const call = await ringingCall();
       for (const party of ['caller', 'agent']) {
-        expect(await h.control('hold', { CallSid: call.caller, Participant: party })).toMatchObject({ status: 409, body: { error: 'conflict' } });
+        expect(await h.control('hold', { CallSid: call.caller, Participant: party })).toMatchObject({
+          status: 409,
+          body: { error: 'conflict' },
+        });
         expect(await h.control('unhold', { CallSid: call.caller, Participant: party })).toMatchObject({ status: 409 });
       }
       expect(h.hears(call.caller)).toEqual(holdMusic());

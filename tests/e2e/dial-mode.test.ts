@@ -71,7 +71,12 @@ function expectNothingDropped(call: Call): void {
 }
 
 /** A 200 answer of dial mode: the agent leg is named, and the handle comes once a hold happened. */
-function expectAnswer(reply: { status: number; body: Record<string, unknown> }, call: Call, held: boolean, withHandle = true): string | undefined {
+function expectAnswer(
+  reply: { status: number; body: Record<string, unknown> },
+  call: Call,
+  held: boolean,
+  withHandle = true,
+): string | undefined {
   expect(reply.status).toBe(200);
   expect(reply.body).toEqual({
     callSid: call.caller,
@@ -87,7 +92,11 @@ function expectAnswer(reply: { status: number; body: Record<string, unknown> }, 
 }
 
 function holdQueues(caller: string): string[] {
-  return h.emu.queues().filter((queue) => queue.friendlyName.startsWith(caller)).map((queue) => queue.friendlyName).sort();
+  return h.emu
+    .queues()
+    .filter((queue) => queue.friendlyName.startsWith(caller))
+    .map((queue) => queue.friendlyName)
+    .sort();
 }
 
 describe('hold and resume, again and again', () => {
@@ -163,7 +172,11 @@ describe('idempotency', () => {
     const call = await connectedCall();
     const handle = expectAnswer(await h.control('hold', { CallSid: call.caller }), call, true)!;
     await expectHeld(call);
-    const bodies: Record<string, string>[] = [{ CallSid: call.caller }, { CallSid: call.caller, AgentCallSid: call.agent }, { CallSid: call.caller, AgentHandle: handle }];
+    const bodies: Record<string, string>[] = [
+      { CallSid: call.caller },
+      { CallSid: call.caller, AgentCallSid: call.agent },
+      { CallSid: call.caller, AgentHandle: handle },
+    ];
     for (const body of bodies) {
       expectAnswer(await h.control('hold', body), call, true);
       await expectHeld(call);
@@ -291,17 +304,20 @@ describe('every end is clean', () => {
     expectNothingDropped(call);
   });
 
-  it.each(['no-answer', 'busy', 'fail'] as const)('the agent does not answer (%s): the caller hears an apology, then the call ends', async (behavior) => {
-    h.emu.setParty(AGENT_NUMBER, { behavior, afterMs: 1000 });
-    const caller = await h.placeCall();
-    expect(h.hears(caller)).toEqual({ kind: 'ringing' });
-    // A no-answer lasts the ring timeout, AGENT_RING_TIMEOUT (default 30 s).
-    await h.advance(behavior === 'no-answer' ? 30_000 : 1000);
-    expect(h.hears(caller)).toEqual({ kind: 'speech', text: AGENT_UNAVAILABLE });
-    await h.advance(15_000);
-    expect(h.hears(caller)).toBe('ended');
-    expect(h.droppedCalls([caller])).toEqual([]);
-  });
+  it.each(['no-answer', 'busy', 'fail'] as const)(
+    'the agent does not answer (%s): the caller hears an apology, then the call ends',
+    async (behavior) => {
+      h.emu.setParty(AGENT_NUMBER, { behavior, afterMs: 1000 });
+      const caller = await h.placeCall();
+      expect(h.hears(caller)).toEqual({ kind: 'ringing' });
+      // A no-answer lasts the ring timeout, AGENT_RING_TIMEOUT (default 30 s).
+      await h.advance(behavior === 'no-answer' ? 30_000 : 1000);
+      expect(h.hears(caller)).toEqual({ kind: 'speech', text: AGENT_UNAVAILABLE });
+      await h.advance(15_000);
+      expect(h.hears(caller)).toBe('ended');
+      expect(h.droppedCalls([caller])).toEqual([]);
+    },
+  );
 });
 
 describe('API errors on the emulator', () => {
@@ -363,14 +379,20 @@ describe('the parent/child trap', () => {
     const b = await connectedCall();
     const before = h.restLog().length;
     for (const action of ['hold', 'unhold'] as const) {
-      expect(await h.control(action, { CallSid: a.caller, AgentCallSid: b.agent })).toMatchObject({ status: 404, body: { error: 'not-found' } });
+      expect(await h.control(action, { CallSid: a.caller, AgentCallSid: b.agent })).toMatchObject({
+        status: 404,
+        body: { error: 'not-found' },
+      });
       expect(await h.control(action, { CallSid: a.caller, AgentCallSid: b.caller })).toMatchObject({ status: 404 });
     }
     expect(restSince(before).filter((r) => r.startsWith('POST'))).toEqual([]);
     const handleOfB = expectAnswer(await h.control('hold', { CallSid: b.caller }), b, true)!;
     const afterB = h.restLog().length;
     for (const action of ['hold', 'unhold'] as const) {
-      expect(await h.control(action, { CallSid: a.caller, AgentHandle: handleOfB })).toMatchObject({ status: 400, body: { error: 'bad-input' } });
+      expect(await h.control(action, { CallSid: a.caller, AgentHandle: handleOfB })).toMatchObject({
+        status: 400,
+        body: { error: 'bad-input' },
+      });
       expect(await h.control(action, { CallSid: a.caller, AgentHandle: handleOfB.slice(0, -2) + 'AA' })).toMatchObject({ status: 400 });
     }
     expect(restSince(afterB).filter((r) => r.startsWith('POST'))).toEqual([]);

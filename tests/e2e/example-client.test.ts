@@ -30,8 +30,17 @@ describe.each(['conference', 'dial'] as const)('the example client in %s mode', 
     private async count(run: () => Promise<HoldAnswer>): Promise<HoldAnswer> {
       const from = h.restLog().length;
       const answer = await run();
-      this.changes.push(h.restLog().slice(from).filter((e) => e.summary.startsWith('POST ')).map((e) => e.summary));
-      this.lookups += h.restLog().slice(from).filter((e) => /GET .*\/(Conferences|Calls)\.json/.test(e.summary)).length;
+      this.changes.push(
+        h
+          .restLog()
+          .slice(from)
+          .filter((e) => e.summary.startsWith('POST '))
+          .map((e) => e.summary),
+      );
+      this.lookups += h
+        .restLog()
+        .slice(from)
+        .filter((e) => /GET .*\/(Conferences|Calls)\.json/.test(e.summary)).length;
       return answer;
     }
   }
@@ -54,7 +63,10 @@ describe.each(['conference', 'dial'] as const)('the example client in %s mode', 
     // Hold and resume each moved one resource (the caller's participant; in dial mode the agent's leg,
     // then the caller's), with no lookup first, except dial mode's hold, whose AgentCallSid (from the
     // list) is checked by one lookup; the resume then passes the hold answer's agentHandle.
-    const moved = mode === 'conference' ? /^POST \/2010-04-01\/Accounts\/AC\w+\/Conferences\/CF\w+\/Participants\/CA\w+\.json -> 200$/ : /^POST \/2010-04-01\/Accounts\/AC\w+\/Calls\/CA\w+\.json -> 200$/;
+    const moved =
+      mode === 'conference'
+        ? /^POST \/2010-04-01\/Accounts\/AC\w+\/Conferences\/CF\w+\/Participants\/CA\w+\.json -> 200$/
+        : /^POST \/2010-04-01\/Accounts\/AC\w+\/Calls\/CA\w+\.json -> 200$/;
     expect(client.changes).toEqual([[expect.stringMatching(moved)], [expect.stringMatching(moved)]]);
     expect(client.lookups).toBe(mode === 'dial' ? 1 : 0);
     await h.emu.settle();
@@ -62,16 +74,22 @@ describe.each(['conference', 'dial'] as const)('the example client in %s mode', 
     await h.partyHangsUp(caller);
   });
 
-  it('turns a refusal into a typed error with the API\'s words', async () => {
-    await expect(new HoldClient(h.functions.url, 'wrong-token').listCalls()).rejects.toEqual(new HoldApiError(401, 'unauthorized', 'wrong token'));
+  it("turns a refusal into a typed error with the API's words", async () => {
+    await expect(new HoldClient(h.functions.url, 'wrong-token').listCalls()).rejects.toEqual(
+      new HoldApiError(401, 'unauthorized', 'wrong token'),
+    );
   });
 
   it('runs from the command line', async () => {
     const caller = await h.placeCall();
     await h.advance(AGENT_ANSWERS_AFTER_MS);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'examples', 'hold-client.ts')], {
-      env: { ...process.env, HOLD_API_URL: h.functions.url, HOLD_API_TOKEN },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', '..', 'examples', 'hold-client.ts')],
+      {
+        env: { ...process.env, HOLD_API_URL: h.functions.url, HOLD_API_TOKEN },
+      },
+    );
     expect(stdout).toContain(`hold ${caller}: held=true`);
     expect(stdout).toContain(`resume ${caller}: held=false`);
     await h.emu.settle();

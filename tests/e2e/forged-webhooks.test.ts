@@ -74,25 +74,37 @@ async function send(path: string, query: Record<string, string>, body: Record<st
 
 const forgeries: [string, (path: string, call: Live) => Promise<{ status: number; body: Record<string, unknown> }>][] = [
   ['unsigned', (path, call) => send(path, forgedParts(call).query, forgedParts(call).body)],
-  ['signed with another Auth Token', (path, call) => {
-    const { query, body } = forgedParts(call);
-    return send(path, query, body, twilioSignature('another-accounts-auth-token-000', urlOf(path, query), body));
-  }],
-  ['signed for another URL', (path, call) => {
-    const { query, body } = forgedParts(call);
-    const other = WEBHOOKS.find((p) => p !== path)!;
-    return send(path, query, body, twilioSignature(h.emu.authToken, urlOf(other, query), body));
-  }],
-  ['replayed with other parameters', (path, call) => {
-    const { query, body } = forgedParts(call);
-    const signature = twilioSignature(h.emu.authToken, urlOf(path, query), { ...body, CallStatus: 'completed' });
-    return send(path, query, body, signature);
-  }],
-  ['replayed with another call in the query', (path, call) => {
-    const { query, body } = forgedParts(call);
-    const signature = twilioSignature(h.emu.authToken, urlOf(path, { ...query, CallerCallSid: 'CA' + '0'.repeat(32) }), body);
-    return send(path, query, body, signature);
-  }],
+  [
+    'signed with another Auth Token',
+    (path, call) => {
+      const { query, body } = forgedParts(call);
+      return send(path, query, body, twilioSignature('another-accounts-auth-token-000', urlOf(path, query), body));
+    },
+  ],
+  [
+    'signed for another URL',
+    (path, call) => {
+      const { query, body } = forgedParts(call);
+      const other = WEBHOOKS.find((p) => p !== path)!;
+      return send(path, query, body, twilioSignature(h.emu.authToken, urlOf(other, query), body));
+    },
+  ],
+  [
+    'replayed with other parameters',
+    (path, call) => {
+      const { query, body } = forgedParts(call);
+      const signature = twilioSignature(h.emu.authToken, urlOf(path, query), { ...body, CallStatus: 'completed' });
+      return send(path, query, body, signature);
+    },
+  ],
+  [
+    'replayed with another call in the query',
+    (path, call) => {
+      const { query, body } = forgedParts(call);
+      const signature = twilioSignature(h.emu.authToken, urlOf(path, { ...query, CallerCallSid: 'CA' + '0'.repeat(32) }), body);
+      return send(path, query, body, signature);
+    },
+  ],
 ];
 
 describe.each(forgeries)('a forged webhook (%s) against every function', (_name, forge) => {
@@ -115,7 +127,7 @@ describe.each(forgeries)('a forged webhook (%s) against every function', (_name,
   });
 });
 
-it('the same request, signed as Twilio signs it, is answered (so the 403s above are the signature\'s doing)', async () => {
+it("the same request, signed as Twilio signs it, is answered (so the 403s above are the signature's doing)", async () => {
   const call = await liveCall();
   const { body } = forgedParts(call);
   const reply = await send('/hold-music', {}, body, twilioSignature(h.emu.authToken, urlOf('/hold-music', {}), body));

@@ -31,8 +31,20 @@ afterAll(async () => {
   await h.close();
 });
 
-const NAMES = ['CallSid', 'ConferenceSid', 'AgentCallSid', 'Participant', 'CallStatus', 'To', 'From', 'DialCallSid',
-  'DialCallStatus', 'QueueResult', 'QueueSid', ...WEBHOOK_QUERY_PARAMS];
+const NAMES = [
+  'CallSid',
+  'ConferenceSid',
+  'AgentCallSid',
+  'Participant',
+  'CallStatus',
+  'To',
+  'From',
+  'DialCallSid',
+  'DialCallStatus',
+  'QueueResult',
+  'QueueSid',
+  ...WEBHOOK_QUERY_PARAMS,
+];
 const name = fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 12 }));
 const value = fc.oneof(
   fc.constantFrom('true', 'caller', 'agent', 'busy', 'completed', '+15550100000', 'CA' + '0'.repeat(32), 'CF' + 'f'.repeat(32)),
@@ -45,9 +57,7 @@ const value = fc.oneof(
 const form = fc.dictionary(name, value, { maxKeys: 8 });
 const deepJson = fc.integer({ min: 10, max: 20000 }).map((depth) => `{"CallSid":${'['.repeat(depth)}1${']'.repeat(depth)}}`);
 
-type Body =
-  | { kind: 'form'; fields: Record<string, string> }
-  | { kind: 'raw'; contentType: string | undefined; text: string };
+type Body = { kind: 'form'; fields: Record<string, string> } | { kind: 'raw'; contentType: string | undefined; text: string };
 const body: fc.Arbitrary<Body> = fc.oneof(
   { weight: 4, arbitrary: form.map((fields): Body => ({ kind: 'form', fields })) },
   fc.jsonValue({ maxDepth: 6 }).map((json): Body => ({ kind: 'raw', contentType: 'application/json', text: JSON.stringify(json) })),
@@ -58,7 +68,8 @@ const body: fc.Arbitrary<Body> = fc.oneof(
     contentType: 'application/x-www-form-urlencoded',
     text: Array.from({ length: n }, (_, i) => `f${i}=1`).join('&'),
   })),
-  fc.constantFrom('text/plain', 'application/xml', undefined, 'application/x-www-form-urlencoded; charset=utf-7')
+  fc
+    .constantFrom('text/plain', 'application/xml', undefined, 'application/x-www-form-urlencoded; charset=utf-7')
     .chain((contentType) => fc.string({ maxLength: 300 }).map((text): Body => ({ kind: 'raw', contentType, text }))),
   fc.constant<Body>({ kind: 'raw', contentType: 'application/x-www-form-urlencoded', text: `CallSid=${'x'.repeat(90_000)}` }),
 );
@@ -86,9 +97,12 @@ it('never answers a 5xx, a stack trace or a path, and keeps answers small', asyn
     fc.asyncProperty(request, async (r) => {
       // A request meant to pass the signature check carries our query parameters as functionUrl
       // writes them (sorted), so that the handlers behind the check are fuzzed too.
-      const query = r.signature === 'valid'
-        ? Object.entries(r.query).filter(([key]) => (WEBHOOK_QUERY_PARAMS as readonly string[]).includes(key)).sort(([a], [b]) => (a < b ? -1 : 1))
-        : Object.entries(r.query);
+      const query =
+        r.signature === 'valid'
+          ? Object.entries(r.query)
+              .filter(([key]) => (WEBHOOK_QUERY_PARAMS as readonly string[]).includes(key))
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+          : Object.entries(r.query);
       const search = new URLSearchParams(query).toString();
       const url = `${h.functions.url}${r.path}${search ? `?${search}` : ''}`;
       const headers: Record<string, string> = {};

@@ -48,7 +48,13 @@ class Receiver {
     }
     const answered = this.failNext > 0 ? 500 : 204;
     if (this.failNext > 0) this.failNext -= 1;
-    this.received.push({ body: JSON.parse(raw) as Record<string, unknown>, raw, id: String(request.headers['webhook-id']), signed, answered });
+    this.received.push({
+      body: JSON.parse(raw) as Record<string, unknown>,
+      raw,
+      id: String(request.headers['webhook-id']),
+      signed,
+      answered,
+    });
     response.writeHead(answered).end();
   }
 
@@ -128,12 +134,21 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     }
     const listed = (await listedCall(caller))!;
     expect(listed).toMatchObject({ holds: 3, totalHoldSeconds: 60, longestHoldSeconds: 30, holdStartedAt: null, state: 'talking' });
-    const expected = [['hold', 0], ['resume', 10], ['hold', 0], ['resume', 30], ['hold', 0], ['resume', 20]];
+    const expected = [
+      ['hold', 0],
+      ['resume', 10],
+      ['hold', 0],
+      ['resume', 30],
+      ['hold', 0],
+      ['resume', 20],
+    ];
     const holdEvents = (listed.events as Record<string, unknown>[]).filter((e) => e.type !== 'call-connected');
     expect(holdEvents.map((e) => [e.type, e.heldFor])).toEqual(expected);
-    expect(listed.events).toEqual(expect.arrayContaining([
-      expect.objectContaining({ callSid: caller, party: 'caller', mode, by: 'api', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
-    ]));
+    expect(listed.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ callSid: caller, party: 'caller', mode, by: 'api', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+      ]),
+    );
 
     const delivered = eventsOf(caller);
     expect(delivered.map((r) => [r.body.type, r.body.heldFor])).toEqual(expected);
@@ -143,7 +158,14 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     expect(listed.undelivered).toBeUndefined();
 
     await h.partyHangsUp(caller);
-    expect(eventsOf(caller).at(-1)!.body).toMatchObject({ type: 'call-summary', callSid: caller, mode, holds: 3, totalHoldSeconds: 60, longestHoldSeconds: 30 });
+    expect(eventsOf(caller).at(-1)!.body).toMatchObject({
+      type: 'call-summary',
+      callSid: caller,
+      mode,
+      holds: 3,
+      totalHoldSeconds: 60,
+      longestHoldSeconds: 30,
+    });
     expect(eventsOf(caller).at(-1)!.signed).toBe(true);
   });
 
@@ -163,21 +185,26 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     receiver.failNext = 1;
     expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
     const tries = eventsOf(caller);
-    expect(tries.map((r) => [r.body.type, r.answered])).toEqual([['hold', 500], ['hold', 204]]);
+    expect(tries.map((r) => [r.body.type, r.answered])).toEqual([
+      ['hold', 500],
+      ['hold', 204],
+    ]);
     expect(tries[1].raw).toBe(tries[0].raw);
     // One event, one webhook-id across its deliveries: the receiver's key to deduplicate.
     expect(tries[1].id).toBe(tries[0].id);
     expect(tries[0].id).toBe(tries[0].body.id);
   });
 
-  it('events a receiver that was down missed: kept undelivered, sent at the call\'s next step with the same ids, and readable since a time', async () => {
+  it("events a receiver that was down missed: kept undelivered, sent at the call's next step with the same ids, and readable since a time", async () => {
     const caller = await talkingCall();
     const since = new Date(Date.now() + 1).toISOString();
     receiver.down = true;
     expect((await h.control('hold', { CallSid: caller })).status).toBe(200);
     await h.advance(10_000);
     // The receiver fetches what it missed: the same events, with their ids, from the record.
-    const missed = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const missed = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, {
+      headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` },
+    });
     expect(missed.status).toBe(200);
     const { events } = (await missed.json()) as { events: Record<string, unknown>[] };
     const held = events.filter((e) => e.callSid === caller && e.type === 'hold');
@@ -192,8 +219,12 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
     expect(delivered.find((r) => r.body.type === 'hold')!.id).toBe(held[0].id);
     await h.partyHangsUp(caller);
     // The ended call's events stay readable; GET /calls no longer lists it.
-    const after = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
-    const types = ((await after.json()) as { events: Record<string, unknown>[] }).events.filter((e) => e.callSid === caller).map((e) => e.type);
+    const after = await fetch(`${h.functions.url}/calls?eventsSince=${encodeURIComponent(since)}`, {
+      headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` },
+    });
+    const types = ((await after.json()) as { events: Record<string, unknown>[] }).events
+      .filter((e) => e.callSid === caller)
+      .map((e) => e.type);
     expect(types).toEqual(['hold', 'resume', 'call-summary']);
     expect(await listedCall(caller)).toBeUndefined();
   });
@@ -215,7 +246,9 @@ describe.each(['conference', 'dial'] as const)('hold events in %s mode', (mode) 
   });
 
   it('rejects eventsSince that is not an instant', async () => {
-    const response = await fetch(`${h.functions.url}/calls?eventsSince=yesterday`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const response = await fetch(`${h.functions.url}/calls?eventsSince=yesterday`, {
+      headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` },
+    });
     expect(response.status).toBe(400);
   });
 });

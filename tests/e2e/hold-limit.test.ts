@@ -39,9 +39,12 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
   }
 
   const warnings = (from: number) =>
-    h.emu.log().slice(from).filter((e) => e.type === 'conference' && /announcement .*\/hold-warning\?HeldFor=540/.test(e.summary));
+    h.emu
+      .log()
+      .slice(from)
+      .filter((e) => e.type === 'conference' && /announcement .*\/hold-warning\?HeldFor=540/.test(e.summary));
 
-  it('warns the agent at 540 s and resumes the caller at 600 s, recorded as the limit\'s', async () => {
+  it("warns the agent at 540 s and resumes the caller at 600 s, recorded as the limit's", async () => {
     const logFrom = h.emu.log().length;
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(539_000);
@@ -63,7 +66,12 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
     const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
     expect(listed).toMatchObject({ state: 'talking', holds: 1, holdStartedAt: null });
-    expect((listed.events as Record<string, unknown>[]).at(-1)).toMatchObject({ type: 'resume', party: 'caller', by: 'limit', heldFor: 600 });
+    expect((listed.events as Record<string, unknown>[]).at(-1)).toMatchObject({
+      type: 'resume',
+      party: 'caller',
+      by: 'limit',
+      heldFor: 600,
+    });
 
     // A second hold has its own limit, counted from its start.
     expect((await h.control('hold', { CallSid: caller })).status).toBe(200);

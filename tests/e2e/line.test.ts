@@ -25,7 +25,10 @@ function inLine(h: E2eHarness, caller: string): boolean {
 
 /** The agent legs that are live now (each a call to the agent's number). */
 function liveAgentLegs(h: E2eHarness): string[] {
-  return h.emu.calls().filter((c) => c.to === '+15550100001' && (c.status === 'in-progress' || c.status === 'ringing' || c.status === 'queued')).map((c) => c.sid);
+  return h.emu
+    .calls()
+    .filter((c) => c.to === '+15550100001' && (c.status === 'in-progress' || c.status === 'ringing' || c.status === 'queued'))
+    .map((c) => c.sid);
 }
 
 async function calls(h: E2eHarness, n: number): Promise<string[]> {
@@ -198,7 +201,9 @@ describe.each(['conference', 'dial'] as const)('the line in %s mode', (mode) => 
     const list = async () => {
       const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
       expect(response.status).toBe(200);
-      return ((await response.json()) as { calls: { callSid: string; state: string; linePosition: number | null; waitingSince: string | null }[] }).calls;
+      return (
+        (await response.json()) as { calls: { callSid: string; state: string; linePosition: number | null; waitingSince: string | null }[] }
+      ).calls;
     };
     const records = await list();
     const of = (sid: string) => records.find((r) => r.callSid === sid);

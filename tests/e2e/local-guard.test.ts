@@ -67,7 +67,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('listens on 127.0.0.1 only: the functions and the emulator are not reachable on the machine\'s other addresses', async () => {
+it("listens on 127.0.0.1 only: the functions and the emulator are not reachable on the machine's other addresses", async () => {
   expect(await reachable('127.0.0.1', port)).toBe(true);
   expect(await reachable('127.0.0.1', emulatorPort)).toBe(true);
   for (const address of OUTSIDE_ADDRESSES) {
@@ -81,7 +81,13 @@ it('listens on 127.0.0.1 only: the functions and the emulator are not reachable 
 
 it.each([
   ['invalid JSON', 'application/json', '{"CallSid": ', 400, /not valid JSON/],
-  ['more than 1,000 form fields', 'application/x-www-form-urlencoded', Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&'), 413, /too many fields/],
+  [
+    'more than 1,000 form fields',
+    'application/x-www-form-urlencoded',
+    Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&'),
+    413,
+    /too many fields/,
+  ],
   ['a 90 KB body', 'application/x-www-form-urlencoded', `CallSid=${'x'.repeat(90_000)}`, 413, /larger than/],
 ])('%s: a short JSON error, no HTML page, no stack trace', async (_name, contentType, body, status, message) => {
   for (const path of ['/hold', '/incoming-call']) {
@@ -100,7 +106,13 @@ it.each([
  * being sent (node's http client drops an answer that arrives before its request is written in
  * full).
  */
-function postChunked(path: string, contentType: string, head: string, total: number, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function postChunked(
+  path: string,
+  contentType: string,
+  head: string,
+  total: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((answer) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = '';
@@ -129,7 +141,15 @@ function postChunked(path: string, contentType: string, head: string, total: num
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head_)?.[1] ?? 0);
       const raw = body.join('\r\n\r\n');
       // The answer's own body is chunked too: keep the JSON between the chunk sizes.
-      answer({ status, text: /^[0-9a-f]+\r\n/.test(raw) ? raw.split('\r\n').filter((_, i) => i % 2 === 1).join('') : raw });
+      answer({
+        status,
+        text: /^[0-9a-f]+\r\n/.test(raw)
+          ? raw
+              .split('\r\n')
+              .filter((_, i) => i % 2 === 1)
+              .join('')
+          : raw,
+      });
     });
     socket.once('connect', () => {
       const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, `Content-Type: ${contentType}`, 'Transfer-Encoding: chunked'];
@@ -153,7 +173,9 @@ it('a 5 MB body sent chunked (no Content-Length) is refused with 413 before any 
 
 it('a small body sent chunked still reaches the function', async () => {
   // /hold reads it: a form with a malformed CallSid and the right token is refused by the function itself.
-  const answer = await postChunked('/hold', 'application/x-www-form-urlencoded', 'CallSid=CA', 1_000, { Authorization: 'Bearer guard-test-token' });
+  const answer = await postChunked('/hold', 'application/x-www-form-urlencoded', 'CallSid=CA', 1_000, {
+    Authorization: 'Bearer guard-test-token',
+  });
   expect(answer.status).toBe(400);
   expect(answer.text).toMatch(/CallSid/);
   expect(answer.text).not.toMatch(/larger than/);

@@ -97,17 +97,25 @@ describe('npm start (offline)', () => {
     const envFile = join(dir, '.env');
     writeFileSync(envFile, envText);
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    npm = spawn('npm', ['run', '--silent', 'serve', '--', '--port', String(port), '--emulator-port', String(emulatorPort), '--dotenv', envFile], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
+    npm = spawn(
+      'npm',
+      ['run', '--silent', 'serve', '--', '--port', String(port), '--emulator-port', String(emulatorPort), '--dotenv', envFile],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
     let output = '';
     npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const functions = `http://localhost:${port}`;
     // Waits for the banner alone: a request of ours would add a line to twilio-run's log.
-    await waitFor('the banner', () => output.includes('Ctrl-C stops everything.'), () => output);
+    await waitFor(
+      'the banner',
+      () => output.includes('Ctrl-C stops everything.'),
+      () => output,
+    );
     return { npm, output: () => output, functions, emulator: `http://127.0.0.1:${emulatorPort}`, port, emulatorPort };
   }
 
@@ -122,7 +130,9 @@ describe('npm start (offline)', () => {
     await waitFor('every process npm started to exit', () => pids.every((pid) => !isAlive(pid)), started.output, 10_000);
     expect(await portIsOpen(started.port)).toBe(false);
     expect(await portIsOpen(started.emulatorPort)).toBe(false);
-    expect(started.output()).toContain(`Stopped: everything npm start started has exited; ports ${started.port} and ${started.emulatorPort} are free.`);
+    expect(started.output()).toContain(
+      `Stopped: everything npm start started has exited; ports ${started.port} and ${started.emulatorPort} are free.`,
+    );
   }
 
   it('prints commands that work when pasted, never the token, and SIGINT to npm stops everything', async () => {
@@ -140,7 +150,11 @@ describe('npm start (offline)', () => {
     // A quiet start: before the banner, twilio-run's list of URLs and nothing else (no request log
     // line from a readiness probe, no refused signature).
     const beforeBanner = output.slice(0, output.indexOf('Offline:'));
-    expect(beforeBanner.split('\n').filter((line) => line.trim() !== '' && !/^(Functions|Assets|http:\/\/localhost:\d+\/\S+)$/.test(line.trim()))).toEqual([]);
+    expect(
+      beforeBanner
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !/^(Functions|Assets|http:\/\/localhost:\d+\/\S+)$/.test(line.trim())),
+    ).toEqual([]);
 
     // The banner's "Try it" lines, pasted into bash as they are.
     const lines = output.split('\n');
@@ -157,12 +171,21 @@ describe('npm start (offline)', () => {
     const callSid = execFileSync('bash', ['-c', `${setToken}\n${placeCall}`], { encoding: 'utf8' }).trim();
     expect(callSid).toMatch(/^CA[0-9a-f]{32}$/);
     const hears = async (): Promise<{ kind?: string } | undefined> => {
-      const state = (await (await fetch(`${started.emulator}/emulator/state`)).json()) as { calls: { sid: string; hears?: { kind?: string } }[] };
+      const state = (await (await fetch(`${started.emulator}/emulator/state`)).json()) as {
+        calls: { sid: string; hears?: { kind?: string } }[];
+      };
       return state.calls.find((c) => c.sid === callSid)?.hears;
     };
     await waitFor('the agent to answer', async () => (await hears())?.kind === 'party', started.output);
-    const answers = execFileSync('bash', ['-c', [setToken, `CALL=${callSid}`, ...holdAndResume].join('\n')], { encoding: 'utf8' }).split('\n');
-    expect(JSON.parse(answers[0])).toMatchObject({ callSid, mode: 'conference', held: true, conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/) });
+    const answers = execFileSync('bash', ['-c', [setToken, `CALL=${callSid}`, ...holdAndResume].join('\n')], { encoding: 'utf8' }).split(
+      '\n',
+    );
+    expect(JSON.parse(answers[0])).toMatchObject({
+      callSid,
+      mode: 'conference',
+      held: true,
+      conferenceSid: expect.stringMatching(/^CF[0-9a-f]{32}$/),
+    });
     expect(JSON.parse(answers[1])).toMatchObject({ callSid, mode: 'conference', held: false });
 
     await stopWith(started, 'SIGINT');
@@ -196,7 +219,9 @@ describe('npm start (offline)', () => {
       npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const code = await new Promise<number | null>((done) => npm!.once('exit', (c) => done(c)));
       expect(code).toBe(1);
-      expect(output.trim()).toBe(`npm start: port ${port} (functions) is already in use: stop what uses it, or choose another port with --port`);
+      expect(output.trim()).toBe(
+        `npm start: port ${port} (functions) is already in use: stop what uses it, or choose another port with --port`,
+      );
     } finally {
       busy.close();
     }

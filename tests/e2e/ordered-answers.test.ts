@@ -98,65 +98,79 @@ describe.each([
     return hears.kind === 'music';
   }
 
-  it(`${ROUNDS} rounds: every definite order says the final state; an ambiguous round is resolved by the next list read`, async () => {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const caller = await h.placeCall();
-      await h.advance(AGENT_ANSWERS_AFTER_MS);
-      const body: Record<string, string> = { CallSid: caller };
-      if (mode === 'conference') body.ConferenceSid = h.conferenceOf(caller)!.sid;
-      else {
-        // The handle of a first hold makes every request of the burst one update, as a client does.
-        const first = await h.control('hold', body);
-        if (given === 'AgentHandle') body.AgentHandle = String(first.body.agentHandle);
+  it(
+    `${ROUNDS} rounds: every definite order says the final state; an ambiguous round is resolved by the next list read`,
+    async () => {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const caller = await h.placeCall();
+        await h.advance(AGENT_ANSWERS_AFTER_MS);
+        const body: Record<string, string> = { CallSid: caller };
+        if (mode === 'conference') body.ConferenceSid = h.conferenceOf(caller)!.sid;
+        else {
+          // The handle of a first hold makes every request of the burst one update, as a client does.
+          const first = await h.control('hold', body);
+          if (given === 'AgentHandle') body.AgentHandle = String(first.body.agentHandle);
+          await h.advance(1000);
+        }
+        const arrived: Answer[] = [];
+        const logFrom = h.emu.log().length;
+        const urls = [h.functions.url, second?.url ?? h.functions.url];
+        await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => send(urls[i % 2], i % 2 === 0 ? 'unhold' : 'hold', body, arrived)));
+        await h.emu.settle();
         await h.advance(1000);
-      }
-      const arrived: Answer[] = [];
-      const logFrom = h.emu.log().length;
-      const urls = [h.functions.url, second?.url ?? h.functions.url];
-      await Promise.all(Array.from({ length: CONCURRENT }, (_, i) =>
-        send(urls[i % 2], i % 2 === 0 ? 'unhold' : 'hold', body, arrived)));
-      await h.emu.settle();
-      await h.advance(1000);
-      const held = finalHeld(caller);
-      const ok = arrived.filter((a): a is Applied => a.status === 200);
-      expect(ok.length).toBeGreaterThan(0);
-      for (const answer of ok) {
-        expect(answer.appliedAfter).toMatch(INSTANT);
-        expect(answer.appliedAt).toMatch(INSTANT);
-        expect(answer.appliedAfter <= answer.appliedAt).toBe(true);
-      }
-      figures.rounds += 1;
+        const held = finalHeld(caller);
+        const ok = arrived.filter((a): a is Applied => a.status === 200);
+        expect(ok.length).toBeGreaterThan(0);
+        for (const answer of ok) {
+          expect(answer.appliedAfter).toMatch(INSTANT);
+          expect(answer.appliedAt).toMatch(INSTANT);
+          expect(answer.appliedAfter <= answer.appliedAt).toBe(true);
+        }
+        figures.rounds += 1;
 
-      // The client's rule (docs/hold-api.md, "Ordering answers").
-      const mayBeLast = ok.filter((x) => !ok.some((y) => y !== x && before(x, y)));
-      const definite = mayBeLast.every((a) => a.held === mayBeLast[0].held);
-      if (definite) {
-        figures.definite += 1;
-        if (mayBeLast.length === 1) figures.definiteByOneAnswer += 1;
-        if (mayBeLast[0].held !== held) figures.contradictions += 1;
-      } else {
-        figures.ambiguous += 1;
-        const touching = ok.filter((x) => !ok.some((y) => y !== x && x.appliedAt <= y.appliedAfter));
-        if (touching.length > 0 && touching.every((a) => a.held === touching[0].held)) figures.ambiguousBySameMillisecond += 1;
-      }
-      // For comparison: the point rule before the windows, and arrival order.
-      const greatest = ok.reduce((a, b) => (b.appliedAt > a.appliedAt ? b : a)).appliedAt;
-      if (ok.some((a) => a.appliedAt === greatest && a.held !== held)) figures.greatestAppliedAtContradicts += 1;
-      if (arrived.at(-1)!.held !== held) figures.lastToArriveContradicts += 1;
+        // The client's rule (docs/hold-api.md, "Ordering answers").
+        const mayBeLast = ok.filter((x) => !ok.some((y) => y !== x && before(x, y)));
+        const definite = mayBeLast.every((a) => a.held === mayBeLast[0].held);
+        if (definite) {
+          figures.definite += 1;
+          if (mayBeLast.length === 1) figures.definiteByOneAnswer += 1;
+          if (mayBeLast[0].held !== held) figures.contradictions += 1;
+        } else {
+          figures.ambiguous += 1;
+          const touching = ok.filter((x) => !ok.some((y) => y !== x && x.appliedAt <= y.appliedAfter));
+          if (touching.length > 0 && touching.every((a) => a.held === touching[0].held)) figures.ambiguousBySameMillisecond += 1;
+        }
+        // For comparison: the point rule before the windows, and arrival order.
+        const greatest = ok.reduce((a, b) => (b.appliedAt > a.appliedAt ? b : a)).appliedAt;
+        if (ok.some((a) => a.appliedAt === greatest && a.held !== held)) figures.greatestAppliedAtContradicts += 1;
+        if (arrived.at(-1)!.held !== held) figures.lastToArriveContradicts += 1;
 
-      // The updates in the order the emulator applied them (its log): hold moves the agent's leg.
-      const applied = h.emu.log().slice(logFrom).filter((e) => e.type === 'rest' && /^POST \S+\/(Calls\/CA\w+|Participants\/CA\w+)\.json -> 200/.test(e.summary))
-        .map((e) => (mode === 'conference' ? (e.detail as { params: Record<string, string> }).params.Hold === 'true' : !e.summary.includes(caller)));
-      expect(applied.at(-1)).toBe(held);
-      // What an ambiguous round's client does, asserted in every round: the list read that follows.
-      const list = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
-      const listed = ((await list.json()) as { calls: { callSid: string; state: string; updatedAt: string }[] }).calls.find((c) => c.callSid === caller)!;
-      expect(listed.state).toBe(held ? 'on-hold' : 'talking');
-      expect(ok.every((a) => a.appliedAt < listed.updatedAt)).toBe(true);
-      await h.partyHangsUp(caller);
-    }
-    const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-    process.stderr.write(`ordered answers (${mode}, ${servers} server(s), ${given}, ${CONCURRENT} concurrent, load ${load}): ${JSON.stringify(figures)}\n`);
-    expect(figures.contradictions).toBe(0);
-  }, ROUNDS * 15_000);
+        // The updates in the order the emulator applied them (its log): hold moves the agent's leg.
+        const applied = h.emu
+          .log()
+          .slice(logFrom)
+          .filter((e) => e.type === 'rest' && /^POST \S+\/(Calls\/CA\w+|Participants\/CA\w+)\.json -> 200/.test(e.summary))
+          .map((e) =>
+            mode === 'conference' ? (e.detail as { params: Record<string, string> }).params.Hold === 'true' : !e.summary.includes(caller),
+          );
+        expect(applied.at(-1)).toBe(held);
+        // What an ambiguous round's client does, asserted in every round: the list read that follows.
+        const list = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+        const listed = ((await list.json()) as { calls: { callSid: string; state: string; updatedAt: string }[] }).calls.find(
+          (c) => c.callSid === caller,
+        )!;
+        expect(listed.state).toBe(held ? 'on-hold' : 'talking');
+        expect(ok.every((a) => a.appliedAt < listed.updatedAt)).toBe(true);
+        await h.partyHangsUp(caller);
+      }
+      const load = loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
+      process.stderr.write(
+        `ordered answers (${mode}, ${servers} server(s), ${given}, ${CONCURRENT} concurrent, load ${load}): ${JSON.stringify(figures)}\n`,
+      );
+      expect(figures.contradictions).toBe(0);
+    },
+    ROUNDS * 15_000,
+  );
 });

@@ -79,7 +79,9 @@ describe('dial mode', () => {
     expect(endedAfter).toBeGreaterThan(AGENT_HOLD_PAUSE_SECONDS * 1000);
     expect(endedAfter).toBeLessThan(AGENT_HOLD_PAUSE_SECONDS * 1000 + 10_000);
     const agentLog = h.emu.log().filter((e) => e.callSid === call.agent);
-    expect(agentLog.filter((e) => e.type === 'webhook' && e.summary.includes('/agent-hold-loop') && e.summary.endsWith('-> 200'))).toHaveLength(2);
+    expect(
+      agentLog.filter((e) => e.type === 'webhook' && e.summary.includes('/agent-hold-loop') && e.summary.endsWith('-> 200')),
+    ).toHaveLength(2);
     expect(agentLog.filter((e) => e.type === 'error')).toEqual([]);
   }, 60_000);
 

@@ -26,18 +26,29 @@ async function callRecord(h: E2eHarness, callSid: string): Promise<Record<string
 function agentLeg(h: E2eHarness, caller: string, mode: Mode): string | undefined {
   if (mode === 'dial') return h.agentLegOf(caller);
   const created = h.emu.calls().find((c) => c.sid === caller)?.createdAt ?? 0;
-  return h.emu.calls().filter((c) => c.to === AGENT_NUMBER && c.direction === 'outbound-api' && c.createdAt >= created).at(-1)?.sid;
+  return h.emu
+    .calls()
+    .filter((c) => c.to === AGENT_NUMBER && c.direction === 'outbound-api' && c.createdAt >= created)
+    .at(-1)?.sid;
 }
 
 /** Whether the caller and this agent leg were ever connected (a bridge, or the agent joining the conference). */
 function everConnected(h: E2eHarness, caller: string, agent: string): boolean {
-  return h.emu.log().some((e) =>
-    (e.callSid === caller && e.summary === `bridged with ${agent}`) || (e.callSid === agent && e.type === 'conference' && e.summary.startsWith('joined ')),
-  );
+  return h.emu
+    .log()
+    .some(
+      (e) =>
+        (e.callSid === caller && e.summary === `bridged with ${agent}`) ||
+        (e.callSid === agent && e.type === 'conference' && e.summary.startsWith('joined ')),
+    );
 }
 
 function webhookPaths(h: E2eHarness, from: number): string[] {
-  return h.emu.log().slice(from).filter((e) => e.type === 'webhook').map((e) => e.summary.replace(h.functions.url, ''));
+  return h.emu
+    .log()
+    .slice(from)
+    .filter((e) => e.type === 'webhook')
+    .map((e) => e.summary.replace(h.functions.url, ''));
 }
 
 function applicationErrorsOf(h: E2eHarness, callSid: string): number {
@@ -118,7 +129,7 @@ describe.each<Mode>(['conference', 'dial'])('screening on, %s mode', (mode) => {
     expect(h.droppedCalls([caller, agent])).toEqual([]);
   });
 
-  it('the caller hangs up while the agent rings: the agent\'s leg is cancelled (dial), or released after it accepts into the empty conference (conference)', async () => {
+  it("the caller hangs up while the agent rings: the agent's leg is cancelled (dial), or released after it accepts into the empty conference (conference)", async () => {
     const caller = await h.placeCall();
     await h.advance(500);
     const agent = agentLeg(h, caller, mode)!;

@@ -4,7 +4,9 @@ import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/h
 import { twiml } from './support/webhook-server';
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
 afterEach(() => h.close());
 
 /** Caller in conference `name` (by TwiML), agent added by REST and answered. */
@@ -24,8 +26,9 @@ describe('semantics: participant create by FRIENDLY NAME creates the conference;
     const p = await h.client.conferences('brand-new').participants.create({ from: BUSINESS, to: AGENT });
     const conf = await h.client.conferences(p.conferenceSid).fetch();
     expect(conf.friendlyName).toBe('brand-new');
-    await expect(h.client.conferences('CF' + '0'.repeat(32)).participants.create({ from: BUSINESS, to: AGENT }))
-      .rejects.toMatchObject({ code: 16003 });
+    await expect(h.client.conferences('CF' + '0'.repeat(32)).participants.create({ from: BUSINESS, to: AGENT })).rejects.toMatchObject({
+      code: 16003,
+    });
   });
 });
 
@@ -41,7 +44,10 @@ describe('semantics: Hold=true -> held party hears HoldUrl, others no longer hea
   it('moves the caller to hold music and back', async () => {
     const { caller, agent, conferenceSid } = await callerAndAgent('r2');
     expect(h.emu.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/music.mp3') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/music.mp3') });
     expect(h.emu.hears(caller)).toEqual({ kind: 'music', url: h.web.url('/music.mp3') });
     expect(h.emu.hears(agent)).toEqual({ kind: 'silence' });
     await h.client.conferences(conferenceSid).participants(caller).update({ hold: false });
@@ -59,7 +65,10 @@ describe('semantics: Hold=true -> held party hears HoldUrl, others no longer hea
 describe('semantics: HoldUrl audio is played ONCE, not looped', () => {
   it('goes silent after one play of the mp3', async () => {
     const { caller, conferenceSid } = await callerAndAgent('r4');
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/music.mp3') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/music.mp3') });
     await h.emu.advance(29_000);
     expect(h.emu.hears(caller)).toEqual({ kind: 'music', url: h.web.url('/music.mp3') });
     await h.emu.advance(2_000);
@@ -71,7 +80,10 @@ describe('semantics: HoldUrl TwiML only Play/Say/Pause/Redirect; other verbs are
   it('loops with Play loop=0 and requests with GET', async () => {
     h.web.on('/hold', twiml('<Play loop="0">https://example.test/loop.mp3</Play>'));
     const { caller, conferenceSid } = await callerAndAgent('r5');
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/hold') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/hold') });
     await h.emu.settle();
     expect(h.web.hitsTo('/hold')[0].method).toBe('GET');
     await h.emu.advance(600_000);
@@ -80,7 +92,10 @@ describe('semantics: HoldUrl TwiML only Play/Say/Pause/Redirect; other verbs are
   it('rejects <Dial> in holdUrl TwiML with 13238 and the caller hears silence but stays', async () => {
     h.web.on('/hold', twiml('<Dial>+15550000000</Dial>'));
     const { caller, conferenceSid } = await callerAndAgent('r6');
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/hold') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/hold') });
     await h.emu.settle();
     expect(h.emu.log().some((e) => e.type === 'error' && e.detail?.code === 13238)).toBe(true);
     expect(h.emu.hears(caller)).toEqual({ kind: 'silence' });
@@ -89,7 +104,10 @@ describe('semantics: HoldUrl TwiML only Play/Say/Pause/Redirect; other verbs are
   it('hears silence when holdUrl TwiML runs out without a Redirect', async () => {
     h.web.on('/hold', twiml('<Say>please hold</Say>'));
     const { caller, conferenceSid } = await callerAndAgent('r7');
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/hold') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/hold') });
     await h.emu.settle();
     expect(h.emu.hears(caller)).toEqual({ kind: 'speech', text: 'please hold' });
     await h.emu.advance(5000);
@@ -105,7 +123,9 @@ describe('semantics: EndConferenceOnExit change on a HELD participant is silentl
     expect(p.endConferenceOnExit).toBe(false);
     const q = await h.client.conferences(conferenceSid).participants(caller).update({ hold: false });
     expect(q.endConferenceOnExit).toBe(false);
-    expect((await h.client.conferences(conferenceSid).participants(caller).update({ endConferenceOnExit: true })).endConferenceOnExit).toBe(true);
+    expect((await h.client.conferences(conferenceSid).participants(caller).update({ endConferenceOnExit: true })).endConferenceOnExit).toBe(
+      true,
+    );
   });
 });
 
@@ -118,7 +138,10 @@ describe('semantics: participant list shows live participants only; redirected p
     const list = await h.client.conferences(conferenceSid).participants.list();
     expect(list.map((p) => p.callSid)).toEqual([agent]);
     await expect(h.client.conferences(conferenceSid).participants(caller).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
-    await expect(h.client.conferences(conferenceSid).participants(caller).update({ hold: true })).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(h.client.conferences(conferenceSid).participants(caller).update({ hold: true })).rejects.toMatchObject({
+      status: 404,
+      code: 20404,
+    });
   });
 });
 
@@ -182,7 +205,9 @@ describe('semantics: participantLabel unique; a duplicate is 16025 and the call 
     await emu.settle();
     expect(emu.hears(second)).toEqual({ kind: 'speech', text: 'label taken' });
     expect(emu.log().some((e) => e.detail?.code === 16025)).toBe(true);
-    await expect(client.conferences('dup').participants.create({ from: BUSINESS, to: AGENT, label: 'customer' })).rejects.toMatchObject({ code: 16025 });
+    await expect(client.conferences('dup').participants.create({ from: BUSINESS, to: AGENT, label: 'customer' })).rejects.toMatchObject({
+      code: 16025,
+    });
   });
 });
 
@@ -190,8 +215,10 @@ describe('semantics: conference status callbacks: FIRST participant statusCallba
   it('reports start, join, hold, leave and end to the first participant URL', async () => {
     h.web.on('/conf-events', '');
     h.web.on('/other-events', '');
-    const { caller, agent, conferenceSid } = await callerAndAgent('r12',
-      `statusCallback="/conf-events" statusCallbackEvent="start end join leave hold"`);
+    const { caller, agent, conferenceSid } = await callerAndAgent(
+      'r12',
+      `statusCallback="/conf-events" statusCallbackEvent="start end join leave hold"`,
+    );
     await h.client.conferences(conferenceSid).participants(caller).update({ hold: true });
     await h.emu.hangup(caller);
     await h.emu.settle();
@@ -199,9 +226,24 @@ describe('semantics: conference status callbacks: FIRST participant statusCallba
     await h.emu.hangup(agent);
     await h.emu.settle();
     const events = h.web.hitsTo('/conf-events').map((x) => x.params.StatusCallbackEvent);
-    expect(events).toEqual(['participant-join', 'participant-join', 'conference-start', 'participant-hold', 'participant-leave', 'participant-leave', 'conference-end']);
+    expect(events).toEqual([
+      'participant-join',
+      'participant-join',
+      'conference-start',
+      'participant-hold',
+      'participant-leave',
+      'participant-leave',
+      'conference-end',
+    ]);
     const hold = h.web.hitsTo('/conf-events')[3].params;
-    expect(hold).toMatchObject({ ConferenceSid: conferenceSid, FriendlyName: 'r12', CallSid: caller, Hold: 'true', Muted: 'false', AccountSid: h.emu.accountSid });
+    expect(hold).toMatchObject({
+      ConferenceSid: conferenceSid,
+      FriendlyName: 'r12',
+      CallSid: caller,
+      Hold: 'true',
+      Muted: 'false',
+      AccountSid: h.emu.accountSid,
+    });
     expect(hold.SequenceNumber).toBeDefined();
     expect(hold.Timestamp).toBeDefined();
     const leave = h.web.hitsTo('/conf-events')[4].params;
@@ -214,7 +256,12 @@ describe('semantics: conference status callbacks: FIRST participant statusCallba
     web.on('/incoming', twiml('<Dial><Conference>r13</Conference></Dial>'));
     await emu.placeCall({ from: CALLER, to: BUSINESS });
     await emu.settle();
-    await client.conferences('r13').participants.create({ from: BUSINESS, to: AGENT, conferenceStatusCallback: web.url('/second'), conferenceStatusCallbackEvent: ['start', 'join'] });
+    await client.conferences('r13').participants.create({
+      from: BUSINESS,
+      to: AGENT,
+      conferenceStatusCallback: web.url('/second'),
+      conferenceStatusCallbackEvent: ['start', 'join'],
+    });
     await emu.advance(2000);
     expect(web.hitsTo('/second')).toHaveLength(0);
   });
@@ -224,7 +271,10 @@ describe('semantics: participant StatusCallback/StatusCallbackEvent: initiated r
   it('sends each subscribed call progress event', async () => {
     h.web.on('/pcb', '');
     const p = await h.client.conferences('r14').participants.create({
-      from: BUSINESS, to: AGENT, statusCallback: h.web.url('/pcb'), statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      from: BUSINESS,
+      to: AGENT,
+      statusCallback: h.web.url('/pcb'),
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
     });
     await h.emu.advance(2000);
     await h.emu.hangup(p.callSid);
@@ -246,7 +296,7 @@ describe('semantics: participant StatusCallback/StatusCallbackEvent: initiated r
 // https://www.twilio.com/docs/voice/api/conference-participant-resource, Timeout: "We always add a
 // 5-second timeout buffer to outgoing calls, so value of 10 would result in an actual timeout that
 // was closer to 15 seconds."
-describe('semantics: participant Timeout gets Twilio\'s 5-second buffer', () => {
+describe("semantics: participant Timeout gets Twilio's 5-second buffer", () => {
   it('rings Timeout + 5 s', async () => {
     h.emu.setParty(AGENT, { behavior: 'no-answer' });
     const p = await h.client.conferences('r16').participants.create({ from: BUSINESS, to: AGENT, timeout: 30 });

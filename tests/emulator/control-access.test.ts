@@ -12,7 +12,11 @@ const NUMBER = '+15550100000';
 let emu: Emulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ clock: 'virtual', controlToken: TOKEN, numbers: [{ phoneNumber: NUMBER, voiceUrl: 'http://127.0.0.1:9/incoming-call', voiceMethod: 'POST' }] });
+  emu = await startEmulator({
+    clock: 'virtual',
+    controlToken: TOKEN,
+    numbers: [{ phoneNumber: NUMBER, voiceUrl: 'http://127.0.0.1:9/incoming-call', voiceMethod: 'POST' }],
+  });
 });
 afterAll(async () => {
   await emu.close();
@@ -61,14 +65,27 @@ describe('who may change the emulator', () => {
     expect(emu.call((JSON.parse(reply.text) as { callSid: string }).callSid)).toBeDefined();
   });
 
-  it('from another origin, even with the token: refused (403); from the page\'s own origin: allowed', async () => {
+  it("from another origin, even with the token: refused (403); from the page's own origin: allowed", async () => {
     const port = new URL(emu.url).port;
-    const foreigners: Record<string, string>[] = [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }];
+    const foreigners: Record<string, string>[] = [
+      { Origin: 'http://evil.example' },
+      { Origin: 'null' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+    ];
     for (const foreign of foreigners) {
       const reply = await send('DELETE', '/emulator/faults', { ...bearer, ...foreign });
-      expect({ foreign, status: reply.status, text: reply.text }).toEqual({ foreign, status: 403, text: expect.stringMatching(/another origin/) });
+      expect({ foreign, status: reply.status, text: reply.text }).toEqual({
+        foreign,
+        status: 403,
+        text: expect.stringMatching(/another origin/),
+      });
     }
-    const own = await send('DELETE', '/emulator/faults', { ...bearer, Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin' });
+    const own = await send('DELETE', '/emulator/faults', {
+      ...bearer,
+      Origin: `http://127.0.0.1:${port}`,
+      'Sec-Fetch-Site': 'same-origin',
+    });
     expect(own.status).toBe(200);
   });
 
@@ -97,9 +114,16 @@ describe('who may change the emulator', () => {
 });
 
 describe('what a change may ask', () => {
-  it('a number\'s Voice URL must be on a loopback host', async () => {
-    const set = (voiceUrl: string) => send('POST', '/emulator/numbers', { ...json, ...bearer }, JSON.stringify({ PhoneNumber: NUMBER, VoiceUrl: voiceUrl }));
-    for (const far of ['http://evil.example/incoming-call', 'http://10.0.0.5:3000/incoming-call', 'file:///etc/passwd', 'http://127.0.0.1.evil.example/x', 'not a url']) {
+  it("a number's Voice URL must be on a loopback host", async () => {
+    const set = (voiceUrl: string) =>
+      send('POST', '/emulator/numbers', { ...json, ...bearer }, JSON.stringify({ PhoneNumber: NUMBER, VoiceUrl: voiceUrl }));
+    for (const far of [
+      'http://evil.example/incoming-call',
+      'http://10.0.0.5:3000/incoming-call',
+      'file:///etc/passwd',
+      'http://127.0.0.1.evil.example/x',
+      'not a url',
+    ]) {
       const reply = await set(far);
       expect({ far, status: reply.status }).toEqual({ far, status: 400 });
     }
@@ -110,7 +134,8 @@ describe('what a change may ask', () => {
   });
 
   it('a fault pattern written as a regular expression is refused, the catastrophic one included; nothing is armed', async () => {
-    const arm = (path: string) => send('POST', '/emulator/faults', { ...json, ...bearer }, JSON.stringify({ target: 'rest', status: 500, path }));
+    const arm = (path: string) =>
+      send('POST', '/emulator/faults', { ...json, ...bearer }, JSON.stringify({ target: 'rest', status: 500, path }));
     for (const regex of ['/^(\\W?\\w+)*\\W\\W\\W$/', '/Participants/i']) {
       const reply = await arm(regex);
       expect(reply.status).toBe(400);
@@ -123,7 +148,12 @@ describe('what a change may ask', () => {
   });
 
   it('a plain or glob pattern is armed and matches as a string', async () => {
-    const reply = await send('POST', '/emulator/faults', { ...json, ...bearer }, JSON.stringify({ target: 'rest', status: 503, path: '/Calls/CA*.json', count: 1 }));
+    const reply = await send(
+      'POST',
+      '/emulator/faults',
+      { ...json, ...bearer },
+      JSON.stringify({ target: 'rest', status: 503, path: '/Calls/CA*.json', count: 1 }),
+    );
     expect(reply.status).toBe(201);
     expect(emu.faults.list()).toEqual([expect.objectContaining({ path: '/Calls/CA*.json' })]);
     // The text of a catastrophic regular expression, given without slashes, is only text.
@@ -136,7 +166,9 @@ describe('what a change may ask', () => {
     expect((await post('/emulator/advance', JSON.stringify({ ms: 1e15 }))).status).toBe(400);
     expect((await post('/emulator/advance', JSON.stringify({ ms: 'soon' }))).status).toBe(400);
     expect((await post('/emulator/faults', JSON.stringify({ target: 'rest', status: 418 }))).status).toBe(400);
-    expect((await post('/emulator/parties', JSON.stringify({ address: '+15550100001', behavior: 'answer', afterMs: -1 }))).status).toBe(400);
+    expect((await post('/emulator/parties', JSON.stringify({ address: '+15550100001', behavior: 'answer', afterMs: -1 }))).status).toBe(
+      400,
+    );
     expect((await post('/emulator/calls', 'null')).status).toBe(400);
     expect((await post('/emulator/calls', `From=${'1'.repeat(20_000)}`, form)).status).toBe(413);
   });

@@ -3,7 +3,9 @@ import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/h
 import { twiml } from './support/webhook-server';
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
 afterEach(() => h.close());
 
 async function bridged() {
@@ -77,13 +79,20 @@ describe('semantics: Dial action parameters DialCallStatus, DialCallSid, DialCal
     h.web.on('/dial-action', twiml('<Hangup/>'));
     h.emu.setParty('+15550000001', { behavior: 'busy' });
     h.emu.setParty('+15550000002', { behavior: 'no-answer' });
-    h.web.on('/incoming', (hit) => twiml(`<Dial action="/dial-action" timeout="10">${hit.params.From === '+1' ? '' : hit.params.From === CALLER ? '+15550000001' : '+15550000002'}</Dial>`));
+    h.web.on('/incoming', (hit) =>
+      twiml(
+        `<Dial action="/dial-action" timeout="10">${hit.params.From === '+1' ? '' : hit.params.From === CALLER ? '+15550000001' : '+15550000002'}</Dial>`,
+      ),
+    );
     await h.emu.placeCall({ from: CALLER, to: BUSINESS });
     await h.emu.settle();
     await h.emu.placeCall({ from: '+15557777777', to: BUSINESS });
     await h.emu.advance(10_000);
     const statuses = h.web.hitsTo('/dial-action').map((x) => [x.params.DialCallStatus, x.params.DialBridged]);
-    expect(statuses).toEqual([['busy', 'false'], ['no-answer', 'false']]);
+    expect(statuses).toEqual([
+      ['busy', 'false'],
+      ['no-answer', 'false'],
+    ]);
   });
   it('reports DialCallDuration in seconds', async () => {
     const { child } = await bridged();
@@ -137,8 +146,8 @@ describe('semantics: Calls list filters and paging', () => {
     expect(all).toHaveLength(7);
     const page = await h.client.calls.page({ pageSize: 3 });
     expect(page.instances).toHaveLength(3);
-    expect((await h.client.calls.list({ from: '+15550001003' }))).toHaveLength(1);
-    expect((await h.client.calls.list({ status: 'in-progress', to: BUSINESS }))).toHaveLength(7);
+    expect(await h.client.calls.list({ from: '+15550001003' })).toHaveLength(1);
+    expect(await h.client.calls.list({ status: 'in-progress', to: BUSINESS })).toHaveLength(7);
   });
 });
 

@@ -6,7 +6,9 @@ import { AGENT, AUTH_TOKEN, BUSINESS, CALLER, type Harness, startHarness } from 
 import { twiml } from './support/webhook-server';
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
 afterEach(() => h.close());
 
 async function call(doc: string): Promise<string> {
@@ -183,7 +185,10 @@ describe('webhook signatures', () => {
     await h.emu.settle();
     const p = await h.client.conferences('sig').participants.create({ from: BUSINESS, to: AGENT });
     await h.emu.advance(2000);
-    await h.client.conferences(p.conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/hold?x=1') });
+    await h.client
+      .conferences(p.conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/hold?x=1') });
     await h.emu.settle();
     const post = h.web.hitsTo('/incoming')[0];
     const get = h.web.hitsTo('/hold')[0];
@@ -191,13 +196,21 @@ describe('webhook signatures', () => {
     expect(twilio.validateRequest(AUTH_TOKEN, post.signature!, post.url, post.params)).toBe(true);
     expect(twilio.validateRequest(AUTH_TOKEN, get.signature!, get.url, {})).toBe(true);
     expect(twilio.validateRequest('other-token', post.signature!, post.url, post.params)).toBe(false);
-    expect(post.params).toMatchObject({ AccountSid: h.emu.accountSid, CallSid: caller, From: CALLER, To: BUSINESS, CallStatus: 'ringing', Direction: 'inbound', ApiVersion: '2010-04-01' });
+    expect(post.params).toMatchObject({
+      AccountSid: h.emu.accountSid,
+      CallSid: caller,
+      From: CALLER,
+      To: BUSINESS,
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+      ApiVersion: '2010-04-01',
+    });
   });
 });
 
 // "Twilio's request to your application": https://www.twilio.com/docs/voice/twiml#request-parameters
 // (CallerName, ForwardedFrom, CallToken for received calls; FromCity..ToCountry "if available").
-describe('semantics: voice webhooks carry Twilio\'s standard request parameters', () => {
+describe("semantics: voice webhooks carry Twilio's standard request parameters", () => {
   const GEO = { FromCity: '', FromState: '', FromZip: '', FromCountry: '', ToCity: '', ToState: '', ToZip: '', ToCountry: '' };
 
   it('inbound: CallerName and ForwardedFrom empty, an opaque CallToken, the geographic fields empty', async () => {
@@ -262,16 +275,22 @@ describe('real clock', () => {
 
 describe('control API', () => {
   const post = (path: string, body: Record<string, unknown>) =>
-    fetch(h.emu.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${h.emu.controlToken}` }, body: JSON.stringify(body) });
+    fetch(h.emu.url + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${h.emu.controlToken}` },
+      body: JSON.stringify(body),
+    });
   it('places a call, sets parties, advances the clock, reads state and log, hangs up', async () => {
     h.web.on('/incoming', twiml(`<Dial>${AGENT}</Dial>`));
     expect((await post('/emulator/parties', { address: AGENT, behavior: 'answer', afterMs: 500 })).status).toBe(200);
     const placed = await post('/emulator/calls', { From: CALLER, To: BUSINESS });
-    const { callSid } = await placed.json() as { callSid: string };
-    const state = await (await post('/emulator/advance', { ms: 500 })).json() as { calls: Array<{ sid: string; hears?: { kind: string } }> };
+    const { callSid } = (await placed.json()) as { callSid: string };
+    const state = (await (await post('/emulator/advance', { ms: 500 })).json()) as {
+      calls: Array<{ sid: string; hears?: { kind: string } }>;
+    };
     expect(state.calls.find((c) => c.sid === callSid)?.hears?.kind).toBe('party');
     expect((await post(`/emulator/calls/${callSid}/hangup`, {})).status).toBe(200);
-    const log = await (await fetch(h.emu.url + '/emulator/log')).json() as unknown[];
+    const log = (await (await fetch(h.emu.url + '/emulator/log')).json()) as unknown[];
     expect(log.length).toBeGreaterThan(3);
     const page = await fetch(h.emu.url + '/emulator');
     expect(await page.text()).toContain('Twilio voice emulator');

@@ -86,11 +86,26 @@ describe('the subset file', () => {
       .sort();
     expect(ids).toEqual(
       [
-        'CreateCall', 'FetchCall', 'ListCall', 'UpdateCall',
-        'FetchConference', 'ListConference', 'UpdateConference',
-        'CreateParticipant', 'DeleteParticipant', 'FetchParticipant', 'ListParticipant', 'UpdateParticipant',
-        'CreateQueue', 'DeleteQueue', 'FetchQueue', 'ListQueue', 'UpdateQueue',
-        'FetchMember', 'ListMember', 'UpdateMember',
+        'CreateCall',
+        'FetchCall',
+        'ListCall',
+        'UpdateCall',
+        'FetchConference',
+        'ListConference',
+        'UpdateConference',
+        'CreateParticipant',
+        'DeleteParticipant',
+        'FetchParticipant',
+        'ListParticipant',
+        'UpdateParticipant',
+        'CreateQueue',
+        'DeleteQueue',
+        'FetchQueue',
+        'ListQueue',
+        'UpdateQueue',
+        'FetchMember',
+        'ListMember',
+        'UpdateMember',
       ].sort(),
     );
   });
@@ -98,39 +113,74 @@ describe('the subset file', () => {
 
 describe('requests as twilio-node 6.2 sends them pass', () => {
   const cases: Array<[string, string, () => Promise<unknown>]> = [
-    ['CreateCall', 'create with url, statusCallbackEvent[] and timeout', () =>
-      client.calls.create({
-        to: 'client:agent', from: '+15005550006', url: 'https://example.test/agent-join',
-        statusCallback: 'https://example.test/status', statusCallbackEvent: ['initiated', 'answered', 'completed'],
-        timeout: 20,
-      })],
+    [
+      'CreateCall',
+      'create with url, statusCallbackEvent[] and timeout',
+      () =>
+        client.calls.create({
+          to: 'client:agent',
+          from: '+15005550006',
+          url: 'https://example.test/agent-join',
+          statusCallback: 'https://example.test/status',
+          statusCallbackEvent: ['initiated', 'answered', 'completed'],
+          timeout: 20,
+        }),
+    ],
     ['FetchCall', 'fetch', () => client.calls(CALL).fetch()],
     ['ListCall', 'list children with parentCallSid', () => client.calls.list({ parentCallSid: CALL, limit: 20 })],
-    ['ListCall', 'list in-progress calls by number and date', () =>
-      client.calls.list({ status: 'in-progress', to: '+15005550006', startTimeAfter: new Date(0), limit: 5 })],
-    ['UpdateCall', 'redirect with url and method', () =>
-      client.calls(CHILD).update({ url: 'https://example.test/hold', method: 'POST' })],
-    ['UpdateCall', 'redirect with inline twiml', () =>
-      client.calls(CALL).update({ twiml: '<Response><Enqueue>hold-CA</Enqueue></Response>' })],
+    [
+      'ListCall',
+      'list in-progress calls by number and date',
+      () => client.calls.list({ status: 'in-progress', to: '+15005550006', startTimeAfter: new Date(0), limit: 5 }),
+    ],
+    ['UpdateCall', 'redirect with url and method', () => client.calls(CHILD).update({ url: 'https://example.test/hold', method: 'POST' })],
+    [
+      'UpdateCall',
+      'redirect with inline twiml',
+      () => client.calls(CALL).update({ twiml: '<Response><Enqueue>hold-CA</Enqueue></Response>' }),
+    ],
     ['UpdateCall', 'hang up with status', () => client.calls(CALL).update({ status: 'completed' })],
     ['FetchConference', 'fetch', () => client.conferences(CONF).fetch()],
-    ['ListConference', 'list with friendlyName and status', () =>
-      client.conferences.list({ friendlyName: CALL, status: 'in-progress', dateCreatedAfter: new Date(0), limit: 2 })],
+    [
+      'ListConference',
+      'list with friendlyName and status',
+      () => client.conferences.list({ friendlyName: CALL, status: 'in-progress', dateCreatedAfter: new Date(0), limit: 2 }),
+    ],
     ['UpdateConference', 'end it', () => client.conferences(CONF).update({ status: 'completed' })],
-    ['UpdateConference', 'announce', () =>
-      client.conferences(CONF).update({ announceUrl: 'https://example.test/announce', announceMethod: 'GET' })],
-    ['CreateParticipant', 'create by friendly name with label, events, endConferenceOnExit, timeout', () =>
-      client.conferences(CALL).participants.create({
-        from: '+15005550006', to: 'client:agent', label: 'agent', statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-        endConferenceOnExit: false, startConferenceOnEnter: true, timeout: 30, beep: 'onEnter', waitUrl: '',
-        conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave', 'hold'],
-      })],
-    ['CreateParticipant', 'create with a parameter newer than the spec', () =>
-      client.conferences(CONF).participants.create({ from: '+15005550006', to: '+15005550007', callerDisplayName: 'Front desk' })],
+    [
+      'UpdateConference',
+      'announce',
+      () => client.conferences(CONF).update({ announceUrl: 'https://example.test/announce', announceMethod: 'GET' }),
+    ],
+    [
+      'CreateParticipant',
+      'create by friendly name with label, events, endConferenceOnExit, timeout',
+      () =>
+        client.conferences(CALL).participants.create({
+          from: '+15005550006',
+          to: 'client:agent',
+          label: 'agent',
+          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+          endConferenceOnExit: false,
+          startConferenceOnEnter: true,
+          timeout: 30,
+          beep: 'onEnter',
+          waitUrl: '',
+          conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave', 'hold'],
+        }),
+    ],
+    [
+      'CreateParticipant',
+      'create with a parameter newer than the spec',
+      () => client.conferences(CONF).participants.create({ from: '+15005550006', to: '+15005550007', callerDisplayName: 'Front desk' }),
+    ],
     ['ListParticipant', 'list held participants', () => client.conferences(CONF).participants.list({ hold: true, limit: 50 })],
     ['FetchParticipant', 'fetch by label', () => client.conferences(CONF).participants('caller').fetch()],
-    ['UpdateParticipant', 'hold with holdUrl and holdMethod', () =>
-      client.conferences(CONF).participants('caller').update({ hold: true, holdUrl: HOLD_MUSIC, holdMethod: 'GET' })],
+    [
+      'UpdateParticipant',
+      'hold with holdUrl and holdMethod',
+      () => client.conferences(CONF).participants('caller').update({ hold: true, holdUrl: HOLD_MUSIC, holdMethod: 'GET' }),
+    ],
     ['UpdateParticipant', 'resume', () => client.conferences(CONF).participants(CALL).update({ hold: false })],
     ['DeleteParticipant', 'remove', () => client.conferences(CONF).participants(CALL).remove()],
     ['CreateQueue', 'create', () => client.queues.create({ friendlyName: `hold-${CALL}`, maxSize: 1 })],
@@ -140,8 +190,11 @@ describe('requests as twilio-node 6.2 sends them pass', () => {
     ['DeleteQueue', 'remove', () => client.queues(QUEUE).remove()],
     ['ListMember', 'list', () => client.queues(QUEUE).members.list({ limit: 10 })],
     ['FetchMember', 'fetch Front', () => client.queues(QUEUE).members('Front').fetch()],
-    ['UpdateMember', 'dequeue with url and method', () =>
-      client.queues(QUEUE).members(CALL).update({ url: 'https://example.test/bridge', method: 'POST' })],
+    [
+      'UpdateMember',
+      'dequeue with url and method',
+      () => client.queues(QUEUE).members(CALL).update({ url: 'https://example.test/bridge', method: 'POST' }),
+    ],
   ];
 
   it.each(cases)('%s: %s', async (operationId, _what, send) => {
@@ -163,7 +216,9 @@ describe('requests as twilio-node 6.2 sends them pass', () => {
   it('twilio-node repeats StatusCallbackEvent once per value', async () => {
     const req = await capture(() =>
       client.conferences('room').participants.create({
-        from: '+15005550006', to: 'client:agent', statusCallbackEvent: ['initiated', 'answered'],
+        from: '+15005550006',
+        to: 'client:agent',
+        statusCallbackEvent: ['initiated', 'answered'],
       }),
     );
     expect(req.params['StatusCallbackEvent']).toEqual(['initiated', 'answered']);
@@ -178,7 +233,9 @@ describe('requests as twilio-node 6.2 sends them pass', () => {
 
   it('accepts space-separated event lists, as the spec descriptions allow', () => {
     const r = validateRestRequest('POST', `${BASE}/Conferences/room/Participants.json`, {
-      From: '+15005550006', To: 'client:agent', StatusCallbackEvent: 'initiated ringing answered completed',
+      From: '+15005550006',
+      To: 'client:agent',
+      StatusCallbackEvent: 'initiated ringing answered completed',
     });
     expect(r).toEqual({ ok: true, operationId: 'CreateParticipant' });
   });
@@ -227,12 +284,24 @@ describe('bad requests are rejected, naming the parameter', () => {
     ['POST', `/Conferences/${CONF}.json`, { Status: 'init' }, 'Status'],
     ['POST', participantRel, { Hold: 'true', HoldMethod: 'PUT' }, 'HoldMethod'],
     ['POST', participantRel, { Hold: 'true', HoldMethod: 'get' }, 'HoldMethod'],
-    ['POST', `/Conferences/room/Participants.json`,
-      { From: '+1', To: '+2', StatusCallbackEvent: ['initiated', 'hold'] }, 'StatusCallbackEvent'],
-    ['POST', `/Conferences/room/Participants.json`,
-      { From: '+1', To: '+2', StatusCallbackEvent: 'initiated bogus' }, 'StatusCallbackEvent'],
-    ['POST', `/Conferences/room/Participants.json`,
-      { From: '+1', To: '+2', ConferenceStatusCallbackEvent: ['start', 'participant-hold'] }, 'ConferenceStatusCallbackEvent'],
+    [
+      'POST',
+      `/Conferences/room/Participants.json`,
+      { From: '+1', To: '+2', StatusCallbackEvent: ['initiated', 'hold'] },
+      'StatusCallbackEvent',
+    ],
+    [
+      'POST',
+      `/Conferences/room/Participants.json`,
+      { From: '+1', To: '+2', StatusCallbackEvent: 'initiated bogus' },
+      'StatusCallbackEvent',
+    ],
+    [
+      'POST',
+      `/Conferences/room/Participants.json`,
+      { From: '+1', To: '+2', ConferenceStatusCallbackEvent: ['start', 'participant-hold'] },
+      'ConferenceStatusCallbackEvent',
+    ],
     ['POST', `/Conferences/room/Participants.json`, { From: '+1', To: '+2', Beep: 'yes' }, 'Beep'],
     ['POST', `/Calls.json`, { From: '+1', To: '+2', Url: 'https://x.test/', StatusCallbackEvent: 'busy' }, 'StatusCallbackEvent'],
   ] as const)('bad enum: %s %s %j', (method, path, params, param) => {
@@ -275,7 +344,11 @@ describe('bad requests are rejected, naming the parameter', () => {
   });
 
   it('a bad Method on call create uses the documented 21209', () => {
-    expect400(validateRestRequest('POST', `${BASE}/Calls.json`, { To: '+1', From: '+2', Url: 'https://x.test/', Method: 'PUT' }), 'Method', 21209);
+    expect400(
+      validateRestRequest('POST', `${BASE}/Calls.json`, { To: '+1', From: '+2', Url: 'https://x.test/', Method: 'PUT' }),
+      'Method',
+      21209,
+    );
   });
 
   it('WaitUrl may be empty (documented: play nothing), HoldUrl may not', () => {

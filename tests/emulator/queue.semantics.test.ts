@@ -4,7 +4,9 @@ import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/h
 import { twiml } from './support/webhook-server';
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
 afterEach(() => h.close());
 
 async function enqueueCaller(extra = 'waitUrl="/wait" action="/enq-action"', queue = 'hold-q') {
@@ -21,7 +23,11 @@ async function agentDials(queue = 'hold-q', attrs = 'action="/dial-action"', que
   h.web.on('/dial-action', twiml('<Say>agent after dial</Say>'));
   // Inline TwiML has no document URL to resolve relative URLs against: make them absolute.
   const abs = (s: string) => s.replace(/"\/([^"]*)"/g, `"${h.web.base}/$1"`);
-  const agent = await h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: `<Response><Dial ${abs(attrs)}><Queue ${abs(queueAttrs)}>${queue}</Queue></Dial></Response>` });
+  const agent = await h.client.calls.create({
+    from: BUSINESS,
+    to: AGENT,
+    twiml: `<Response><Dial ${abs(attrs)}><Queue ${abs(queueAttrs)}>${queue}</Queue></Dial></Response>`,
+  });
   await h.emu.advance(2000);
   return agent.sid;
 }
@@ -37,7 +43,14 @@ describe('semantics: <Enqueue> creates the queue on demand; waitUrl re-requested
     const waits = h.web.hitsTo('/wait');
     expect(waits).toHaveLength(3);
     expect(waits[0].method).toBe('POST');
-    expect(waits[2].params).toMatchObject({ QueuePosition: '1', QueueSid: q.sid, QueueTime: '60', CurrentQueueSize: '1', MaxQueueSize: '1000', AvgQueueTime: '0' });
+    expect(waits[2].params).toMatchObject({
+      QueuePosition: '1',
+      QueueSid: q.sid,
+      QueueTime: '60',
+      CurrentQueueSize: '1',
+      MaxQueueSize: '1000',
+      AvgQueueTime: '0',
+    });
   });
   it('plays default music without waitUrl, and refuses names over 64 characters', async () => {
     const caller = await enqueueCaller('');
@@ -145,7 +158,10 @@ describe('semantics: REST dequeue (POST member with Url) requests the Enqueue ac
     const m = await h.client.queues(q.sid).members('Front').fetch();
     expect(m.callSid).toBe(caller);
     expect(m.position).toBe(1);
-    await h.client.queues(q.sid).members('Front').update({ url: h.web.url('/out') });
+    await h.client
+      .queues(q.sid)
+      .members('Front')
+      .update({ url: h.web.url('/out') });
     await h.emu.settle();
     expect(h.emu.hears(caller)).toEqual({ kind: 'speech', text: 'out of the queue' });
     expect(h.web.hitsTo('/enq-action')[0].params.QueueResult).toBe('redirected');
@@ -174,7 +190,9 @@ describe('semantics: Queue REST: FriendlyName required, MaxSize default 1000; de
   });
   it('rejects a queue without FriendlyName (OpenAPI check)', async () => {
     const res = await fetch(`${h.emu.url}/2010-04-01/Accounts/${h.emu.accountSid}/Queues.json`, {
-      method: 'POST', headers: { Authorization: 'Basic ' + Buffer.from(`${h.emu.accountSid}:${h.emu.authToken}`).toString('base64') }, body: new URLSearchParams({ MaxSize: '5' }),
+      method: 'POST',
+      headers: { Authorization: 'Basic ' + Buffer.from(`${h.emu.accountSid}:${h.emu.authToken}`).toString('base64') },
+      body: new URLSearchParams({ MaxSize: '5' }),
     });
     expect(res.status).toBe(400);
   });
@@ -204,7 +222,11 @@ describe('semantics: <Dial><Queue> naming a queue that does not exist posts an e
     expect(h.emu.hears(agent)).toEqual({ kind: 'party', callSids: [next] });
   });
   it('goes on with the next verb without an action', async () => {
-    const agent = await h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: '<Response><Dial><Queue>nowhere</Queue></Dial><Say>next verb</Say></Response>' });
+    const agent = await h.client.calls.create({
+      from: BUSINESS,
+      to: AGENT,
+      twiml: '<Response><Dial><Queue>nowhere</Queue></Dial><Say>next verb</Say></Response>',
+    });
     await h.emu.advance(2000);
     expect(h.emu.hears(agent.sid)).toEqual({ kind: 'speech', text: 'next verb' });
   });

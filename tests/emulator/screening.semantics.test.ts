@@ -6,13 +6,18 @@ import { AGENT, BUSINESS, CALLER, type Harness, startHarness } from './support/h
 import { twiml } from './support/webhook-server';
 
 let h: Harness;
-beforeEach(async () => { h = await startHarness(); });
+beforeEach(async () => {
+  h = await startHarness();
+});
 afterEach(() => h.close());
 
 const SCREEN = '<Gather numDigits="1" finishOnKey="" timeout="5" action="/accept"><Say>press a key</Say></Gather><Hangup/>';
 
 async function dialScreened(): Promise<{ parent: string; child: () => string }> {
-  h.web.on('/incoming', twiml('<Dial action="/dial-action"><Number url="/screen">' + AGENT + '</Number></Dial><Say>after dial</Say><Pause length="60"/>'));
+  h.web.on(
+    '/incoming',
+    twiml('<Dial action="/dial-action"><Number url="/screen">' + AGENT + '</Number></Dial><Say>after dial</Say><Pause length="60"/>'),
+  );
   h.web.on('/screen', twiml(SCREEN));
   h.web.on('/accept', twiml(''));
   h.web.on('/dial-action', twiml('<Say>from the action</Say><Pause length="60"/>'));
@@ -33,13 +38,17 @@ describe('<Dial><Number url>: screening before the bridge', () => {
     expect(h.emu.hears(parent)).toEqual({ kind: 'party', callSids: [child()] });
   });
 
-  it('a voicemail never presses: the leg hangs up, the caller\'s Dial ends unbridged and its action is requested', async () => {
+  it("a voicemail never presses: the leg hangs up, the caller's Dial ends unbridged and its action is requested", async () => {
     h.emu.setParty(AGENT, { behavior: 'voicemail', afterMs: 2000 });
     const { parent, child } = await dialScreened();
     await h.emu.advance(2000 + 1000 + 5000 + 500);
     expect(h.web.hitsTo('/accept')).toHaveLength(0);
     expect(h.emu.call(child())?.status).toBe('completed');
-    expect(h.web.hitsTo('/dial-action')[0].params).toMatchObject({ DialCallStatus: 'completed', DialBridged: 'false', DialCallSid: child() });
+    expect(h.web.hitsTo('/dial-action')[0].params).toMatchObject({
+      DialCallStatus: 'completed',
+      DialBridged: 'false',
+      DialCallSid: child(),
+    });
     expect(h.emu.hears(parent)).toEqual({ kind: 'speech', text: 'from the action' });
   });
 
@@ -65,7 +74,7 @@ describe('<Dial><Number url>: screening before the bridge', () => {
   });
 });
 
-describe('<Gather> and the party\'s keys', () => {
+describe("<Gather> and the party's keys", () => {
   it('an outbound API call answered by a person: its keys reach the action; presses "" never presses', async () => {
     h.web.on('/accept', twiml('<Say>accepted</Say><Pause length="60"/>'));
     const gather = `<Response>${SCREEN.replace('/accept', h.web.url('/accept'))}</Response>`;
@@ -87,7 +96,12 @@ describe('<Gather> and the party\'s keys', () => {
     await h.client.calls.create({ to: AGENT, from: BUSINESS, twiml: doc('numDigits="1"') });
     await h.client.calls.create({ to: AGENT, from: BUSINESS, twiml: doc('') });
     await h.emu.advance(4000 + PRESS_AFTER_MS);
-    expect(h.web.hitsTo('/accept').map((hit) => hit.params.Digits).sort()).toEqual(['1', '12']);
+    expect(
+      h.web
+        .hitsTo('/accept')
+        .map((hit) => hit.params.Digits)
+        .sort(),
+    ).toEqual(['1', '12']);
   });
 
   it('the inbound caller presses nothing: its Gather times out', async () => {

@@ -4,7 +4,9 @@ import { twiml } from './support/webhook-server';
 
 describe('smoke: conference hold and resume end to end', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  beforeAll(async () => {
+    h = await startHarness();
+  });
   afterAll(() => h.close());
 
   it('places a call, adds the agent by REST, holds and resumes the caller', async () => {
@@ -19,7 +21,10 @@ describe('smoke: conference hold and resume end to end', () => {
     expect(emu.hears(caller)).toEqual({ kind: 'party', callSids: [p.callSid] });
     const [conf] = await client.conferences.list({ friendlyName: 'room-1', status: 'in-progress' });
     expect(conf.status).toBe('in-progress');
-    const held = await client.conferences(conf.sid).participants(caller).update({ hold: true, holdUrl: web.url('/hold.mp3') });
+    const held = await client
+      .conferences(conf.sid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: web.url('/hold.mp3') });
     expect(held.hold).toBe(true);
     expect(emu.hears(caller)).toEqual({ kind: 'music', url: web.url('/hold.mp3') });
     expect(emu.hears(p.callSid)).toEqual({ kind: 'silence' });
@@ -31,7 +36,9 @@ describe('smoke: conference hold and resume end to end', () => {
 
 describe('smoke: dial bridge', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  beforeAll(async () => {
+    h = await startHarness();
+  });
   afterAll(() => h.close());
 
   it('bridges the caller with the dialled agent', async () => {

@@ -16,11 +16,16 @@ function twimlOfLength(length: number): string {
 }
 
 describe('semantics: inline TwiML is at most 4,000 characters (32018)', () => {
-  beforeEach(async () => { h = await startHarness(); });
+  beforeEach(async () => {
+    h = await startHarness();
+  });
 
-  it('refuses a 4,001-character Twiml on create and on update, with Twilio\'s error body, and moves nothing', async () => {
-    await expect(h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: twimlOfLength(4001) }))
-      .rejects.toMatchObject({ status: 400, code: 32018, moreInfo: 'https://www.twilio.com/docs/errors/32018' });
+  it("refuses a 4,001-character Twiml on create and on update, with Twilio's error body, and moves nothing", async () => {
+    await expect(h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: twimlOfLength(4001) })).rejects.toMatchObject({
+      status: 400,
+      code: 32018,
+      moreInfo: 'https://www.twilio.com/docs/errors/32018',
+    });
     expect(h.emu.calls()).toEqual([]);
     const call = await h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: twimlOfLength(4000) });
     await h.emu.advance(3000);
@@ -35,12 +40,16 @@ describe('semantics: inline TwiML is at most 4,000 characters (32018)', () => {
     const tail = '</Say></Response>';
     const doc = head + 'é'.repeat(4000 - head.length - tail.length) + tail;
     expect(Buffer.byteLength(doc)).toBeGreaterThan(4000);
-    await expect(h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: doc })).resolves.toMatchObject({ sid: expect.stringMatching(/^CA/) });
+    await expect(h.client.calls.create({ from: BUSINESS, to: AGENT, twiml: doc })).resolves.toMatchObject({
+      sid: expect.stringMatching(/^CA/),
+    });
   });
 });
 
 describe('semantics: calls created by POST /Calls and POST /Participants are paced at the CPS (1/s by default), queued, never refused', () => {
-  beforeEach(async () => { h = await startHarness({ callsPerSecond: 1 }); });
+  beforeEach(async () => {
+    h = await startHarness({ callsPerSecond: 1 });
+  });
 
   it('accepts participants faster than 1/s; each waits in queued for its slot, and says how long in queue_time', async () => {
     const add = (label: string) => h.client.conferences('paced').participants.create({ from: BUSINESS, to: AGENT, label });
@@ -74,10 +83,17 @@ describe('semantics: calls created by POST /Calls and POST /Participants are pac
 });
 
 describe('semantics: a participant announcement (AnnounceUrl) plays to that participant only, then it hears what it heard before', () => {
-  beforeEach(async () => { h = await startHarness(); });
+  beforeEach(async () => {
+    h = await startHarness();
+  });
 
   async function callerAndAgent(name: string) {
-    h.web.on('/incoming', twiml(`<Dial><Conference statusCallback="${h.web.url('/conf-status')}" statusCallbackEvent="announcement">${name}</Conference></Dial>`));
+    h.web.on(
+      '/incoming',
+      twiml(
+        `<Dial><Conference statusCallback="${h.web.url('/conf-status')}" statusCallbackEvent="announcement">${name}</Conference></Dial>`,
+      ),
+    );
     h.web.on('/conf-status', twiml(''));
     const caller = await h.emu.placeCall({ from: CALLER, to: BUSINESS });
     await h.emu.settle();
@@ -89,13 +105,22 @@ describe('semantics: a participant announcement (AnnounceUrl) plays to that part
 
   it('the agent hears the warning while the held caller keeps its music; announcement-end is reported', async () => {
     const { caller, agent, conferenceSid } = await callerAndAgent('ann1');
-    await h.client.conferences(conferenceSid).participants(caller).update({ hold: true, holdUrl: h.web.url('/music.mp3') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ hold: true, holdUrl: h.web.url('/music.mp3') });
     h.web.on('/warning', twiml('<Say>Your caller has been on hold for ten minutes.</Say>'));
-    await h.client.conferences(conferenceSid).participants('agent').update({ announceUrl: h.web.url('/warning'), announceMethod: 'POST' });
+    await h.client
+      .conferences(conferenceSid)
+      .participants('agent')
+      .update({ announceUrl: h.web.url('/warning'), announceMethod: 'POST' });
     await h.emu.settle();
     expect(h.emu.hears(agent)).toEqual({ kind: 'speech', text: 'Your caller has been on hold for ten minutes.' });
     expect(h.emu.hears(caller)).toEqual({ kind: 'music', url: h.web.url('/music.mp3') });
-    expect(h.web.hitsTo('/warning')[0]).toMatchObject({ method: 'POST', params: expect.objectContaining({ CallSid: agent, ConferenceSid: conferenceSid }) });
+    expect(h.web.hitsTo('/warning')[0]).toMatchObject({
+      method: 'POST',
+      params: expect.objectContaining({ CallSid: agent, ConferenceSid: conferenceSid }),
+    });
     await h.emu.advance(10_000);
     expect(h.emu.hears(agent)).toEqual({ kind: 'silence' });
     expect(h.web.hitsTo('/conf-status').map((x) => x.params.StatusCallbackEvent)).toContain('announcement-end');
@@ -103,7 +128,10 @@ describe('semantics: a participant announcement (AnnounceUrl) plays to that part
 
   it('plays over the conference and gives it back; an audio URL plays once', async () => {
     const { caller, agent, conferenceSid } = await callerAndAgent('ann2');
-    await h.client.conferences(conferenceSid).participants(caller).update({ announceUrl: h.web.url('/chime.mp3') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ announceUrl: h.web.url('/chime.mp3') });
     expect(h.emu.hears(caller)).toEqual({ kind: 'music', url: h.web.url('/chime.mp3') });
     expect(h.emu.hears(agent)).toEqual({ kind: 'party', callSids: [caller] });
     await h.emu.advance(31_000);
@@ -113,10 +141,18 @@ describe('semantics: a participant announcement (AnnounceUrl) plays to that part
   it('a verb other than Play, Say, Pause, Redirect is refused (13238) and the participant goes on hearing the conference', async () => {
     const { caller, agent, conferenceSid } = await callerAndAgent('ann3');
     h.web.on('/bad', twiml('<Dial>+15550100009</Dial>'));
-    await h.client.conferences(conferenceSid).participants(caller).update({ announceUrl: h.web.url('/bad') });
+    await h.client
+      .conferences(conferenceSid)
+      .participants(caller)
+      .update({ announceUrl: h.web.url('/bad') });
     await h.emu.settle();
     expect(h.emu.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
     expect(h.web.hitsTo('/conf-status').map((x) => x.params.StatusCallbackEvent)).toContain('announcement-fail');
-    expect(h.emu.log().filter((e) => e.type === 'error').map((e) => e.detail?.code)).toContain(13238);
+    expect(
+      h.emu
+        .log()
+        .filter((e) => e.type === 'error')
+        .map((e) => e.detail?.code),
+    ).toContain(13238);
   });
 });

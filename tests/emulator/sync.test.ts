@@ -37,7 +37,10 @@ describe('Sync services and maps', () => {
   });
 
   it('an item in a map that does not exist is a 404', async () => {
-    await expect(service().syncMaps('no-such-map').syncMapItems.create({ key: 'k', data: {} })).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(service().syncMaps('no-such-map').syncMapItems.create({ key: 'k', data: {} })).rejects.toMatchObject({
+      status: 404,
+      code: 20404,
+    });
   });
 });
 
@@ -47,9 +50,15 @@ describe('Sync map items', () => {
   });
   const items = () => service().syncMaps('items-test').syncMapItems;
 
-  it('create, fetch, update with If-Match, delete, in Twilio\'s shapes', async () => {
+  it("create, fetch, update with If-Match, delete, in Twilio's shapes", async () => {
     const created = await items().create({ key: 'CA1', data: { state: 'talking', holds: 0 } });
-    expect(created).toMatchObject({ key: 'CA1', revision: '0', data: { state: 'talking', holds: 0 }, createdBy: 'system', dateExpires: null });
+    expect(created).toMatchObject({
+      key: 'CA1',
+      revision: '0',
+      data: { state: 'talking', holds: 0 },
+      createdBy: 'system',
+      dateExpires: null,
+    });
     expect(created.dateCreated).toBeInstanceOf(Date);
     await expect(items().create({ key: 'CA1', data: {} })).rejects.toMatchObject({ status: 409 });
 
@@ -82,7 +91,13 @@ describe('Sync map items', () => {
     const before = emu.log().length;
     const all = await paging.list({ pageSize: 100 });
     expect(all.map((item) => item.key)).toEqual(Array.from({ length: 120 }, (_, i) => `k${String(i).padStart(3, '0')}`));
-    expect(emu.log().slice(before).filter((e) => e.type === 'sync').map((e) => e.summary)).toEqual([
+    expect(
+      emu
+        .log()
+        .slice(before)
+        .filter((e) => e.type === 'sync')
+        .map((e) => e.summary),
+    ).toEqual([
       expect.stringMatching(/^GET \/v1\/Services\/default\/Maps\/paging-test\/Items -> 200$/),
       expect.stringMatching(/^GET \/v1\/Services\/default\/Maps\/paging-test\/Items -> 200$/),
     ]);
@@ -99,7 +114,12 @@ describe('Sync map items', () => {
       });
     const notJson = await post('Key=x&Data=nope');
     expect(notJson.status).toBe(400);
-    expect(await notJson.json()).toMatchObject({ code: 20001, message: expect.stringContaining("'Data'"), more_info: expect.any(String), status: 400 });
+    expect(await notJson.json()).toMatchObject({
+      code: 20001,
+      message: expect.stringContaining("'Data'"),
+      more_info: expect.any(String),
+      status: 400,
+    });
     const unknown = await post('Key=x&Data=%7B%7D&Tll=5');
     expect(await unknown.json()).toMatchObject({ status: 400, message: expect.stringContaining("did you mean 'Ttl'") });
     const missing = await post('Data=%7B%7D');

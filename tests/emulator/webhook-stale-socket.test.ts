@@ -13,12 +13,17 @@ async function resettingServer(): Promise<{ url: string; connections: () => numb
     socket.on('data', (chunk) => {
       if (!chunk.toString('latin1').includes('\r\n\r\n')) return;
       requests += 1;
-      if (requests === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n<Response/>');
+      if (requests === 1)
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n<Response/>');
       else socket.resetAndDestroy();
     });
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, connections: () => connections, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    connections: () => connections,
+    close: () => server.close(),
+  };
 }
 
 const get = (url: string): WebhookRequest => ({ url, method: 'GET', params: {}, headers: { 'X-Twilio-Signature': 'sig' } });
@@ -30,7 +35,11 @@ describe('webhooks on a stale kept-alive socket', () => {
     try {
       expect((await transport.send(get(server.url), new AbortController().signal)).status).toBe(200);
       // The second request reuses the kept-alive socket, which the server resets.
-      expect(await transport.send(get(server.url), new AbortController().signal)).toEqual({ status: 200, contentType: 'text/xml', body: '<Response/>' });
+      expect(await transport.send(get(server.url), new AbortController().signal)).toEqual({
+        status: 200,
+        contentType: 'text/xml',
+        body: '<Response/>',
+      });
       expect(server.connections()).toBe(2);
     } finally {
       transport.close();

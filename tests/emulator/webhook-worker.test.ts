@@ -10,7 +10,9 @@ describe('webhooks from a worker thread', () => {
   let web: WebhookServer;
   const worker = new WorkerWebhookTransport();
   const main = new HttpWebhookTransport();
-  beforeAll(async () => { web = await WebhookServer.start(); });
+  beforeAll(async () => {
+    web = await WebhookServer.start();
+  });
   afterAll(async () => {
     await worker.close();
     main.close();

@@ -46,11 +46,18 @@ const runArb: fc.Arbitrary<Run> = fc.record({
     fc.constant<ReceiverFault>({ kind: 'error500' }),
     fc.integer({ min: 500, max: 12_000 }).map((latencyMs): ReceiverFault => ({ kind: 'slow', latencyMs })),
   ),
-  steps: fc.array(fc.record({ action: fc.constantFrom<'hold' | 'unhold'>('hold', 'unhold'), thenSeconds: fc.integer({ min: 1, max: 30 }) }), { minLength: 1, maxLength: 4 }),
+  steps: fc.array(
+    fc.record({ action: fc.constantFrom<'hold' | 'unhold'>('hold', 'unhold'), thenSeconds: fc.integer({ min: 1, max: 30 }) }),
+    { minLength: 1, maxLength: 4 },
+  ),
   hangUp: fc.constantFrom<'caller' | 'agent'>('caller', 'agent'),
 });
 
-interface Delivery { id: string; body: Record<string, unknown>; verified: boolean }
+interface Delivery {
+  id: string;
+  body: Record<string, unknown>;
+  verified: boolean;
+}
 
 class Receiver {
   fault: ReceiverFault = { kind: 'none' };
@@ -71,7 +78,8 @@ class Receiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    if (this.fault.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, (this.fault as { latencyMs: number }).latencyMs).unref());
+    if (this.fault.kind === 'slow')
+      await new Promise((resolve) => setTimeout(resolve, (this.fault as { latencyMs: number }).latencyMs).unref());
     let verified = true;
     try {
       this.webhook.verify(raw, request.headers as Record<string, string>);
@@ -80,7 +88,8 @@ class Receiver {
     }
     const status = this.fault.kind === 'error500' ? 500 : 204;
     // Only what the receiver accepted counts as delivered.
-    if (status === 204) this.deliveries.push({ id: String(request.headers['webhook-id']), body: JSON.parse(raw) as Record<string, unknown>, verified });
+    if (status === 204)
+      this.deliveries.push({ id: String(request.headers['webhook-id']), body: JSON.parse(raw) as Record<string, unknown>, verified });
     if (!response.destroyed) response.writeHead(status).end();
   }
 
@@ -204,18 +213,22 @@ describe.each(['conference', 'dial'] as const)('bookkeeping in foul weather, %s 
     }
   }
 
-  it(`holds, resumes and hang-ups with Sync failing or slow and the receiver down, slow or failing (${RUNS} runs)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(runArb, async (run) => {
-        figures.runs += 1;
-        try {
-          await oneRun(run);
-        } catch (error) {
-          figures.failed += 1;
-          throw error;
-        }
-      }),
-      { numRuns: RUNS, endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
-    );
-  }, RUNS * 90_000);
+  it(
+    `holds, resumes and hang-ups with Sync failing or slow and the receiver down, slow or failing (${RUNS} runs)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(runArb, async (run) => {
+          figures.runs += 1;
+          try {
+            await oneRun(run);
+          } catch (error) {
+            figures.failed += 1;
+            throw error;
+          }
+        }),
+        { numRuns: RUNS, endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      );
+    },
+    RUNS * 90_000,
+  );
 });

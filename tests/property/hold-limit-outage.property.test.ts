@@ -31,7 +31,8 @@ type Reminders = 'off' | 'on';
 
 /** Where conference mode's limited document asks our functions again (lib/conference/hold-limit.ts). */
 function conferenceTicks(reminders: Reminders): number[] {
-  const settings = reminders === 'on' ? { everySeconds: REMINDER_S, text: DEFAULT_REMINDER_TEXT, musicSeconds: BUNDLED_MUSIC_SECONDS } : undefined;
+  const settings =
+    reminders === 'on' ? { everySeconds: REMINDER_S, text: DEFAULT_REMINDER_TEXT, musicSeconds: BUNDLED_MUSIC_SECONDS } : undefined;
   const warn = segmentsUntil(0, LIMIT_S - WARNING_S, BUNDLED_MUSIC_SECONDS, settings).at(-1)!.endsAt;
   return [warn, segmentsUntil(warn, LIMIT_S, BUNDLED_MUSIC_SECONDS, settings).at(-1)!.endsAt];
 }
@@ -61,7 +62,10 @@ interface Figures {
 const figures = new Map<string, Figures>();
 
 describe.each([
-  ['dial', 'off'], ['dial', 'on'], ['conference', 'off'], ['conference', 'on'],
+  ['dial', 'off'],
+  ['dial', 'on'],
+  ['conference', 'off'],
+  ['conference', 'on'],
 ] as [Mode, Reminders][])('%s mode, reminders %s: one outage of 5-60 s anywhere in a limited hold (property)', (mode, reminders) => {
   let h: E2eHarness;
   const key = `${mode}, reminders ${reminders}`;
@@ -74,7 +78,15 @@ describe.each([
         ...(reminders === 'on' ? { HOLD_REMINDER_SECONDS: String(REMINDER_S) } : {}),
       },
     });
-    figures.set(key, { runs: 0, failed: 0, longestSilenceS: 0, worstLatenessS: 0, worstBeyondOutageS: 0, exceptions: 0, exceptionSilenceS: 0 });
+    figures.set(key, {
+      runs: 0,
+      failed: 0,
+      longestSilenceS: 0,
+      worstLatenessS: 0,
+      worstBeyondOutageS: 0,
+      exceptions: 0,
+      exceptionSilenceS: 0,
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -121,7 +133,10 @@ describe.each([
             await h.advance(1_000);
             const hears = h.hears(caller);
             if (hears === 'ended') throw new Error(`the caller's call ended at ${now} s`);
-            if (hears.kind === 'party') { resumedAt = now; break; }
+            if (hears.kind === 'party') {
+              resumedAt = now;
+              break;
+            }
             if (hears.kind === 'silence') silentSince ??= now;
             else silentSince = undefined;
             if (silentSince !== undefined) longestSilence = Math.max(longestSilence, now - silentSince + 1);

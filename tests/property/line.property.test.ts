@@ -35,7 +35,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'caller-arrives' } as const) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 90 }).map((s) => s * 1000) }) },
   // Long enough for a waiting caller to reach the limit while the agent keeps talking.
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 120, max: 240 }).map((s) => s * 1000) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 120, max: 240 }).map((s) => s * 1000) }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: 'agent-hangs-up' } as const) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('waiting-caller-hangs-up' as const), which: fc.nat(3) }) },
   {
@@ -56,7 +59,18 @@ const sequenceArb = fc.array(stepArb, { minLength: 2, maxLength: 10 });
 class Violation extends Error {}
 
 /** What the runs covered, printed at the end (a sweep that never reached a case proves nothing about it). */
-let stats = { runs: 0, callers: 0, connected: 0, toldAtLimit: 0, hungUpWaiting: 0, outages: 0, agentEndsInOutage: 0, silentAfterFailedWait: 0, longestSilenceMs: 0, longestSilenceAfterOutageMs: 0 };
+let stats = {
+  runs: 0,
+  callers: 0,
+  connected: 0,
+  toldAtLimit: 0,
+  hungUpWaiting: 0,
+  outages: 0,
+  agentEndsInOutage: 0,
+  silentAfterFailedWait: 0,
+  longestSilenceMs: 0,
+  longestSilenceAfterOutageMs: 0,
+};
 
 interface Run {
   callers: string[];
@@ -74,7 +88,10 @@ function live(h: E2eHarness, sid: string): boolean {
 }
 
 function agentLegs(h: E2eHarness, earlier: Set<string>): string[] {
-  return h.emu.calls().filter((c) => !earlier.has(c.sid) && c.to === AGENT_NUMBER && LIVE.has(c.status)).map((c) => c.sid);
+  return h.emu
+    .calls()
+    .filter((c) => !earlier.has(c.sid) && c.to === AGENT_NUMBER && LIVE.has(c.status))
+    .map((c) => c.sid);
 }
 
 function partnerOf(h: E2eHarness, caller: string): string | undefined {
@@ -108,7 +125,10 @@ function check(h: E2eHarness, run: Run, earlier: Set<string>, mode: 'conference'
     if (!silentSince.has(caller)) silentSince.set(caller, now);
     stats.longestSilenceMs = Math.max(stats.longestSilenceMs, now - silentSince.get(caller)!);
     if (outageEndedAt !== undefined) {
-      stats.longestSilenceAfterOutageMs = Math.max(stats.longestSilenceAfterOutageMs, now - Math.max(outageEndedAt, silentSince.get(caller)!));
+      stats.longestSilenceAfterOutageMs = Math.max(
+        stats.longestSilenceAfterOutageMs,
+        now - Math.max(outageEndedAt, silentSince.get(caller)!),
+      );
     }
     const failedAt = lastOwnWebhookFailure(h, caller);
     if (failedAt === undefined) throw new Violation(`caller ${caller} hears silence and none of its webhooks failed`);
@@ -117,7 +137,13 @@ function check(h: E2eHarness, run: Run, earlier: Set<string>, mode: 'conference'
       throw new Violation(`caller ${caller} hears silence ${now - failedAt} ms after its own webhook last failed`);
     }
   }
-  const sids = [...run.callers, ...h.emu.calls().filter((c) => !earlier.has(c.sid) && c.to === AGENT_NUMBER).map((c) => c.sid)];
+  const sids = [
+    ...run.callers,
+    ...h.emu
+      .calls()
+      .filter((c) => !earlier.has(c.sid) && c.to === AGENT_NUMBER)
+      .map((c) => c.sid),
+  ];
   const dropped = (mode === 'conference' ? h.droppedConferenceCalls(sids) : h.droppedCalls(sids)).filter((sid) => !toldAtLimit(h, sid));
   if (dropped.length > 0) throw new Violation(`dropped: ${dropped.join(', ')}`);
 }
@@ -217,13 +243,16 @@ async function runSequence(h: E2eHarness, mode: 'conference' | 'dial', steps: St
     await advance(h, run, 5000, earlier, mode);
     // Every caller: connected in arrival order, hung up by the test, or told at the limit.
     const order = run.callers.filter((c) => run.connected.includes(c));
-    if (order.join() !== run.connected.join()) throw new Violation(`connected out of order: ${run.connected.join(', ')} (arrival: ${run.callers.join(', ')})`);
+    if (order.join() !== run.connected.join())
+      throw new Violation(`connected out of order: ${run.connected.join(', ')} (arrival: ${run.callers.join(', ')})`);
     stats.runs += 1;
     stats.callers += run.callers.length;
     stats.connected += run.connected.length;
     stats.toldAtLimit += run.callers.filter((c) => toldAtLimitSids.has(c)).length;
     stats.hungUpWaiting += run.hungUpByTest.size;
-    stats.silentAfterFailedWait += run.callers.filter((c) => h.emu.log().some((e) => e.type === 'webhook' && e.callSid === c && /\/line-wait.* -> (error|5\d\d)/.test(e.summary))).length;
+    stats.silentAfterFailedWait += run.callers.filter((c) =>
+      h.emu.log().some((e) => e.type === 'webhook' && e.callSid === c && /\/line-wait.* -> (error|5\d\d)/.test(e.summary)),
+    ).length;
     for (const caller of run.callers) {
       if (run.connected.includes(caller) || run.hungUpByTest.has(caller) || toldAtLimitSids.has(caller)) continue;
       const heard = h.hears(caller);
@@ -240,7 +269,18 @@ async function runSequence(h: E2eHarness, mode: 'conference' | 'dial', steps: St
 describe.each(['conference', 'dial'] as const)('the line in %s mode, swept', (mode) => {
   let h: E2eHarness;
   beforeAll(async () => {
-    stats = { runs: 0, callers: 0, connected: 0, toldAtLimit: 0, hungUpWaiting: 0, outages: 0, agentEndsInOutage: 0, silentAfterFailedWait: 0, longestSilenceMs: 0, longestSilenceAfterOutageMs: 0 };
+    stats = {
+      runs: 0,
+      callers: 0,
+      connected: 0,
+      toldAtLimit: 0,
+      hungUpWaiting: 0,
+      outages: 0,
+      agentEndsInOutage: 0,
+      silentAfterFailedWait: 0,
+      longestSilenceMs: 0,
+      longestSilenceAfterOutageMs: 0,
+    };
     h = await startE2e({ mode, env: { LINE_MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS) } });
   });
   afterAll(async () => {
@@ -251,7 +291,9 @@ describe.each(['conference', 'dial'] as const)('the line in %s mode, swept', (mo
     'no sequence of arrivals, hang-ups, clock advances and outages puts the agent on two calls, drops anyone, or leaves a caller in line',
     async () => {
       const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
-      console.log(`[line ${mode}] seed=${seed} numRuns=${RUNS} (replay: FC_SEED=${seed} npx jest tests/property/line.property.test.ts -t ${mode})`);
+      console.log(
+        `[line ${mode}] seed=${seed} numRuns=${RUNS} (replay: FC_SEED=${seed} npx jest tests/property/line.property.test.ts -t ${mode})`,
+      );
       await fc.assert(
         fc.asyncProperty(sequenceArb, (steps) => runSequence(h, mode, steps)),
         { seed, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true, endOnFailure: true },

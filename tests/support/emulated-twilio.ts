@@ -54,14 +54,23 @@ const TWIML = 'text/xml';
 function answerWebhook(request: WebhookRequest): { status: number; contentType: string; body: string } {
   if (request.url.endsWith('/incoming-call')) {
     const callSid = request.params.CallSid;
-    return { status: 200, contentType: TWIML, body: `<Response><Dial><Conference endConferenceOnExit="true">${callSid}</Conference></Dial></Response>` };
+    return {
+      status: 200,
+      contentType: TWIML,
+      body: `<Response><Dial><Conference endConferenceOnExit="true">${callSid}</Conference></Dial></Response>`,
+    };
   }
   if (request.url.endsWith('/dial-incoming')) {
     const callSid = request.params.CallSid;
-    return { status: 200, contentType: TWIML, body: `<Response><Dial><Number>${AGENT_NUMBER}</Number></Dial><Enqueue>${callSid}</Enqueue></Response>` };
+    return {
+      status: 200,
+      contentType: TWIML,
+      body: `<Response><Dial><Number>${AGENT_NUMBER}</Number></Dial><Enqueue>${callSid}</Enqueue></Response>`,
+    };
   }
   if (request.url.endsWith('/waiting')) return { status: 200, contentType: TWIML, body: '<Response><Pause length="3600"/></Response>' };
-  if (/\/hold-music/.test(request.url)) return { status: 200, contentType: TWIML, body: '<Response><Play loop="0">https://example.com/hold.mp3</Play></Response>' };
+  if (/\/hold-music/.test(request.url))
+    return { status: 200, contentType: TWIML, body: '<Response><Play loop="0">https://example.com/hold.mp3</Play></Response>' };
   return { status: 200, contentType: TWIML, body: '<Response/>' };
 }
 
@@ -101,7 +110,10 @@ function functionsTransport(env: () => HoldEnv, pending: Set<Promise<unknown>>):
  * callsPerSecond: the pacing of API-created calls (default 0, none; 1 is Twilio's, which leaves a
  * second call of the same second `queued`).
  */
-export async function startEmulatedTwilio({ functions, callsPerSecond = 0 }: { functions?: HoldEnv; callsPerSecond?: number } = {}): Promise<EmulatedTwilio> {
+export async function startEmulatedTwilio({
+  functions,
+  callsPerSecond = 0,
+}: { functions?: HoldEnv; callsPerSecond?: number } = {}): Promise<EmulatedTwilio> {
   let url = '';
   // Webhooks the functions are still answering: close() waits for them, so that none is left
   // retrying its requests to a closed emulator after the test.
@@ -140,13 +152,20 @@ export async function startEmulatedTwilio({ functions, callsPerSecond = 0 }: { f
           const [, method, path, status] = /^(\S+) (\S+) -> (\d+)/.exec(entry.summary) ?? [];
           const params = new URLSearchParams((entry.detail?.params as Record<string, string> | undefined) ?? {});
           const none = new URLSearchParams();
-          return { method, path, status: Number(status), query: method === 'POST' ? none : params, form: method === 'POST' ? params : none };
+          return {
+            method,
+            path,
+            status: Number(status),
+            query: method === 'POST' ? none : params,
+            form: method === 'POST' ? params : none,
+          };
         }),
     close: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
       const violations = emu.responseViolations();
       await emu.close();
-      if (violations.length > 0) throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+      if (violations.length > 0)
+        throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
     },
   };
 }
@@ -164,12 +183,17 @@ export interface ConferenceCall {
  * it waits in init. callerJoins false: the caller waits elsewhere and the agent is alone in it;
  * withAgent false: the caller waits alone in it, and `agent` is ''.
  */
-export async function callInConference(twilioApi: EmulatedTwilio, { agentAnswers = true, callerJoins = true, withAgent = true } = {}): Promise<ConferenceCall> {
+export async function callInConference(
+  twilioApi: EmulatedTwilio,
+  { agentAnswers = true, callerJoins = true, withAgent = true } = {},
+): Promise<ConferenceCall> {
   const { emu, client } = twilioApi;
   const caller = await emu.placeCall({ from: CALLER_NUMBER, to: callerJoins ? BUSINESS : WAITING_NUMBER });
   await emu.settle();
   if (!agentAnswers) emu.setParty(AGENT_NUMBER, { behavior: 'no-answer' });
-  const participant = withAgent ? await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false }) : undefined;
+  const participant = withAgent
+    ? await client.conferences(caller).participants.create({ from: BUSINESS, to: AGENT_NUMBER, label: 'agent', earlyMedia: false })
+    : undefined;
   await emu.advance(2500);
   const [conference] = emu.conferences().filter((c) => c.friendlyName === caller);
   if (!conference) throw new Error(`no conference for ${caller}: ${JSON.stringify(emu.log().slice(-10))}`);
@@ -191,7 +215,10 @@ export async function waitingCall(twilioApi: EmulatedTwilio): Promise<string> {
  * with agentAnswers false rings on. agent: the <Dial> child. to: DIAL_NUMBER for the same shape
  * without the functions (the caller's own queue after the <Dial>, no webhooks).
  */
-export async function dialledCall(twilioApi: EmulatedTwilio, { agentAnswers = true, to = BUSINESS } = {}): Promise<{ caller: string; agent: string }> {
+export async function dialledCall(
+  twilioApi: EmulatedTwilio,
+  { agentAnswers = true, to = BUSINESS } = {},
+): Promise<{ caller: string; agent: string }> {
   const { emu } = twilioApi;
   emu.setParty(AGENT_NUMBER, agentAnswers ? { behavior: 'answer', afterMs: 2000 } : { behavior: 'no-answer' });
   const caller = await emu.placeCall({ from: CALLER_NUMBER, to });

@@ -120,7 +120,10 @@ async function forward(upstream: string, request: RecordedRequest): Promise<Fake
   const query = request.query.toString();
   const response = await fetch(`${upstream}${request.path}${query ? `?${query}` : ''}`, {
     method: request.method,
-    headers: { ...(request.authorization ? { Authorization: request.authorization } : {}), 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      ...(request.authorization ? { Authorization: request.authorization } : {}),
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: request.method === 'GET' || request.method === 'DELETE' ? undefined : request.form.toString(),
   });
   const text = await response.text();

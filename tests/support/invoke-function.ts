@@ -12,7 +12,11 @@ export interface FunctionReply {
   body: unknown;
 }
 
-type Handler = ((context: HoldContext, event: Record<string, unknown>, callback: (error: unknown, payload?: unknown) => void) => unknown) & {
+type Handler = ((
+  context: HoldContext,
+  event: Record<string, unknown>,
+  callback: (error: unknown, payload?: unknown) => void,
+) => unknown) & {
   twilioWebhook?: true;
 };
 

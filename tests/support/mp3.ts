@@ -47,12 +47,12 @@ export interface Mp3Info {
 
 const BITRATES_KBPS: Record<string, readonly number[]> = {
   // Index 0 is "free format" and 15 is invalid; both are rejected below.
-  'V1L1': [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-  'V1L2': [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-  'V1L3': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-  'V2L1': [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-  'V2L2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-  'V2L3': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  V1L1: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  V1L2: [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  V1L3: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  V2L1: [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  V2L2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  V2L3: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
 };
 
 const SAMPLE_RATES: Record<MpegVersion, readonly number[]> = {
@@ -177,9 +177,7 @@ export function inspectMp3(buf: Buffer): Mp3Info {
   const id3v2Bytes = id3v2Size(buf);
   const first = findFirstFrame(buf, id3v2Bytes);
   if (!first) {
-    throw new Error(
-      `not a valid MP3: no MPEG audio frame header (0xFFE sync followed by a consistent frame) in ${buf.length} bytes`,
-    );
+    throw new Error(`not a valid MP3: no MPEG audio frame header (0xFFE sync followed by a consistent frame) in ${buf.length} bytes`);
   }
 
   const xing = first.header.layer === 3 ? readXing(buf, first.offset, first.header) : null;

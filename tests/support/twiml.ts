@@ -23,7 +23,10 @@ function toNode(raw: OrderedNode): TwimlNode | undefined {
   const verb = Object.keys(raw).find((key) => key !== ':@');
   if (!verb || verb === '#text' || verb === '?xml') return undefined;
   const content = (raw[verb] as OrderedNode[]) ?? [];
-  const text = content.filter((c) => '#text' in c).map((c) => String(c['#text'])).join('');
+  const text = content
+    .filter((c) => '#text' in c)
+    .map((c) => String(c['#text']))
+    .join('');
   const children = content.map(toNode).filter((n): n is TwimlNode => n !== undefined);
   return { verb, attributes: raw[':@'] ?? {}, text, children };
 }

@@ -45,14 +45,18 @@ describe('agent-alone', () => {
     const reply = await invokeFunction(agentAlone, context(), { CallSid: AGENT_LEG, CallerCallSid: CALLER, Waited: 'true' });
     expect(reply.statusCode).toBe(200);
     // First it makes sure that the leg is in the caller's conference, then it releases it.
-    expect(api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${CONFERENCES}`, `GET ${AGENT_PARTICIPANT}`, `POST ${AGENT_CALL}`]);
+    expect(api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${CONFERENCES}`,
+      `GET ${AGENT_PARTICIPANT}`,
+      `POST ${AGENT_CALL}`,
+    ]);
     expect(api.requests()[0].query.get('FriendlyName')).toBe(CALLER);
     const release = parseTwiml(api.requests()[2].form.get('Twiml') ?? '');
     expect(release.children.map((c) => c.verb)).toEqual(['Say', 'Hangup']);
     expect(release.children[0].text).toMatch(/no longer on the line/);
   });
 
-  it('ends nothing when the CallSid is not a participant of that caller\'s conference (a stranger\'s call)', async () => {
+  it("ends nothing when the CallSid is not a participant of that caller's conference (a stranger's call)", async () => {
     const stranger = 'CA' + '9'.repeat(32);
     const reply = await invokeFunction(agentAlone, context(), { CallSid: stranger, CallerCallSid: CALLER, Waited: 'true' });
     expect(reply.statusCode).toBe(200);
@@ -69,7 +73,12 @@ describe('agent-alone', () => {
   it('still releases the agent when the check cannot be made (Twilio 500): the signed request is trusted', async () => {
     api.emu.faults.add({ target: 'rest', method: 'GET', path: /Conferences\.json/, status: 500 });
     await invokeFunction(agentAlone, context(), { CallSid: AGENT_LEG, CallerCallSid: CALLER, Waited: 'true' });
-    expect(api.requests().filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([AGENT_CALL]);
+    expect(
+      api
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.path),
+    ).toEqual([AGENT_CALL]);
   });
 
   it('answers 400 without a CallerCallSid', async () => {
@@ -83,7 +92,9 @@ describe('agent-alone, answers injected by the stand-in', () => {
   let fake: FakeTwilioApi;
   beforeEach(async () => {
     fake = await startTwilioProxy(api.url, (request) =>
-      request.method === 'POST' && request.path === AGENT_CALL ? twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.') : undefined,
+      request.method === 'POST' && request.path === AGENT_CALL
+        ? twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.')
+        : undefined,
     );
   });
   afterEach(() => fake.close());
@@ -94,5 +105,4 @@ describe('agent-alone, answers injected by the stand-in', () => {
     expect(console.error).not.toHaveBeenCalled();
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([AGENT_CALL]);
   });
-
 });

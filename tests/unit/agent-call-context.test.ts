@@ -18,7 +18,7 @@ describe('agentDialAddress', () => {
 });
 
 describe('agentCallParameters', () => {
-  it('names the caller\'s CallSid', () => {
+  it("names the caller's CallSid", () => {
     expect(agentCallParameters(CALLER)).toEqual([{ name: 'CallerCallSid', value: CALLER }]);
   });
 });

@@ -8,7 +8,14 @@ import { agentScreening } from '../../lib/shared/settings';
 import { parsePartyAddress, type PartyAddress } from '../../lib/platform/party-address';
 import { screeningPrompt, screeningWords, spokenNumber } from '../../lib/shared/agent-screening';
 import { startTwilioProxy, type FakeTwilioApi } from '../support/fake-twilio-api';
-import { ACCOUNT_SID, AUTH_TOKEN, callInConference, startEmulatedTwilio, waitingCall, type EmulatedTwilio } from '../support/emulated-twilio';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  callInConference,
+  startEmulatedTwilio,
+  waitingCall,
+  type EmulatedTwilio,
+} from '../support/emulated-twilio';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
@@ -38,7 +45,14 @@ afterEach(async () => {
 
 // The line of waiting callers is off: its reads of the agent's calls are tested in line-calls.test.ts.
 function context(env: Record<string, string> = {}, twilioApiUrl = api.url) {
-  return functionContext({ ACCOUNT_SID, AUTH_TOKEN, AGENT_NUMBER: '+15550100001', TWILIO_API_BASE_URL: twilioApiUrl, LINE_MAX_WAIT_SECONDS: '0', ...env });
+  return functionContext({
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    AGENT_NUMBER: '+15550100001',
+    TWILIO_API_BASE_URL: twilioApiUrl,
+    LINE_MAX_WAIT_SECONDS: '0',
+    ...env,
+  });
 }
 
 const verbs = (twiml: TwimlNode) => twiml.children.map((c) => c.verb);
@@ -57,10 +71,12 @@ describe('AGENT_SCREENING and AGENT_SCREENING_TEXT', () => {
     [{ AGENT_SCREENING_TEXT: 'Call from {caller}' }, /only use the placeholder \{from\}, not \{caller\}/],
     [{ AGENT_SCREENING_TEXT: 'bell\u0007' }, /control character/],
   ])('refuses %j as a misconfiguration', (env, message) => {
-    expect(() => agentScreening(env, number)).toThrow(expect.objectContaining({ kind: 'misconfigured', message: expect.stringMatching(message) }));
+    expect(() => agentScreening(env, number)).toThrow(
+      expect.objectContaining({ kind: 'misconfigured', message: expect.stringMatching(message) }),
+    );
   });
 
-  it('fills {from} with the caller\'s number digit by digit, and names a withheld number', () => {
+  it("fills {from} with the caller's number digit by digit, and names a withheld number", () => {
     expect(spokenNumber('+15551230000')).toBe('1 5 5 5 1 2 3 0 0 0 0');
     expect(spokenNumber('anonymous')).toBe('a withheld number');
     expect(screeningWords({ text: 'Caller {from}, press a key. {from}' }, '+4412')).toBe('Caller 4 4 1 2, press a key. 4 4 1 2');
@@ -70,7 +86,13 @@ describe('AGENT_SCREENING and AGENT_SCREENING_TEXT', () => {
   it('asks for one key of any kind within a few seconds, and hangs up without one', () => {
     const twiml = parseTwiml(screeningPrompt('Call', 'https://x.example/agent-screen?Step=accept').toString());
     expect(verbs(twiml)).toEqual(['Gather', 'Hangup']);
-    expect(twiml.children[0].attributes).toEqual({ numDigits: '1', finishOnKey: '', timeout: '5', action: 'https://x.example/agent-screen?Step=accept', method: 'POST' });
+    expect(twiml.children[0].attributes).toEqual({
+      numDigits: '1',
+      finishOnKey: '',
+      timeout: '5',
+      action: 'https://x.example/agent-screen?Step=accept',
+      method: 'POST',
+    });
     expect(twiml.children[0].children.map((c) => c.text)).toEqual(['Call']);
   });
 });
@@ -104,7 +126,7 @@ describe('/incoming-call with screening', () => {
     }
   });
 
-  it('dial mode: the agent\'s <Number url> is the prompt; no answered callback (the key press records the connection)', async () => {
+  it("dial mode: the agent's <Number url> is the prompt; no answered callback (the key press records the connection)", async () => {
     const twiml = parseTwiml(String((await invokeFunction(incomingCall, context({ HOLD_MODE: 'dial' }), call)).body));
     const agent = twiml.children[0].children[0];
     expect(agent.verb).toBe('Number');
@@ -116,7 +138,9 @@ describe('/incoming-call with screening', () => {
   });
 
   it('client: agents are not screened in either mode', async () => {
-    const twiml = parseTwiml(String((await invokeFunction(incomingCall, context({ HOLD_MODE: 'dial', AGENT_NUMBER: 'client:alice' }), call)).body));
+    const twiml = parseTwiml(
+      String((await invokeFunction(incomingCall, context({ HOLD_MODE: 'dial', AGENT_NUMBER: 'client:alice' }), call)).body),
+    );
     expect(twiml.children[0].children[0].attributes.url).toBeUndefined();
     await invokeFunction(incomingCall, context({ AGENT_NUMBER: 'client:alice' }), call);
     expect(api.requests().some((r) => r.path === CALLS)).toBe(false);
@@ -124,23 +148,42 @@ describe('/incoming-call with screening', () => {
 });
 
 describe('/agent-screen', () => {
-  it('dial mode without Step: the prompt with the caller\'s number', async () => {
-    const reply = await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), { CallerCallSid: CALLER, CallerNumber: '+15551230000', CallSid: AGENT_LEG, ParentCallSid: CALLER });
+  it("dial mode without Step: the prompt with the caller's number", async () => {
+    const reply = await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), {
+      CallerCallSid: CALLER,
+      CallerNumber: '+15551230000',
+      CallSid: AGENT_LEG,
+      ParentCallSid: CALLER,
+    });
     const twiml = parseTwiml(String(reply.body));
     expect(verbs(twiml)).toEqual(['Gather', 'Hangup']);
     expect(twiml.children[0].children[0].text).toContain('1 5 5 5 1 2 3 0 0 0 0');
   });
 
   it('dial mode, a key: an empty document (the legs are bridged); conference mode: the agent joins the caller\'s conference as "agent"', async () => {
-    const dial = await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), { CallerCallSid: CALLER, Step: 'accept', Digits: '#', CallSid: AGENT_LEG, ParentCallSid: CALLER });
+    const dial = await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), {
+      CallerCallSid: CALLER,
+      Step: 'accept',
+      Digits: '#',
+      CallSid: AGENT_LEG,
+      ParentCallSid: CALLER,
+    });
     expect(verbs(parseTwiml(String(dial.body)))).toEqual([]);
-    const conf = parseTwiml(String((await invokeFunction(agentScreen, context(), { CallerCallSid: CALLER, Step: 'accept', Digits: '1', CallSid: AGENT_LEG })).body));
+    const conf = parseTwiml(
+      String(
+        (await invokeFunction(agentScreen, context(), { CallerCallSid: CALLER, Step: 'accept', Digits: '1', CallSid: AGENT_LEG })).body,
+      ),
+    );
     const conference = conf.children[0].children[0];
     expect(conference.text).toBe(CALLER);
-    expect(conference.attributes).toMatchObject({ participantLabel: 'agent', endConferenceOnExit: 'true', waitUrl: `http://localhost:3000/agent-alone?CallerCallSid=${CALLER}` });
+    expect(conference.attributes).toMatchObject({
+      participantLabel: 'agent',
+      endConferenceOnExit: 'true',
+      waitUrl: `http://localhost:3000/agent-alone?CallerCallSid=${CALLER}`,
+    });
   });
 
-  it('no key: the agent\'s leg hangs up', async () => {
+  it("no key: the agent's leg hangs up", async () => {
     const reply = await invokeFunction(agentScreen, context(), { CallerCallSid: CALLER, Step: 'accept', Digits: '', CallSid: AGENT_LEG });
     expect(verbs(parseTwiml(String(reply.body)))).toEqual(['Hangup']);
   });
@@ -148,7 +191,7 @@ describe('/agent-screen', () => {
   it.each([
     ['an unknown Step', { CallerCallSid: A_CALL, Step: 'reject', CallSid: AGENT_LEG }],
     ['a malformed CallerCallSid', { CallerCallSid: 'CA1', CallSid: AGENT_LEG }],
-    ['another call\'s child', { CallerCallSid: A_CALL, CallSid: AGENT_LEG, ParentCallSid: 'CA' + '9'.repeat(32) }],
+    ["another call's child", { CallerCallSid: A_CALL, CallSid: AGENT_LEG, ParentCallSid: 'CA' + '9'.repeat(32) }],
   ])('answers 400 to %s', async (_case, event) => {
     expect((await invokeFunction(agentScreen, context({ HOLD_MODE: 'dial' }), event)).statusCode).toBe(400);
   });
@@ -176,7 +219,7 @@ describe('/agent-status of a screened agent', () => {
     expect(api.requests().some((r) => r.path.endsWith(`/Calls/${CALLER}.json`))).toBe(false);
   });
 
-  it('an unscreened agent\'s completed leg costs no request', async () => {
+  it("an unscreened agent's completed leg costs no request", async () => {
     const { Screened: _screened, ...unscreened } = completed;
     await invokeFunction(agentStatus, context(), unscreened);
     expect(api.requests().filter((r) => r.path.startsWith('/2010-04-01'))).toEqual([]);

@@ -71,7 +71,7 @@ describe('/agent-token', () => {
     expect(JSON.stringify(body)).not.toContain(API_SECRET);
   });
 
-  it('signs with the twilio package\'s own AccessToken (the lazily loaded module is twilio.jwt.AccessToken)', () => {
+  it("signs with the twilio package's own AccessToken (the lazily loaded module is twilio.jwt.AccessToken)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module the function loads lazily, compared by identity
     expect(require('twilio/lib/jwt/AccessToken')).toBe(twilio.jwt.AccessToken);
   });
@@ -105,7 +105,11 @@ describe('/agent-token', () => {
 
   it.each([
     ['TWILIO_API_KEY unset', { TWILIO_API_KEY: '' }, /TWILIO_API_KEY is not set/],
-    ['all three unset', { TWILIO_API_KEY: undefined, TWILIO_API_SECRET: undefined, TWIML_APP_SID: ' ' }, /TWILIO_API_KEY, TWILIO_API_SECRET, TWIML_APP_SID are not set/],
+    [
+      'all three unset',
+      { TWILIO_API_KEY: undefined, TWILIO_API_SECRET: undefined, TWIML_APP_SID: ' ' },
+      /TWILIO_API_KEY, TWILIO_API_SECRET, TWIML_APP_SID are not set/,
+    ],
     ['an Account SID where the API key goes', { TWILIO_API_KEY: ACCOUNT }, /TWILIO_API_KEY .* is not an API key SID/],
     ['a short secret', { TWILIO_API_SECRET: 'short' }, /TWILIO_API_SECRET is not an API key secret/],
     ['a secret with a space', { TWILIO_API_SECRET: `${API_SECRET} x` }, /TWILIO_API_SECRET is not an API key secret/],

@@ -5,17 +5,30 @@
 import { chromiumCandidates, NO_CHROMIUM, openBrowser } from '../../harness/browser';
 
 const none = (): boolean => false;
-const only = (path: string) => (candidate: string): boolean => candidate === path;
+const only =
+  (path: string) =>
+  (candidate: string): boolean =>
+    candidate === path;
 
 describe('the Chromium the browser tests use', () => {
-  it('Linux x64: CHROMIUM_PATH, then the first system browser found, then the package\'s', () => {
-    const sources = chromiumCandidates({ CHROMIUM_PATH: '/opt/my/chrome' }, 'linux', 'x64', only('/usr/bin/google-chrome')).map((c) => c.source);
+  it("Linux x64: CHROMIUM_PATH, then the first system browser found, then the package's", () => {
+    const sources = chromiumCandidates({ CHROMIUM_PATH: '/opt/my/chrome' }, 'linux', 'x64', only('/usr/bin/google-chrome')).map(
+      (c) => c.source,
+    );
     expect(sources).toEqual(['CHROMIUM_PATH=/opt/my/chrome', '/usr/bin/google-chrome', '@sparticuz/chromium']);
-    expect(chromiumCandidates({}, 'linux', 'x64', only('/usr/bin/chromium')).map((c) => c.source)).toEqual(['/usr/bin/chromium', '@sparticuz/chromium']);
+    expect(chromiumCandidates({}, 'linux', 'x64', only('/usr/bin/chromium')).map((c) => c.source)).toEqual([
+      '/usr/bin/chromium',
+      '@sparticuz/chromium',
+    ]);
   });
 
-  it('CHROMIUM_FROM_PACKAGE=1: the package\'s alone, with its libraries and fonts for the browser\'s process', () => {
-    const [only_, ...rest] = chromiumCandidates({ CHROMIUM_FROM_PACKAGE: '1', CHROMIUM_PATH: '/opt/my/chrome' }, 'linux', 'x64', () => true);
+  it("CHROMIUM_FROM_PACKAGE=1: the package's alone, with its libraries and fonts for the browser's process", () => {
+    const [only_, ...rest] = chromiumCandidates(
+      { CHROMIUM_FROM_PACKAGE: '1', CHROMIUM_PATH: '/opt/my/chrome' },
+      'linux',
+      'x64',
+      () => true,
+    );
     expect(rest).toEqual([]);
     expect(only_.source).toBe('@sparticuz/chromium');
     expect(only_.env?.LD_LIBRARY_PATH).toMatch(/sparticuz-chromium-[\d.]+\/al2023\/lib$/);
@@ -23,9 +36,9 @@ describe('the Chromium the browser tests use', () => {
   });
 
   it('macOS: Google Chrome or Chromium in /Applications; the package ships no macOS build', () => {
-    expect(chromiumCandidates({}, 'darwin', 'arm64', only('/Applications/Chromium.app/Contents/MacOS/Chromium')).map((c) => c.source)).toEqual([
-      '/Applications/Chromium.app/Contents/MacOS/Chromium',
-    ]);
+    expect(
+      chromiumCandidates({}, 'darwin', 'arm64', only('/Applications/Chromium.app/Contents/MacOS/Chromium')).map((c) => c.source),
+    ).toEqual(['/Applications/Chromium.app/Contents/MacOS/Chromium']);
     expect(chromiumCandidates({}, 'darwin', 'arm64', none)).toEqual([]);
   });
 
@@ -49,7 +62,9 @@ describe('the Chromium the browser tests use', () => {
   });
 
   it('none that runs: the same line, naming what was tried and why it failed', async () => {
-    const error = (await elsewhere(() => openBrowser(undefined, { lookup: { CHROMIUM_PATH: '/nowhere/chromium' } }).catch((e: unknown) => e))) as Error;
+    const error = (await elsewhere(() =>
+      openBrowser(undefined, { lookup: { CHROMIUM_PATH: '/nowhere/chromium' } }).catch((e: unknown) => e),
+    )) as Error;
     expect(error.message.startsWith(`${NO_CHROMIUM} Tried: CHROMIUM_PATH=/nowhere/chromium: `)).toBe(true);
     expect(error.message).not.toContain('\n');
     expect(error.stack).toBe(`Error: ${error.message}`);

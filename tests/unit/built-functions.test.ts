@@ -15,7 +15,9 @@ function builtFunctions(): string[] {
 
 describe('built functions', () => {
   it('builds one file for every function source', () => {
-    const sources = readdirSync(join(ROOT, 'functions')).filter((n) => n.endsWith('.ts')).map((n) => n.replace(/\.ts$/, '.js'));
+    const sources = readdirSync(join(ROOT, 'functions'))
+      .filter((n) => n.endsWith('.ts'))
+      .map((n) => n.replace(/\.ts$/, '.js'));
     expect(builtFunctions().sort()).toEqual(sources.sort());
   });
 

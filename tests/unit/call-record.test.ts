@@ -1,6 +1,16 @@
 // The call record's transitions (lib/state/call-record.ts) and what a conference event means for
 // it (lib/state/conference-events.ts): pure functions, tested directly.
-import { applyCallEvent, endCall, endOfCall, MAX_RECORDED_EVENTS, newCallRecord, newHoldEvents, parseCallRecord, type CallRecord, type HoldEvent } from '../../lib/state/call-record';
+import {
+  applyCallEvent,
+  endCall,
+  endOfCall,
+  MAX_RECORDED_EVENTS,
+  newCallRecord,
+  newHoldEvents,
+  parseCallRecord,
+  type CallRecord,
+  type HoldEvent,
+} from '../../lib/state/call-record';
 import { callEventOfConference, parseConferenceStatus } from '../../lib/conference/status-callback';
 
 const CALLER = 'CA' + '1'.repeat(32);
@@ -17,11 +27,27 @@ function talking(): CallRecord {
 describe('call record', () => {
   it('starts ringing the agent, with nothing held', () => {
     expect(newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', at: T0 })).toEqual({
-      callSid: CALLER, mode: 'dial', from: '+15551230000', agent: 'client:alice', state: 'ringing-agent',
-      conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0,
-      holdStartedAt: null, startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [],
-      eventSeq: 0, undelivered: [], updatedAt: '2026-12-03T08:00:00.000Z', endedAt: null, incomplete: false,
-      linePosition: null, waitingSince: null,
+      callSid: CALLER,
+      mode: 'dial',
+      from: '+15551230000',
+      agent: 'client:alice',
+      state: 'ringing-agent',
+      conferenceSid: null,
+      agentCallSid: null,
+      holds: 0,
+      totalHoldSeconds: 0,
+      longestHoldSeconds: 0,
+      holdStartedAt: null,
+      startedAt: '2026-12-03T08:00:00.000Z',
+      agentHoldStartedAt: null,
+      events: [],
+      eventSeq: 0,
+      undelivered: [],
+      updatedAt: '2026-12-03T08:00:00.000Z',
+      endedAt: null,
+      incomplete: false,
+      linePosition: null,
+      waitingSince: null,
     });
   });
 
@@ -37,7 +63,11 @@ describe('call record', () => {
     expect(applyCallEvent(r, { kind: 'line-position', position: 3 })).toBe(r);
     // A missed line-left: the agent answering ends the wait all the same.
     const waiting = newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: '+15550100001', at: T0, linePosition: 1 });
-    expect(applyCallEvent(waiting, { kind: 'agent-connected', agentCallSid: AGENT })).toMatchObject({ state: 'talking', linePosition: null, waitingSince: null });
+    expect(applyCallEvent(waiting, { kind: 'agent-connected', agentCallSid: AGENT })).toMatchObject({
+      state: 'talking',
+      linePosition: null,
+      waitingSince: null,
+    });
   });
 
   it('counts holds, total and longest; a hold of a held call and a resume of a live one change nothing', () => {
@@ -60,7 +90,11 @@ describe('call record', () => {
     r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(600), heldSeconds: 600 });
     expect(applyCallEvent(r, { kind: 'limit-unenforced', at: at(605), heldSeconds: 605 })).toBe(r);
     const holdEvents = r.events.filter((e): e is HoldEvent => e.type !== 'call-connected');
-    expect(holdEvents.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'resume:limit:600', 'limit-unenforced:limit:600']);
+    expect(holdEvents.map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual([
+      'hold:api:0',
+      'resume:limit:600',
+      'limit-unenforced:limit:600',
+    ]);
     expect(parseCallRecord(JSON.parse(JSON.stringify(r)))?.events).toEqual(r.events);
     r = applyCallEvent(r, { kind: 'hold-started', at: at(700) });
     r = applyCallEvent(r, { kind: 'limit-unenforced', at: at(1300), heldSeconds: 600 });
@@ -74,14 +108,22 @@ describe('call record', () => {
 
   it('the agent leaving a held caller ends the hold then, or when Twilio measures it (dial mode)', () => {
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(0) });
-    expect(applyCallEvent(held, { kind: 'agent-gone', at: at(12) })).toMatchObject({ state: 'agent-gone', totalHoldSeconds: 12, holdStartedAt: null });
+    expect(applyCallEvent(held, { kind: 'agent-gone', at: at(12) })).toMatchObject({
+      state: 'agent-gone',
+      totalHoldSeconds: 12,
+      holdStartedAt: null,
+    });
     const later = applyCallEvent(held, { kind: 'agent-gone', at: at(12), holdMeasuredLater: true });
     expect(later).toMatchObject({ state: 'agent-gone', holdStartedAt: held.holdStartedAt });
-    expect(applyCallEvent(later, { kind: 'hold-ended', at: at(13), heldSeconds: 11 })).toMatchObject({ state: 'agent-gone', totalHoldSeconds: 11, holdStartedAt: null });
+    expect(applyCallEvent(later, { kind: 'hold-ended', at: at(13), heldSeconds: 11 })).toMatchObject({
+      state: 'agent-gone',
+      totalHoldSeconds: 11,
+      holdStartedAt: null,
+    });
     expect(applyCallEvent(later, { kind: 'hold-started', at: at(14) })).toBe(later);
   });
 
-  it('parses stored data back, keeping only the contract\'s fields, and refuses what is not a record', () => {
+  it("parses stored data back, keeping only the contract's fields, and refuses what is not a record", () => {
     const r = talking();
     expect(parseCallRecord({ ...r, limitWarnedAt: 'later feature' })).toEqual(r);
     expect(parseCallRecord({ ...r, state: 'parked' })).toBeUndefined();
@@ -94,12 +136,28 @@ describe('conference status callback', () => {
   const base = { FriendlyName: CALLER, ConferenceSid: CONF, Timestamp: 'Thu, 03 Dec 2026 08:00:30 +0000' };
   const meaning = (params: Record<string, string>) => callEventOfConference(parseConferenceStatus({ ...base, ...params }, T0));
 
-  it('names the caller by the conference\'s friendly name and tells the agent by its CallSid', () => {
+  it("names the caller by the conference's friendly name and tells the agent by its CallSid", () => {
     expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: CALLER })).toBeUndefined();
-    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: AGENT })).toEqual({ kind: 'agent-connected', agentCallSid: AGENT, conferenceSid: CONF });
-    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({ kind: 'hold-started', at: at(30), party: 'caller' });
-    expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({ kind: 'hold-ended', at: at(30), party: 'caller' });
-    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: AGENT })).toEqual({ kind: 'hold-started', at: at(30), party: 'agent' });
+    expect(meaning({ StatusCallbackEvent: 'participant-join', CallSid: AGENT })).toEqual({
+      kind: 'agent-connected',
+      agentCallSid: AGENT,
+      conferenceSid: CONF,
+    });
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: CALLER })).toEqual({
+      kind: 'hold-started',
+      at: at(30),
+      party: 'caller',
+    });
+    expect(meaning({ StatusCallbackEvent: 'participant-unhold', CallSid: CALLER })).toEqual({
+      kind: 'hold-ended',
+      at: at(30),
+      party: 'caller',
+    });
+    expect(meaning({ StatusCallbackEvent: 'participant-hold', CallSid: AGENT })).toEqual({
+      kind: 'hold-started',
+      at: at(30),
+      party: 'agent',
+    });
     expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: AGENT })).toEqual({ kind: 'agent-gone', at: at(30) });
     expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: CALLER })).toBe('call-ended');
     expect(meaning({ StatusCallbackEvent: 'conference-end' })).toBe('call-ended');
@@ -108,23 +166,36 @@ describe('conference status callback', () => {
 
   it('uses its own clock without a Timestamp, and refuses a conference not named after a call', () => {
     expect(parseConferenceStatus({ FriendlyName: CALLER, ConferenceSid: CONF, StatusCallbackEvent: 'conference-end' }, T0).at).toEqual(T0);
-    expect(() => parseConferenceStatus({ ...base, FriendlyName: 'sales', StatusCallbackEvent: 'conference-end' }, T0)).toThrow(/FriendlyName/);
+    expect(() => parseConferenceStatus({ ...base, FriendlyName: 'sales', StatusCallbackEvent: 'conference-end' }, T0)).toThrow(
+      /FriendlyName/,
+    );
   });
 });
 
 describe('hold events', () => {
-  const event = (type: string, party: string, t: number, heldFor: number, by = 'api') =>
-    ({ id: expect.stringMatching(/^evt_CA1{32}_\d+$/), type, callSid: CALLER, party, mode: 'conference', at: at(t).toISOString(), heldFor, by });
+  const event = (type: string, party: string, t: number, heldFor: number, by = 'api') => ({
+    id: expect.stringMatching(/^evt_CA1{32}_\d+$/),
+    type,
+    callSid: CALLER,
+    party,
+    mode: 'conference',
+    at: at(t).toISOString(),
+    heldFor,
+    by,
+  });
   const holdEvents = (r: CallRecord) => r.events.filter((e) => e.type !== 'call-connected');
 
-  it('records every hold and resume of either party; only the caller\'s count in the metrics', () => {
+  it("records every hold and resume of either party; only the caller's count in the metrics", () => {
     let r = talking();
     r = applyCallEvent(r, { kind: 'hold-started', at: at(10) });
     r = applyCallEvent(r, { kind: 'hold-started', at: at(15), party: 'agent' });
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(40), party: 'agent' });
     r = applyCallEvent(r, { kind: 'hold-ended', at: at(70), by: 'limit' });
     expect(holdEvents(r)).toEqual([
-      event('hold', 'caller', 10, 0), event('hold', 'agent', 15, 0), event('resume', 'agent', 40, 25), event('resume', 'caller', 70, 60, 'limit'),
+      event('hold', 'caller', 10, 0),
+      event('hold', 'agent', 15, 0),
+      event('resume', 'agent', 40, 25),
+      event('resume', 'caller', 70, 60, 'limit'),
     ]);
     expect(r).toMatchObject({ holds: 1, totalHoldSeconds: 60, longestHoldSeconds: 60, holdStartedAt: null, agentHoldStartedAt: null });
   });
@@ -142,7 +213,9 @@ describe('hold events', () => {
     expect(applyCallEvent(held, { kind: 'agent-gone', at: at(30) }).events.at(-1)).toEqual(event('hang-up', 'caller', 30, 20));
     const gone = applyCallEvent(held, { kind: 'agent-gone', at: at(30), holdMeasuredLater: true });
     expect(holdEvents(gone)).toHaveLength(1);
-    expect(applyCallEvent(gone, { kind: 'hold-ended', at: at(31), heldSeconds: 21 }).events.at(-1)).toEqual(event('hang-up', 'caller', 31, 21));
+    expect(applyCallEvent(gone, { kind: 'hold-ended', at: at(31), heldSeconds: 21 }).events.at(-1)).toEqual(
+      event('hang-up', 'caller', 31, 21),
+    );
   });
 
   it('at the end of the call: a running hold is a hang-up, then the summary', () => {
@@ -152,15 +225,24 @@ describe('hold events', () => {
     const end = endOfCall(r, at(75));
     expect(end.events).toEqual([event('hang-up', 'caller', 75, 45)]);
     expect(end.summary).toEqual({
-      id: expect.stringMatching(/^evt_/), type: 'call-summary', callSid: CALLER, mode: 'conference', startedAt: T0.toISOString(), endedAt: at(75).toISOString(),
-      holds: 2, totalHoldSeconds: 55, longestHoldSeconds: 45,
+      id: expect.stringMatching(/^evt_/),
+      type: 'call-summary',
+      callSid: CALLER,
+      mode: 'conference',
+      startedAt: T0.toISOString(),
+      endedAt: at(75).toISOString(),
+      holds: 2,
+      totalHoldSeconds: 55,
+      longestHoldSeconds: 45,
     });
     expect(endOfCall(talking(), at(80)).events).toEqual([]);
   });
 
   it('numbers each event once: ids unique per call, the same whatever re-runs the change', () => {
     const connected = talking();
-    expect(connected.events).toEqual([expect.objectContaining({ id: `evt_${CALLER}_1`, type: 'call-connected', agentCallSid: AGENT, conferenceSid: CONF })]);
+    expect(connected.events).toEqual([
+      expect.objectContaining({ id: `evt_${CALLER}_1`, type: 'call-connected', agentCallSid: AGENT, conferenceSid: CONF }),
+    ]);
     let r = applyCallEvent(connected, { kind: 'hold-started', at: at(10) });
     // A race re-runs a change on the same record: the same event gets the same id.
     expect(applyCallEvent(connected, { kind: 'hold-started', at: at(10) }).events).toEqual(r.events);
@@ -182,7 +264,16 @@ describe('hold events', () => {
     }
     expect(r.events).toHaveLength(MAX_RECORDED_EVENTS);
     expect(r.holds).toBe(30);
-    const { agentHoldStartedAt: _a, events: _e, eventSeq: _s, undelivered: _u, updatedAt: _t, endedAt: _n, incomplete: _i, ...old } = talking();
+    const {
+      agentHoldStartedAt: _a,
+      events: _e,
+      eventSeq: _s,
+      undelivered: _u,
+      updatedAt: _t,
+      endedAt: _n,
+      incomplete: _i,
+      ...old
+    } = talking();
     expect(parseCallRecord(old)).toEqual({ ...talking(), events: [], eventSeq: 0, updatedAt: T0.toISOString() });
     expect(parseCallRecord({ ...talking(), events: [{ type: 'nonsense' }, r.events[0]] })!.events).toEqual([r.events[0]]);
   });

@@ -25,15 +25,21 @@ describe.each(['conference', 'dial'])('GET /calls in %s mode, with a read that n
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const context = functionContext({
-        ACCOUNT_SID, AUTH_TOKEN, TWILIO_API_BASE_URL: api.url,
-        AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', HOLD_MODE: mode,
+        ACCOUNT_SID,
+        AUTH_TOKEN,
+        TWILIO_API_BASE_URL: api.url,
+        AGENT_NUMBER: '+15550100001',
+        HOLD_API_TOKEN: 't',
+        HOLD_MODE: mode,
       });
       const event = { request: { headers: { authorization: 'Bearer t' } } };
       const reply = await withinInvocationBudget(() => handleCallsRequest(context, event), 400);
       const answer = (reply as unknown as { body: CallsAnswer }).body;
       expect(answer).toMatchObject({ calls: [], recordsAvailable: true, liveStateAvailable: false });
       // Given up at the budget (this message), not at the Voice API client's own 5 s request timeout.
-      expect(errors.mock.calls.map((c) => c.join(' '))).toContainEqual(expect.stringMatching(/could not read Twilio's state of the live calls within the invocation's time/));
+      expect(errors.mock.calls.map((c) => c.join(' '))).toContainEqual(
+        expect.stringMatching(/could not read Twilio's state of the live calls within the invocation's time/),
+      );
     } finally {
       errors.mockRestore();
     }

@@ -1,6 +1,15 @@
 // The long poll of GET /calls (lib/calls-wait.ts) on a fake clock: how often it looks at the
 // revision, when it gives up, and which ETags it trusts.
-import { CHECK_EVERY_MS, MAX_ETAG_AGE_SECONDS, etagOf, parseEtag, parseWait, stillCurrent, waitForChange, type ListVersion } from '../../lib/calls-wait';
+import {
+  CHECK_EVERY_MS,
+  MAX_ETAG_AGE_SECONDS,
+  etagOf,
+  parseEtag,
+  parseWait,
+  stillCurrent,
+  waitForChange,
+  type ListVersion,
+} from '../../lib/calls-wait';
 import { isFailure } from '../../lib/platform/failure';
 
 function fakeClock(revisions: (string | null)[]) {

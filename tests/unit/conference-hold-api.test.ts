@@ -105,7 +105,14 @@ describe('hold and resume', () => {
   it('holds the caller with ONE request when the ConferenceSid is given, addressing it by its CallSid', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'conference',
+      held: true,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      conferenceSid: CONFERENCE,
+    });
     expect(api.requests()).toHaveLength(1);
     const [update] = api.requests();
     expect(update.method).toBe('POST');
@@ -122,10 +129,7 @@ describe('hold and resume', () => {
   it('finds the live conference by friendly name AND status when no ConferenceSid is given', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET ${CONFERENCES}`,
-      `POST ${PARTICIPANTS}/${CALLER}.json`,
-    ]);
+    expect(api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${CONFERENCES}`, `POST ${PARTICIPANTS}/${CALLER}.json`]);
     expect(api.requests()[0].query.get('FriendlyName')).toBe(CALLER);
     expect(api.requests()[0].query.get('Status')).toBe('in-progress');
   });
@@ -143,7 +147,15 @@ describe('hold and resume', () => {
       `POST ${PARTICIPANTS}/agent.json`,
     ]);
     // The agent's leg comes back, to be passed as AgentCallSid next time.
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE, agentCallSid: AGENT });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'conference',
+      held: true,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      conferenceSid: CONFERENCE,
+      agentCallSid: AGENT,
+    });
   });
 
   it('addresses the agent by the AgentCallSid an earlier answer gave (Twilio checks it is in that conference)', async () => {
@@ -161,7 +173,7 @@ describe('hold and resume', () => {
     ]);
   });
 
-  it('refuses Participant=agent with another call\'s ConferenceSid: 404 and no update of anybody', async () => {
+  it("refuses Participant=agent with another call's ConferenceSid: 404 and no update of anybody", async () => {
     const reply = await invokeFunction(holdHandler, context(), {
       CallSid: CALLER,
       ConferenceSid: OTHER_CONFERENCE,
@@ -176,7 +188,14 @@ describe('hold and resume', () => {
   it('resumes with Hold=false and nothing else', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'conference',
+      held: false,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      conferenceSid: CONFERENCE,
+    });
     expect(Object.fromEntries(api.requests()[0].form)).toEqual({ Hold: 'false' });
   });
 
@@ -210,15 +229,31 @@ describe('hold and resume', () => {
     const second = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     // The same answer but for when each was applied.
-    expect({ ...(second.body as object), appliedAfter: 0, appliedAt: 0 }).toEqual({ ...(first.body as object), appliedAfter: 0, appliedAt: 0 });
+    expect({ ...(second.body as object), appliedAfter: 0, appliedAt: 0 }).toEqual({
+      ...(first.body as object),
+      appliedAfter: 0,
+      appliedAt: 0,
+    });
     const resumed = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     const again = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect([resumed.statusCode, again.statusCode]).toEqual([200, 200]);
-    expect(again.body).toEqual({ callSid: CALLER, mode: 'conference', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, conferenceSid: CONFERENCE });
+    expect(again.body).toEqual({
+      callSid: CALLER,
+      mode: 'conference',
+      held: false,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      conferenceSid: CONFERENCE,
+    });
   });
 
   it('accepts a JSON-style event the same as form fields', async () => {
-    const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, Participant: 'caller', ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context(), {
+      CallSid: CALLER,
+      ConferenceSid: CONFERENCE,
+      Participant: 'caller',
+      ...bearer(TOKEN),
+    });
     expect(reply.statusCode).toBe(200);
   });
 });
@@ -240,7 +275,7 @@ describe('calls that cannot be held', () => {
     expect(api.requests().every((r) => r.method === 'GET')).toBe(true);
   });
 
-  it('answers 404 with Twilio\'s code when the participant has left', async () => {
+  it("answers 404 with Twilio's code when the participant has left", async () => {
     await api.emu.hangup(CALLER);
     await api.emu.settle();
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
@@ -249,7 +284,11 @@ describe('calls that cannot be held', () => {
   });
 
   it('answers 500 when Twilio rejects the credentials', async () => {
-    const reply = await invokeFunction(holdHandler, context({ AUTH_TOKEN: 'not-the-auth-token' }), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
+    const reply = await invokeFunction(holdHandler, context({ AUTH_TOKEN: 'not-the-auth-token' }), {
+      CallSid: CALLER,
+      ConferenceSid: CONFERENCE,
+      ...bearer(TOKEN),
+    });
     expect(reply.statusCode).toBe(500);
     expect((reply.body as { message: string }).message).toMatch(/credentials/);
   });
@@ -294,9 +333,10 @@ describe('answers injected by the stand-in', () => {
     expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', path: `${PARTICIPANTS}/${CALLER}.json` });
   });
 
-
-  it('answers 502 with Twilio\'s code and message for other Twilio errors, never a stack trace', async () => {
-    fake = await startTwilioProxy(api.url, (request) => (request.method === 'POST' ? twilioError(400, 13238, 'Invalid Hold URL verb') : undefined));
+  it("answers 502 with Twilio's code and message for other Twilio errors, never a stack trace", async () => {
+    fake = await startTwilioProxy(api.url, (request) =>
+      request.method === 'POST' ? twilioError(400, 13238, 'Invalid Hold URL verb') : undefined,
+    );
     const reply = await invokeFunction(holdHandler, fakeContext(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(502);
     expect(reply.body).toMatchObject({ error: 'upstream', twilio: { code: 13238, message: 'Invalid Hold URL verb', status: 400 } });
@@ -308,7 +348,9 @@ describe('the window in which Twilio applied the update (docs/hold-api.md, "Orde
   /** Blocks this process for `ms`, so that instants taken before and after it differ. */
   function stall(ms: number): void {
     const until = Date.now() + ms;
-    while (Date.now() < until) { /* the instants around the lookup must differ */ }
+    while (Date.now() < until) {
+      /* the instants around the lookup must differ */
+    }
   }
 
   let fake: FakeTwilioApi | undefined;

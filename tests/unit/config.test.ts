@@ -32,15 +32,18 @@ describe('AGENT_NUMBER', () => {
 });
 
 describe('HOLD_MODE', () => {
-  it.each([[undefined, 'conference'], ['', 'conference'], ['conference', 'conference'], ['DIAL', 'dial'], [' dial ', 'dial']])(
-    '%p -> %p',
-    (value, mode) => expect(holdModeName({ HOLD_MODE: value })).toBe(mode),
-  );
+  it.each([
+    [undefined, 'conference'],
+    ['', 'conference'],
+    ['conference', 'conference'],
+    ['DIAL', 'dial'],
+    [' dial ', 'dial'],
+  ])('%p -> %p', (value, mode) => expect(holdModeName({ HOLD_MODE: value })).toBe(mode));
   it('rejects anything else', () => expect(() => holdModeName({ HOLD_MODE: 'queue' })).toThrow(/HOLD_MODE/));
 });
 
 describe('other settings', () => {
-  it('validates AGENT_RING_TIMEOUT within Twilio\'s 5-600 s', () => {
+  it("validates AGENT_RING_TIMEOUT within Twilio's 5-600 s", () => {
     expect(ringTimeoutSeconds({})).toBe(30);
     expect(ringTimeoutSeconds({ AGENT_RING_TIMEOUT: '5' })).toBe(5);
     expect(ringTimeoutSeconds({ AGENT_RING_TIMEOUT: '600' })).toBe(600);

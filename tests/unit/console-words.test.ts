@@ -23,15 +23,39 @@ import {
 } from '../../assets-src/console/words';
 
 const call = (fields: Partial<ListedCall> = {}): ListedCall => ({
-  callSid: 'CA' + '1'.repeat(32), mode: 'conference', from: '+15551230000', agent: '+15550100001', state: 'talking',
-  conferenceSid: null, agentCallSid: null, holds: 0, totalHoldSeconds: 0, longestHoldSeconds: 0, holdStartedAt: null,
-  startedAt: '2026-12-03T08:00:00.000Z', agentHoldStartedAt: null, events: [], updatedAt: '2026-12-03T08:00:00.000Z', incomplete: false,
-  linePosition: null, waitingSince: null, ...fields,
+  callSid: 'CA' + '1'.repeat(32),
+  mode: 'conference',
+  from: '+15551230000',
+  agent: '+15550100001',
+  state: 'talking',
+  conferenceSid: null,
+  agentCallSid: null,
+  holds: 0,
+  totalHoldSeconds: 0,
+  longestHoldSeconds: 0,
+  holdStartedAt: null,
+  startedAt: '2026-12-03T08:00:00.000Z',
+  agentHoldStartedAt: null,
+  events: [],
+  updatedAt: '2026-12-03T08:00:00.000Z',
+  incomplete: false,
+  linePosition: null,
+  waitingSince: null,
+  ...fields,
 });
 
-describe('the console\'s words', () => {
+describe("the console's words", () => {
   it('writes durations as m:ss or h:mm:ss', () => {
-    expect([0, 7, 59, 60, 754, 3599, 3600, 3723].map(duration)).toEqual(['0:00', '0:07', '0:59', '1:00', '12:34', '59:59', '1:00:00', '1:02:03']);
+    expect([0, 7, 59, 60, 754, 3599, 3600, 3723].map(duration)).toEqual([
+      '0:00',
+      '0:07',
+      '0:59',
+      '1:00',
+      '12:34',
+      '59:59',
+      '1:00:00',
+      '1:02:03',
+    ]);
   });
 
   it('runs the hold timer from holdStartedAt, and adds it to the total', () => {
@@ -57,7 +81,9 @@ describe('the console\'s words', () => {
     expect(errorInWords({ status: 502, body: { message: 'Twilio refused to hold the caller: Injected fault' } })).toBe(
       'Twilio did not do it (Twilio refused to hold the caller: Injected fault). Nothing changed; try again.',
     );
-    expect(errorInWords({ status: 409, body: { message: 'call CA1 is not connected to the agent yet' } })).toBe('Not possible right now (call CA1 is not connected to the agent yet).');
+    expect(errorInWords({ status: 409, body: { message: 'call CA1 is not connected to the agent yet' } })).toBe(
+      'Not possible right now (call CA1 is not connected to the agent yet).',
+    );
     expect(errorInWords({ status: 404 })).toBe('That call is not live any more.');
     expect(errorInWords(undefined)).toMatch(/^Could not reach the service/);
     expect(errorInWords({ status: 504, body: { message: 'no answer' } })).toMatch(/may or may not have changed/);
@@ -87,15 +113,32 @@ describe('who hears what, the events and the line, in words', () => {
   it('says each event with who and by whom, and an unknown type as it is', () => {
     const at = '2026-12-03T08:01:00.000Z';
     const time = () => '08:01:00';
-    expect(eventInWords({ type: 'hold', party: 'caller', at, heldFor: 0, by: 'api' }, time)).toBe("08:01:00 caller put on hold by the agent's software");
-    expect(eventInWords({ type: 'resume', party: 'caller', at, heldFor: 600, by: 'limit' }, time)).toBe('08:01:00 caller taken off hold by the hold limit, after 10:00 on hold');
-    expect(eventInWords({ type: 'warning', party: 'agent', at, heldFor: 540 }, time)).toBe('08:01:00 the agent was warned of the hold limit, after 9:00 on hold');
+    expect(eventInWords({ type: 'hold', party: 'caller', at, heldFor: 0, by: 'api' }, time)).toBe(
+      "08:01:00 caller put on hold by the agent's software",
+    );
+    expect(eventInWords({ type: 'resume', party: 'caller', at, heldFor: 600, by: 'limit' }, time)).toBe(
+      '08:01:00 caller taken off hold by the hold limit, after 10:00 on hold',
+    );
+    expect(eventInWords({ type: 'warning', party: 'agent', at, heldFor: 540 }, time)).toBe(
+      '08:01:00 the agent was warned of the hold limit, after 9:00 on hold',
+    );
     expect(eventInWords({ type: 'screened-out', at }, time)).toBe('08:01:00 screened out');
     expect(eventInWords({ type: 'call-connected', at }, time)).toBe('08:01:00 connected to the agent');
   });
 
   it('gives a waiting caller its place in line', () => {
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '101st',
+    ]);
     expect(stateLine({ state: 'waiting', linePosition: 2 })).toBe('waiting in line (2nd)');
     expect(stateLine({ state: 'talking', linePosition: null })).toBe('talking');
   });
@@ -107,7 +150,12 @@ describe('the newest of answers and records (appliedAt against updatedAt)', () =
   it('shows a newer answer until the record catches up', () => {
     const answer = { held: true, appliedAt: '2026-12-03T08:01:05.000Z' };
     const shown = newestState(record, answer);
-    expect(shown).toMatchObject({ state: 'on-hold', holdStartedAt: answer.appliedAt, holds: 1, hears: { caller: 'music', agent: 'silence' } });
+    expect(shown).toMatchObject({
+      state: 'on-hold',
+      holdStartedAt: answer.appliedAt,
+      holds: 1,
+      hears: { caller: 'music', agent: 'silence' },
+    });
     expect(recordCaughtUp(record, answer)).toBe(false);
     const later = call({ state: 'talking', updatedAt: '2026-12-03T08:01:06.000Z' });
     expect(newestState(later, answer)).toBe(later);
@@ -129,7 +177,7 @@ describe('answers in the order Twilio applied them (appliedAfter..appliedAt wind
   const hold = (after: number, applied: number) => ({ held: true, appliedAfter: at(after), appliedAt: at(applied) });
   const resume = (after: number, applied: number) => ({ held: false, appliedAfter: at(after), appliedAt: at(applied) });
 
-  it('orders X before Y only when X\'s window closed before Y\'s opened', () => {
+  it("orders X before Y only when X's window closed before Y's opened", () => {
     expect(appliedBefore(hold(1, 2), resume(3, 4))).toBe(true);
     expect(appliedBefore(resume(3, 4), hold(1, 2))).toBe(false);
     // Overlapping, or touching at the same millisecond: no order either way.

@@ -11,7 +11,18 @@ import {
 import { signAgentHandle, verifyAgentHandle } from '../../lib/dial/agent-handle';
 
 const CALL_STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'];
-const QUEUE_RESULTS = ['bridged', 'bridging-in-process', 'error', 'hangup', 'leave', 'redirected', 'redirected-from-bridged', 'queue-full', 'system-error', 'something-new'];
+const QUEUE_RESULTS = [
+  'bridged',
+  'bridging-in-process',
+  'error',
+  'hangup',
+  'leave',
+  'redirected',
+  'redirected-from-bridged',
+  'queue-full',
+  'system-error',
+  'something-new',
+];
 
 describe('legStateOf', () => {
   it.each([
@@ -43,11 +54,21 @@ describe("callerQueueEnded (the caller's Enqueue action)", () => {
   });
 
   it.each(['error', 'system-error', 'queue-full'])('%s with the caller live: cannot hold, the agent is released', (queueResult) => {
-    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({ caller: 'cannot-hold', answer: 'cannot-hold', releaseAgent: true, cleanUp: true });
+    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({
+      caller: 'cannot-hold',
+      answer: 'cannot-hold',
+      releaseAgent: true,
+      cleanUp: true,
+    });
   });
 
   it.each(['redirected', 'redirected-from-bridged'])('%s with the caller live: answered with the resume, the agent kept', (queueResult) => {
-    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({ caller: 'wait-on-hold', answer: 'take-agent-back', releaseAgent: false, cleanUp: false });
+    expect(callerQueueEnded({ queueResult, callerStatus: 'in-progress' })).toEqual({
+      caller: 'wait-on-hold',
+      answer: 'take-agent-back',
+      releaseAgent: false,
+      cleanUp: false,
+    });
   });
 });
 
@@ -79,7 +100,12 @@ describe('agentLegAmong', () => {
   const A = 'CA' + 'a'.repeat(32);
   const B = 'CA' + 'b'.repeat(32);
   it('prefers the live child, then a ringing one, else none', () => {
-    expect(agentLegAmong([{ sid: A, status: 'completed' }, { sid: B, status: 'in-progress' }])).toEqual({ kind: 'live', sid: B });
+    expect(
+      agentLegAmong([
+        { sid: A, status: 'completed' },
+        { sid: B, status: 'in-progress' },
+      ]),
+    ).toEqual({ kind: 'live', sid: B });
     expect(agentLegAmong([{ sid: A, status: 'ringing' }])).toEqual({ kind: 'connecting', sid: A });
     expect(agentLegAmong([{ sid: A, status: 'no-answer' }])).toEqual({ kind: 'none' });
     expect(agentLegAmong([])).toEqual({ kind: 'none' });

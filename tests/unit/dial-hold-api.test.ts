@@ -47,7 +47,10 @@ function context(env: Record<string, string> = {}, twilioApiUrl = api.url) {
 
 /** Holds or resumes the call as a client would, straight on the emulator (not among the requests asserted). */
 async function apply(action: 'hold' | 'unhold'): Promise<void> {
-  const reply = await invokeFunction(action === 'hold' ? holdHandler : unholdHandler, context({}, emulated.url), { CallSid: CALLER, ...bearer(TOKEN) });
+  const reply = await invokeFunction(action === 'hold' ? holdHandler : unholdHandler, context({}, emulated.url), {
+    CallSid: CALLER,
+    ...bearer(TOKEN),
+  });
   expect(reply.statusCode).toBe(200);
   await emulated.emu.settle();
 }
@@ -79,7 +82,15 @@ describe('hold (dial mode)', () => {
   it('without SIDs: finds the agent leg by ParentCallSid, then ONE update moves the AGENT into the agent queue (inline TwiML)', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'dial',
+      held: true,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      agentCallSid: AGENT,
+      agentHandle: HANDLE(),
+    });
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     expect(api.requests[0].query.get('ParentCallSid')).toBe(CALLER);
     expect([...api.requests[1].form.keys()]).toEqual(['Twiml']);
@@ -88,7 +99,10 @@ describe('hold (dial mode)', () => {
     expect(verbs.map((v) => v.verb)).toEqual([...Array(verbs.length - 1).fill('Enqueue'), 'Redirect']);
     expect(api.requests[1].form.get('Twiml')!.length).toBeLessThan(4000);
     for (const enqueue of verbs.slice(0, -1)) {
-      expect(enqueue).toMatchObject({ text: `${CALLER}-agent`, attributes: { waitUrl: `http://localhost:3000/agent-hold-loop?CallerCallSid=${CALLER}` } });
+      expect(enqueue).toMatchObject({
+        text: `${CALLER}-agent`,
+        attributes: { waitUrl: `http://localhost:3000/agent-hold-loop?CallerCallSid=${CALLER}` },
+      });
       expect(enqueue.attributes.action).toBeUndefined();
     }
     expect(verbs.at(-1)).toMatchObject({ text: `http://localhost:3000/agent-rejoin-hold?CallerCallSid=${CALLER}` });
@@ -98,11 +112,19 @@ describe('hold (dial mode)', () => {
   it('with the AgentHandle of an earlier answer: ONE request, no read', async () => {
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: true, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE_SHAPE });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'dial',
+      held: true,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      agentCallSid: AGENT,
+      agentHandle: HANDLE_SHAPE,
+    });
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`]);
   });
 
-  it('AgentCallSid is checked against the lookup: right one 2 requests; another call\'s leg 404 and nothing moves', async () => {
+  it("AgentCallSid is checked against the lookup: right one 2 requests; another call's leg 404 and nothing moves", async () => {
     expect((await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentCallSid: AGENT, ...bearer(TOKEN) })).statusCode).toBe(200);
     expect(requests()).toEqual(['GET /Calls.json', `POST /Calls/${AGENT}.json`]);
     api.requests.length = 0;
@@ -130,7 +152,12 @@ describe('hold (dial mode)', () => {
         expect(JSON.stringify(reply.body).length).toBeLessThan(300);
       }
     }
-    const mismatch = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), AgentCallSid: other, ...bearer(TOKEN) });
+    const mismatch = await invokeFunction(holdHandler, context(), {
+      CallSid: CALLER,
+      AgentHandle: HANDLE(),
+      AgentCallSid: other,
+      ...bearer(TOKEN),
+    });
     expect(mismatch.statusCode).toBe(400);
     expect(api.requests).toHaveLength(0);
   });
@@ -160,14 +187,14 @@ describe('hold (dial mode)', () => {
     expect(reply.body).toMatchObject({ error: 'not-found' });
   });
 
-  it('404 when the handle\'s agent leg has ended (21220, then one read tells ended from ringing)', async () => {
+  it("404 when the handle's agent leg has ended (21220, then one read tells ended from ringing)", async () => {
     await hangup(AGENT);
     const reply = await invokeFunction(holdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(404);
     expect(requests()).toEqual([`POST /Calls/${AGENT}.json`, `GET /Calls/${AGENT}.json`]);
   });
 
-  it('502 when the handle\'s update answers 21220 and the read that would tell ringing from ended fails', async () => {
+  it("502 when the handle's update answers 21220 and the read that would tell ringing from ended fails", async () => {
     await hangup(AGENT);
     override = (request) => (request.method === 'GET' ? twilioError(500, 20500, 'Internal Server Error') : undefined);
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -231,7 +258,15 @@ describe('unhold (dial mode)', () => {
     await apply('hold');
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'dial',
+      held: false,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      agentCallSid: AGENT,
+      agentHandle: HANDLE(),
+    });
     expect(requests()).toEqual([`POST /Calls/${CALLER}.json`]);
     expectResumeTwiml(api.requests[0]);
     expectAgentNeverMoved();
@@ -243,7 +278,15 @@ describe('unhold (dial mode)', () => {
       api.requests.length = 0;
       const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...extra, ...bearer(TOKEN) });
       expect(reply.statusCode).toBe(200);
-      expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+      expect(reply.body).toEqual({
+        callSid: CALLER,
+        mode: 'dial',
+        held: false,
+        appliedAfter: ISO_MS,
+        appliedAt: ISO_MS,
+        agentCallSid: AGENT,
+        agentHandle: HANDLE(),
+      });
       expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json', `POST /Calls/${CALLER}.json`]);
       expectResumeTwiml(api.requests[2]);
     }
@@ -253,7 +296,14 @@ describe('unhold (dial mode)', () => {
   it('a call never held (no agent queue): a true no-op, 2 reads, and no handle (its caller is still the parent of the bridge)', async () => {
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
     expect(reply.statusCode).toBe(200);
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'dial',
+      held: false,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      agentCallSid: AGENT,
+    });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
@@ -261,7 +311,15 @@ describe('unhold (dial mode)', () => {
     await apply('hold');
     await apply('unhold');
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
-    expect(reply.body).toEqual({ callSid: CALLER, mode: 'dial', held: false, appliedAfter: ISO_MS, appliedAt: ISO_MS, agentCallSid: AGENT, agentHandle: HANDLE() });
+    expect(reply.body).toEqual({
+      callSid: CALLER,
+      mode: 'dial',
+      held: false,
+      appliedAfter: ISO_MS,
+      appliedAt: ISO_MS,
+      agentCallSid: AGENT,
+      agentHandle: HANDLE(),
+    });
     expect(requests()).toEqual(['GET /Calls.json', 'GET /Queues.json']);
   });
 
@@ -284,7 +342,9 @@ describe('unhold (dial mode)', () => {
     await hangup(AGENT);
     expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) })).statusCode).toBe(404);
     await hangup(CALLER);
-    expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) })).statusCode).toBe(404);
+    expect((await invokeFunction(unholdHandler, context(), { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) })).statusCode).toBe(
+      404,
+    );
   });
 
   it('502 when the queue read fails, and nothing moves', async () => {
@@ -311,7 +371,11 @@ describe('an update with no answer in time (504, outcome unknown)', () => {
     const impatient = { ...context(), getTwilioClient: () => require('twilio')(ACCOUNT_SID, AUTH_TOKEN, { timeout: 300 }) };
     const handler = action === 'hold' ? holdHandler : unholdHandler;
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const reply = await invokeFunction(handler, impatient as ReturnType<typeof context>, { CallSid: CALLER, AgentHandle: HANDLE(), ...bearer(TOKEN) });
+    const reply = await invokeFunction(handler, impatient as ReturnType<typeof context>, {
+      CallSid: CALLER,
+      AgentHandle: HANDLE(),
+      ...bearer(TOKEN),
+    });
     error.mockRestore();
     expect(reply.statusCode).toBe(504);
     expect(reply.body).toMatchObject({ error: 'outcome-unknown', outcome: 'unknown', callSid: CALLER, held: heldAfter });
@@ -345,7 +409,9 @@ describe('the window in which Twilio applied the update or the state was read (d
   /** Blocks this process for `ms`, so that instants taken before and after it differ. */
   function stall(ms: number): void {
     const until = Date.now() + ms;
-    while (Date.now() < until) { /* the instants around the lookup must differ */ }
+    while (Date.now() < until) {
+      /* the instants around the lookup must differ */
+    }
   }
 
   /** Each request's arrival; the agent lookup (GET /Calls.json) answers 30 ms late. */
@@ -375,7 +441,7 @@ describe('the window in which Twilio applied the update or the state was read (d
     expect(at).toBeGreaterThanOrEqual(update.at);
   });
 
-  it('a resume that moves nothing: the window is the queue read\'s, not the lookup\'s', async () => {
+  it("a resume that moves nothing: the window is the queue read's, not the lookup's", async () => {
     // A bridged call that was never held: the resume reads the queues and moves nothing.
     const seen = timed();
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });
@@ -388,7 +454,7 @@ describe('the window in which Twilio applied the update or the state was read (d
     expect(at).toBeGreaterThanOrEqual(read.at);
   });
 
-  it('a resume that moves the caller: the window is the update\'s, after the queue read', async () => {
+  it("a resume that moves the caller: the window is the update's, after the queue read", async () => {
     await apply('hold');
     const seen = timed();
     const reply = await invokeFunction(unholdHandler, context(), { CallSid: CALLER, ...bearer(TOKEN) });

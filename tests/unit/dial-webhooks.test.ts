@@ -11,7 +11,15 @@ import { handler as agentLegStatus } from '../../functions/agent-leg-status.prot
 import { AGENT_UNAVAILABLE, SERVICE_UNAVAILABLE } from '../../lib/shared/caller-prompts';
 import { AGENT_HOLD_PAUSE_SECONDS, AGENT_LEFT, CALLER_LEFT, INLINE_TWIML_BUDGET, CALLER_ON_HOLD } from '../../lib/dial/twiml';
 import { startTwilioProxy, type FakeTwilioApi } from '../support/fake-twilio-api';
-import { ACCOUNT_SID, AUTH_TOKEN, DIAL_NUMBER, dialledCall, holdByRest, startEmulatedTwilio, type EmulatedTwilio } from '../support/emulated-twilio';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  DIAL_NUMBER,
+  dialledCall,
+  holdByRest,
+  startEmulatedTwilio,
+  type EmulatedTwilio,
+} from '../support/emulated-twilio';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
@@ -125,14 +133,22 @@ describe('incoming-call (dial mode)', () => {
     expect(dial.children[0]).toMatchObject({
       verb: 'Number',
       text: '+15550100001',
-      attributes: { statusCallback: `${URL}/agent-leg-status?CallerCallSid=${CALLER}`, statusCallbackEvent: 'answered completed', statusCallbackMethod: 'POST' },
+      attributes: {
+        statusCallback: `${URL}/agent-leg-status?CallerCallSid=${CALLER}`,
+        statusCallbackEvent: 'answered completed',
+        statusCallbackMethod: 'POST',
+      },
     });
     expectCallerQueue(enqueue);
     expect(voice()).toHaveLength(0);
   });
 
   it('uses CALLER_ID, AGENT_RING_TIMEOUT and HOLD_MUSIC_URL when set', async () => {
-    const twiml = await twimlOf(incomingCall, incoming(), { CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '12', HOLD_MUSIC_URL: 'https://music.example.com/a.mp3' });
+    const twiml = await twimlOf(incomingCall, incoming(), {
+      CALLER_ID: '+15550109999',
+      AGENT_RING_TIMEOUT: '12',
+      HOLD_MUSIC_URL: 'https://music.example.com/a.mp3',
+    });
     expect(twiml.children[0].attributes).toMatchObject({ callerId: '+15550109999', timeout: '12' });
     expect(twiml.children[1].attributes.waitUrl).toBe('https://music.example.com/a.mp3');
   });
@@ -142,7 +158,7 @@ describe('incoming-call (dial mode)', () => {
     expect(twiml.children[0].children[0]).toMatchObject({ verb: 'Sip', text: 'sip:agent@example.com' });
   });
 
-  it('dials client: agents with <Client><Identity>, handing their SDK the caller\'s CallSid as <Parameter>', async () => {
+  it("dials client: agents with <Client><Identity>, handing their SDK the caller's CallSid as <Parameter>", async () => {
     // TwiML <Client>: <Identity> and <Parameter> nouns (https://www.twilio.com/docs/voice/twiml/client).
     const twiml = await twimlOf(incomingCall, incoming(), { AGENT_NUMBER: 'client:alice' });
     const client = twiml.children[0].children[0];
@@ -159,11 +175,16 @@ describe('incoming-call (dial mode)', () => {
   });
 });
 
-const queueEnd = (queueResult: string, callStatus = 'in-progress') => ({ CallSid: CALLER, CallStatus: callStatus, QueueResult: queueResult, QueueSid: queueSid(CALLER) });
+const queueEnd = (queueResult: string, callStatus = 'in-progress') => ({
+  CallSid: CALLER,
+  CallStatus: callStatus,
+  QueueResult: queueResult,
+  QueueSid: queueSid(CALLER),
+});
 
 describe("hold-queue-ended (the caller's Enqueue action)", () => {
   it.each(['redirected', 'redirected-from-bridged'])(
-    'a redirected caller (%s) is answered with the resume\'s own TwiML, harmless if Twilio runs it; nothing is read or moved',
+    "a redirected caller (%s) is answered with the resume's own TwiML, harmless if Twilio runs it; nothing is read or moved",
     async (result) => {
       const twiml = await twimlOf(holdQueueEnded, queueEnd(result));
       expect(verbs(twiml)).toEqual(['Dial', 'Enqueue']);
@@ -187,25 +208,28 @@ describe("hold-queue-ended (the caller's Enqueue action)", () => {
     ['hangup', 'completed'],
     ['hangup', 'in-progress'],
     ['bridged', 'completed'],
-  ])('the caller is gone (%s, %s): its OWN child, found by ParentCallSid, is told and released; the queues deleted', async (result, status) => {
-    await hold();
-    const [callerQueue, agentQueue] = [queueSid(CALLER), queueSid(`${CALLER}-agent`)];
-    await hangup(CALLER);
-    const twiml = await twimlOf(holdQueueEnded, { ...queueEnd(result, status), QueueSid: callerQueue });
-    expect(verbs(twiml)).toEqual([]);
-    expect(requests()).toEqual([
-      'GET /Calls.json',
-      `POST /Calls/${AGENT}.json`,
-      'GET /Queues.json',
-      // In the order the Queues list gives them (the emulator's: as made; a hold makes the agent's queue first).
-      `DELETE /Queues/${agentQueue}.json`,
-      `DELETE /Queues/${callerQueue}.json`,
-    ]);
-    expect(voice()[0].query.get('ParentCallSid')).toBe(CALLER);
-    expectSayAndHangup(twimlSent(1), CALLER_LEFT);
-  });
+  ])(
+    'the caller is gone (%s, %s): its OWN child, found by ParentCallSid, is told and released; the queues deleted',
+    async (result, status) => {
+      await hold();
+      const [callerQueue, agentQueue] = [queueSid(CALLER), queueSid(`${CALLER}-agent`)];
+      await hangup(CALLER);
+      const twiml = await twimlOf(holdQueueEnded, { ...queueEnd(result, status), QueueSid: callerQueue });
+      expect(verbs(twiml)).toEqual([]);
+      expect(requests()).toEqual([
+        'GET /Calls.json',
+        `POST /Calls/${AGENT}.json`,
+        'GET /Queues.json',
+        // In the order the Queues list gives them (the emulator's: as made; a hold makes the agent's queue first).
+        `DELETE /Queues/${agentQueue}.json`,
+        `DELETE /Queues/${callerQueue}.json`,
+      ]);
+      expect(voice()[0].query.get('ParentCallSid')).toBe(CALLER);
+      expectSayAndHangup(twimlSent(1), CALLER_LEFT);
+    },
+  );
 
-  it('ignores any AgentCallSid in the request: only the caller\'s own child is ever released', async () => {
+  it("ignores any AgentCallSid in the request: only the caller's own child is ever released", async () => {
     // The other caller's agent leg, live.
     const stranger = emulated.emu.calls().find((c) => c.parentCallSid === OTHER_CALLER)!.sid;
     await twimlOf(holdQueueEnded, { ...queueEnd('hangup', 'completed'), AgentCallSid: stranger });
@@ -225,14 +249,20 @@ describe("hold-queue-ended (the caller's Enqueue action)", () => {
     expect(posts()).toEqual([]);
   });
 
-  it('400 for a request without Twilio\'s parameters, nothing read', async () => {
+  it("400 for a request without Twilio's parameters, nothing read", async () => {
     const reply = await invokeFunction(holdQueueEnded, context(), { CallSid: CALLER });
     expect(reply.statusCode).toBe(400);
     expect(voice()).toHaveLength(0);
   });
 });
 
-const agentEvent = (extra: Record<string, string> = {}) => ({ CallerCallSid: CALLER, CallSid: AGENT, ParentCallSid: CALLER, CallStatus: 'in-progress', ...extra });
+const agentEvent = (extra: Record<string, string> = {}) => ({
+  CallerCallSid: CALLER,
+  CallSid: AGENT,
+  ParentCallSid: CALLER,
+  CallStatus: 'in-progress',
+  ...extra,
+});
 
 describe("agent-hold-loop (the agent queue's waitUrl)", () => {
   it('first request of a wait, the caller waiting on hold: "your caller is on hold", then an hour of silence (one queue read)', async () => {
@@ -269,7 +299,8 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
   });
 
   describe('the first hold of a deployment checks the rules a hold rests on', () => {
-    const alerts = () => (console.error as jest.Mock).mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith('ALERT twilio-rule '));
+    const alerts = () =>
+      (console.error as jest.Mock).mock.calls.map((c) => String(c[0])).filter((line) => line.startsWith('ALERT twilio-rule '));
 
     it('the caller reached its queue: passed, no alert, and later holds are answered as usual', async () => {
       await hold();
@@ -291,7 +322,9 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
       expect(verbs(second)).toEqual(['Pause']);
       expect(second.children[0].attributes.length).toBe(String(AGENT_HOLD_PAUSE_SECONDS));
       expect(alerts().map((line) => line.split(':')[0])).toEqual([
-        'ALERT twilio-rule child-redirect-ends-dial', 'ALERT twilio-rule queued-agent-redirect-ends-dial-queue', 'ALERT twilio-rule dial-without-action-next-verb',
+        'ALERT twilio-rule child-redirect-ends-dial',
+        'ALERT twilio-rule queued-agent-redirect-ends-dial-queue',
+        'ALERT twilio-rule dial-without-action-next-verb',
       ]);
       // No request of its own: the same reads as without the check.
       expect(requests()).toEqual(['GET /Queues.json', `GET /Calls/${CALLER}.json`, 'GET /Queues.json', `GET /Calls/${CALLER}.json`]);
@@ -304,7 +337,7 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
     });
   });
 
-  it('400 and nothing read when the leg is not that caller\'s child', async () => {
+  it("400 and nothing read when the leg is not that caller's child", async () => {
     for (const event of [agentEvent({ ParentCallSid: OTHER_CALLER }), { CallerCallSid: CALLER, CallSid: AGENT }]) {
       const reply = await invokeFunction(agentHoldLoop, context(), event);
       expect(reply.statusCode).toBe(400);
@@ -314,15 +347,16 @@ describe("agent-hold-loop (the agent queue's waitUrl)", () => {
 });
 
 describe('agent-rejoin-hold (more hold TwiML for the agent)', () => {
-  it.each(['localhost:3000', 'call-hold-1234-dev.twil.io', `a-very-long-custom-domain-name-for-a-deployment.${'x'.repeat(40)}.example.com`])(
-    'the hold TwiML fits the 4,000 characters of an inline Twiml parameter on %s',
-    async (domain) => {
-      const env = { ACCOUNT_SID, AUTH_TOKEN, HOLD_MODE: 'dial', AGENT_NUMBER: '+15550100001' };
-      const reply = await invokeFunction(agentRejoinHold, functionContext(env, domain), agentEvent());
-      expect(String(reply.body).length).toBeLessThanOrEqual(INLINE_TWIML_BUDGET + 200);
-      expect(String(reply.body).length).toBeLessThan(4000);
-    },
-  );
+  it.each([
+    'localhost:3000',
+    'call-hold-1234-dev.twil.io',
+    `a-very-long-custom-domain-name-for-a-deployment.${'x'.repeat(40)}.example.com`,
+  ])('the hold TwiML fits the 4,000 characters of an inline Twiml parameter on %s', async (domain) => {
+    const env = { ACCOUNT_SID, AUTH_TOKEN, HOLD_MODE: 'dial', AGENT_NUMBER: '+15550100001' };
+    const reply = await invokeFunction(agentRejoinHold, functionContext(env, domain), agentEvent());
+    expect(String(reply.body).length).toBeLessThanOrEqual(INLINE_TWIML_BUDGET + 200);
+    expect(String(reply.body).length).toBeLessThan(4000);
+  });
 
   it('gives the agent its queue again, no REST request', async () => {
     const twiml = await twimlOf(agentRejoinHold, agentEvent());
@@ -333,7 +367,7 @@ describe('agent-rejoin-hold (more hold TwiML for the agent)', () => {
     expect(voice()).toHaveLength(0);
   });
 
-  it('400 for a leg that is not that caller\'s child', async () => {
+  it("400 for a leg that is not that caller's child", async () => {
     expect((await invokeFunction(agentRejoinHold, context(), agentEvent({ ParentCallSid: OTHER_CALLER }))).statusCode).toBe(400);
   });
 });
@@ -346,7 +380,12 @@ describe("agent-leg-status (the agent leg's final status)", () => {
     const twiml = await twimlOf(agentLegStatus, agentEvent({ CallStatus: 'completed' }));
     expect(verbs(twiml)).toEqual([]);
     // The queues in the order the Queues list gives them (the emulator's: as made; a hold makes the agent's queue first).
-    expect(requests()).toEqual([`POST /Calls/${CALLER}.json`, 'GET /Queues.json', `DELETE /Queues/${agentQueue}.json`, `DELETE /Queues/${callerQueue}.json`]);
+    expect(requests()).toEqual([
+      `POST /Calls/${CALLER}.json`,
+      'GET /Queues.json',
+      `DELETE /Queues/${agentQueue}.json`,
+      `DELETE /Queues/${callerQueue}.json`,
+    ]);
     expectSayAndHangup(twimlSent(0), AGENT_LEFT);
   });
 
@@ -366,7 +405,7 @@ describe("agent-leg-status (the agent leg's final status)", () => {
     expect(voice()).toHaveLength(0);
   });
 
-  it('400, and no call touched, when the leg is not the named caller\'s child (a forged CallerCallSid)', async () => {
+  it("400, and no call touched, when the leg is not the named caller's child (a forged CallerCallSid)", async () => {
     const reply = await invokeFunction(agentLegStatus, context(), agentEvent({ CallStatus: 'completed', CallerCallSid: OTHER_CALLER }));
     expect(reply.statusCode).toBe(400);
     expect(voice()).toHaveLength(0);

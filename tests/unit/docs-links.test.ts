@@ -36,7 +36,10 @@ function anchorsOf(markdown: string): { anchors: Set<string>; headings: string[]
     if (!heading) continue;
     const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
     headings.push(text);
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     anchors.add(count === 0 ? slug : `${slug}-${count}`);
@@ -105,7 +108,13 @@ describe('the headings that comments and pages quote', () => {
         missing.push(`${from}: ${page} (no such page)`);
         continue;
       }
-      const pattern = new RegExp(`^${heading.split('...').map((part) => part.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}`, 'i');
+      const pattern = new RegExp(
+        `^${heading
+          .split('...')
+          .map((part) => part.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}`,
+        'i',
+      );
       if (!documentAt(file).headings.some((text) => pattern.test(text))) missing.push(`${from}: ${page}, "${heading}"`);
     }
     expect(missing).toEqual([]);

@@ -20,7 +20,11 @@ describe('checkEventLimits', () => {
   it.each([
     ['nested one level too deep', { CallSid: nested(EVENT_LIMITS.maxDepth + 1) }, /nests values deeper/],
     ['nested 100,000 levels (no stack overflow: the walk is not recursive)', { CallSid: nested(100_000) }, /nests values deeper/],
-    ['too many values', Object.fromEntries(Array.from({ length: EVENT_LIMITS.maxValues + 1 }, (_, i) => [`p${i}`, '1'])), /more than 200 values/],
+    [
+      'too many values',
+      Object.fromEntries(Array.from({ length: EVENT_LIMITS.maxValues + 1 }, (_, i) => [`p${i}`, '1'])),
+      /more than 200 values/,
+    ],
     ['too many characters', { CallSid: 'x'.repeat(EVENT_LIMITS.maxChars + 1) }, /more than 16384 characters/],
     ['too many characters in keys', { ['k'.repeat(EVENT_LIMITS.maxChars + 1)]: '1' }, /more than 16384 characters/],
   ])('refuses a request %s as bad input', (_name, event, message) => {

@@ -26,7 +26,15 @@ describe('hold event signatures', () => {
 
   it('HOLD_EVENTS_SECRET is whsec_ + base64 of 24-64 bytes, never HOLD_API_TOKEN', () => {
     expect(holdEventsSecret({ HOLD_EVENTS_SECRET: SECRET })).toBe(SECRET);
-    for (const bad of [undefined, '', 'secret', `whsec_${randomBytes(16).toString('base64')}`, `whsec_${randomBytes(65).toString('base64')}`, 'whsec_not base64!', randomBytes(32).toString('base64')]) {
+    for (const bad of [
+      undefined,
+      '',
+      'secret',
+      `whsec_${randomBytes(16).toString('base64')}`,
+      `whsec_${randomBytes(65).toString('base64')}`,
+      'whsec_not base64!',
+      randomBytes(32).toString('base64'),
+    ]) {
       expect(() => holdEventsSecret({ HOLD_EVENTS_SECRET: bad })).toThrow(/HOLD_EVENTS_SECRET/);
     }
     expect(() => holdEventsSecret({ HOLD_EVENTS_SECRET: SECRET, HOLD_API_TOKEN: SECRET })).toThrow(/must not be HOLD_API_TOKEN/);

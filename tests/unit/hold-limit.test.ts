@@ -13,12 +13,16 @@ import { parseTwiml } from '../support/twiml';
 
 const limit = { maxSeconds: 600, warningSeconds: 60 };
 
-describe('dial mode: the agent loop\'s steps from QueueTime', () => {
+describe("dial mode: the agent loop's steps from QueueTime", () => {
   it('waits until the warning (minus what it says first), warns, waits until the limit, resumes', () => {
     expect(agentLimitStep(limit, 0, 'Your caller is on hold.')).toEqual({ kind: 'wait', seconds: 538 });
     expect(agentLimitStep(limit, 0)).toEqual({ kind: 'wait', seconds: 540 });
     expect(agentLimitStep(limit, 539)).toEqual({ kind: 'wait', seconds: 1 });
-    expect(agentLimitStep(limit, 540)).toEqual({ kind: 'warn', words: 'Your caller has been on hold for about 9 minutes.', thenWaitSeconds: 56 });
+    expect(agentLimitStep(limit, 540)).toEqual({
+      kind: 'warn',
+      words: 'Your caller has been on hold for about 9 minutes.',
+      thenWaitSeconds: 56,
+    });
     expect(agentLimitStep(limit, 598)).toMatchObject({ kind: 'warn', thenWaitSeconds: 1 });
     expect(agentLimitStep(limit, 600)).toEqual({ kind: 'resume' });
     expect(agentLimitStep(limit, 4000)).toEqual({ kind: 'resume' });
@@ -51,7 +55,10 @@ describe('/hold-music with a limit, without reminders', () => {
     const context = functionContext({ HOLD_MAX_SECONDS: '7200' }, 'localhost:3000', '/hold-music');
     const reply = await invokeFunction(holdMusic, context, { CallSid: caller, CallerCallSid: caller, HeldFor: '0' });
     const children = parseTwiml(String(reply.body)).children;
-    expect(children.map((c) => [c.verb, c.attributes.loop ?? ''])).toEqual([['Play', '238'], ['Redirect', '']]);
+    expect(children.map((c) => [c.verb, c.attributes.loop ?? ''])).toEqual([
+      ['Play', '238'],
+      ['Redirect', ''],
+    ]);
     expect(children[1].text).toBe(`http://localhost:3000/hold-music?CallerCallSid=${caller}&HeldFor=7140`);
   });
 });
@@ -94,7 +101,15 @@ describe('/hold and /unhold with a misconfigured reminder or limit', () => {
         const reply = await invokeFunction(
           handler,
           // No Twilio is reachable at this base URL: a request would fail as upstream, not misconfigured.
-          functionContext({ ...env, HOLD_MODE: mode, HOLD_API_TOKEN: TOKEN, AGENT_NUMBER: '+15550100001', ACCOUNT_SID: 'AC' + '0'.repeat(32), AUTH_TOKEN: 'x', TWILIO_API_BASE_URL: 'http://127.0.0.1:9' }),
+          functionContext({
+            ...env,
+            HOLD_MODE: mode,
+            HOLD_API_TOKEN: TOKEN,
+            AGENT_NUMBER: '+15550100001',
+            ACCOUNT_SID: 'AC' + '0'.repeat(32),
+            AUTH_TOKEN: 'x',
+            TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
+          }),
           { CallSid: 'CA' + 'a'.repeat(32), ...bearer(TOKEN) },
         );
         error.mockRestore();

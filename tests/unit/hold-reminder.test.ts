@@ -87,7 +87,12 @@ describe('reminder configuration', () => {
 
   it('reads the four settings', () => {
     expect(
-      reminderConfig({ HOLD_REMINDER_SECONDS: '45', HOLD_REMINDER_TEXT: ' Still there? {minutes} ', HOLD_VOICE: 'Polly.Joanna-Neural', HOLD_MUSIC_SECONDS: '20' }),
+      reminderConfig({
+        HOLD_REMINDER_SECONDS: '45',
+        HOLD_REMINDER_TEXT: ' Still there? {minutes} ',
+        HOLD_VOICE: 'Polly.Joanna-Neural',
+        HOLD_MUSIC_SECONDS: '20',
+      }),
     ).toEqual({ everySeconds: 45, text: 'Still there? {minutes}', voice: 'Polly.Joanna-Neural', musicSeconds: 20 });
   });
 
@@ -123,7 +128,7 @@ describe('/hold-music with reminders', () => {
     expect(children.length).toBe(2 * REMINDERS_PER_DOCUMENT + 1);
   });
 
-  it('a queue wait (dial mode): words from Twilio\'s QueueTime, the same document (it never runs out)', async () => {
+  it("a queue wait (dial mode): words from Twilio's QueueTime, the same document (it never runs out)", async () => {
     const children = await verbs({ ...env, HOLD_VOICE: 'Polly.Amy' }, { QueueTime: '3600' });
     expect(children.at(-1)!.verb).toBe('Play');
     expect(children.at(-1)!.attributes.loop).toBe('0');
@@ -132,7 +137,11 @@ describe('/hold-music with reminders', () => {
   });
 
   it('plain looping music without a held time, without reminders, or misconfigured (logged)', async () => {
-    for (const [envVars, event] of [[env, {}], [{}, { HeldFor: '0' }], [env, { HeldFor: 'soon' }]] as const) {
+    for (const [envVars, event] of [
+      [env, {}],
+      [{}, { HeldFor: '0' }],
+      [env, { HeldFor: 'soon' }],
+    ] as const) {
       const children = await verbs(envVars, event);
       expect(children.map((c) => `${c.verb}:${c.attributes.loop}`)).toEqual(['Play:0']);
     }

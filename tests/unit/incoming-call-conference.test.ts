@@ -3,7 +3,14 @@
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as agentStatus } from '../../functions/agent-status.protected';
 import { startTwilioProxy, twilioError, type FakeTwilioApi } from '../support/fake-twilio-api';
-import { ACCOUNT_SID, AUTH_TOKEN, callInConference, startEmulatedTwilio, waitingCall, type EmulatedTwilio } from '../support/emulated-twilio';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  callInConference,
+  startEmulatedTwilio,
+  waitingCall,
+  type EmulatedTwilio,
+} from '../support/emulated-twilio';
 import { functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml, type TwimlNode } from '../support/twiml';
 
@@ -88,10 +95,18 @@ describe('incoming-call (conference mode)', () => {
     });
   });
 
-  it('uses CALLER_ID and AGENT_RING_TIMEOUT when set; a client: agent gets the caller\'s CallSid as a custom parameter, sip: is dialled as it is', async () => {
+  it("uses CALLER_ID and AGENT_RING_TIMEOUT when set; a client: agent gets the caller's CallSid as a custom parameter, sip: is dialled as it is", async () => {
     // Participant resource, To: "Custom parameters may also be specified" (docs/twilio-voice-semantics.md).
-    await invokeFunction(incomingCall, context({ CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '15', AGENT_NUMBER: 'client:alice' }), call);
-    expect(Object.fromEntries(api.requests()[0].form)).toMatchObject({ From: '+15550109999', To: `client:alice?CallerCallSid=${CALLER}`, Timeout: '15' });
+    await invokeFunction(
+      incomingCall,
+      context({ CALLER_ID: '+15550109999', AGENT_RING_TIMEOUT: '15', AGENT_NUMBER: 'client:alice' }),
+      call,
+    );
+    expect(Object.fromEntries(api.requests()[0].form)).toMatchObject({
+      From: '+15550109999',
+      To: `client:alice?CallerCallSid=${CALLER}`,
+      Timeout: '15',
+    });
     // Another caller: Twilio refuses a second participant labelled agent in one conference (16025).
     const another = await waitingCall(api);
     await invokeFunction(incomingCall, context({ AGENT_NUMBER: 'sip:agent@pbx.example.com' }), { ...call, CallSid: another });
@@ -141,18 +156,21 @@ describe('agent-status (conference mode)', () => {
     statusUrlQuery = { CallerCallSid: CALLER };
   });
 
-  it.each(['busy', 'no-answer', 'failed', 'canceled'])('tells the waiting caller and ends the call when the agent is %s', async (status) => {
-    const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: status });
-    expect(reply.statusCode).toBe(200);
-    // One read (is the caller waiting alone?), then the apology.
-    expect(api.requests()).toHaveLength(2);
-    expect(api.requests()[0]).toMatchObject({ method: 'GET', path: CONFERENCES });
-    expect(api.requests()[0].query.get('FriendlyName')).toBe(CALLER);
-    expect(api.requests()[0].query.get('Status')).toBe('init');
-    const redirect = api.requests()[1];
-    expect(redirect.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`);
-    expectApologyAndHangup(parseTwiml(redirect.form.get('Twiml') ?? ''));
-  });
+  it.each(['busy', 'no-answer', 'failed', 'canceled'])(
+    'tells the waiting caller and ends the call when the agent is %s',
+    async (status) => {
+      const reply = await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: status });
+      expect(reply.statusCode).toBe(200);
+      // One read (is the caller waiting alone?), then the apology.
+      expect(api.requests()).toHaveLength(2);
+      expect(api.requests()[0]).toMatchObject({ method: 'GET', path: CONFERENCES });
+      expect(api.requests()[0].query.get('FriendlyName')).toBe(CALLER);
+      expect(api.requests()[0].query.get('Status')).toBe('init');
+      const redirect = api.requests()[1];
+      expect(redirect.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`);
+      expectApologyAndHangup(parseTwiml(redirect.form.get('Twiml') ?? ''));
+    },
+  );
 
   it('ends nothing when the caller is not waiting alone (its conference started, or is over): a late or repeated callback', async () => {
     // Its conference started: the agent answered.
@@ -167,7 +185,12 @@ describe('agent-status (conference mode)', () => {
   it('still apologizes when the check cannot be made (Twilio 500): the signed request is trusted', async () => {
     api.emu.faults.add({ target: 'rest', method: 'GET', path: /Conferences/, status: 500 });
     await invokeFunction(agentStatus, context(), { ...statusUrlQuery, CallSid: AGENT_LEG, CallStatus: 'busy' });
-    expect(api.requests().filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`]);
+    expect(
+      api
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.path),
+    ).toEqual([`/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`]);
   });
 
   it('does nothing when the agent leg completed normally', async () => {
@@ -200,7 +223,9 @@ describe('answers injected by the stand-in', () => {
   });
 
   it('connects the caller anyway when adding the agent had no clear answer but Twilio did place the call', async () => {
-    fake = await startTwilioProxy(api.url, (request) => (request.path === PARTICIPANTS ? { applied: twilioError(502, 20500, 'Bad gateway') } : undefined));
+    fake = await startTwilioProxy(api.url, (request) =>
+      request.path === PARTICIPANTS ? { applied: twilioError(502, 20500, 'Bad gateway') } : undefined,
+    );
     const reply = await invokeFunction(incomingCall, context({}, fake.url), call);
     expect(parseTwiml(String(reply.body)).children.map((c) => c.verb)).toEqual(['Dial']);
     expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
@@ -213,9 +238,15 @@ describe('answers injected by the stand-in', () => {
     CALLER = (await callInConference(api, { agentAnswers: false })).caller;
     const callerCall = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${CALLER}.json`;
     fake = await startTwilioProxy(api.url, (request) =>
-      request.method === 'POST' && request.path === callerCall ? twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.') : undefined,
+      request.method === 'POST' && request.path === callerCall
+        ? twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.')
+        : undefined,
     );
-    const reply = await invokeFunction(agentStatus, context({}, fake.url), { CallerCallSid: CALLER, CallSid: AGENT_LEG, CallStatus: 'no-answer' });
+    const reply = await invokeFunction(agentStatus, context({}, fake.url), {
+      CallerCallSid: CALLER,
+      CallSid: AGENT_LEG,
+      CallStatus: 'no-answer',
+    });
     expect(reply.statusCode).toBe(200);
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([callerCall]);
   });

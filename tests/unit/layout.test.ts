@@ -85,7 +85,11 @@ describe('the layout of lib/', () => {
   });
 
   it('reaches outside lib/ for nothing of the project', () => {
-    const outside = files.flatMap((file) => localImports(file).filter((t) => !t.startsWith('lib/')).map((t) => `${file} -> ${t}`));
+    const outside = files.flatMap((file) =>
+      localImports(file)
+        .filter((t) => !t.startsWith('lib/'))
+        .map((t) => `${file} -> ${t}`),
+    );
     expect(outside).toEqual([]);
   });
 
@@ -96,7 +100,9 @@ describe('the layout of lib/', () => {
 
 /** A file's code without its comments, so that a rule reads what the code does, not what a comment mentions. */
 function codeOf(file: string): string {
-  return readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return readFileSync(join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
 }
 
 describe('what each layer means (lib/README.md)', () => {
@@ -116,22 +122,35 @@ describe('what each layer means (lib/README.md)', () => {
   });
 
   it('no entry point asks which mode is configured', () => {
-    const asking = entryPoints.filter((file) => /holdModeName\(|[!=]==\s*'(dial|conference)'|'(dial|conference)'\s*[!=]==/.test(codeOf(file)));
+    const asking = entryPoints.filter((file) =>
+      /holdModeName\(|[!=]==\s*'(dial|conference)'|'(dial|conference)'\s*[!=]==/.test(codeOf(file)),
+    );
     expect(asking).toEqual([]);
   });
 
   it('state/ stores: it answers no request and parses no webhook (each mode translates its own)', () => {
     const answering = files
       .filter((f) => layerOf(f) === 'state')
-      .filter((f) => /TwilioResponse|FunctionEvent/.test(codeOf(f)) || localImports(f).some((t) => /platform\/(responses|webhook-params)\.ts$/.test(t)));
+      .filter(
+        (f) =>
+          /TwilioResponse|FunctionEvent/.test(codeOf(f)) ||
+          localImports(f).some((t) => /platform\/(responses|webhook-params)\.ts$/.test(t)),
+      );
     expect(answering).toEqual([]);
-    const functionsIntoState = sourceFiles('functions').flatMap((f) => localImports(f).filter((t) => t.startsWith('lib/state/')).map((t) => `${f} -> ${t}`));
+    const functionsIntoState = sourceFiles('functions').flatMap((f) =>
+      localImports(f)
+        .filter((t) => t.startsWith('lib/state/'))
+        .map((t) => `${f} -> ${t}`),
+    );
     expect(functionsIntoState).toEqual([]);
   });
 
   it('platform/ reads no setting of holding (lib/shared/settings.ts does); env.ts only declares the names', () => {
-    const holdSetting = /\b(HOLD_MODE|HOLD_REMINDER_\w+|HOLD_MAX_SECONDS|HOLD_WARNING_SECONDS|HOLD_MUSIC_SECONDS|HOLD_VOICE|LINE_MAX_\w+|AGENT_SCREENING\w*|AGENT_NUMBER|AGENT_RING_TIMEOUT|CALLER_ID)\b/;
-    const knowing = files.filter((f) => layerOf(f) === 'platform' && f !== 'lib/platform/env.ts').filter((f) => holdSetting.test(codeOf(f)));
+    const holdSetting =
+      /\b(HOLD_MODE|HOLD_REMINDER_\w+|HOLD_MAX_SECONDS|HOLD_WARNING_SECONDS|HOLD_MUSIC_SECONDS|HOLD_VOICE|LINE_MAX_\w+|AGENT_SCREENING\w*|AGENT_NUMBER|AGENT_RING_TIMEOUT|CALLER_ID)\b/;
+    const knowing = files
+      .filter((f) => layerOf(f) === 'platform' && f !== 'lib/platform/env.ts')
+      .filter((f) => holdSetting.test(codeOf(f)));
     expect(knowing).toEqual([]);
   });
 });
@@ -143,7 +162,11 @@ describe('the layout of the rest', () => {
 
   it('nothing outside tests/ imports from tests/', () => {
     const files = ['functions', 'lib', 'emulator', 'harness', 'bench', 'scripts'].flatMap(sourceFiles);
-    const intoTests = files.flatMap((f) => localImports(f).filter((t) => t.startsWith('tests/')).map((t) => `${f} -> ${t}`));
+    const intoTests = files.flatMap((f) =>
+      localImports(f)
+        .filter((t) => t.startsWith('tests/'))
+        .map((t) => `${f} -> ${t}`),
+    );
     expect(intoTests).toEqual([]);
   });
 });

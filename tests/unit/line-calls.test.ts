@@ -32,7 +32,8 @@ afterEach(async () => {
   await emulated.close();
 });
 
-const context = (env: Record<string, string> = {}) => functionContext({ ACCOUNT_SID, AUTH_TOKEN, AGENT_NUMBER: AGENT, TWILIO_API_BASE_URL: api.url, ...env });
+const context = (env: Record<string, string> = {}) =>
+  functionContext({ ACCOUNT_SID, AUTH_TOKEN, AGENT_NUMBER: AGENT, TWILIO_API_BASE_URL: api.url, ...env });
 
 /** The agent's phone has one call in this state (queued: this second's call slot is taken by another call). */
 async function agentHasCall(status: string): Promise<void> {
@@ -41,7 +42,12 @@ async function agentHasCall(status: string): Promise<void> {
   emu.setParty(AGENT, status === 'in-progress' ? { behavior: 'answer', afterMs: 0 } : { behavior: 'no-answer' });
   await client.calls.create({ from: BUSINESS, to: AGENT, twiml: PAUSE });
   await emu.settle();
-  expect(emu.calls().filter((c) => c.to === AGENT).map((c) => c.status)).toEqual([status]);
+  expect(
+    emu
+      .calls()
+      .filter((c) => c.to === AGENT)
+      .map((c) => c.status),
+  ).toEqual([status]);
 }
 
 /** The line of callers waiting for the agent has `size` callers. */
@@ -69,21 +75,35 @@ describe.each(['conference', 'dial'])('the line at /incoming-call, %s mode', (mo
   // Screening changes how the agent is rung, not whether: agent-screening.test.ts covers it.
   const env = { HOLD_MODE: mode, AGENT_SCREENING: 'off' };
 
-  it('reads the agent\'s queued, ringing and in-progress calls and the line, then rings a free agent', async () => {
+  it("reads the agent's queued, ringing and in-progress calls and the line, then rings a free agent", async () => {
     const twiml = await answer(env);
     expect(twiml.children[0].verb).toBe('Dial');
-    const reads = api.requests.filter((r) => r.method === 'GET').map((r) => `${r.path.slice(BASE.length)} ${r.query.get('To') ?? ''} ${r.query.get('Status') ?? ''}`.trim());
-    expect(reads.sort()).toEqual([`/Calls.json ${AGENT} in-progress`, `/Calls.json ${AGENT} queued`, `/Calls.json ${AGENT} ringing`, '/Queues.json']);
+    const reads = api.requests
+      .filter((r) => r.method === 'GET')
+      .map((r) => `${r.path.slice(BASE.length)} ${r.query.get('To') ?? ''} ${r.query.get('Status') ?? ''}`.trim());
+    expect(reads.sort()).toEqual([
+      `/Calls.json ${AGENT} in-progress`,
+      `/Calls.json ${AGENT} queued`,
+      `/Calls.json ${AGENT} ringing`,
+      '/Queues.json',
+    ]);
   });
 
-  it.each(['queued', 'ringing', 'in-progress'])('an agent with a %s call: the caller joins the line and the agent is not rung', async (status) => {
-    await agentHasCall(status);
-    const twiml = await answer(env);
-    expect(twiml.children.map((c) => c.verb)).toEqual(['Enqueue']);
-    expect(twiml.children[0].text).toBe(lineQueueName(AGENT));
-    expect(twiml.children[0].attributes).toMatchObject({ waitUrl: 'http://localhost:3000/line-wait', waitUrlMethod: 'POST', action: 'http://localhost:3000/line-left' });
-    expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
-  });
+  it.each(['queued', 'ringing', 'in-progress'])(
+    'an agent with a %s call: the caller joins the line and the agent is not rung',
+    async (status) => {
+      await agentHasCall(status);
+      const twiml = await answer(env);
+      expect(twiml.children.map((c) => c.verb)).toEqual(['Enqueue']);
+      expect(twiml.children[0].text).toBe(lineQueueName(AGENT));
+      expect(twiml.children[0].attributes).toMatchObject({
+        waitUrl: 'http://localhost:3000/line-wait',
+        waitUrlMethod: 'POST',
+        action: 'http://localhost:3000/line-left',
+      });
+      expect(api.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    },
+  );
 
   it('callers already in line: the next caller joins the end of it, even when the agent is between calls', async () => {
     await lineOf(2);
@@ -93,7 +113,8 @@ describe.each(['conference', 'dial'])('the line at /incoming-call, %s mode', (mo
 
   it('a read that fails: the agent is rung as without a line (the caller is answered, nobody waits on the read)', async () => {
     await agentHasCall('in-progress');
-    override = (request) => (request.method === 'GET' && request.path === `${BASE}/Calls.json` ? twilioError(400, 20001, 'bad request') : undefined);
+    override = (request) =>
+      request.method === 'GET' && request.path === `${BASE}/Calls.json` ? twilioError(400, 20001, 'bad request') : undefined;
     const twiml = await answer(env);
     expect(twiml.children[0].verb).toBe('Dial');
   });

@@ -20,7 +20,11 @@ describe('the line', () => {
   });
 
   it('plays the music until the next announcement or the limit, at least one play; at the limit, the goodbye', () => {
-    expect(lineWaitStep({ position: 2, waitedSeconds: 0 }, settings)).toEqual({ kind: 'wait', words: 'You are number 2 in line.', plays: 1 });
+    expect(lineWaitStep({ position: 2, waitedSeconds: 0 }, settings)).toEqual({
+      kind: 'wait',
+      words: 'You are number 2 in line.',
+      plays: 1,
+    });
     expect(lineWaitStep({ position: 1, waitedSeconds: 0 }, { ...settings, playsPerAnnouncement: 4 })).toMatchObject({ plays: 4 });
     expect(lineWaitStep({ position: 1, waitedSeconds: 250 }, { ...settings, playsPerAnnouncement: 4 })).toMatchObject({ plays: 2 });
     expect(lineWaitStep({ position: 1, waitedSeconds: 299 }, settings)).toMatchObject({ kind: 'wait', plays: 1 });
@@ -28,7 +32,7 @@ describe('the line', () => {
     expect(LINE_WAIT_OVER).toMatch(/Goodbye\.$/);
   });
 
-  it('reads Twilio\'s whole numbers and nothing else', () => {
+  it("reads Twilio's whole numbers and nothing else", () => {
     expect(wholeNumber('12')).toBe(12);
     expect([undefined, '', '-1', '1.5', '1e3', 'abc', '123456789'].map(wholeNumber)).toEqual(Array(7).fill(undefined));
   });
@@ -37,7 +41,8 @@ describe('the line', () => {
     expect(lineMaxWaitSeconds({})).toBe(DEFAULT_LINE_MAX_WAIT_SECONDS);
     expect(lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: '0' })).toBeUndefined();
     expect(lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: ' 30 ' })).toBe(30);
-    for (const bad of ['29', '14401', '1.5', 'ten']) expect(() => lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: bad })).toThrow(/LINE_MAX_WAIT_SECONDS/);
+    for (const bad of ['29', '14401', '1.5', 'ten'])
+      expect(() => lineMaxWaitSeconds({ LINE_MAX_WAIT_SECONDS: bad })).toThrow(/LINE_MAX_WAIT_SECONDS/);
     expect(lineMaxCallers({})).toBeUndefined();
     expect(lineMaxCallers({ LINE_MAX_CALLERS: '1' })).toBe(1);
     for (const bad of ['0', '1001', '2.5', 'all']) expect(() => lineMaxCallers({ LINE_MAX_CALLERS: bad })).toThrow(/LINE_MAX_CALLERS/);

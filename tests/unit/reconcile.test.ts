@@ -13,8 +13,17 @@ function talking(callSid = CALLER): CallRecord {
 }
 
 const live = (fields: Partial<LiveCall> = {}): LiveCall => ({
-  callSid: CALLER, mode: 'dial', connected: true, callerHeld: false, agentHeld: false, conferenceSid: null,
-  agentCallSid: AGENT, startedAt: T0.toISOString(), from: '+15551230000', proven: true, ...fields,
+  callSid: CALLER,
+  mode: 'dial',
+  connected: true,
+  callerHeld: false,
+  agentHeld: false,
+  conferenceSid: null,
+  agentCallSid: AGENT,
+  startedAt: T0.toISOString(),
+  from: '+15551230000',
+  proven: true,
+  ...fields,
 });
 
 describe('reconciled call list', () => {
@@ -26,15 +35,25 @@ describe('reconciled call list', () => {
 
   it('a missed hold: on hold from the last write, counted, incomplete; a missed resume: talking, incomplete', () => {
     expect(reconcileCalls([talking()], [live({ callerHeld: true })], '')[0]).toMatchObject({
-      state: 'on-hold', holds: 1, holdStartedAt: '2026-12-03T08:00:05.000Z', incomplete: true,
+      state: 'on-hold',
+      holds: 1,
+      holdStartedAt: '2026-12-03T08:00:05.000Z',
+      incomplete: true,
     });
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: T0 });
     expect(reconcileCalls([held], [live()], '')[0]).toMatchObject({ state: 'talking', holdStartedAt: null, holds: 1, incomplete: true });
   });
 
-  it('a live call without a record is listed from Twilio\'s state, incomplete; an unproven one is not', () => {
+  it("a live call without a record is listed from Twilio's state, incomplete; an unproven one is not", () => {
     expect(reconcileCalls([], [live({ callerHeld: true }), live({ callSid: OTHER, proven: false })], 'client:alice')).toEqual([
-      expect.objectContaining({ callSid: CALLER, state: 'on-hold', agent: 'client:alice', agentCallSid: AGENT, holds: 1, incomplete: true }),
+      expect.objectContaining({
+        callSid: CALLER,
+        state: 'on-hold',
+        agent: 'client:alice',
+        agentCallSid: AGENT,
+        holds: 1,
+        incomplete: true,
+      }),
     ]);
   });
 
@@ -43,24 +62,36 @@ describe('reconciled call list', () => {
     expect(reconcileCalls([endCall(talking(), T0)], [live()], '')[0]).toMatchObject({ incomplete: true, holds: 0 });
   });
 
-  it('without Twilio\'s state, the records that are not ended; without records, Twilio\'s state', () => {
+  it("without Twilio's state, the records that are not ended; without records, Twilio's state", () => {
     expect(reconcileCalls([talking(), endCall(talking(OTHER), T0)], undefined, '').map((c) => c.callSid)).toEqual([CALLER]);
-    expect(reconcileCalls(undefined, [live()], '')).toEqual([expect.objectContaining({ callSid: CALLER, state: 'talking', incomplete: true })]);
+    expect(reconcileCalls(undefined, [live()], '')).toEqual([
+      expect.objectContaining({ callSid: CALLER, state: 'talking', incomplete: true }),
+    ]);
   });
 
-  it('past the cap of participant reads, the held state is the record\'s', () => {
+  it("past the cap of participant reads, the held state is the record's", () => {
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: T0 });
-    expect(reconcileCalls([held], [live({ callerHeld: undefined, agentHeld: undefined })], '')[0]).toMatchObject({ state: 'on-hold', incomplete: false });
+    expect(reconcileCalls([held], [live({ callerHeld: undefined, agentHeld: undefined })], '')[0]).toMatchObject({
+      state: 'on-hold',
+      incomplete: false,
+    });
   });
 
-  it('a recorded call still ringing stays ringing though its agent leg is up (screening: not yet accepted); one made again after a loss takes Twilio\'s word', () => {
+  it("a recorded call still ringing stays ringing though its agent leg is up (screening: not yet accepted); one made again after a loss takes Twilio's word", () => {
     const ringing = newCallRecord({ callSid: CALLER, mode: 'dial', from: '+15551230000', agent: '+15550100001', at: T0 });
     expect(reconcileCalls([ringing], [live()], '')[0]).toMatchObject({ state: 'ringing-agent' });
     expect(reconcileCalls([{ ...ringing, incomplete: true }], [live()], '')[0]).toMatchObject({ state: 'talking' });
   });
 
   it('a caller waiting in line, whom the live state does not show, is listed from its record', () => {
-    const waiting = newCallRecord({ callSid: OTHER, mode: 'conference', from: '+15551230001', agent: '+15550100001', at: T0, linePosition: 1 });
+    const waiting = newCallRecord({
+      callSid: OTHER,
+      mode: 'conference',
+      from: '+15551230001',
+      agent: '+15550100001',
+      at: T0,
+      linePosition: 1,
+    });
     expect(reconcileCalls([talking(), waiting], [live()], '').map((c) => [c.callSid, c.state, c.linePosition])).toEqual([
       [CALLER, 'talking', null],
       [OTHER, 'waiting', 1],

@@ -41,7 +41,9 @@ describe('configWarnings', () => {
   });
 
   it('warns when no token is set (online: the API refuses every request)', () => {
-    expect(configWarnings({ ...base, token: undefined, tokenSource: 'unset' })).toEqual([expect.stringMatching(/^HOLD_API_TOKEN is not set/)]);
+    expect(configWarnings({ ...base, token: undefined, tokenSource: 'unset' })).toEqual([
+      expect.stringMatching(/^HOLD_API_TOKEN is not set/),
+    ]);
   });
 });
 
@@ -64,7 +66,9 @@ describe('banners', () => {
     expect(offline).toContain('hold console     http://localhost:3000/index.html');
     expect(offline).toContain('emulator page    http://127.0.0.1:3001/emulator');
     expect(offline).toContain('HOLD_API_TOKEN   set, from /app/.env; not printed, it is in /tmp/call-hold-start-x/hold-api-token');
-    expect(offline).toContain('TOKEN=$(cat /tmp/call-hold-start-x/hold-api-token); EMULATOR_TOKEN=$(cat /tmp/call-hold-start-x/emulator-control-token)');
+    expect(offline).toContain(
+      'TOKEN=$(cat /tmp/call-hold-start-x/hold-api-token); EMULATOR_TOKEN=$(cat /tmp/call-hold-start-x/emulator-control-token)',
+    );
     expect(offline).toContain('/emulator/calls -H "Authorization: Bearer $EMULATOR_TOKEN"');
     expect(offline).not.toContain('To keep the token');
     expect(offline).toContain('CALL=$(curl');
@@ -73,8 +77,15 @@ describe('banners', () => {
 
   it('offline: says a generated token was generated', () => {
     const generated = offlineBanner({
-      emulatorUrl: 'http://127.0.0.1:3001', functionsUrl: 'http://localhost:3000', mode: 'dial', agentNumber: '+15550100001',
-      businessNumber: '+15550100000', demoCaller: '+15551230000', tokenSource: 'generated', dotEnvPath: '/app/.env', tokenFile: '/t/f',
+      emulatorUrl: 'http://127.0.0.1:3001',
+      functionsUrl: 'http://localhost:3000',
+      mode: 'dial',
+      agentNumber: '+15550100001',
+      businessNumber: '+15550100000',
+      demoCaller: '+15551230000',
+      tokenSource: 'generated',
+      dotEnvPath: '/app/.env',
+      tokenFile: '/t/f',
       controlTokenFile: '/t/g',
     });
     expect(generated).toContain('HOLD_API_TOKEN   generated for this run (none in .env)');

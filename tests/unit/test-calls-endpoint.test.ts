@@ -43,11 +43,16 @@ describe('POST /test-calls and the emulator flag of GET /calls', () => {
     expect(reply.body).toMatchObject({ error: 'upstream', message: expect.stringMatching(/^could not reach the emulator/) });
   });
 
-  it('sends EMULATOR_CONTROL_TOKEN to the emulator\'s control API: placed with it, 502 in words with a wrong one', async () => {
-    const emu = await startEmulator({ clock: 'virtual', controlToken: 'unit-emulator-control-token', numbers: [{ phoneNumber: '+15550100000', voiceUrl: 'http://127.0.0.1:9/incoming-call', voiceMethod: 'POST' }] });
+  it("sends EMULATOR_CONTROL_TOKEN to the emulator's control API: placed with it, 502 in words with a wrong one", async () => {
+    const emu = await startEmulator({
+      clock: 'virtual',
+      controlToken: 'unit-emulator-control-token',
+      numbers: [{ phoneNumber: '+15550100000', voiceUrl: 'http://127.0.0.1:9/incoming-call', voiceMethod: 'POST' }],
+    });
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const context = (controlToken: string) => functionContext({ HOLD_API_TOKEN: TOKEN, TWILIO_API_BASE_URL: emu.url, EMULATOR_CONTROL_TOKEN: controlToken });
+      const context = (controlToken: string) =>
+        functionContext({ HOLD_API_TOKEN: TOKEN, TWILIO_API_BASE_URL: emu.url, EMULATOR_CONTROL_TOKEN: controlToken });
       const placed = await invokeFunction(handler, context('unit-emulator-control-token'), { Action: 'place-call', ...bearer(TOKEN) });
       expect(placed.statusCode).toBe(200);
       expect(emu.call((placed.body as { callSid: string }).callSid)).toBeDefined();

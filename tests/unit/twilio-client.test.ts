@@ -40,7 +40,13 @@ describe('twilioClient', () => {
   });
 
   it('keeps no client that could not be made', () => {
-    const failing = { ...ENV, ACCOUNT_SID: 'AC' + 'e'.repeat(32), getTwilioClient: () => { throw new Error('bad sid\nbanner'); } };
+    const failing = {
+      ...ENV,
+      ACCOUNT_SID: 'AC' + 'e'.repeat(32),
+      getTwilioClient: () => {
+        throw new Error('bad sid\nbanner');
+      },
+    };
     expect(() => twilioClient(failing as unknown as HoldContext)).toThrow(/cannot create the Twilio client: bad sid \(check/);
     const made: object[] = [];
     twilioClient(contextWith({ ...ENV, ACCOUNT_SID: 'AC' + 'e'.repeat(32) }, made));

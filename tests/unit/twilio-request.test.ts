@@ -55,12 +55,16 @@ describe('callTwilio', () => {
     const policy = fakePolicy();
     const failures = [restError(429, 20429), restError(503, 20503), networkError('ECONNRESET')];
     let attempts = 0;
-    const result = await callTwilio('do it', async () => {
-      attempts += 1;
-      const failure = failures.shift();
-      if (failure) throw failure;
-      return 'done';
-    }, policy);
+    const result = await callTwilio(
+      'do it',
+      async () => {
+        attempts += 1;
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return 'done';
+      },
+      policy,
+    );
     expect(result).toBe('done');
     expect(attempts).toBe(4);
     expect(policy.delays).toEqual([200, 400, 800]);
@@ -69,21 +73,29 @@ describe('callTwilio', () => {
   it('applies full jitter to each delay', async () => {
     const policy = fakePolicy(() => 0.5);
     let attempts = 0;
-    await callTwilio('do it', async () => {
-      attempts += 1;
-      if (attempts < 3) throw restError(429, 20429);
-      return 'done';
-    }, policy);
+    await callTwilio(
+      'do it',
+      async () => {
+        attempts += 1;
+        if (attempts < 3) throw restError(429, 20429);
+        return 'done';
+      },
+      policy,
+    );
     expect(policy.delays).toEqual([100, 200]);
   });
 
   it('caps each delay and gives up with an upstream failure before the budget is spent', async () => {
     const policy = fakePolicy();
     let attempts = 0;
-    const outcome = callTwilio('hold the caller', async () => {
-      attempts += 1;
-      throw restError(429, 20429, 'Too Many Requests');
-    }, policy);
+    const outcome = callTwilio(
+      'hold the caller',
+      async () => {
+        attempts += 1;
+        throw restError(429, 20429, 'Too Many Requests');
+      },
+      policy,
+    );
     await expect(outcome).rejects.toMatchObject({ kind: 'upstream', twilio: { code: 20429, status: 429 } });
     expect(Math.max(...policy.delays)).toBeLessThanOrEqual(2500);
     expect(policy.delays.reduce((a, b) => a + b, 0)).toBeLessThan(8000);
@@ -95,10 +107,14 @@ describe('callTwilio', () => {
     const policy = fakePolicy();
     let attempts = 0;
     await expect(
-      callTwilio('redirect', async () => {
-        attempts += 1;
-        throw restError(500, 20500);
-      }, policy),
+      callTwilio(
+        'redirect',
+        async () => {
+          attempts += 1;
+          throw restError(500, 20500);
+        },
+        policy,
+      ),
     ).rejects.toMatchObject({ kind: 'upstream' });
     expect(attempts).toBe(1);
   });
@@ -119,7 +135,7 @@ describe('failureOf', () => {
     expect(failureOf('do it', error).kind).toBe(kind);
   });
 
-  it('keeps Twilio\'s code, message and link', () => {
+  it("keeps Twilio's code, message and link", () => {
     expect(failureOf('redirect', restError(400, 21220, 'Call is not in-progress. Cannot redirect.')).twilio).toEqual({
       status: 400,
       code: 21220,
@@ -136,9 +152,23 @@ describe('the invocation budget', () => {
     // Each request alone may retry for 8 s; inside a 300 ms invocation budget, two of them
     // together give up at 300 ms. Fake timers drive both Date.now and the backoff sleeps.
     jest.useFakeTimers();
-    const clock = { ...fakePolicy(), now: Date.now, sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)), baseDelayMs: 20, maxDelayMs: 40 };
+    const clock = {
+      ...fakePolicy(),
+      now: Date.now,
+      sleep: (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
+      baseDelayMs: 20,
+      maxDelayMs: 40,
+    };
     let attempts = 0;
-    const alwaysLimited = () => callTwilio('do it', async () => { attempts += 1; throw restError(429, 20429); }, clock);
+    const alwaysLimited = () =>
+      callTwilio(
+        'do it',
+        async () => {
+          attempts += 1;
+          throw restError(429, 20429);
+        },
+        clock,
+      );
     const started = Date.now();
     const outcomes: unknown[] = [];
     let finishedAt = Infinity;

@@ -6,7 +6,14 @@ import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import * as t from '../../lib/platform/twiml';
 import { sayAndHangUp, emptyTwiml } from '../../lib/shared/caller-prompts';
 import { callerJoinsConference } from '../../lib/conference/call';
-import { agentHoldTwiml, agentQueueRejoins, agentWaitsOnHold, callerDialsAgent, callerTakesAgentBack, callerWaitsOnHold } from '../../lib/dial/twiml';
+import {
+  agentHoldTwiml,
+  agentQueueRejoins,
+  agentWaitsOnHold,
+  callerDialsAgent,
+  callerTakesAgentBack,
+  callerWaitsOnHold,
+} from '../../lib/dial/twiml';
 import { parseTwiml } from '../support/twiml';
 
 /** VoiceResponse's output, or 'throws'. */
@@ -37,7 +44,9 @@ function xmlCanCarry(value: string): boolean {
 // Any string, with the characters that need escaping or cannot be carried at all made common.
 const text = fc.oneof(
   fc.string({ unit: 'binary' }),
-  fc.string({ unit: fc.constantFrom('&', '<', '>', '"', "'", '\t', '\n', '\r', '\u0001', '\uFFFE', '\uD800', '\uDC00', 'a', 'é', '😀', ';') }),
+  fc.string({
+    unit: fc.constantFrom('&', '<', '>', '"', "'", '\t', '\n', '\r', '\u0001', '\uFFFE', '\uD800', '\uDC00', 'a', 'é', '😀', ';'),
+  }),
 );
 
 describe('TwiML without the twilio package', () => {
@@ -109,8 +118,15 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
       reference((r) =>
         r.dial().conference(
           {
-            participantLabel: 'caller', startConferenceOnEnter: true, endConferenceOnExit: true, beep: 'false', waitUrl: url, waitMethod: 'POST',
-            statusCallback: `${url}&c`, statusCallbackMethod: 'POST', statusCallbackEvent: ['join', 'leave', 'hold', 'end'],
+            participantLabel: 'caller',
+            startConferenceOnEnter: true,
+            endConferenceOnExit: true,
+            beep: 'false',
+            waitUrl: url,
+            waitMethod: 'POST',
+            statusCallback: `${url}&c`,
+            statusCallbackMethod: 'POST',
+            statusCallbackEvent: ['join', 'leave', 'hold', 'end'],
           },
           'hold-CA1',
         ),
@@ -140,8 +156,7 @@ describe("the project's TwiML is what VoiceResponse wrote for it", () => {
           const c = d.client({ ...callback, statusCallbackEvent: events });
           c.identity('alice');
           c.parameter({ name: 'CallerCallSid', value: callerCallSid });
-        }
-        else d.sip({ ...callback, statusCallbackEvent: events }, agent.value);
+        } else d.sip({ ...callback, statusCallbackEvent: events }, agent.value);
         enqueueCaller(r);
       }),
     );

@@ -3,10 +3,17 @@ import { heldForParam, heldForSeconds, wholeNumber } from '../../lib/platform/we
 import { isSid } from '../../lib/platform/sids';
 
 describe('HeldFor', () => {
-  it.each([['0', 0], ['540', 540], ['62.4', 62.4], ['92.125', 92.125], ['12345678', 12345678]])('reads %p as %p', (value, seconds) =>
-    expect(heldForSeconds(value)).toBe(seconds));
+  it.each([
+    ['0', 0],
+    ['540', 540],
+    ['62.4', 62.4],
+    ['92.125', 92.125],
+    ['12345678', 12345678],
+  ])('reads %p as %p', (value, seconds) => expect(heldForSeconds(value)).toBe(seconds));
 
-  it.each(['', '-1', '1e3', '62.4567', ' 5', '5 ', '0x10', '123456789'])('refuses %p', (value) => expect(heldForSeconds(value)).toBeUndefined());
+  it.each(['', '-1', '1e3', '62.4567', ' 5', '5 ', '0x10', '123456789'])('refuses %p', (value) =>
+    expect(heldForSeconds(value)).toBeUndefined(),
+  );
 
   it('refuses what is not a string', () => {
     expect(heldForSeconds(5)).toBeUndefined();
@@ -35,6 +42,8 @@ describe('isSid', () => {
     expect(isSid('syncService', `IS${hex}`)).toBe(true);
   });
 
-  it.each([`CF${hex}`, `CA${hex.toUpperCase()}`, `CA${hex}0`, `CA${hex.slice(1)}`, ` CA${hex}`, undefined, 42])('refuses %p as a call SID', (value) =>
-    expect(isSid('call', value)).toBe(false));
+  it.each([`CF${hex}`, `CA${hex.toUpperCase()}`, `CA${hex}0`, `CA${hex.slice(1)}`, ` CA${hex}`, undefined, 42])(
+    'refuses %p as a call SID',
+    (value) => expect(isSid('call', value)).toBe(false),
+  );
 });

@@ -51,7 +51,15 @@ afterEach(async () => {
 
 function contextFor(file: string, domain = 'localhost:3000'): HoldContext {
   return functionContext(
-    { ACCOUNT_SID: ACCOUNT_SID, AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: api.url, AGENT_NUMBER: '+15550100001', HOLD_API_TOKEN: 't', AGENT_SCREENING: 'off', LINE_MAX_WAIT_SECONDS: '0' },
+    {
+      ACCOUNT_SID: ACCOUNT_SID,
+      AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_API_BASE_URL: api.url,
+      AGENT_NUMBER: '+15550100001',
+      HOLD_API_TOKEN: 't',
+      AGENT_SCREENING: 'off',
+      LINE_MAX_WAIT_SECONDS: '0',
+    },
     domain,
     pathOf(file),
   );
@@ -70,9 +78,14 @@ function expectRefused(reply: FunctionReply): void {
 describe('the signature', () => {
   it('is the one twilio-node computes, for any URL and parameters', () => {
     fc.assert(
-      fc.property(fc.webUrl({ withQueryParameters: true }), fc.dictionary(fc.string(), fc.string()), fc.string({ minLength: 1 }), (url, params, token) => {
-        expect(twilioSignature(token, url, params)).toBe(getExpectedTwilioSignature(token, url, params));
-      }),
+      fc.property(
+        fc.webUrl({ withQueryParameters: true }),
+        fc.dictionary(fc.string(), fc.string()),
+        fc.string({ minLength: 1 }),
+        (url, params, token) => {
+          expect(twilioSignature(token, url, params)).toBe(getExpectedTwilioSignature(token, url, params));
+        },
+      ),
     );
   });
 
@@ -108,13 +121,13 @@ describe.each(webhookFiles)('%s refuses what Twilio did not sign: 403 and no RES
     expectRefused(await invokeFunction(handler, context, forged));
   });
 
-  it('signed for another function\'s URL', async () => {
+  it("signed for another function's URL", async () => {
     const other = webhookFiles.find((name) => name !== file)!;
     const forged = webhookEvent(contextFor(other), PARAMS);
     expectRefused(await invokeFunction(handler, contextFor(file), forged));
   });
 
-  it('signed for another deployment\'s domain', async () => {
+  it("signed for another deployment's domain", async () => {
     const forged = webhookEvent(contextFor(file, 'someone-else-1234.twil.io'), PARAMS);
     expectRefused(await invokeFunction(handler, contextFor(file), forged));
   });
@@ -159,7 +172,7 @@ describe('the URL as Twilio signed it', () => {
     expect((await invokeFunction(handler, contextFor(file), event)).statusCode).toBe(200);
   });
 
-  it('behind --ngrok, the URLs handed to Twilio are built on the tunnel\'s host, not on localhost', async () => {
+  it("behind --ngrok, the URLs handed to Twilio are built on the tunnel's host, not on localhost", async () => {
     const file = 'incoming-call.protected.ts';
     const params = { CallSid: CALLER, To: '+15550100000', From: '+15551230000' };
     const url = 'https://abc123.ngrok-free.app/incoming-call';
@@ -174,7 +187,10 @@ describe('the URL as Twilio signed it', () => {
 
   it('deployed, a Host header is not trusted (the runtime does not pass one; a forged one changes nothing)', async () => {
     const context = contextFor(file, 'call-hold-1234-dev.twil.io');
-    const event = withHeaders({ CallSid: AGENT }, { host: 'evil.example.com', 'x-twilio-signature': sign('https://evil.example.com/hold-music') });
+    const event = withHeaders(
+      { CallSid: AGENT },
+      { host: 'evil.example.com', 'x-twilio-signature': sign('https://evil.example.com/hold-music') },
+    );
     expectRefused(await invokeFunction(handler, context, event));
   });
 
@@ -186,7 +202,11 @@ describe('the URL as Twilio signed it', () => {
 
   it('without AUTH_TOKEN nothing can be checked: 500 misconfigured, never open', async () => {
     const context = { ...contextFor(file), AUTH_TOKEN: '' } as HoldContext;
-    const reply = await invokeFunction(handler, context, withHeaders({ CallSid: AGENT }, { 'x-twilio-signature': sign('http://localhost:3000/hold-music') }));
+    const reply = await invokeFunction(
+      handler,
+      context,
+      withHeaders({ CallSid: AGENT }, { 'x-twilio-signature': sign('http://localhost:3000/hold-music') }),
+    );
     expect(reply.statusCode).toBe(500);
   });
 });

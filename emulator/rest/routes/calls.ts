@@ -26,14 +26,19 @@ function createCall({ engine, params, dates }: RouteContext) {
   const twiml = inlineTwiml(params);
   if (!url && !twiml) throw new TwilioApiError(400, 21205, 'Url, Twiml or ApplicationSid is required');
   if (url && twiml) throw new TwilioApiError(400, 20001, 'Url and Twiml cannot both be given');
-  const call = engine.createApiCall({
-    from, to, direction: 'outbound-api',
-    // Timeout: "how long to let the call ring before assuming there is no answer", default 60 s.
-    timeoutSec: params.int('Timeout') ?? 60,
-    statusCallback: params.str('StatusCallback'),
-    statusCallbackMethod: params.method('StatusCallbackMethod', 'POST'),
-    statusCallbackEvents: params.list('StatusCallbackEvent') as CallEvent[] | undefined,
-  }, twiml ? { twiml } : { url: url!, method: params.method('Method', 'POST') });
+  const call = engine.createApiCall(
+    {
+      from,
+      to,
+      direction: 'outbound-api',
+      // Timeout: "how long to let the call ring before assuming there is no answer", default 60 s.
+      timeoutSec: params.int('Timeout') ?? 60,
+      statusCallback: params.str('StatusCallback'),
+      statusCallbackMethod: params.method('StatusCallbackMethod', 'POST'),
+      statusCallbackEvents: params.list('StatusCallbackEvent') as CallEvent[] | undefined,
+    },
+    twiml ? { twiml } : { url: url!, method: params.method('Method', 'POST') },
+  );
   return { status: 201, body: formatCall(call, dates) };
 }
 
@@ -47,11 +52,15 @@ function listCalls({ engine, params, listPath, dates }: RouteContext) {
     const v = params.str(name);
     if (v !== undefined) filters[name] = v;
   }
-  const calls = [...engine.store.calls.values()].reverse().filter((c) =>
-    (filters.ParentCallSid === undefined || c.parentCallSid === filters.ParentCallSid)
-    && (filters.Status === undefined || c.status === filters.Status)
-    && (filters.To === undefined || c.to === filters.To)
-    && (filters.From === undefined || c.from === filters.From));
+  const calls = [...engine.store.calls.values()]
+    .reverse()
+    .filter(
+      (c) =>
+        (filters.ParentCallSid === undefined || c.parentCallSid === filters.ParentCallSid) &&
+        (filters.Status === undefined || c.status === filters.Status) &&
+        (filters.To === undefined || c.to === filters.To) &&
+        (filters.From === undefined || c.from === filters.From),
+    );
   return { status: 200, body: page('calls', listPath, calls, (c) => formatCall(c, dates), { ...params.paging(), filters }) };
 }
 

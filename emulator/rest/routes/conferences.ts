@@ -8,9 +8,13 @@ function listConferences({ engine, params, listPath, dates }: RouteContext) {
     const v = params.str(name);
     if (v !== undefined) filters[name] = v;
   }
-  const confs = [...engine.store.conferences.values()].reverse().filter((c) =>
-    (filters.FriendlyName === undefined || c.friendlyName === filters.FriendlyName)
-    && (filters.Status === undefined || c.status === filters.Status));
+  const confs = [...engine.store.conferences.values()]
+    .reverse()
+    .filter(
+      (c) =>
+        (filters.FriendlyName === undefined || c.friendlyName === filters.FriendlyName) &&
+        (filters.Status === undefined || c.status === filters.Status),
+    );
   return { status: 200, body: page('conferences', listPath, confs, (c) => formatConference(c, dates), { ...params.paging(), filters }) };
 }
 
@@ -19,9 +23,10 @@ function fetchConference({ engine, path, dates }: RouteContext) {
 }
 
 function updateConference({ engine, path, params, dates }: RouteContext) {
-  const conf = params.str('Status') === 'completed'
-    ? engine.conferences.endByApi(path.conferenceSid)
-    : engine.conferences.requireConference(path.conferenceSid);
+  const conf =
+    params.str('Status') === 'completed'
+      ? engine.conferences.endByApi(path.conferenceSid)
+      : engine.conferences.requireConference(path.conferenceSid);
   const announce = params.str('AnnounceUrl');
   if (announce) engine.log.add('conference', `announcement ${announce} to ${conf.sid} (not played: announcements are not emulated)`);
   return { status: 200, body: formatConference(conf, dates) };

@@ -4,7 +4,10 @@ import type { Route, RouteContext } from '../route';
 
 function listMembers({ engine, path, params, listPath, dates }: RouteContext) {
   const q = engine.queues.requireQueue(path.queueSid);
-  return { status: 200, body: page('queue_members', listPath, q.members, (m) => formatMember(q, m, dates), { ...params.paging(), filters: {} }) };
+  return {
+    status: 200,
+    body: page('queue_members', listPath, q.members, (m) => formatMember(q, m, dates), { ...params.paging(), filters: {} }),
+  };
 }
 
 function fetchMember({ engine, path, dates }: RouteContext) {

@@ -68,10 +68,12 @@ function listParticipants({ engine, path, params, listPath, dates }: RouteContex
     const v = params.str(name);
     if (v !== undefined) filters[name] = v;
   }
-  const live = [...conf.participants.values()].filter((p) =>
-    (filters.Muted === undefined || String(p.muted) === filters.Muted)
-    && (filters.Hold === undefined || String(p.hold) === filters.Hold)
-    && (filters.Coaching === undefined || String(p.coaching) === filters.Coaching));
+  const live = [...conf.participants.values()].filter(
+    (p) =>
+      (filters.Muted === undefined || String(p.muted) === filters.Muted) &&
+      (filters.Hold === undefined || String(p.hold) === filters.Hold) &&
+      (filters.Coaching === undefined || String(p.coaching) === filters.Coaching),
+  );
   return { status: 200, body: page('participants', listPath, live, (p) => formatParticipant(p, dates), { ...params.paging(), filters }) };
 }
 

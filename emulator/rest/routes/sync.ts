@@ -46,55 +46,80 @@ const sid = (ctx: SyncRouteContext) => ctx.engine.accountSid;
 
 export const syncRoutes: SyncRoute[] = [
   {
-    method: 'POST', pattern: /^\/Services$/,
-    handle: (ctx) => ({ status: 201, body: formatSyncService(ctx.engine.sync.createService(ctx.params.str('FriendlyName')), ctx.dates, ctx.base) }),
-  },
-  {
-    method: 'GET', pattern: /^\/Services$/,
+    method: 'POST',
+    pattern: /^\/Services$/,
     handle: (ctx) => ({
-      status: 200,
-      body: syncPage('services', ctx.listUrl, [...ctx.engine.sync.services.values()], (s) => formatSyncService(s, ctx.dates, ctx.base), { ...paging(ctx.params), filters: {} }),
+      status: 201,
+      body: formatSyncService(ctx.engine.sync.createService(ctx.params.str('FriendlyName')), ctx.dates, ctx.base),
     }),
   },
   {
-    method: 'GET', pattern: /^\/Services\/(?<serviceSid>[^/]+)$/,
+    method: 'GET',
+    pattern: /^\/Services$/,
+    handle: (ctx) => ({
+      status: 200,
+      body: syncPage('services', ctx.listUrl, [...ctx.engine.sync.services.values()], (s) => formatSyncService(s, ctx.dates, ctx.base), {
+        ...paging(ctx.params),
+        filters: {},
+      }),
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)$/,
     handle: (ctx) => ({ status: 200, body: formatSyncService(ctx.engine.sync.requireService(ctx.path.serviceSid), ctx.dates, ctx.base) }),
   },
   {
-    method: 'POST', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps$/,
+    method: 'POST',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps$/,
     handle: (ctx) => {
-      const map = ctx.engine.sync.createMap(ctx.path.serviceSid, ctx.params.str('UniqueName'), { ttlSeconds: ttl(ctx.params, 'CollectionTtl') });
+      const map = ctx.engine.sync.createMap(ctx.path.serviceSid, ctx.params.str('UniqueName'), {
+        ttlSeconds: ttl(ctx.params, 'CollectionTtl'),
+      });
       return { status: 201, body: formatSyncMap(map, sid(ctx), ctx.dates, ctx.base) };
     },
   },
   {
-    method: 'GET', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps$/,
+    method: 'GET',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps$/,
     handle: (ctx) => ({
       status: 200,
-      body: syncPage('maps', ctx.listUrl, ctx.engine.sync.listMaps(ctx.path.serviceSid), (m) => formatSyncMap(m, sid(ctx), ctx.dates, ctx.base), { ...paging(ctx.params), filters: {} }),
+      body: syncPage(
+        'maps',
+        ctx.listUrl,
+        ctx.engine.sync.listMaps(ctx.path.serviceSid),
+        (m) => formatSyncMap(m, sid(ctx), ctx.dates, ctx.base),
+        { ...paging(ctx.params), filters: {} },
+      ),
     }),
   },
   {
-    method: 'GET', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)$/,
+    method: 'GET',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)$/,
     handle: (ctx) => ({ status: 200, body: formatSyncMap(mapOf(ctx), sid(ctx), ctx.dates, ctx.base) }),
   },
   {
-    method: 'DELETE', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)$/,
+    method: 'DELETE',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)$/,
     handle: (ctx) => {
       ctx.engine.sync.deleteMap(ctx.path.serviceSid, ctx.path.mapSid);
       return { status: 204 };
     },
   },
   {
-    method: 'POST', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items$/,
+    method: 'POST',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items$/,
     handle: (ctx) => {
       const map = mapOf(ctx);
-      const item = ctx.engine.sync.createItem(map, ctx.params.required('Key'), data(ctx.params) ?? {}, { ttlSeconds: ttl(ctx.params, 'ItemTtl') });
+      const item = ctx.engine.sync.createItem(map, ctx.params.required('Key'), data(ctx.params) ?? {}, {
+        ttlSeconds: ttl(ctx.params, 'ItemTtl'),
+      });
       return { status: 201, body: formatSyncMapItem(map, item, sid(ctx), ctx.dates, ctx.base) };
     },
   },
   {
-    method: 'GET', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items$/,
+    method: 'GET',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items$/,
     handle: (ctx) => {
       const map = mapOf(ctx);
       const order = ctx.params.str('Order') === 'desc' ? 'desc' : 'asc';
@@ -104,27 +129,40 @@ export const syncRoutes: SyncRoute[] = [
       const filters: Record<string, string> = ctx.params.has('Order') ? { Order: order } : {};
       return {
         status: 200,
-        body: syncPage('items', ctx.listUrl, ctx.engine.sync.listItems(map, order), (item) => formatSyncMapItem(map, item, sid(ctx), ctx.dates, ctx.base), { ...paging(ctx.params), filters }),
+        body: syncPage(
+          'items',
+          ctx.listUrl,
+          ctx.engine.sync.listItems(map, order),
+          (item) => formatSyncMapItem(map, item, sid(ctx), ctx.dates, ctx.base),
+          { ...paging(ctx.params), filters },
+        ),
       };
     },
   },
   {
-    method: 'GET', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
+    method: 'GET',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
     handle: (ctx) => {
       const map = mapOf(ctx);
       return { status: 200, body: formatSyncMapItem(map, ctx.engine.sync.requireItem(map, ctx.path.key), sid(ctx), ctx.dates, ctx.base) };
     },
   },
   {
-    method: 'POST', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
+    method: 'POST',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
     handle: (ctx) => {
       const map = mapOf(ctx);
-      const item = ctx.engine.sync.updateItem(map, ctx.path.key, { data: data(ctx.params), ifMatch: ctx.ifMatch, ttlSeconds: ttl(ctx.params, 'ItemTtl') });
+      const item = ctx.engine.sync.updateItem(map, ctx.path.key, {
+        data: data(ctx.params),
+        ifMatch: ctx.ifMatch,
+        ttlSeconds: ttl(ctx.params, 'ItemTtl'),
+      });
       return { status: 200, body: formatSyncMapItem(map, item, sid(ctx), ctx.dates, ctx.base) };
     },
   },
   {
-    method: 'DELETE', pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
+    method: 'DELETE',
+    pattern: /^\/Services\/(?<serviceSid>[^/]+)\/Maps\/(?<mapSid>[^/]+)\/Items\/(?<key>[^/]+)$/,
     handle: (ctx) => {
       ctx.engine.sync.deleteItem(mapOf(ctx), ctx.path.key, ctx.ifMatch);
       return { status: 204 };

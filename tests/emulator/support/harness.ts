@@ -33,12 +33,15 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
   client.api.baseUrl = emu.url;
   return {
-    emu, web, client,
+    emu,
+    web,
+    client,
     close: async () => {
       const violations = emu.responseViolations();
       await emu.close();
       await web.close();
-      if (violations.length > 0) throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
+      if (violations.length > 0)
+        throw new Error(`REST responses that do not match Twilio's OpenAPI schemas:\n${JSON.stringify(violations, null, 2)}`);
     },
   };
 }

@@ -18,7 +18,10 @@ export type Handler = (hit: Hit) => Reply;
 export class WebhookServer {
   readonly hits: Hit[] = [];
   private readonly routes = new Map<string, Handler>();
-  private constructor(private readonly server: http.Server, readonly base: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly base: string,
+  ) {}
 
   static async start(): Promise<WebhookServer> {
     let self: WebhookServer | undefined;
@@ -32,22 +35,35 @@ export class WebhookServer {
     return self;
   }
 
-  url(path: string): string { return this.base + path; }
+  url(path: string): string {
+    return this.base + path;
+  }
 
   /** Answers `path` with `reply` (TwiML text, or a function of the request). */
   on(path: string, reply: Reply | Handler): void {
     this.routes.set(path, typeof reply === 'function' ? reply : () => reply);
   }
 
-  hitsTo(path: string): Hit[] { return this.hits.filter((h) => h.path === path); }
+  hitsTo(path: string): Hit[] {
+    return this.hits.filter((h) => h.path === path);
+  }
 
   private handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const u = new URL(req.url ?? '/', this.base);
     const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? u.search : body));
-    const hit: Hit = { method: req.method ?? 'GET', path: u.pathname, url: u.toString(), params, signature: req.headers['x-twilio-signature'] as string | undefined };
+    const hit: Hit = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      url: u.toString(),
+      params,
+      signature: req.headers['x-twilio-signature'] as string | undefined,
+    };
     this.hits.push(hit);
     const handler = this.routes.get(u.pathname);
-    if (!handler) { res.writeHead(404).end(); return; }
+    if (!handler) {
+      res.writeHead(404).end();
+      return;
+    }
     const reply = handler(hit);
     const r = typeof reply === 'string' ? { body: reply } : reply;
     res.writeHead(r.status ?? 200, { 'Content-Type': r.contentType ?? 'text/xml' }).end(r.body ?? '');

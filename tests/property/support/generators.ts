@@ -1,7 +1,17 @@
 // fast-check generators of step sequences. Plain data (arrays of commands), so fast-check shrinks
 // them by dropping steps and simplifying each (fewer faults, shorter clock advances, no SIDs).
 import fc from 'fast-check';
-import { WEBHOOK_TARGETS, type Command, type ControlCommand, type Fault, type Mode, type Party, type RetryableFault, type Sequence, type WebhookFault } from './model';
+import {
+  WEBHOOK_TARGETS,
+  type Command,
+  type ControlCommand,
+  type Fault,
+  type Mode,
+  type Party,
+  type RetryableFault,
+  type Sequence,
+  type WebhookFault,
+} from './model';
 
 /** The longest sequence; kept short so 200 sequences per mode fit in a few minutes. */
 export const MAX_COMMANDS = 10;
@@ -39,17 +49,23 @@ function webhookFault(mode: Mode): fc.Arbitrary<WebhookFault> {
   return fc.oneof(
     { weight: 6, arbitrary: fc.constant({ kind: 'none' } as const) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('fail' as const), target }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('slow' as const), target, latencyMs: fc.constantFrom<5_000 | 16_000>(5_000, 16_000) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('slow' as const), target, latencyMs: fc.constantFrom<5_000 | 16_000>(5_000, 16_000) }),
+    },
   );
 }
 
 function request(mode: Mode): fc.Arbitrary<Pick<ControlCommand, 'type' | 'participant' | 'withSid'>> {
-  return fc.record({
-    type: fc.constantFrom<'hold' | 'unhold'>('hold', 'unhold'),
-    // Dial mode takes no Participant (it always holds the caller).
-    participant: mode === 'conference' ? fc.constantFrom<Party | undefined>(undefined, 'caller', 'agent') : fc.constant(undefined),
-    withSid: fc.boolean(),
-  }, { requiredKeys: ['type', 'withSid'] });
+  return fc.record(
+    {
+      type: fc.constantFrom<'hold' | 'unhold'>('hold', 'unhold'),
+      // Dial mode takes no Participant (it always holds the caller).
+      participant: mode === 'conference' ? fc.constantFrom<Party | undefined>(undefined, 'caller', 'agent') : fc.constant(undefined),
+      withSid: fc.boolean(),
+    },
+    { requiredKeys: ['type', 'withSid'] },
+  );
 }
 
 function control(mode: Mode): fc.Arbitrary<Command> {

@@ -18,10 +18,7 @@ export type Party = 'caller' | 'agent';
  *   It hits the API's own request when n <= apiRequestCount(...), else a request a webhook makes
  *   in the aftermath of the API's change (reading a leg, deleting the emptied hold queue).
  */
-export type Fault =
-  | { kind: 'none' }
-  | { kind: 'retryable'; status: 429 | 503; count: 1 | 2 }
-  | { kind: 'error500'; nth: number };
+export type Fault = { kind: 'none' } | { kind: 'retryable'; status: 429 | 503; count: 1 | 2 } | { kind: 'error500'; nth: number };
 
 export type RetryableFault = Extract<Fault, { kind: 'none' | 'retryable' }>;
 
@@ -31,7 +28,15 @@ export type RetryableFault = Extract<Fault, { kind: 'none' | 'retryable' }>;
  * status callback; conference: the hold music as holdUrl, the agent's status callback and
  * conference waitUrl; both: the incoming-call webhook).
  */
-export const WEBHOOK_TARGETS = ['all', '/agent-hold-loop', '/hold-queue-ended', '/agent-leg-status', '/hold-music', '/agent-status', '/agent-alone'] as const;
+export const WEBHOOK_TARGETS = [
+  'all',
+  '/agent-hold-loop',
+  '/hold-queue-ended',
+  '/agent-leg-status',
+  '/hold-music',
+  '/agent-status',
+  '/agent-alone',
+] as const;
 export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
 
 /**
@@ -40,9 +45,7 @@ export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
  * (delayed on the virtual clock; 16 s is past Twilio's 15 s limit, so it fails with 11200).
  */
 export type WebhookFault =
-  | { kind: 'none' }
-  | { kind: 'fail'; target: WebhookTarget }
-  | { kind: 'slow'; target: WebhookTarget; latencyMs: 5_000 | 16_000 };
+  { kind: 'none' } | { kind: 'fail'; target: WebhookTarget } | { kind: 'slow'; target: WebhookTarget; latencyMs: 5_000 | 16_000 };
 
 export type ControlCommand = {
   type: 'hold' | 'unhold';
@@ -112,7 +115,12 @@ export function outageOutcome(mode: Mode, state: ModelState, ms: number): ModelS
 export function advanceOutcome(state: ModelState, ms: number): ModelState {
   if (state.phase !== 'ringing') return state;
   if (ms < state.answersInMs) return { ...state, answersInMs: state.answersInMs - ms };
-  return { phase: 'live', callerHeld: state.callerHeld, agentHeld: state.agentHeld, ...(state.silentHold ? { silentHold: state.silentHold } : {}) };
+  return {
+    phase: 'live',
+    callerHeld: state.callerHeld,
+    agentHeld: state.agentHeld,
+    ...(state.silentHold ? { silentHold: state.silentHold } : {}),
+  };
 }
 
 /**
@@ -166,7 +174,7 @@ function heldOf(state: HeldFlags, party: Party): boolean {
 
 /** The party a hold/unhold addresses: dial mode always holds the caller (lib/control-endpoint.ts). */
 export function targetOf(mode: Mode, command: Pick<ControlCommand, 'participant'>): Party {
-  return mode === 'conference' ? command.participant ?? 'caller' : 'caller';
+  return mode === 'conference' ? (command.participant ?? 'caller') : 'caller';
 }
 
 /**
@@ -192,7 +200,12 @@ export interface Sending {
  *   the update (hold), or (resume) one read of the queues and the update only when the caller is
  *   held. Ringing or ended: the lookup alone (409 or 404).
  */
-export function apiRequestCount(mode: Mode, state: ModelState, command: Pick<ControlCommand, 'type' | 'participant'>, sending: Sending): number {
+export function apiRequestCount(
+  mode: Mode,
+  state: ModelState,
+  command: Pick<ControlCommand, 'type' | 'participant'>,
+  sending: Sending,
+): number {
   if (mode === 'conference') {
     if (!sending.withSid) return 2;
     if (targetOf(mode, command) === 'caller') return 1;
@@ -319,7 +332,8 @@ export function expectedHearing(mode: Mode, state: ModelState, party: Party): He
   }
   const other: Party = party === 'caller' ? 'agent' : 'caller';
   if (mode === 'conference') {
-    if (heldOf(state, party)) return state.silentHold?.includes(party) ? [{ kind: 'hold-music' }, { kind: 'silence' }] : [{ kind: 'hold-music' }];
+    if (heldOf(state, party))
+      return state.silentHold?.includes(party) ? [{ kind: 'hold-music' }, { kind: 'silence' }] : [{ kind: 'hold-music' }];
     if (heldOf(state, other)) return [{ kind: 'silence' }];
     return [{ kind: 'other-party' }];
   }

@@ -4,15 +4,7 @@
 import fc from 'fast-check';
 import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, type E2eHarness } from '../../../harness/e2e';
 import { armFault, armOutage, armWebhookFault, disarmFaults } from './faults';
-import {
-  checkAnswer,
-  checkNothingLeft,
-  checkState,
-  InvariantViolation,
-  isLive,
-  sidOf,
-  type CallUnderTest,
-} from './invariants';
+import { checkAnswer, checkNothingLeft, checkState, InvariantViolation, isLive, sidOf, type CallUnderTest } from './invariants';
 import {
   advanceOutcome,
   applicable,
@@ -117,7 +109,8 @@ function appliedWrites(h: E2eHarness, call: CallUnderTest, since: number): Appli
     if (!entry.summary.startsWith('POST ') || !/ -> 20\d/.test(entry.summary)) continue;
     if (call.mode === 'dial') {
       if (entry.summary.includes(`/Calls/${call.agent}.json`) && 'Twiml' in entry.params) writes.push({ party: 'caller', held: true });
-      else if (entry.summary.includes(`/Calls/${call.caller}.json`) && 'Twiml' in entry.params) writes.push({ party: 'caller', held: false });
+      else if (entry.summary.includes(`/Calls/${call.caller}.json`) && 'Twiml' in entry.params)
+        writes.push({ party: 'caller', held: false });
       continue;
     }
     const participant = /\/Participants\/([^/]+)\.json /.exec(entry.summary)?.[1];
@@ -139,7 +132,12 @@ type BurstAnswer = { status: number; held?: boolean; party: Party; type: string;
  * Twilio applied (every update's effect is complete whatever came before it). Whether the last
  * answer to arrive agrees is counted, not asserted (docs/reliability.md, "Concurrent hold and unhold").
  */
-async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, requests: Pick<ControlCommand, 'type' | 'participant' | 'withSid'>[]): Promise<{ next: ModelState; result: string }> {
+async function runBurst(
+  h: E2eHarness,
+  call: CallUnderTest,
+  state: LiveState,
+  requests: Pick<ControlCommand, 'type' | 'participant' | 'withSid'>[],
+): Promise<{ next: ModelState; result: string }> {
   const arrived: BurstAnswer[] = [];
   const restBefore = h.restLog().length;
   await Promise.all(
@@ -151,8 +149,15 @@ async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, re
         body: new URLSearchParams(requestFields).toString(),
       });
       const body = (await response.json()) as Record<string, unknown>;
-      const party: Party = call.mode === 'conference' ? request.participant ?? 'caller' : 'caller';
-      arrived.push({ status: response.status, held: typeof body.held === 'boolean' ? body.held : undefined, party, type: request.type, body, sentHandle: 'AgentHandle' in requestFields });
+      const party: Party = call.mode === 'conference' ? (request.participant ?? 'caller') : 'caller';
+      arrived.push({
+        status: response.status,
+        held: typeof body.held === 'boolean' ? body.held : undefined,
+        party,
+        type: request.type,
+        body,
+        sentHandle: 'AgentHandle' in requestFields,
+      });
     }),
   );
   await h.emu.settle();
@@ -162,10 +167,17 @@ async function runBurst(h: E2eHarness, call: CallUnderTest, state: LiveState, re
   const lastAnswer = arrived.filter((a) => a.status === 200).at(-1);
   const lastWrite = writes.at(-1);
   if (lastAnswer && lastWrite && lastAnswer.held !== lastWrite.held) burstStats.answerOrderDiffered += 1;
-  const next = burstOutcome(call.mode, state, writes.map((w) => ({ status: 200, held: w.held, party: w.party })));
+  const next = burstOutcome(
+    call.mode,
+    state,
+    writes.map((w) => ({ status: 200, held: w.held, party: w.party })),
+  );
   try {
     for (const answer of arrived) {
-      const expected: AnswerSpec[] = [{ status: 200, held: answer.type === 'hold' }, { status: 409, error: 'conflict' }];
+      const expected: AnswerSpec[] = [
+        { status: 200, held: answer.type === 'hold' },
+        { status: 409, error: 'conflict' },
+      ];
       checkAnswer({ status: answer.status, body: answer.body }, expected, call, state);
       rememberHandle(call, answer.body, answer.sentHandle);
     }
@@ -206,7 +218,12 @@ async function hangUp(h: E2eHarness, call: CallUnderTest, state: ModelState, par
   return `${other} ${view.status} after ${view.endedAt - hungUpAt} ms`;
 }
 
-async function runStep(h: E2eHarness, call: CallUnderTest, state: ModelState, command: Command): Promise<{ next: ModelState; result: string }> {
+async function runStep(
+  h: E2eHarness,
+  call: CallUnderTest,
+  state: ModelState,
+  command: Command,
+): Promise<{ next: ModelState; result: string }> {
   switch (command.type) {
     case 'advance': {
       await h.advance(command.ms);
