@@ -11,6 +11,8 @@ import type { Twilio } from 'twilio';
 import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, optionalHttpUrl } from './platform/config';
 import { agentAddress, remindersWanted } from './shared/settings';
+import { holdLimitSet } from './shared/hold-limit';
+import { enforceLateLimits } from './conference/hold-limit';
 import { settleWithin } from './platform/deadline';
 import { badInput, upstream, logFailure } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
@@ -127,19 +129,23 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   }
   const readAt = new Date();
   const client = twilioClient(context);
-  const [records, read] = await Promise.all([
+  const [records, liveRead] = await Promise.all([
     readOrLog('the call records', readRecords),
     readOrLog("Twilio's state of the live calls", () => readLiveCalls(client, context)),
   ]);
-  if (records === undefined && read === undefined)
+  if (records === undefined && liveRead === undefined)
     throw upstream('neither the call records (Sync) nor the live calls (Voice API) could be read');
   // A call without a record has its caller's number read only if the mode's read did not give it.
   const recorded = new Set((records ?? []).filter((r) => r.endedAt === null).map((r) => r.callSid));
   const live =
-    read &&
-    ((await readOrLog("the callers' numbers", () => read.mode.withCallersNumbers(client, read.calls, recorded, READ_POLICY))) ??
-      read.calls);
-  const listed = reconcileCalls(records, live, agentOf(context), readAt);
+    liveRead &&
+    ((await readOrLog("the callers' numbers", () => liveRead.mode.withCallersNumbers(client, liveRead.calls, recorded, READ_POLICY))) ??
+      liveRead.calls);
+  const holdLimit = holdLimitSet(context);
+  const read = reconcileCalls(records, live, agentOf(context), readAt, holdLimit);
+  // The next chance for a conference hold limit whose timer an outage took (docs/hold-experience.md).
+  const resumed = new Set(holdLimit ? await enforceLateLimits(context, read, readAt) : []);
+  const listed = read.map((call) => (resumed.has(call.callSid) ? { ...call, state: 'talking' as const, holdStartedAt: null } : call));
   // Oldest call first, so a row does not move while a person reaches for its button.
   const reminders = remindersWanted(context);
   const calls = [...listed]

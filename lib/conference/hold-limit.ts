@@ -1,198 +1,213 @@
-// Conference mode's hold limit (docs/hold-experience.md). A held caller's holdUrl document is the timer: it plays
-// the music (and the reminders) up to the first boundary at or after the next due time, then
-// <Redirect>s to /hold-music with the time held (HeldFor) and the caller (CallerCallSid); that
-// request does what is due: the warning (an announcement to the agent's participant) or, at the
-// limit, the resume (the caller's participant update, as /unhold). docs/hold-experience.md states
-// the seconds. Only the caller's holds have a limit (its holdUrl carries CallerCallSid).
-// twilio-rule: holdurl-redirect-keeps-query, holdurl-twiml-verbs, participant-announcement
+// Conference mode's hold limit (docs/hold-experience.md, "The limit in conference mode"). The held
+// caller's holdUrl is the music alone (lib/shared/hold-music.ts), which never asks our functions
+// again, so no outage can silence it. The limit's timer is the AGENT's holdUrl: while its caller is
+// held, /hold also holds the agent's participant (alone in the conference, it hears silence either
+// way) with POST /agent-hold-timer?CallerCallSid=..&HeldFor=.., whose document says "Your caller
+// is on hold." once, pauses until the warning, says the warning, pauses until the limit, and at
+// the limit resumes the agent, then the caller. A timer request that fails (an outage at its
+// instant) loses the timer, never the caller's music: GET /calls takes the limit late and reports
+// it (enforceLateLimits).
+// twilio-rule: participant-hold-per-participant, holdurl-redirect-keeps-query, holdurl-twiml-verbs
+import type { TwilioResponse } from '@twilio-labs/serverless-runtime-types/types';
 import type { Twilio } from 'twilio';
 import { holdLimitConfig } from '../shared/settings';
-import { isFailure, logFailure } from '../platform/failure';
-import { functionUrl } from '../platform/function-url';
+import { badInput, isFailure, logFailure } from '../platform/failure';
+import { twimlResponse } from '../platform/responses';
 import { twilioClient } from '../platform/twilio-client';
 import { callTwilio, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/twilio-request';
-import { isSid } from '../platform/sids';
-import { heldForParam } from '../platform/webhook-params';
-import { play, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
+import { heldForParam, heldForSeconds, requiredCallSid } from '../platform/webhook-params';
+import { pause, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { sayAndHangUp } from '../shared/caller-prompts';
-import { HOLD_LIMIT_NO_AGENT, type HoldLimit } from '../shared/hold-limit';
-import { HOLD_MUSIC_FUNCTION_PATH, holdMusicAudioUrl, holdReminderSettings, reminderSayAttributes } from '../shared/hold-music';
-import { BUNDLED_MUSIC_SECONDS, playsPerReminder, reminderWords, speechSeconds, type HoldReminderSettings } from '../shared/hold-reminder';
+import { agentLimitStep, CALLER_ON_HOLD, HOLD_LIMIT_NO_AGENT, type HoldLimit } from '../shared/hold-limit';
+import { speechSeconds } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
-import { AGENT_LABEL, conferenceInStage } from './conferences';
-import { HOLD_WARNING_PATH } from './urls';
-
-/** The segments of a document: music (k plays) and, with reminders, the reminder after each. */
-interface Segment {
-  plays: number;
-  words?: string;
-  /** Seconds held when the segment ends. */
-  endsAt: number;
-}
-
-/**
- * From `held` seconds, the segments up to the first boundary at or after `due` (the music cannot
- * be cut short). Without reminders a segment is one play of the music.
- */
-export function segmentsUntil(held: number, due: number, musicSeconds: number, reminders?: HoldReminderSettings): Segment[] {
-  const plays = reminders ? playsPerReminder(reminders) : 1;
-  const segments: Segment[] = [];
-  let atMs = Math.round(held * 1000);
-  const dueMs = Math.round(due * 1000);
-  do {
-    atMs += plays * musicSeconds * 1000;
-    const words = reminders ? reminderWords(reminders.text, atMs / 1000) : undefined;
-    if (words) atMs += Math.round(speechSeconds(words) * 1000);
-    segments.push({ plays, words, endsAt: atMs / 1000 });
-  } while (atMs < dueMs);
-  return segments;
-}
-
-function documentUntil(
-  context: HoldContext,
-  callerCallSid: string,
-  held: number,
-  due: number,
-  reminders: HoldReminderSettings | undefined,
-  warned: boolean,
-): Twiml {
-  const audio = holdMusicAudioUrl(context);
-  const segments = segmentsUntil(held, due, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS, reminders);
-  const verbs: TwimlElement[] = reminders
-    ? segments.flatMap((segment) => [
-        play(audio, { loop: segment.plays }),
-        ...(segment.words ? [say(segment.words, reminderSayAttributes(reminders))] : []),
-      ])
-    : // Without reminders the segments are plays of the music: one <Play loop>, however long.
-      [play(audio, { loop: segments.reduce((plays, segment) => plays + segment.plays, 0) })];
-  const heldFor = heldForParam(segments.at(-1)!.endsAt);
-  verbs.push(
-    redirect(
-      functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, {
-        CallerCallSid: callerCallSid,
-        HeldFor: heldFor,
-        ...(warned ? { Warned: 'true' } : {}),
-      }),
-      { method: 'POST' },
-    ),
-  );
-  return twiml(...verbs);
-}
-
-/**
- * With reminders, how far one document plays at most before it asks again (about 100 reminders at
- * the shortest interval). Each request is an instant at which an outage silences the caller
- * (docs/hold-experience.md), so a document asks only when a step is due, or once an hour.
- */
-const MAX_REMINDER_DOCUMENT_SECONDS = 3600;
-
-/**
- * POST /hold-music?CallerCallSid=..&HeldFor=..[&Warned=true]: the held caller's holdUrl with a limit.
- * Twilio sends the held participant's CallSid, which must be the caller's (else 400 upstream of here).
- */
-export async function conferenceLimitedHold(context: HoldContext, event: FunctionEvent, limit: HoldLimit, held: number): Promise<Twiml> {
-  const callerCallSid = String(event.CallerCallSid);
-  let reminders: HoldReminderSettings | undefined;
-  try {
-    reminders = holdReminderSettings(context);
-  } catch (error) {
-    logFailure(error, { instead: 'playing the hold music without reminders' });
-  }
-  const warnAt = limit.maxSeconds - limit.warningSeconds;
-  const warned = event.Warned === 'true';
-  const client = twilioClient(context);
-  if (held >= limit.maxSeconds)
-    return resumeAtLimit(context, client, callerCallSid, held, reminders?.musicSeconds ?? BUNDLED_MUSIC_SECONDS);
-  if (held >= warnAt && !warned) {
-    await warnAgent(context, client, callerCallSid, held);
-    return documentUntil(context, callerCallSid, held, limit.maxSeconds, reminders, true);
-  }
-  const next = warned ? limit.maxSeconds : warnAt;
-  const due = reminders ? Math.min(next, held + MAX_REMINDER_DOCUMENT_SECONDS) : next;
-  return documentUntil(context, callerCallSid, held, due, reminders, warned);
-}
+import { conferenceInStage } from './conferences';
+import { holdAgentForTimer, resumeAgentFromTimer } from './hold';
+import { agentHoldTimerUrl } from './urls';
 
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
 
-function liveConference(client: Twilio, callerCallSid: string): Promise<string | undefined> {
-  return conferenceInStage(client, callerCallSid, 'in-progress', "find the call's conference", POLICY);
-}
+/** If the resume at the limit failed, the timer asks again this much later. */
+export const LIMIT_RETRY_SECONDS = 5;
 
-/** The warning: an announcement to the agent's participant (2 REST requests: find, update). */
-async function warnAgent(context: HoldContext, client: Twilio, callerCallSid: string, held: number): Promise<void> {
+/**
+ * A held caller whose record says it is held this long past the limit has lost its timer (an
+ * outage at one of the timer's requests): GET /calls resumes it. The timer itself resumes within
+ * a round trip of the limit; this leaves it room, so that the two never race.
+ */
+export const LATE_LIMIT_SECONDS = 10;
+
+/** The caller's participant as the timer sees it: its conference and whether it is held. */
+type CallerState = { conferenceSid: string; held: boolean } | 'gone' | 'unknown';
+
+/** 2 REST requests: the call's live conference, then the caller's participant in it. */
+async function callerState(client: Twilio, callerCallSid: string): Promise<CallerState> {
+  let conferenceSid: string | undefined;
   try {
-    const conferenceSid = await liveConference(client, callerCallSid);
-    if (!conferenceSid) return;
-    const announceUrl = functionUrl(context, HOLD_WARNING_PATH, { HeldFor: String(Math.floor(held)) });
-    await callTwilio(
-      'warn the agent of the hold limit',
-      () => client.conferences(conferenceSid).participants(AGENT_LABEL).update({ announceUrl, announceMethod: 'POST' }),
+    conferenceSid = await conferenceInStage(client, callerCallSid, 'in-progress', "find the call's conference", POLICY);
+    if (!conferenceSid) return 'gone';
+    const caller = await callTwilio(
+      'read the held caller',
+      () => client.conferences(conferenceSid!).participants(callerCallSid).fetch(),
       POLICY,
     );
+    return { conferenceSid, held: caller.hold === true };
   } catch (error) {
-    // The warning is a courtesy: the resume at the limit does not depend on it.
-    logFailure(error, { failed: `could not warn the agent of ${callerCallSid}` });
+    if (isFailure(error) && error.kind === 'not-found') return 'gone';
+    logFailure(error, { instead: "keeping the hold limit's timer running" });
+    return conferenceSid ? { conferenceSid, held: true } : 'unknown';
   }
+}
+
+function timerRedirect(context: HoldContext, callerCallSid: string, heldFor: number, retry = false): TwimlElement {
+  return redirect(agentHoldTimerUrl(context, callerCallSid, heldForParam(heldFor), retry), { method: 'POST' });
+}
+
+/** What the agent hears until the next step is due: words, a silence, then the timer asks again. */
+export function agentTimerTwiml(context: HoldContext, callerCallSid: string, limit: HoldLimit, held: number): Twiml {
+  const first = held === 0;
+  const step = agentLimitStep(limit, held, first ? CALLER_ON_HOLD : '');
+  if (step.kind === 'resume') throw new Error('the limit is due: resume, not wait');
+  const words = step.kind === 'warn' ? step.words : first ? CALLER_ON_HOLD : '';
+  const wait = step.kind === 'warn' ? step.thenWaitSeconds : step.seconds;
+  // agentLimitStep subtracts the words' estimated length (rounded down) from the wait.
+  const next = held + (words ? Math.floor(speechSeconds(words)) : 0) + wait;
+  return twiml(...(words ? [say(words)] : []), pause({ length: wait }), timerRedirect(context, callerCallSid, next));
 }
 
 /**
- * At the limit: the hold is recorded as ended by the limit (before the update, so the
- * participant-unhold callback that follows finds it ended), then the caller's participant is
- * resumed (2 REST requests). No live conference or no caller in it: the agent's side is gone,
- * the caller is told and its leg ends. If the update fails, the music plays once more and the
- * holdUrl asks again.
+ * POST /agent-hold-timer?CallerCallSid=..&HeldFor=..[&Step=retry]: the agent's holdUrl while its
+ * caller is held with a limit. Each request first reads the caller (2 REST requests): a caller no
+ * longer held (a race with /unhold) has its agent resumed, and the timer ends.
  */
-async function resumeAtLimit(
-  context: HoldContext,
-  client: Twilio,
-  callerCallSid: string,
-  held: number,
-  musicSeconds: number,
-): Promise<Twiml> {
-  try {
-    const conferenceSid = await liveConference(client, callerCallSid);
-    if (conferenceSid) {
-      await recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: new Date(), heldSeconds: Math.floor(held), by: 'limit' });
-      await callTwilio(
-        'resume the caller at the hold limit',
-        () => client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }),
-        POLICY,
-      );
-      console.log(`hold limit of ${callerCallSid} reached after ${held} s: resumed`);
-      return twiml();
-    }
-    await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
-    return twiml();
-  } catch (error) {
-    if (isFailure(error) && error.kind === 'not-found') {
-      await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
-      return twiml();
-    }
-    logFailure(error, { failed: `hold limit of ${callerCallSid} not enforced after ${held} s: could not resume` });
-    await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
-    return twiml(
-      play(holdMusicAudioUrl(context)),
-      redirect(
-        functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, {
-          CallerCallSid: callerCallSid,
-          HeldFor: heldForParam(held + musicSeconds),
-          Warned: 'true',
-        }),
-        { method: 'POST' },
-      ),
+export async function handleAgentHoldTimer(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
+  const callerCallSid = requiredCallSid(event, 'CallerCallSid');
+  // Twilio requests a holdUrl for the held participant's own call: the agent's, never the caller's.
+  if (requiredCallSid(event, 'CallSid') === callerCallSid) throw badInput("this holdUrl belongs to the caller's agent");
+  const held = heldForSeconds(event.HeldFor) ?? 0;
+  const client = twilioClient(context);
+  const caller = await callerState(client, callerCallSid);
+  if (caller === 'gone') return twimlResponse(twiml());
+  const limit = configuredLimit(context);
+  if (caller !== 'unknown' && (!caller.held || !limit)) {
+    // The caller was resumed (or the limit unset since): the agent is back with it.
+    await resumeAgentFromTimer(client, caller.conferenceSid, POLICY).catch((error: unknown) =>
+      logFailure(error, { failed: `could not take the agent of ${callerCallSid} off the hold limit's timer` }),
     );
+    return twimlResponse(twiml());
   }
+  if (!limit) return twimlResponse(twiml());
+  if (event.Step === 'retry') {
+    return twimlResponse(twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS)));
+  }
+  if (held < limit.maxSeconds || caller === 'unknown') {
+    // Past the limit with the caller unread: wait a little and read again.
+    if (held >= limit.maxSeconds) {
+      return twimlResponse(
+        twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS)),
+      );
+    }
+    return twimlResponse(agentTimerTwiml(context, callerCallSid, limit, held));
+  }
+  return twimlResponse(await resumeAtLimit(context, client, callerCallSid, caller.conferenceSid, held));
 }
 
-/** The limit of a caller's hold, when the holdUrl names the caller and a limit is configured. */
-export function conferenceHoldLimit(context: HoldContext, event: FunctionEvent): HoldLimit | undefined {
-  if (!isSid('call', event.CallerCallSid)) return undefined;
+function configuredLimit(context: HoldContext): HoldLimit | undefined {
   try {
     return holdLimitConfig(context);
   } catch (error) {
     logFailure(error, { instead: 'holding without a limit' });
     return undefined;
   }
+}
+
+type Resumed = 'resumed' | 'agent-gone' | 'caller-gone' | 'failed';
+
+/**
+ * The resume at the limit, agent first, then the caller (2 updates). The hold is recorded as ended
+ * by the limit before the updates, so that the participant-unhold callback that follows finds it
+ * ended. An agent gone: the caller is told and its leg ends. A failure is reported (limit-unenforced
+ * once per hold, and a log line).
+ */
+async function resumeBothAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, conferenceSid: string, held: number) {
+  await recordCallEvent(context, callerCallSid, { kind: 'hold-ended', at: new Date(), heldSeconds: Math.floor(held), by: 'limit' });
+  let outcome: Resumed = 'resumed';
+  try {
+    await resumeAgentFromTimer(client, conferenceSid, POLICY);
+    await callTwilio(
+      'resume the caller at the hold limit',
+      () => client.conferences(conferenceSid).participants(callerCallSid).update({ hold: false }),
+      POLICY,
+    );
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') {
+      outcome = 'agent-gone';
+      await sendTwimlToLeg(client, callerCallSid, sayAndHangUp(HOLD_LIMIT_NO_AGENT).toString(), 'tell the caller the agent is gone');
+    } else {
+      outcome = 'failed';
+      logFailure(error, { failed: `hold limit of ${callerCallSid} not enforced after ${Math.floor(held)} s: could not resume` });
+      await recordCallEvent(context, callerCallSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(held) });
+    }
+  }
+  if (outcome === 'resumed') console.log(`hold limit of ${callerCallSid} reached after ${Math.floor(held)} s: resumed`);
+  return outcome;
+}
+
+/**
+ * At the limit, from the timer. If the resume failed, the timer runs on: the agent, if already
+ * resumed, is held again with the timer (Step=retry), which asks again LIMIT_RETRY_SECONDS later.
+ */
+async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid: string, conferenceSid: string, held: number) {
+  const outcome = await resumeBothAtLimit(context, client, callerCallSid, conferenceSid, held);
+  if (outcome !== 'failed') return twiml();
+  try {
+    await holdAgentForTimer(client, conferenceSid, agentHoldTimerUrl(context, callerCallSid, heldForParam(held), true), POLICY);
+    return twiml();
+  } catch {
+    // The agent's hold is still this document (the agent update was what failed): it asks again.
+    return twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS));
+  }
+}
+
+/** A call as GET /calls lists it: what decides whether its limit was lost. */
+export interface ListedHold {
+  callSid: string;
+  mode: string;
+  state: string;
+  conferenceSid: string | null;
+  holdStartedAt: string | null;
+  incomplete: boolean;
+}
+
+/** At most this many late limits are taken per GET /calls (each costs 2 updates). */
+const LATE_LIMITS_PER_READ = 10;
+
+/**
+ * GET /calls, the next chance after a timer lost to an outage: a conference caller held past the
+ * limit plus LATE_LIMIT_SECONDS (by a record that is not `incomplete`, whose hold start is Twilio's
+ * own) is reported (limit-unenforced, and a log line) and resumed, agent first. Returns the
+ * callers resumed.
+ */
+export async function enforceLateLimits(context: HoldContext, calls: ListedHold[], now = new Date()): Promise<string[]> {
+  const limit = configuredLimit(context);
+  if (!limit) return [];
+  const late = calls
+    .filter(
+      (call) => call.mode === 'conference' && call.state === 'on-hold' && !call.incomplete && call.conferenceSid && call.holdStartedAt,
+    )
+    .map((call) => ({ call, held: (now.getTime() - Date.parse(call.holdStartedAt!)) / 1000 }))
+    .filter(({ held }) => held >= limit.maxSeconds + LATE_LIMIT_SECONDS)
+    .slice(0, LATE_LIMITS_PER_READ);
+  if (late.length === 0) return [];
+  const client = twilioClient(context);
+  const outcomes = await Promise.all(
+    late.map(async ({ call, held }) => {
+      console.error(`hold limit of ${call.callSid} found late by GET /calls after ${Math.floor(held)} s: its timer was lost`);
+      await recordCallEvent(context, call.callSid, { kind: 'limit-unenforced', at: now, heldSeconds: Math.floor(held) });
+      return [call.callSid, await resumeBothAtLimit(context, client, call.callSid, call.conferenceSid!, held)] as const;
+    }),
+  );
+  return outcomes.filter(([, outcome]) => outcome === 'resumed').map(([callSid]) => callSid);
 }

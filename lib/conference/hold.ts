@@ -2,7 +2,7 @@
 // checks that the participant belongs to the call named in the request.
 // twilio-rule: participant-hold-holdurl, holdurl-fetched-each-hold
 import type { Twilio } from 'twilio';
-import { conflict, isFailure, notFound } from '../platform/failure';
+import { conflict, isFailure, logFailure, notFound } from '../platform/failure';
 import { oneAtATime } from '../platform/one-at-a-time';
 import { callTwilio, DEFAULT_RETRY_POLICY, withStateReadBack, type RetryPolicy } from '../platform/twilio-request';
 import type { Party } from '../shared/control-request';
@@ -49,40 +49,98 @@ export function setConferenceHold(
   command: ConferenceHoldCommand,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<ConferenceHoldResult> {
+  return oneAtATime(command.callSid, async () =>
+    updateParticipant(client, command, await conferenceOfCall(client, command, policy), policy),
+  );
+}
+
+/**
+ * The caller's hold or resume with a hold limit (docs/hold-experience.md, "The limit in conference
+ * mode"): the caller's holdUrl is the music alone, and the agent's participant carries the limit's
+ * timer (`agentTimerUrl`, its holdUrl). A hold moves the caller, then holds the agent; a resume
+ * unholds the agent, then the caller, never the caller first (a caller resumed while the agent is
+ * held would hear nobody). REST requests: the hold, 2 updates (3 without ConferenceSid); the resume,
+ * 1 read that binds the conference to the call (the agent is moved first, so Twilio's check of the
+ * caller's path comes too late) and 2 updates. A hold whose agent update fails still answers
+ * held: the caller hears the music, and the limit is taken late (GET /calls) and reported.
+ */
+export function setConferenceHoldWithTimer(
+  client: Twilio,
+  command: ConferenceHoldCommand & { participant: 'caller'; agentTimerUrl: string },
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<ConferenceHoldResult> {
   return oneAtATime(command.callSid, async () => {
-    const conferenceSid = await conferenceOfCall(client, command, policy);
-    const participantPath = command.participant === 'caller' ? command.callSid : (command.agentCallSid ?? AGENT_LABEL);
-    const update = command.hold ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const } : { hold: false };
-    const participant = () => client.conferences(conferenceSid).participants(participantPath);
-    // Taken before the first attempt: a retried update may have been applied by any attempt.
-    const appliedAfter = new Date().toISOString();
-    try {
-      const updated = await callTwilio(
-        `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
-        () => participant().update(update),
-        policy,
-      );
-      return {
-        held: updated.hold,
-        appliedAfter,
-        appliedAt: new Date().toISOString(),
-        conferenceSid,
-        ...(command.participant === 'agent' ? { agentCallSid: updated.callSid } : {}),
-      };
-    } catch (error) {
-      if (isFailure(error) && error.kind === 'not-found') {
-        throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
+    if (command.hold) {
+      const held = await updateParticipant(client, command, await conferenceOfCall(client, command, policy), policy);
+      try {
+        await holdAgentForTimer(client, held.conferenceSid, command.agentTimerUrl, policy);
+      } catch (error) {
+        logFailure(error, { failed: `the hold limit of ${command.callSid} has no timer: the agent could not be held` });
       }
-      if (isFailure(error) && error.kind === 'outcome-unknown') {
-        throw await withStateReadBack(
-          error,
-          command.callSid,
-          async () => (await callTwilio('read the participant back', () => participant().fetch(), policy)).hold,
-        );
-      }
-      throw error;
+      return held;
     }
+    const conferenceSid = await conferenceOfCall(client, { ...command, participant: 'agent' }, policy);
+    try {
+      await resumeAgentFromTimer(client, conferenceSid, policy);
+    } catch (error) {
+      // An agent already gone leaves nobody to resume first; the caller's update says what is left.
+      if (!(isFailure(error) && error.kind === 'not-found')) throw error;
+    }
+    return updateParticipant(client, command, conferenceSid, policy);
   });
+}
+
+/** The agent's participant held with the limit's timer as its holdUrl (1 update). */
+export function holdAgentForTimer(client: Twilio, conferenceSid: string, timerUrl: string, policy: RetryPolicy): Promise<unknown> {
+  return callTwilio(
+    "start the hold limit's timer on the agent",
+    () => client.conferences(conferenceSid).participants(AGENT_LABEL).update({ hold: true, holdUrl: timerUrl, holdMethod: 'POST' }),
+    policy,
+  );
+}
+
+/** The agent's participant taken off the timer's hold (1 update; a no-op when it is not held). */
+export function resumeAgentFromTimer(client: Twilio, conferenceSid: string, policy: RetryPolicy): Promise<unknown> {
+  return callTwilio('resume the agent', () => client.conferences(conferenceSid).participants(AGENT_LABEL).update({ hold: false }), policy);
+}
+
+async function updateParticipant(
+  client: Twilio,
+  command: ConferenceHoldCommand,
+  conferenceSid: string,
+  policy: RetryPolicy,
+): Promise<ConferenceHoldResult> {
+  const participantPath = command.participant === 'caller' ? command.callSid : (command.agentCallSid ?? AGENT_LABEL);
+  const update = command.hold ? { hold: true, holdUrl: command.holdUrl, holdMethod: 'POST' as const } : { hold: false };
+  const participant = () => client.conferences(conferenceSid).participants(participantPath);
+  // Taken before the first attempt: a retried update may have been applied by any attempt.
+  const appliedAfter = new Date().toISOString();
+  try {
+    const updated = await callTwilio(
+      `${command.hold ? 'hold' : 'resume'} the ${command.participant}`,
+      () => participant().update(update),
+      policy,
+    );
+    return {
+      held: updated.hold,
+      appliedAfter,
+      appliedAt: new Date().toISOString(),
+      conferenceSid,
+      ...(command.participant === 'agent' ? { agentCallSid: updated.callSid } : {}),
+    };
+  } catch (error) {
+    if (isFailure(error) && error.kind === 'not-found') {
+      throw notFound(`no live ${command.participant} on call ${command.callSid}`, error.twilio);
+    }
+    if (isFailure(error) && error.kind === 'outcome-unknown') {
+      throw await withStateReadBack(
+        error,
+        command.callSid,
+        async () => (await callTwilio('read the participant back', () => participant().fetch(), policy)).hold,
+      );
+    }
+    throw error;
+  }
 }
 
 /**

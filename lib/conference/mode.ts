@@ -13,9 +13,9 @@ import type { AgentRinging, IncomingCall } from '../shared/ringing';
 import { agentAddress, agentScreening, callerIdOverride, holdLimitConfig, ringTimeoutSeconds } from '../shared/settings';
 import type { LiveCall } from '../state/reconcile';
 import { agentJoinsConference, connectCallerToAgent } from './call';
-import { setConferenceHold, type ConferenceHoldResult } from './hold';
+import { setConferenceHold, setConferenceHoldWithTimer, type ConferenceHoldResult } from './hold';
 import { readLiveConferenceCalls, withCallersNumbers } from './live-calls';
-import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, CONFERENCE_STATUS_PATH, limitedHoldUrl } from './urls';
+import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, CONFERENCE_STATUS_PATH, agentHoldTimerUrl } from './urls';
 
 /**
  * The agent is added to the caller's conference, and the TwiML puts the caller in it (or, if Twilio
@@ -36,18 +36,28 @@ async function ringAgent(context: HoldContext, call: IncomingCall, from: string)
   });
 }
 
-/** Either party, by Participant; only the caller's hold has a limit (its holdUrl names the caller). */
+/**
+ * Either party, by Participant. Only the caller's hold has a limit: its holdUrl is the music alone,
+ * and the agent's participant carries the limit's timer (hold.ts, setConferenceHoldWithTimer).
+ */
 function setHold(context: HoldContext, request: ControlRequest, hold: boolean): Promise<ConferenceHoldResult> {
   const limit = holdLimitConfig(context);
   // The SIDs learned come back so that the next request can pass them and skip the lookups.
-  return setConferenceHold(twilioClient(context), {
+  const command = {
     callSid: request.callSid,
     conferenceSid: request.conferenceSid,
     agentCallSid: request.agentCallSid,
     participant: request.participant,
     hold,
-    holdUrl: limit && request.participant === 'caller' ? limitedHoldUrl(context, request.callSid) : conferenceHoldUrl(context),
-  });
+    holdUrl: conferenceHoldUrl(context),
+  };
+  if (limit && command.participant === 'caller')
+    return setConferenceHoldWithTimer(twilioClient(context), {
+      ...command,
+      participant: 'caller',
+      agentTimerUrl: agentHoldTimerUrl(context, request.callSid),
+    });
+  return setConferenceHold(twilioClient(context), command);
 }
 
 const name = 'conference' as const;

@@ -10,6 +10,7 @@ import { isSid } from '../platform/sids';
 import { requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { emptyTwiml } from '../shared/caller-prompts';
+import { holdLimitSet } from '../shared/hold-limit';
 import type { CallEvent } from '../state/call-record';
 import { recordCallEnded, recordCallEvent } from '../state/call-events';
 
@@ -39,8 +40,12 @@ export function parseConferenceStatus(event: FunctionEvent, now: Date): Conferen
   };
 }
 
-/** What a conference event means for the caller's record: an event, the end of the call, or nothing. */
-export function callEventOfConference(status: ConferenceStatus): CallEvent | 'call-ended' | undefined {
+/**
+ * What a conference event means for the caller's record: an event, the end of the call, or nothing.
+ * `holdLimit`: HOLD_MAX_SECONDS is set, so an agent held while its caller is held is the limit's
+ * timer (hold-limit.ts), which the record does not count as the agent's own hold.
+ */
+export function callEventOfConference(status: ConferenceStatus, holdLimit = false): CallEvent | 'call-ended' | undefined {
   const { event, participantCallSid, callerCallSid, conferenceSid, at } = status;
   if (event === 'conference-end') return 'call-ended';
   if (participantCallSid === undefined) return undefined;
@@ -55,7 +60,9 @@ export function callEventOfConference(status: ConferenceStatus): CallEvent | 'ca
     // Only the caller's holds are the call's holds; holding the agent (Participant=agent) is an
     // event of its own and is not counted.
     case 'participant-hold':
-      return { kind: 'hold-started', at, party: isCaller ? 'caller' : 'agent' };
+      return isCaller
+        ? { kind: 'hold-started', at, party: 'caller' }
+        : { kind: 'hold-started', at, party: 'agent', ...(holdLimit ? { limitTimer: true } : {}) };
     case 'participant-unhold':
       return { kind: 'hold-ended', at, party: isCaller ? 'caller' : 'agent' };
     default:
@@ -65,7 +72,7 @@ export function callEventOfConference(status: ConferenceStatus): CallEvent | 'ca
 
 export async function handleConferenceStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const status = parseConferenceStatus(event, new Date());
-  const change = callEventOfConference(status);
+  const change = callEventOfConference(status, holdLimitSet(context));
   if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid, status.at);
   else if (change !== undefined) await recordCallEvent(context, status.callerCallSid, change);
   return twimlResponse(emptyTwiml());

@@ -2,7 +2,6 @@
 // hands Twilio a URL bundles none of the code that answers it.
 import { functionUrl } from '../platform/function-url';
 import type { HoldContext } from '../platform/env';
-import { HOLD_MUSIC_FUNCTION_PATH } from '../shared/hold-music';
 
 /** The agent leg's status callback (absolute URLs carry CallerCallSid). */
 export const AGENT_STATUS_PATH = '/agent-status';
@@ -12,10 +11,17 @@ export const AGENT_ALONE_PATH = '/agent-alone';
 export const CONFERENCE_STATUS_PATH = '/conference-status';
 /** What the conference reports to CONFERENCE_STATUS_PATH (keywords of statusCallbackEvent). */
 export const CONFERENCE_STATUS_EVENTS = ['join', 'leave', 'hold', 'end'] as const;
-/** The announcement to the agent before the hold limit (hold-limit.ts). */
-export const HOLD_WARNING_PATH = '/hold-warning';
+/** The agent's holdUrl while its caller is held with a limit: the limit's timer (hold-limit.ts). */
+export const AGENT_HOLD_TIMER_PATH = '/agent-hold-timer';
 
-/** The holdUrl of a caller's hold with a limit: requested afresh at each hold, so HeldFor starts at 0. */
-export function limitedHoldUrl(context: HoldContext, callerCallSid: string): string {
-  return functionUrl(context, HOLD_MUSIC_FUNCTION_PATH, { CallerCallSid: callerCallSid, HeldFor: '0' });
+/**
+ * The agent's holdUrl while its caller is held with a limit. Requested afresh at each hold of the
+ * agent, so HeldFor starts at 0; `Step=retry` after a resume that failed (hold-limit.ts).
+ */
+export function agentHoldTimerUrl(context: HoldContext, callerCallSid: string, heldFor = '0', retry = false): string {
+  return functionUrl(context, AGENT_HOLD_TIMER_PATH, {
+    CallerCallSid: callerCallSid,
+    HeldFor: heldFor,
+    ...(retry ? { Step: 'retry' } : {}),
+  });
 }

@@ -29,7 +29,8 @@ import {
 
 // What dial mode's callers and agents are told (the shared wording lives in caller-prompts.ts).
 export const AGENT_LEFT = 'We are sorry, the agent has left the call. Goodbye.';
-export const CALLER_ON_HOLD = 'Your caller is on hold.';
+import { CALLER_ON_HOLD } from '../shared/hold-limit';
+export { CALLER_ON_HOLD };
 export const CALLER_LEFT = 'Your caller has hung up. Goodbye.';
 
 /**

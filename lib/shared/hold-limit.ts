@@ -1,7 +1,9 @@
 // The hold limit (docs/hold-experience.md): HOLD_WARNING_SECONDS before HOLD_MAX_SECONDS the agent is warned, at
 // the limit the caller is resumed. Pure: what is due for a party held `heldSeconds`. The timers are
 // Twilio's own (<Pause> lengths and re-requested URLs): stateless functions cannot sleep.
+import type { HoldEnv } from '../platform/env';
 import { heldForWords, speechSeconds } from './hold-reminder';
+import { holdLimitConfig } from './settings';
 
 export interface HoldLimit {
   maxSeconds: number;
@@ -12,6 +14,9 @@ export interface HoldLimit {
 export function holdWarningWords(heldSeconds: number): string {
   return `Your caller has been on hold for ${heldForWords(heldSeconds)}.`;
 }
+
+/** What the agent hears first while its caller is held (dial mode's agent queue, conference mode's timer). */
+export const CALLER_ON_HOLD = 'Your caller is on hold.';
 
 /** What a caller hears when the limit comes and the agent is gone. */
 export const HOLD_LIMIT_NO_AGENT = 'We are sorry, the agent is no longer available. Please call again later. Goodbye.';
@@ -39,4 +44,17 @@ export function agentLimitStep(limit: HoldLimit, queueSeconds: number, spokenFir
     return { kind: 'warn', words, thenWaitSeconds: Math.max(1, limit.maxSeconds - queueSeconds - Math.floor(speechSeconds(words))) };
   }
   return { kind: 'resume' };
+}
+
+/**
+ * HOLD_MAX_SECONDS is set: in conference mode an agent held while its caller is held is then the
+ * limit's timer (lib/conference/hold-limit.ts). A misconfigured limit holds without one (the /hold
+ * API reports it).
+ */
+export function holdLimitSet(env: HoldEnv): boolean {
+  try {
+    return holdLimitConfig(env) !== undefined;
+  } catch {
+    return false;
+  }
 }

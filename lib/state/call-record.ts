@@ -129,8 +129,11 @@ export function newCallRecord(call: NewCall): CallRecord {
 export type CallEvent =
   /** The agent answered and is connected to the caller. */
   | { kind: 'agent-connected'; agentCallSid: string; conferenceSid?: string }
-  /** `party` defaults to the caller, `by` to the API. */
-  | { kind: 'hold-started'; at: Date; party?: HeldParty; by?: HoldCause }
+  /**
+   * `party` defaults to the caller, `by` to the API. `limitTimer`: conference mode with a hold
+   * limit, where an agent held while its caller is held is the limit's timer, not a hold of its own.
+   */
+  | { kind: 'hold-started'; at: Date; party?: HeldParty; by?: HoldCause; limitTimer?: boolean }
   /** `heldSeconds`: Twilio's own measure when it gives one (QueueTime in dial mode). */
   | { kind: 'hold-ended'; at: Date; heldSeconds?: number; party?: HeldParty; by?: HoldCause }
   /**
@@ -175,6 +178,7 @@ export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date =
     case 'hold-started':
       if (event.party === 'agent') {
         if (record.agentHoldStartedAt !== null || record.state === 'agent-gone') return record;
+        if (event.limitTimer && record.state === 'on-hold') return record;
         return withEvent({ ...record, agentHoldStartedAt: event.at.toISOString() }, 'hold', 'agent', event.at, 0, event.by);
       }
       // Holding a held caller is a no-op for the API, and so it is here.

@@ -37,8 +37,10 @@ export function whoHearsWhat(call: HearingFacts, config: HearingConfig): Hears {
       // The agent held alone (conference mode): the caller stays in the conference with nobody to hear.
       return agentHeld ? { caller: 'silence', agent: held } : { caller: 'the-agent', agent: 'the-caller' };
     case 'on-hold':
-      // Conference mode: the agent stays in the conference alone; dial mode: the agent waits in its
-      // queue, told "Your caller is on hold." then a <Pause>. Both are silence by design.
+      // Conference mode: the agent stays in the conference alone (with a hold limit, held on the
+      // limit's timer: "Your caller is on hold." then a <Pause>, lib/conference/hold-limit.ts); dial
+      // mode: the agent waits in its queue, told the same. All are silence by design. The timer's
+      // hold is not the agent's own (agentHoldStartedAt stays null: status-callback.ts, reconcile.ts).
       return { caller: held, agent: agentHeld ? held : 'silence' };
     case 'agent-gone':
       // The caller is being told the agent has gone, then released.

@@ -38,13 +38,14 @@ export function reconcileCalls(
   live: LiveCall[] | undefined,
   agent: string,
   readAt = new Date(),
+  holdLimit = false,
 ): ListedCall[] {
   if (live === undefined) return (records ?? []).filter((r) => r.endedAt === null).map(listedCall);
   const byCall = new Map((records ?? []).filter((r) => r.endedAt === null).map((r) => [r.callSid, r]));
   const listed = live
     .filter((call) => call.proven || byCall.has(call.callSid))
     .map((call) => {
-      const listed = listedCall(reconcileCall(byCall.get(call.callSid), call, agent));
+      const listed = listedCall(reconcileCall(byCall.get(call.callSid), call, agent, holdLimit));
       // A held state read from Twilio is true as of the read, which began at `readAt`: a client that
       // keeps the newest of answers (appliedAt) and list reads (updatedAt) converges on it.
       if (call.callerHeld === undefined) return listed;
@@ -59,8 +60,12 @@ export function reconcileCalls(
   return [...listed, ...waiting];
 }
 
-/** A record corrected by what Twilio shows of its call; made from Twilio's state when missing. */
-export function reconcileCall(record: CallRecord | undefined, live: LiveCall, agent: string): CallRecord {
+/**
+ * A record corrected by what Twilio shows of its call; made from Twilio's state when missing.
+ * `holdLimit` (HOLD_MAX_SECONDS is set): in conference mode an agent held while its caller is held
+ * is the limit's timer (lib/conference/hold-limit.ts), not a hold of the agent's own.
+ */
+export function reconcileCall(record: CallRecord | undefined, live: LiveCall, agent: string, holdLimit = false): CallRecord {
   const base = record ?? {
     ...newCallRecord({ callSid: live.callSid, mode: live.mode, from: live.from, agent, at: new Date(live.startedAt) }),
     incomplete: true,
@@ -88,7 +93,7 @@ export function reconcileCall(record: CallRecord | undefined, live: LiveCall, ag
     // A resume the record missed: the hold's length is unknown and is not counted.
     next = { ...next, state: 'talking', holdStartedAt: null, incomplete: true };
   }
-  if (live.agentHeld === undefined) return next;
+  if (live.agentHeld === undefined || (holdLimit && live.mode === 'conference' && live.callerHeld)) return next;
   if (live.agentHeld && next.agentHoldStartedAt === null) next = { ...next, agentHoldStartedAt: since, incomplete: true };
   else if (!live.agentHeld && next.agentHoldStartedAt !== null) next = { ...next, agentHoldStartedAt: null, incomplete: true };
   return next;

@@ -38,30 +38,40 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     return { caller, agent, advanceTo };
   }
 
-  const warnings = (from: number) =>
+  // Conference mode: the limit's timer is the agent's holdUrl (/agent-hold-timer), which asks our
+  // functions at the warning; the caller's holdUrl is the music alone, which never asks again.
+  const timerRequests = (from: number, heldFor: number) =>
     h.emu
       .log()
       .slice(from)
-      .filter((e) => e.type === 'conference' && /announcement .*\/hold-warning\?HeldFor=540/.test(e.summary));
+      .filter((e) => e.type === 'webhook' && new RegExp(`/agent-hold-timer\\?CallerCallSid=CA\\w+&HeldFor=${heldFor} `).test(e.summary));
+  const limitedCallerRequests = (from: number) =>
+    h.emu
+      .log()
+      .slice(from)
+      .filter((e) => e.type === 'webhook' && /\/hold-music\?.*CallerCallSid/.test(e.summary));
 
   it("warns the agent at 540 s and resumes the caller at 600 s, recorded as the limit's", async () => {
     const logFrom = h.emu.log().length;
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(539_000);
     expect(h.hears(caller)).toMatchObject({ kind: 'music' });
-    if (mode === 'dial') expect(h.hears(agent)).toEqual({ kind: 'silence' });
-    else expect(warnings(logFrom)).toHaveLength(0);
+    // Both modes: the agent waits in silence (dial: its queue; conference: held on the limit's timer).
+    expect(h.hears(agent)).toEqual({ kind: 'silence' });
+    if (mode === 'conference') expect(timerRequests(logFrom, 540)).toHaveLength(0);
     await advanceTo(541_000);
-    // Conference mode: an announcement to the agent's participant (/hold-warning's words), which
-    // the emulator plays to the agent only. Dial mode: the agent's keep-alive loop says it.
+    // Conference mode: the agent's timer document says it; dial mode: the agent's keep-alive loop.
     expect(h.hears(agent)).toEqual({ kind: 'speech', text: WARNING });
-    if (mode === 'conference') expect(warnings(logFrom)).toHaveLength(1);
+    if (mode === 'conference') expect(timerRequests(logFrom, 540)).toHaveLength(1);
     expect(h.hears(caller)).toMatchObject({ kind: 'music' });
     await advanceTo(599_000);
     expect(h.hears(caller)).toMatchObject({ kind: 'music' });
     await advanceTo(601_000);
     expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.hears(agent)).toEqual({ kind: 'party', callSids: [caller] });
     expect(h.droppedCalls([caller, agent])).toEqual([]);
+    // The held caller's document never asked our functions for a step of the limit.
+    if (mode === 'conference') expect(limitedCallerRequests(logFrom)).toEqual([]);
 
     const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
     const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
@@ -89,8 +99,8 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     await advanceTo(601_000);
     expect(h.hears(caller)).toMatchObject({ kind: 'music' });
     // Dial mode: the agent's loop asks again 5 s later (fails), then 5 s after that; conference
-    // mode: one more play of the music (30 s) each time.
-    await advanceTo(mode === 'dial' ? 612_000 : 662_000);
+    // mode: the agent is held again on the timer, which asks again 5 s later.
+    await advanceTo(612_000);
     expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
     const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
     const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
