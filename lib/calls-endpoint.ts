@@ -144,7 +144,7 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   const holdLimit = holdLimitSet(context);
   const read = reconcileCalls(records, live, agentOf(context), readAt, holdLimit);
   // The next chance for a conference hold limit whose timer an outage took (docs/hold-experience.md).
-  const resumed = new Set(holdLimit ? await enforceLateLimits(context, read, readAt) : []);
+  const resumed = new Set(holdLimit ? await enforceLateLimits(context, read) : []);
   const listed = read.map((call) => (resumed.has(call.callSid) ? { ...call, state: 'talking' as const, holdStartedAt: null } : call));
   // Oldest call first, so a row does not move while a person reaches for its button.
   const reminders = remindersWanted(context);

@@ -42,6 +42,8 @@ export async function handleRest(engine: Engine, req: IncomingMessage, res: Serv
   const raw: RawParams = method === 'POST' ? decodeParams(body) : decodeParams(url.search.slice(1));
   const result = await respond(engine, req, method, url.pathname, raw, url);
   if (engine.options.validateResponses) checkResponse(engine, method, url.pathname, result);
+  // Twilio's responses carry Twilio's time in Date, as every HTTP server's do: here the virtual clock's.
+  res.setHeader('Date', new Date(engine.clock.epochMs + engine.clock.now()).toUTCString());
   send(res, result.status, result.body);
 }
 

@@ -171,43 +171,63 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
   }
 }
 
-/** A call as GET /calls lists it: what decides whether its limit was lost. */
+/** A call as GET /calls lists it: what decides whether its limit may have been lost. */
 export interface ListedHold {
   callSid: string;
   mode: string;
   state: string;
   conferenceSid: string | null;
-  holdStartedAt: string | null;
-  incomplete: boolean;
 }
 
-/** At most this many late limits are taken per GET /calls (each costs 2 updates). */
+/** At most this many held callers are looked at per GET /calls (1 read each, 2 updates if late). */
 const LATE_LIMITS_PER_READ = 10;
 
 /**
- * GET /calls, the next chance after a timer lost to an outage: a conference caller held past the
- * limit plus LATE_LIMIT_SECONDS (by a record that is not `incomplete`, whose hold start is Twilio's
- * own) is reported (limit-unenforced, and a log line) and resumed, agent first. Returns the
- * callers resumed.
+ * How long the caller has been held, on Twilio's own clock: its participant's date_updated (the
+ * hold was its last update) and the Date of Twilio's answer (1 REST request). The functions' clock
+ * is not used: a record's times are Twilio's, and a clock of ours may differ from it.
  */
-export async function enforceLateLimits(context: HoldContext, calls: ListedHold[], now = new Date()): Promise<string[]> {
+async function heldOnTwilioClock(client: Twilio, conferenceSid: string, callerCallSid: string): Promise<number | undefined> {
+  const uri = `${client.api.baseUrl}/2010-04-01/Accounts/${client.accountSid}/Conferences/${conferenceSid}/Participants/${callerCallSid}.json`;
+  const response = (await callTwilio('read how long the caller is held', () => client.request({ method: 'get', uri }), POLICY)) as {
+    statusCode: number;
+    body: unknown;
+    headers: Record<string, string | undefined>;
+  };
+  if (response.statusCode !== 200) return undefined;
+  const body = (typeof response.body === 'string' ? JSON.parse(response.body) : response.body) as { hold?: boolean; date_updated?: string };
+  const now = Date.parse(response.headers.date ?? '');
+  const since = Date.parse(body.date_updated ?? '');
+  if (body.hold !== true || Number.isNaN(now) || Number.isNaN(since)) return undefined;
+  return Math.max(0, (now - since) / 1000);
+}
+
+/**
+ * GET /calls, the next chance after a timer lost to an outage: a conference caller held past the
+ * limit plus LATE_LIMIT_SECONDS is reported (limit-unenforced, and a log line) and resumed, agent
+ * first. Costs 1 read per held caller (at most LATE_LIMITS_PER_READ) and, when late, 2 updates.
+ * Returns the callers resumed.
+ */
+export async function enforceLateLimits(context: HoldContext, calls: ListedHold[]): Promise<string[]> {
   const limit = configuredLimit(context);
   if (!limit) return [];
-  const late = calls
-    .filter(
-      (call) => call.mode === 'conference' && call.state === 'on-hold' && !call.incomplete && call.conferenceSid && call.holdStartedAt,
-    )
-    .map((call) => ({ call, held: (now.getTime() - Date.parse(call.holdStartedAt!)) / 1000 }))
-    .filter(({ held }) => held >= limit.maxSeconds + LATE_LIMIT_SECONDS)
+  const held = calls
+    .filter((call) => call.mode === 'conference' && call.state === 'on-hold' && call.conferenceSid)
     .slice(0, LATE_LIMITS_PER_READ);
-  if (late.length === 0) return [];
+  if (held.length === 0) return [];
   const client = twilioClient(context);
   const outcomes = await Promise.all(
-    late.map(async ({ call, held }) => {
-      console.error(`hold limit of ${call.callSid} found late by GET /calls after ${Math.floor(held)} s: its timer was lost`);
-      await recordCallEvent(context, call.callSid, { kind: 'limit-unenforced', at: now, heldSeconds: Math.floor(held) });
-      return [call.callSid, await resumeBothAtLimit(context, client, call.callSid, call.conferenceSid!, held)] as const;
+    held.map(async (call) => {
+      const seconds = await heldOnTwilioClock(client, call.conferenceSid!, call.callSid).catch((error: unknown) => {
+        logFailure(error, { failed: `could not read how long ${call.callSid} is held` });
+        return undefined;
+      });
+      if (seconds === undefined || seconds < limit.maxSeconds + LATE_LIMIT_SECONDS) return undefined;
+      console.error(`hold limit of ${call.callSid} found late by GET /calls after ${Math.floor(seconds)} s: its timer was lost`);
+      await recordCallEvent(context, call.callSid, { kind: 'limit-unenforced', at: new Date(), heldSeconds: Math.floor(seconds) });
+      const outcome = await resumeBothAtLimit(context, client, call.callSid, call.conferenceSid!, seconds);
+      return outcome === 'resumed' ? call.callSid : undefined;
     }),
   );
-  return outcomes.filter(([, outcome]) => outcome === 'resumed').map(([callSid]) => callSid);
+  return outcomes.filter((callSid): callSid is string => callSid !== undefined);
 }

@@ -258,6 +258,53 @@ describe('hold and resume', () => {
   });
 });
 
+describe("with HOLD_MAX_SECONDS: the limit's timer is the agent's holdUrl (docs/hold-experience.md)", () => {
+  const limited = () => context({ HOLD_MAX_SECONDS: '600' });
+
+  it('holds the caller with the music alone, then the agent with /agent-hold-timer: 2 updates with ConferenceSid', async () => {
+    const reply = await invokeFunction(holdHandler, limited(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toMatchObject({ held: true, conferenceSid: CONFERENCE });
+    expect(api.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${PARTICIPANTS}/${CALLER}.json`,
+      `POST ${PARTICIPANTS}/agent.json`,
+    ]);
+    const [caller, agent] = api.requests().map((r) => Object.fromEntries(r.form));
+    expect(caller).toEqual({ Hold: 'true', HoldUrl: 'http://localhost:3000/hold-music', HoldMethod: 'POST' });
+    expect(agent).toEqual({
+      Hold: 'true',
+      HoldUrl: `http://localhost:3000/agent-hold-timer?CallerCallSid=${CALLER}&HeldFor=0`,
+      HoldMethod: 'POST',
+    });
+  });
+
+  it('resumes the agent first, then the caller: 1 read binding the conference to the call, 2 updates', async () => {
+    await invokeFunction(holdHandler, limited(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
+    const from = api.requests().length;
+    const reply = await invokeFunction(unholdHandler, limited(), { CallSid: CALLER, ConferenceSid: CONFERENCE, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toMatchObject({ held: false, conferenceSid: CONFERENCE });
+    expect(
+      api
+        .requests()
+        .slice(from)
+        .map((r) => `${r.method} ${r.path} ${r.form.get('Hold') ?? ''}`.trim()),
+    ).toEqual([`GET ${PARTICIPANTS}/${CALLER}.json`, `POST ${PARTICIPANTS}/agent.json false`, `POST ${PARTICIPANTS}/${CALLER}.json false`]);
+  });
+
+  it("refuses a resume with another call's ConferenceSid: 404 and nobody moved", async () => {
+    const reply = await invokeFunction(unholdHandler, limited(), { CallSid: CALLER, ConferenceSid: OTHER_CONFERENCE, ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(404);
+    expect(api.requests().map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it("Participant=agent is the agent's own hold, with the music, as without a limit", async () => {
+    const reply = await invokeFunction(holdHandler, limited(), { CallSid: CALLER, Participant: 'agent', ...bearer(TOKEN) });
+    expect(reply.statusCode).toBe(200);
+    expect(api.requests().at(-1)!.form.get('HoldUrl')).toBe('http://localhost:3000/hold-music');
+  });
+});
+
 describe('calls that cannot be held', () => {
   it('answers 404 when no conference of that call is live', async () => {
     await api.emu.hangup(CALLER);

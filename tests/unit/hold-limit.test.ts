@@ -1,13 +1,12 @@
-// The hold limit (docs/hold-experience.md): what is due when, the conference holdUrl's segments, the warning's
-// words, and the configuration's validation.
+// The hold limit (docs/hold-experience.md): what is due when, conference mode's agent timer document, the
+// caller's music that never asks again, the warning's words, and the configuration's validation.
 import { handler as holdWarning } from '../../functions/hold-warning.protected';
 import { handler as holdMusic } from '../../functions/hold-music.protected';
 import { handler as holdHandler } from '../../functions/hold';
 import { handler as unholdHandler } from '../../functions/unhold';
 import { holdLimitConfig } from '../../lib/shared/settings';
-import { segmentsUntil } from '../../lib/conference/hold-limit';
+import { agentTimerTwiml } from '../../lib/conference/hold-limit';
 import { agentLimitStep, holdWarningWords } from '../../lib/shared/hold-limit';
-import { DEFAULT_REMINDER_TEXT } from '../../lib/shared/hold-reminder';
 import { bearer, functionContext, invokeFunction } from '../support/invoke-function';
 import { parseTwiml } from '../support/twiml';
 
@@ -34,33 +33,47 @@ describe("dial mode: the agent loop's steps from QueueTime", () => {
   });
 });
 
-describe('conference mode: the holdUrl document up to the next due time', () => {
-  it('without reminders: whole plays up to the first boundary at or after the due time', () => {
-    expect(segmentsUntil(0, 540, 30).map((s) => s.endsAt)).toEqual(Array.from({ length: 18 }, (_, i) => 30 * (i + 1)));
-    expect(segmentsUntil(540, 600, 30).map((s) => s.endsAt)).toEqual([570, 600]);
-    // A limit that is not a whole number of plays: the resume comes at the end of the play.
-    expect(segmentsUntil(0, 100, 30).at(-1)!.endsAt).toBe(120);
+describe("conference mode: the agent's timer document (its holdUrl while the caller is held)", () => {
+  const caller = 'CA' + '1'.repeat(32);
+  const context = functionContext({ HOLD_MAX_SECONDS: '600' }, 'localhost:3000', '/agent-hold-timer');
+  const steps = (held: number) => parseTwiml(agentTimerTwiml(context, caller, limit, held).toString()).children;
+
+  it('first says the caller is on hold, then silence until the warning, then asks again', () => {
+    expect(steps(0).map((c) => [c.verb, c.attributes.length ?? c.text])).toEqual([
+      ['Say', 'Your caller is on hold.'],
+      ['Pause', '538'],
+      ['Redirect', `http://localhost:3000/agent-hold-timer?CallerCallSid=${caller}&HeldFor=540`],
+    ]);
   });
 
-  it('with reminders: each segment is k plays and the reminder', () => {
-    const segments = segmentsUntil(0, 540, 30, { everySeconds: 60, text: DEFAULT_REMINDER_TEXT, musicSeconds: 30 });
-    expect(segments[0]).toEqual({ plays: 2, words: 'Thanks for holding. You have been holding for about 1 minute.', endsAt: 64.4 });
-    expect(segments.at(-1)!.endsAt).toBeCloseTo(579.6, 6);
+  it('at the warning says it to the agent, then silence until the limit', () => {
+    expect(steps(540).map((c) => [c.verb, c.attributes.length ?? c.text])).toEqual([
+      ['Say', 'Your caller has been on hold for about 9 minutes.'],
+      ['Pause', '56'],
+      ['Redirect', `http://localhost:3000/agent-hold-timer?CallerCallSid=${caller}&HeldFor=600`],
+    ]);
+  });
+
+  it('a request between the steps waits for the next one, silently', () => {
+    expect(steps(300).map((c) => [c.verb, c.attributes.length ?? c.text])).toEqual([
+      ['Pause', '240'],
+      ['Redirect', `http://localhost:3000/agent-hold-timer?CallerCallSid=${caller}&HeldFor=540`],
+    ]);
   });
 });
 
-describe('/hold-music with a limit, without reminders', () => {
-  it('asks again only when the warning is due, however far: one <Play loop> then the redirect', async () => {
-    const caller = 'CA' + '1'.repeat(32);
-    const context = functionContext({ HOLD_MAX_SECONDS: '7200' }, 'localhost:3000', '/hold-music');
-    const reply = await invokeFunction(holdMusic, context, { CallSid: caller, CallerCallSid: caller, HeldFor: '0' });
-    const children = parseTwiml(String(reply.body)).children;
-    expect(children.map((c) => [c.verb, c.attributes.loop ?? ''])).toEqual([
-      ['Play', '238'],
-      ['Redirect', ''],
-    ]);
-    expect(children[1].text).toBe(`http://localhost:3000/hold-music?CallerCallSid=${caller}&HeldFor=7140`);
-  });
+describe('/hold-music with a limit', () => {
+  it.each([{}, { HOLD_REMINDER_SECONDS: '60' }])(
+    '%j: the music never asks our functions again (ends in <Play loop="0">), whatever the holdUrl names',
+    async (env) => {
+      const caller = 'CA' + '1'.repeat(32);
+      const context = functionContext({ HOLD_MAX_SECONDS: '7200', ...env }, 'localhost:3000', '/hold-music');
+      const reply = await invokeFunction(holdMusic, context, { CallSid: caller, CallerCallSid: caller, HeldFor: '0' });
+      const children = parseTwiml(String(reply.body)).children;
+      expect(children.map((c) => c.verb)).not.toContain('Redirect');
+      expect(children.at(-1)).toMatchObject({ verb: 'Play', attributes: { loop: '0' } });
+    },
+  );
 });
 
 describe('/hold-warning', () => {
