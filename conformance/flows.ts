@@ -258,6 +258,8 @@ async function conferenceCall(t: Target) {
     return twiml(`<Say>You are on hold.</Say><Pause length="3"/><Redirect method="POST">${xmlAttr(next)}</Redirect>`);
   });
   t.on('/conf/warning', twiml('<Say>Your caller has been on hold for a long time.</Say>'));
+  // The shape of the hold limit's timer, the agent's holdUrl (lib/conference/hold-limit.ts).
+  t.on('/conf/agent-timer', twiml('<Say>Your caller is on hold.</Say><Pause length="30"/>'));
   for (const path of ['/conf/agent-status', '/conf/agent-alone', '/conf/conference-status']) t.on(path, twiml(''));
 
   const caller = await t.placeInboundCall();
@@ -281,9 +283,10 @@ async function conferenceCall(t: Target) {
 
 export const conferenceFlow: Scenario = {
   id: 'conference-flow',
-  rule: 'Conference mode end to end as the product runs it: the agent added by POST /Participants and the caller by <Dial><Conference>; hold (Hold, HoldUrl) with a hold document that <Redirect>s; an announcement to the agent; resume; hold again; resume; the agent hangs up',
+  rule: "Conference mode end to end as the product runs it: the agent added by POST /Participants and the caller by <Dial><Conference>; hold (Hold, HoldUrl) with a hold document that <Redirect>s; the agent held too with a HoldUrl of its own (the hold limit's timer), each party requesting its own; an announcement to the agent; resume, agent first; hold again; resume; the agent hangs up",
   rules: [
     'participant-hold-holdurl',
+    'participant-hold-per-participant',
     'holdurl-fetched-each-hold',
     'holdurl-redirect-keeps-query',
     'holdurl-twiml-verbs',
@@ -295,7 +298,10 @@ export const conferenceFlow: Scenario = {
     'hold 1: the caller is held': ['participant-hold-holdurl'],
     'hold 1: its HoldUrl requested': ['participant-hold-holdurl'],
     'hold 1: the <Redirect> keeps its query and sends CallSid': ['holdurl-redirect-keeps-query', 'holdurl-twiml-verbs'],
+    'hold 1: the agent held with its own HoldUrl, requested for its own call': ['participant-hold-per-participant'],
+    "hold 1: the caller's document goes on while the agent is held": ['participant-hold-per-participant'],
     'hold 1: the AnnounceUrl to the agent requested': ['participant-announcement'],
+    'resume 1: the agent is held': ['participant-hold-per-participant'],
     'resume 1: the caller is held': ['participant-hold-holdurl'],
     'hold 2: the HoldUrl requested afresh (HeldFor=0)': ['holdurl-fetched-each-hold'],
     'resume 2: the caller is held': ['participant-hold-holdurl'],
@@ -308,7 +314,10 @@ export const conferenceFlow: Scenario = {
     'hold 1: the caller is held': 'true',
     'hold 1: its HoldUrl requested': 'yes',
     'hold 1: the <Redirect> keeps its query and sends CallSid': 'yes',
+    'hold 1: the agent held with its own HoldUrl, requested for its own call': 'yes',
+    "hold 1: the caller's document goes on while the agent is held": 'yes',
     'hold 1: the AnnounceUrl to the agent requested': 'yes',
+    'resume 1: the agent is held': 'false',
     'resume 1: the caller is held': 'false',
     'hold 2: the HoldUrl requested afresh (HeldFor=0)': 'yes',
     'resume 2: the caller is held': 'false',
@@ -330,6 +339,17 @@ export const conferenceFlow: Scenario = {
     o['hold 1: the <Redirect> keeps its query and sends CallSid'] = yesNo(
       redirect?.HeldFor === '5' && redirect.CallerCallSid === caller && redirect.CallSid === caller,
     );
+    const agentParticipant = () => t.client.conferences(cf).participants('agent');
+    await agentParticipant().update({ hold: true, holdUrl: t.url('/conf/agent-timer'), holdMethod: 'POST' });
+    await t.waitFor(() => t.hits('/conf/agent-timer').length > 0, 5000);
+    o['hold 1: the agent held with its own HoldUrl, requested for its own call'] = yesNo(
+      (await agentParticipant().fetch()).hold === true && t.hits('/conf/agent-timer')[0]?.params.CallSid === agentLeg,
+    );
+    const callerHits = t.hits('/conf/hold').length;
+    await t.waitFor(() => t.hits('/conf/hold').length > callerHits, 15_000);
+    o["hold 1: the caller's document goes on while the agent is held"] = yesNo(
+      t.hits('/conf/hold').length > callerHits && t.hits('/conf/hold').every((hit) => hit.params.CallSid === caller),
+    );
     await t.client
       .conferences(cf)
       .participants('agent')
@@ -337,6 +357,8 @@ export const conferenceFlow: Scenario = {
     o['hold 1: the AnnounceUrl to the agent requested'] = yesNo(await t.waitFor(() => t.hits('/conf/warning').length > 0, 5000));
     await t.wait(3000);
 
+    await agentParticipant().update({ hold: false });
+    o['resume 1: the agent is held'] = String((await agentParticipant().fetch()).hold);
     await hold(false);
     o['resume 1: the caller is held'] = await held();
     await t.wait(3000);

@@ -12,7 +12,6 @@ import { requireBearerToken } from './platform/bearer-auth';
 import { holdApiToken, optionalHttpUrl } from './platform/config';
 import { agentAddress, remindersWanted } from './shared/settings';
 import { holdLimitSet } from './shared/hold-limit';
-import { enforceLateLimits } from './conference/hold-limit';
 import { settleWithin } from './platform/deadline';
 import { badInput, upstream, logFailure } from './platform/failure';
 import { jsonResponse, notModified } from './platform/responses';
@@ -144,7 +143,7 @@ export async function handleCallsRequest(context: HoldContext, event: FunctionEv
   const holdLimit = holdLimitSet(context);
   const read = reconcileCalls(records, live, agentOf(context), readAt, holdLimit);
   // The next chance for a conference hold limit whose timer an outage took (docs/hold-experience.md).
-  const resumed = new Set(holdLimit ? await enforceLateLimits(context, read) : []);
+  const resumed = new Set(holdLimit && liveRead ? await liveRead.mode.takeLateLimits(context, read) : []);
   const listed = read.map((call) => (resumed.has(call.callSid) ? { ...call, state: 'talking' as const, holdStartedAt: null } : call));
   // Oldest call first, so a row does not move while a person reaches for its button.
   const reminders = remindersWanted(context);

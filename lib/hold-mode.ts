@@ -10,7 +10,7 @@ import type { Twiml } from './platform/twiml';
 import type { ControlRequest } from './shared/control-request';
 import type { AgentRinging, IncomingCall } from './shared/ringing';
 import { holdModeName, type HoldModeName } from './shared/settings';
-import type { CallEvent } from './state/call-record';
+import type { CallEvent, ListedCall } from './state/call-record';
 import type { LiveCall } from './state/reconcile';
 import { conferenceControl, conferenceLiveCalls, conferenceRinging, conferenceScreening } from './conference/mode';
 import type { ConferenceHoldResult } from './conference/hold';
@@ -47,6 +47,11 @@ export interface LiveCallReader extends Named {
   readLiveCalls(client: Twilio, policy: RetryPolicy): Promise<LiveCall[]>;
   /** The live calls with the callers' numbers that readLiveCalls could not give, for the calls without a record. */
   withCallersNumbers(client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy): Promise<LiveCall[]>;
+  /**
+   * The next chance for a hold limit whose timer an outage took (docs/hold-experience.md): the
+   * callers it resumed. Dial mode has none to take (Twilio asks its agent queue's waitUrl again).
+   */
+  takeLateLimits(context: HoldContext, listed: ListedCall[]): Promise<string[]>;
 }
 
 /** What a mode is: every part. Each mode implements all of it (checked below). */

@@ -2,7 +2,7 @@
 // hold and resume, endConferenceOnExit, and conference status callbacks
 // (docs/twilio-voice-semantics.md, "Conference participants" and "Conferences").
 // twilio-rule: participant-hold-holdurl, holdurl-fetched-each-hold, holdurl-twiml-verbs, holdurl-runs-out-silence,
-// twilio-rule: participant-announcement, participant-redirected-gone, end-conference-on-exit
+// twilio-rule: participant-hold-per-participant, participant-announcement, participant-redirected-gone, end-conference-on-exit
 import type { CallStatus } from '../model/call';
 import type { Conference, ConferenceCallbacks, Participant } from '../model/conference';
 import { isSid, newSid } from '../model/sid';

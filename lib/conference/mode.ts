@@ -13,6 +13,7 @@ import type { AgentRinging, IncomingCall } from '../shared/ringing';
 import { agentAddress, agentScreening, callerIdOverride, holdLimitConfig, ringTimeoutSeconds } from '../shared/settings';
 import type { LiveCall } from '../state/reconcile';
 import { agentJoinsConference, connectCallerToAgent } from './call';
+import { enforceLateLimits } from './hold-limit';
 import { setConferenceHold, setConferenceHoldWithTimer, type ConferenceHoldResult } from './hold';
 import { readLiveConferenceCalls, withCallersNumbers } from './live-calls';
 import { AGENT_ALONE_PATH, AGENT_STATUS_PATH, CONFERENCE_STATUS_PATH, agentHoldTimerUrl } from './urls';
@@ -91,4 +92,5 @@ export const conferenceLiveCalls = {
   /** The conference reads do not give the caller's number: a call without a record costs one more. */
   withCallersNumbers: (client: Twilio, live: LiveCall[], recorded: Set<string>, policy: RetryPolicy) =>
     withCallersNumbers(client, live, recorded, policy),
+  takeLateLimits: enforceLateLimits,
 };

@@ -148,7 +148,7 @@ describe.each([
           if (mode === 'conference') {
             if (overTheHold) {
               // The hold instant's documented cost, with or without a limit (docs/reliability.md,
-              // "Conference mode"): the holdUrl request failed, silence until the resume.
+              // "Conference mode, as built"): the holdUrl request failed, silence until the resume.
               stats.exceptions += 1;
               stats.exceptionSilenceS = Math.max(stats.exceptionSilenceS, longestSilence);
             } else {
