@@ -110,6 +110,37 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     ]);
   });
 
+  it('an outage at the limit never silences the caller; conference mode: the next GET /calls reports the lost timer and resumes', async () => {
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(595_000);
+    // The functions are down from 595 s to 625 s: every webhook to them fails.
+    const escaped = h.functions.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    h.emu.faults.add({ target: 'webhook', url: new RegExp(`^${escaped}/`), status: 500 });
+    for (const at of [601_000, 610_000, 625_000]) {
+      await advanceTo(at);
+      // Dial mode: the agent's loop asks again after the outage and resumes then.
+      if (mode === 'conference' || at < 625_000) expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    }
+    h.emu.faults.clear();
+    await advanceTo(640_000);
+    if (mode === 'conference') {
+      // The timer's request at the limit failed: the caller keeps its music until the next chance.
+      expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+      expect(h.hears(agent)).toEqual({ kind: 'silence' });
+    }
+    const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    expect(response.status).toBe(200);
+    await h.advance(1_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.hears(agent)).toEqual({ kind: 'party', callSids: [caller] });
+    const again = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const listed = ((await again.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
+    const events = listed.events as Record<string, unknown>[];
+    expect(listed).toMatchObject({ state: 'talking', holdStartedAt: null });
+    expect(events.filter((e) => e.type === 'resume' && e.by === 'limit')).toHaveLength(1);
+    if (mode === 'conference') expect(events.filter((e) => e.type === 'limit-unenforced')).toHaveLength(1);
+  });
+
   it('a /hold of the held call does not restart the limit (dial mode: it moves the agent into its queue again)', async () => {
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(100_000);

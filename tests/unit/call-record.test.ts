@@ -8,6 +8,7 @@ import {
   newCallRecord,
   newHoldEvents,
   parseCallRecord,
+  type CallEvent,
   type CallRecord,
   type HoldEvent,
 } from '../../lib/state/call-record';
@@ -162,6 +163,18 @@ describe('conference status callback', () => {
     expect(meaning({ StatusCallbackEvent: 'participant-leave', CallSid: CALLER })).toBe('call-ended');
     expect(meaning({ StatusCallbackEvent: 'conference-end' })).toBe('call-ended');
     expect(meaning({ StatusCallbackEvent: 'participant-mute', CallSid: CALLER })).toBeUndefined();
+  });
+
+  it("with a hold limit, marks the agent's hold as possibly the limit's timer, which a record of a held caller does not count", () => {
+    const withLimit = callEventOfConference(
+      parseConferenceStatus({ ...base, StatusCallbackEvent: 'participant-hold', CallSid: AGENT }, T0),
+      true,
+    );
+    expect(withLimit).toEqual({ kind: 'hold-started', at: at(30), party: 'agent', limitTimer: true });
+    const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(20) });
+    expect(applyCallEvent(held, withLimit as CallEvent)).toBe(held);
+    // The caller not held: a hold of the agent's own (Participant=agent), counted.
+    expect(applyCallEvent(talking(), withLimit as CallEvent)).toMatchObject({ agentHoldStartedAt: at(30).toISOString() });
   });
 
   it('uses its own clock without a Timestamp, and refuses a conference not named after a call', () => {

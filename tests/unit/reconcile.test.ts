@@ -83,6 +83,26 @@ describe('reconciled call list', () => {
     expect(reconcileCalls([{ ...ringing, incomplete: true }], [live()], '')[0]).toMatchObject({ state: 'talking' });
   });
 
+  it("with a hold limit, a conference agent held while its caller is held is the limit's timer, not a hold of its own", () => {
+    const held = applyCallEvent({ ...talking(), mode: 'conference' }, { kind: 'hold-started', at: T0 });
+    const timer = live({ mode: 'conference', callerHeld: true, agentHeld: true });
+    expect(reconcileCalls([held], [timer], '', T0, true)[0]).toMatchObject({
+      state: 'on-hold',
+      agentHoldStartedAt: null,
+      incomplete: false,
+    });
+    // Without a limit it is the agent's own hold, which the record missed.
+    expect(reconcileCalls([held], [timer], '', T0, false)[0]).toMatchObject({
+      agentHoldStartedAt: '2026-12-03T08:00:05.000Z',
+      incomplete: true,
+    });
+    // The agent held alone (Participant=agent) is its own hold, limit or not.
+    const agentOnly = live({ mode: 'conference', callerHeld: false, agentHeld: true });
+    expect(reconcileCalls([{ ...talking(), mode: 'conference' }], [agentOnly], '', T0, true)[0]).toMatchObject({
+      agentHoldStartedAt: '2026-12-03T08:00:05.000Z',
+    });
+  });
+
   it('a caller waiting in line, whom the live state does not show, is listed from its record', () => {
     const waiting = newCallRecord({
       callSid: OTHER,
