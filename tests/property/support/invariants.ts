@@ -4,6 +4,7 @@ import type { CallView, Hearing } from '../../../emulator';
 import type { E2eHarness } from '../../../harness/e2e';
 import type { AnswerSpec, HearingSpec, Mode, ModelState, Party } from './model';
 import { expectedHearing } from './model';
+import { CALLER_ON_HOLD } from '../../../lib/shared/hold-limit';
 
 /** One call under test: a fresh caller, its agent, and the calls that existed before it. */
 export interface CallUnderTest {
@@ -16,6 +17,11 @@ export interface CallUnderTest {
   earlierCalls: Set<string>;
   /** Dial mode: the AgentHandle of the latest answer that carried one. */
   handle?: string;
+  /**
+   * Conference mode with HOLD_MAX_SECONDS: while the caller is held the agent is held on the limit's
+   * timer (lib/conference/hold-limit.ts), whose document says a few words, then is silent.
+   */
+  holdLimit?: boolean;
   /**
    * Dial mode: resumes with the handle since the last hold, an upper bound on the re-bridges that
    * used up the agent's hold TwiML (lib/dial/twiml.ts, agentQueueRejoins).
@@ -105,6 +111,10 @@ export function checkState(h: E2eHarness, call: CallUnderTest, state: ModelState
 
 export function checkHearing(h: E2eHarness, call: CallUnderTest, state: ModelState, party: Party): void {
   const specs = expectedHearing(call.mode, state, party);
+  // The limit's timer: silence by design, as dial mode's agent queue, with its words first.
+  if (call.mode === 'conference' && call.holdLimit && party === 'agent' && state.phase === 'live' && state.callerHeld && !state.agentHeld) {
+    specs.push({ kind: 'speech', text: CALLER_ON_HOLD });
+  }
   const actual = h.hears(sidOf(call, party));
   if (!specs.some((spec) => matchesHearing(h, call, party, spec, actual))) {
     const which =
