@@ -29,6 +29,9 @@ import { agentHoldTimerUrl } from './urls';
 
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, budgetMs: 3000 };
 
+/** The longest <Pause> of the timer (dial mode's agent loop pauses at most as long). */
+const MAX_PAUSE_SECONDS = 3600;
+
 /** If the resume at the limit failed, the timer asks again this much later. */
 export const LIMIT_RETRY_SECONDS = 5;
 
@@ -71,7 +74,8 @@ export function agentTimerTwiml(context: HoldContext, callerCallSid: string, lim
   const step = agentLimitStep(limit, held, first ? CALLER_ON_HOLD : '');
   if (step.kind === 'resume') throw new Error('the limit is due: resume, not wait');
   const words = step.kind === 'warn' ? step.words : first ? CALLER_ON_HOLD : '';
-  const wait = step.kind === 'warn' ? step.thenWaitSeconds : step.seconds;
+  // A wait longer than an hour takes one more request per hour, as dial mode's loop.
+  const wait = Math.min(MAX_PAUSE_SECONDS, step.kind === 'warn' ? step.thenWaitSeconds : step.seconds);
   // agentLimitStep subtracts the words' estimated length (rounded down) from the wait.
   const next = held + (words ? Math.floor(speechSeconds(words)) : 0) + wait;
   return twiml(...(words ? [say(words)] : []), pause({ length: wait }), timerRedirect(context, callerCallSid, next));

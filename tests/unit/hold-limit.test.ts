@@ -54,6 +54,15 @@ describe("conference mode: the agent's timer document (its holdUrl while the cal
     ]);
   });
 
+  it('a wait longer than an hour asks again after an hour', () => {
+    const long = { maxSeconds: 14_400, warningSeconds: 60 };
+    const children = parseTwiml(agentTimerTwiml(context, caller, long, 60).toString()).children;
+    expect(children.map((c) => [c.verb, c.attributes.length ?? c.text])).toEqual([
+      ['Pause', '3600'],
+      ['Redirect', `http://localhost:3000/agent-hold-timer?CallerCallSid=${caller}&HeldFor=3660`],
+    ]);
+  });
+
   it('a request between the steps waits for the next one, silently', () => {
     expect(steps(300).map((c) => [c.verb, c.attributes.length ?? c.text])).toEqual([
       ['Pause', '240'],
