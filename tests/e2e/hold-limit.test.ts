@@ -162,6 +162,29 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
   });
 
+  it('conference mode: a timer that finds its caller resumed (a /unhold raced the hold) resumes the agent at once', async () => {
+    if (mode !== 'conference') return;
+    const { caller, agent } = await heldCall();
+    const conferenceSid = h.conferenceOf(caller)!.sid;
+    // The race's outcome, made directly: the caller resumed while its agent is still held on the timer.
+    const participant = (sid: string, body: Record<string, string>) =>
+      fetch(`${h.emu.url}/2010-04-01/Accounts/${h.emu.accountSid}/Conferences/${conferenceSid}/Participants/${sid}.json`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${h.emu.accountSid}:${h.emu.authToken}`).toString('base64')}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(body).toString(),
+      });
+    expect((await participant(agent, { Hold: 'false' })).status).toBe(200);
+    expect((await participant(caller, { Hold: 'false' })).status).toBe(200);
+    const timerUrl = `${h.functions.url}/agent-hold-timer?CallerCallSid=${caller}&HeldFor=0`;
+    expect((await participant(agent, { Hold: 'true', HoldUrl: timerUrl, HoldMethod: 'POST' })).status).toBe(200);
+    await h.advance(1_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    expect(h.hears(agent)).toEqual({ kind: 'party', callSids: [caller] });
+  });
+
   it('the agent gone while the caller is held: the caller is told and released, not held to the limit', async () => {
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(100_000);
