@@ -3,6 +3,7 @@
 // `npm run simulate` both start it from here, so a simulation shows exactly what the tests exercise.
 // Run `npm run build` first.
 import { type ConferenceView, type Emulator, type Hearing, startEmulator } from '../emulator';
+import { HttpWebhookTransport, type WebhookRequest, type WebhookResponse } from '../emulator/engine/webhooks';
 import { type FunctionsServer, startFunctionsServer } from './functions-server';
 
 export const BUSINESS_NUMBER = '+15550100000';
@@ -30,6 +31,12 @@ export interface ControlReply {
 export interface E2eHarness {
   emu: Emulator;
   functions: FunctionsServer;
+  /**
+   * Runs `run` (a request to a function) while the emulator holds back the webhooks it would send,
+   * and sends them once it is over: the REST requests logged meanwhile are then those `run` made,
+   * not also those of the webhooks it set off (on Twilio they run side by side; tests/bench/request-counts.test.ts).
+   */
+  withWebhooksHeld<T>(run: () => Promise<T>): Promise<T>;
   /** An inbound call from CALLER_NUMBER to BUSINESS_NUMBER; resolves once the first TwiML ran. */
   placeCall(): Promise<string>;
   /** The agent's dialled leg of a caller's call (dial mode): its child. */
@@ -79,7 +86,29 @@ export interface E2eOptions {
   env?: Record<string, string>;
 }
 
+/** The emulator's webhook client over HTTP, which can hold back what it sends while a gate is shut. */
+class GatedWebhookTransport extends HttpWebhookTransport {
+  private gate: Promise<void> | undefined;
+
+  async heldWhile<T>(run: () => Promise<T>): Promise<T> {
+    let open!: () => void;
+    this.gate = new Promise((done) => (open = done));
+    try {
+      return await run();
+    } finally {
+      this.gate = undefined;
+      open();
+    }
+  }
+
+  override async send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
+    if (this.gate) await this.gate;
+    return super.send(request, signal);
+  }
+}
+
 export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
+  const webhooks = new GatedWebhookTransport();
   const emu = await startEmulator({
     // twilio-run's getTwilioClient() refuses credentials that do not look like Twilio's own.
     accountSid: E2E_ACCOUNT_SID,
@@ -88,6 +117,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
     clock: 'virtual',
     defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
     callsPerSecond: 0,
+    webhookTransport: webhooks,
     // Every REST response the functions read is checked against Twilio's OpenAPI response
     // schemas; close() fails on the first that does not match.
     validateResponses: true,
@@ -123,6 +153,7 @@ export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
   const harness: E2eHarness = {
     emu,
     functions,
+    withWebhooksHeld: (run) => webhooks.heldWhile(run),
     async placeCall() {
       const sid = await emu.placeCall({ from: CALLER_NUMBER, to: BUSINESS_NUMBER });
       await emu.settle();

@@ -17,16 +17,38 @@ import { localGuardNodeArgs } from '../scripts/local-guard-args';
 const ROOT = resolve(__dirname, '..');
 const TWILIO_RUN = join(ROOT, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/** Ports below every system's range for outgoing connections (Linux 32768-60999; macOS, Windows 49152-65535). */
+const FIRST_PORT = 20000;
+const PORT_BLOCK = 1000;
+/** Where in its block this process starts: another run at the same time starts elsewhere. */
+const START = Math.floor(Math.random() * PORT_BLOCK);
+let portsTaken = 0;
+
+/** Whether a server could listen on `port` of 127.0.0.1 now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((answer) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => answer(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => answer(true)));
   });
+}
+
+/**
+ * A free port of 127.0.0.1 for a server to be started next (it is released in between). Not one
+ * the system would pick (listen on port 0): that range is also where outgoing connections take
+ * their local ports, and one of them took such a port before twilio-run bound it. Each jest worker
+ * has a block of ports of its own (JEST_WORKER_ID), so suites running side by side never pick the
+ * same one; within a block the ports are taken in turn.
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID);
+  const block = Number.isInteger(worker) && worker >= 1 && worker <= 9 ? worker : 10 + (process.pid % 2);
+  for (let tried = 0; tried < PORT_BLOCK; tried++) {
+    portsTaken += 1;
+    const port = FIRST_PORT + block * PORT_BLOCK + ((START + portsTaken) % PORT_BLOCK);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${FIRST_PORT + block * PORT_BLOCK} and ${FIRST_PORT + (block + 1) * PORT_BLOCK - 1}`);
 }
 
 /** Writes `env` as a .env file (owner-only: it holds credentials) and returns its path. */

@@ -19,14 +19,18 @@ async function control(
   action: Action,
   form: Record<string, string>,
 ): Promise<{ requests: number; body: Record<string, unknown> }> {
-  const before = voiceRequests(h);
-  const response = await fetch(`${h.functions.url}/${action}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${HOLD_API_TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
+  // The webhooks the request sets off (the moved leg's TwiML, the agent queue's waitUrl, which reads
+  // the queues) wait until it is answered: counted, they would be theirs, not the request's.
+  const { response, body, requests } = await h.withWebhooksHeld(async () => {
+    const before = voiceRequests(h);
+    const response = await fetch(`${h.functions.url}/${action}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${HOLD_API_TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    return { response, body, requests: voiceRequests(h) - before };
   });
-  const body = (await response.json()) as Record<string, unknown>;
-  const requests = voiceRequests(h) - before;
   expect(response.status).toBe(200);
   // As the benchmark does: the emulator settles, 1 s passes, and the next request meets a steady call.
   await h.emu.settle();
