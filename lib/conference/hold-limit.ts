@@ -19,7 +19,7 @@ import { heldForParam, heldForSeconds, requiredCallSid } from '../platform/webho
 import { pause, redirect, say, twiml, type Twiml, type TwimlElement } from '../platform/twiml';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { sayAndHangUp } from '../shared/caller-prompts';
-import { agentLimitStep, CALLER_ON_HOLD, HOLD_LIMIT_NO_AGENT, type HoldLimit } from '../shared/hold-limit';
+import { agentLimitStep, CALLER_ON_HOLD, HOLD_LIMIT_NO_AGENT, LATE_LIMIT_SECONDS, type HoldLimit } from '../shared/hold-limit';
 import { speechSeconds } from '../shared/hold-reminder';
 import { sendTwimlToLeg } from '../shared/leg-twiml';
 import { recordCallEvent } from '../state/call-events';
@@ -34,13 +34,6 @@ const MAX_PAUSE_SECONDS = 3600;
 
 /** If the resume at the limit failed, the timer asks again this much later. */
 export const LIMIT_RETRY_SECONDS = 5;
-
-/**
- * A held caller whose record says it is held this long past the limit has lost its timer (an
- * outage at one of the timer's requests): GET /calls resumes it. The timer itself resumes within
- * a round trip of the limit; this leaves it room, so that the two never race.
- */
-export const LATE_LIMIT_SECONDS = 10;
 
 /** The caller's participant as the timer sees it: its conference and whether it is held. */
 type CallerState = { conferenceSid: string; held: boolean } | 'gone' | 'unknown';

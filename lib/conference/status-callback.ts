@@ -10,7 +10,7 @@ import { isSid } from '../platform/sids';
 import { requiredText } from '../platform/webhook-params';
 import type { FunctionEvent, HoldContext } from '../platform/env';
 import { emptyTwiml } from '../shared/caller-prompts';
-import { holdLimitSet } from '../shared/hold-limit';
+import { holdLimitSet, holdOverdueAfter } from '../shared/hold-limit';
 import type { CallEvent } from '../state/call-record';
 import { recordCallEnded, recordCallEvent } from '../state/call-events';
 
@@ -73,7 +73,12 @@ export function callEventOfConference(status: ConferenceStatus, holdLimit = fals
 export async function handleConferenceStatus(context: HoldContext, event: FunctionEvent): Promise<TwilioResponse> {
   const status = parseConferenceStatus(event, new Date());
   const change = callEventOfConference(status, holdLimitSet(context));
-  if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid, status.at);
-  else if (change !== undefined) await recordCallEvent(context, status.callerCallSid, change);
+  // The end of a caller's hold reports a limit that ran over unreported (a timer lost to an outage).
+  const overdue = holdOverdueAfter(context);
+  if (change === 'call-ended') await recordCallEnded(context, status.callerCallSid, status.at, undefined, overdue);
+  else if (change !== undefined) {
+    const endsCallersHold = change.kind === 'hold-ended' && change.party === 'caller';
+    await recordCallEvent(context, status.callerCallSid, change, endsCallersHold ? overdue : undefined);
+  }
   return twimlResponse(emptyTwiml());
 }

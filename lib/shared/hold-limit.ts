@@ -58,3 +58,21 @@ export function holdLimitSet(env: HoldEnv): boolean {
     return false;
   }
 }
+
+/**
+ * A held caller whose record says it is held this long past the limit has lost its timer (an
+ * outage at one of the timer's requests): GET /calls resumes it, and the end of the hold reports
+ * it. The timer itself resumes within a round trip of the limit; this leaves it room, so that the
+ * two never race.
+ */
+export const LATE_LIMIT_SECONDS = 10;
+
+/** When a caller's hold is overdue for the record (state/call-record.ts, reportOverdueLimit); undefined without a (valid) limit. */
+export function holdOverdueAfter(env: HoldEnv): { maxSeconds: number; lateBySeconds: number } | undefined {
+  try {
+    const limit = holdLimitConfig(env);
+    return limit && { maxSeconds: limit.maxSeconds, lateBySeconds: LATE_LIMIT_SECONDS };
+  } catch {
+    return undefined;
+  }
+}

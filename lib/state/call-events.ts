@@ -19,7 +19,17 @@ import {
   type RetryPolicy,
 } from '../platform/twilio-request';
 import type { HoldContext } from '../platform/env';
-import { applyCallEvent, endCall, newCallRecord, newHoldEvents, type CallEvent, type CallRecord, type NewCall } from './call-record';
+import {
+  applyCallEvent,
+  endCall,
+  newCallRecord,
+  newHoldEvents,
+  reportOverdueLimit,
+  type CallEvent,
+  type CallRecord,
+  type NewCall,
+  type OverdueAfter,
+} from './call-record';
 import { DEFAULT_DELIVERY_POLICY, deliverEvents, eventDelivery, type EventDelivery } from './event-delivery';
 import {
   changeCallRecord,
@@ -179,9 +189,15 @@ function changeAndDeliver(
  * with HOLD_EVENTS_URL set, 1 more write once events were delivered. The events it adds (and the
  * call-connected event when the agent first answers) are delivered to HOLD_EVENTS_URL.
  */
-export function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent): Promise<void> {
+export function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent, overdue?: OverdueAfter): Promise<void> {
   const now = new Date();
-  return changeAndDeliver(context, `record ${event.kind}`, callerCallSid, (record) => applyCallEvent(record, event, now), now);
+  return changeAndDeliver(
+    context,
+    `record ${event.kind}`,
+    callerCallSid,
+    (record) => applyCallEvent(reportOverdueLimit(record, event.kind === 'hold-ended' ? event.at : now, overdue), event, now),
+    now,
+  );
 }
 
 /**
@@ -190,6 +206,18 @@ export function recordCallEvent(context: HoldContext, callerCallSid: string, eve
  * hang-up, the call's summary is its last event, and the record is kept ENDED_CALL_TTL_SECONDS
  * for its events, never listed as live. 2 requests (read, write), 1 more after a delivery.
  */
-export function recordCallEnded(context: HoldContext, callerCallSid: string, at: Date = new Date(), heldSeconds?: number): Promise<void> {
-  return changeAndDeliver(context, 'record the end of the call', callerCallSid, (record) => endCall(record, at, heldSeconds), at);
+export function recordCallEnded(
+  context: HoldContext,
+  callerCallSid: string,
+  at: Date = new Date(),
+  heldSeconds?: number,
+  overdue?: OverdueAfter,
+): Promise<void> {
+  return changeAndDeliver(
+    context,
+    'record the end of the call',
+    callerCallSid,
+    (record) => endCall(reportOverdueLimit(record, at, overdue), at, heldSeconds),
+    at,
+  );
 }

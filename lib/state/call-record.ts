@@ -220,6 +220,25 @@ export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date =
   }
 }
 
+/** A hold limit as the record checks it: the limit, and how late a resume may come before it is overdue. */
+export interface OverdueAfter {
+  maxSeconds: number;
+  lateBySeconds: number;
+}
+
+/**
+ * Before a caller's hold ends (a resume, or the end of the call): a hold that ran past its limit by
+ * more than `lateBySeconds` without a report is reported now (limit-unenforced), so that a limit
+ * whose timer an outage took is reported even where no GET /calls came to take it
+ * (docs/hold-experience.md). Once per hold, as every report.
+ */
+export function reportOverdueLimit(record: CallRecord, at: Date, limit: OverdueAfter | undefined): CallRecord {
+  if (!limit || record.holdStartedAt === null || record.state !== 'on-hold') return record;
+  const heldFor = secondsBetween(record.holdStartedAt, at);
+  if (heldFor < limit.maxSeconds + limit.lateBySeconds) return record;
+  return applyCallEvent(record, { kind: 'limit-unenforced', at, heldSeconds: heldFor }, at);
+}
+
 /** Every event the record keeps and delivers; other types may be added, each with an `id`. */
 export type RecordedEvent = HoldEvent | CallConnected | CallSummary;
 type Unnumbered<E> = E extends RecordedEvent ? Omit<E, 'id'> : never;

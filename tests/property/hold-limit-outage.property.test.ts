@@ -13,7 +13,7 @@
 // Prints the figures docs/reliability.md quotes. Needs `npm run build`. FC_RUNS: runs per case.
 import fc from 'fast-check';
 import { AGENT_ANSWERS_AFTER_MS, HOLD_API_TOKEN, startE2e, type E2eHarness } from '../../harness/e2e';
-import { LATE_LIMIT_SECONDS } from '../../lib/conference/hold-limit';
+import { LATE_LIMIT_SECONDS } from '../../lib/shared/hold-limit';
 import { armOutage, disarmFaults } from './support/faults';
 
 const LIMIT_S = 125;

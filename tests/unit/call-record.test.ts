@@ -8,6 +8,7 @@ import {
   newCallRecord,
   newHoldEvents,
   parseCallRecord,
+  reportOverdueLimit,
   type CallEvent,
   type CallRecord,
   type HoldEvent,
@@ -69,6 +70,31 @@ describe('call record', () => {
       linePosition: null,
       waitingSince: null,
     });
+  });
+
+  it('the end of a hold that ran past its limit unreported reports it once (a timer lost to an outage), and only then', () => {
+    const limit = { maxSeconds: 120, lateBySeconds: 10 };
+    const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(0) });
+    // Within the limit and its lateness, without a limit, or not on hold: nothing to report.
+    expect(reportOverdueLimit(held, at(129), limit)).toBe(held);
+    expect(reportOverdueLimit(held, at(500), undefined)).toBe(held);
+    const live = talking();
+    expect(reportOverdueLimit(live, at(500), limit)).toBe(live);
+    const reported = reportOverdueLimit(held, at(131), limit);
+    const holdEvents = (r: CallRecord) => r.events.filter((e): e is HoldEvent => e.type !== 'call-connected' && e.type !== 'call-summary');
+    expect(holdEvents(reported).map((e) => `${e.type}:${e.by}:${e.heldFor}`)).toEqual(['hold:api:0', 'limit-unenforced:limit:131']);
+    // Once per hold: a report already made (by the timer or GET /calls) is not made again.
+    expect(reportOverdueLimit(reported, at(200), limit)).toBe(reported);
+    // The hold still ends as it was going to: the resume follows the report.
+    const resumed = applyCallEvent(reported, { kind: 'hold-ended', at: at(131), party: 'caller' });
+    expect(resumed.events.map((e) => e.type)).toEqual(['call-connected', 'hold', 'limit-unenforced', 'resume']);
+    expect(endCall(reportOverdueLimit(held, at(400), limit), at(400)).events.map((e) => e.type)).toEqual([
+      'call-connected',
+      'hold',
+      'limit-unenforced',
+      'hang-up',
+      'call-summary',
+    ]);
   });
 
   it('counts holds, total and longest; a hold of a held call and a resume of a live one change nothing', () => {
