@@ -185,6 +185,22 @@ function changeAndDeliver(
 }
 
 /**
+ * reportOverdueLimit, with the log line that goes with a report (docs/hold-experience.md). The
+ * change may run again on a fresh read after a race: the line is written once per report made.
+ */
+function reportedOverdue(callerCallSid: string, record: CallRecord, at: Date, overdue: OverdueAfter | undefined): CallRecord {
+  const reported = reportOverdueLimit(record, at, overdue);
+  if (reported !== record && !loggedOverdue.has(`${callerCallSid}@${record.holdStartedAt}`)) {
+    if (loggedOverdue.size >= 1000) loggedOverdue.clear();
+    loggedOverdue.add(`${callerCallSid}@${record.holdStartedAt}`);
+    const heldFor = Math.round((at.getTime() - Date.parse(record.holdStartedAt ?? '')) / 1000);
+    console.error(`hold limit of ${callerCallSid} not enforced: found at the end of the hold, after ${heldFor} s`);
+  }
+  return reported;
+}
+const loggedOverdue = new Set<string>();
+
+/**
  * Something happened to a recorded call. 2 requests (read, write with If-Match), more on a race;
  * with HOLD_EVENTS_URL set, 1 more write once events were delivered. The events it adds (and the
  * call-connected event when the agent first answers) are delivered to HOLD_EVENTS_URL.
@@ -195,7 +211,7 @@ export function recordCallEvent(context: HoldContext, callerCallSid: string, eve
     context,
     `record ${event.kind}`,
     callerCallSid,
-    (record) => applyCallEvent(reportOverdueLimit(record, event.kind === 'hold-ended' ? event.at : now, overdue), event, now),
+    (record) => applyCallEvent(reportedOverdue(callerCallSid, record, event.kind === 'hold-ended' ? event.at : now, overdue), event, now),
     now,
   );
 }
@@ -217,7 +233,7 @@ export function recordCallEnded(
     context,
     'record the end of the call',
     callerCallSid,
-    (record) => endCall(reportOverdueLimit(record, at, overdue), at, heldSeconds),
+    (record) => endCall(reportedOverdue(callerCallSid, record, at, overdue), at, heldSeconds),
     at,
   );
 }
