@@ -141,6 +141,33 @@ describe.each(['conference', 'dial'] as const)('the hold limit in %s mode', (mod
     if (mode === 'conference') expect(events.filter((e) => e.type === 'limit-unenforced')).toHaveLength(1);
   });
 
+  it('conference mode: a timer lost to an outage, and no GET /calls: the end of the hold reports it (limit-unenforced)', async () => {
+    if (mode !== 'conference') return;
+    const { caller, agent, advanceTo } = await heldCall();
+    await advanceTo(595_000);
+    const escaped = h.functions.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    h.emu.faults.add({ target: 'webhook', url: new RegExp(`^${escaped}/`), status: 500 });
+    await advanceTo(625_000);
+    h.emu.faults.clear();
+    await advanceTo(700_000);
+    // The timer is lost and nothing listed the calls: the caller is still held, with its music.
+    expect(h.hears(caller)).toMatchObject({ kind: 'music' });
+    expect((await h.control('unhold', { CallSid: caller })).status).toBe(200);
+    await h.advance(1_000);
+    expect(h.hears(caller)).toEqual({ kind: 'party', callSids: [agent] });
+    // The caller's resume (the conference's status callback) found the hold 100 s past the limit.
+    const response = await fetch(`${h.functions.url}/calls`, { headers: { Authorization: `Bearer ${HOLD_API_TOKEN}` } });
+    const listed = ((await response.json()) as { calls: Record<string, unknown>[] }).calls.find((c) => c.callSid === caller)!;
+    const events = listed.events as Record<string, unknown>[];
+    expect(events.map((e) => `${e.type}:${e.party ?? ''}`).filter((e) => !e.startsWith('call-connected'))).toEqual([
+      'hold:caller',
+      'limit-unenforced:caller',
+      'resume:caller',
+    ]);
+    expect(events.find((e) => e.type === 'limit-unenforced')).toMatchObject({ by: 'limit' });
+    expect(h.functions.output()).toContain(`hold limit of ${caller} not enforced: found at the end of the hold`);
+  });
+
   it('a /hold of the held call does not restart the limit (dial mode: it moves the agent into its queue again)', async () => {
     const { caller, agent, advanceTo } = await heldCall();
     await advanceTo(100_000);
