@@ -9,6 +9,7 @@
 // advanced 1 s) outside the timed part, so the next one meets a call in a steady state.
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type Emulator } from '../emulator';
+import { GatedWebhookTransport } from '../harness/gated-webhooks';
 import { AGENT_ANSWERS_AFTER_MS, BUSINESS, FN_ACCOUNT_SID, FN_AUTH_TOKEN, HOLD_API_TOKEN, TwilioRun } from './emulator';
 
 export type Mode = 'conference' | 'dial';
@@ -55,8 +56,12 @@ interface Outcome {
 }
 
 /** An emulator on the twilio-run's fixed port, counting REST requests as they are logged. */
-async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => number; other: () => number }> {
+async function emulatorFor(
+  tr: TwilioRun,
+): Promise<{ emu: Emulator; webhooks: GatedWebhookTransport; rest: () => number; other: () => number }> {
+  const webhooks = new GatedWebhookTransport();
   const emu = await startEmulator({
+    webhookTransport: webhooks,
     accountSid: FN_ACCOUNT_SID,
     authToken: FN_AUTH_TOKEN,
     port: tr.emulatorPort,
@@ -78,7 +83,7 @@ async function emulatorFor(tr: TwilioRun): Promise<{ emu: Emulator; rest: () => 
     }
     add(type, summary, ...more);
   };
-  return { emu, rest: () => rest, other: () => other };
+  return { emu, webhooks, rest: () => rest, other: () => other };
 }
 
 async function control(
@@ -143,7 +148,7 @@ async function run(
   pairs: number,
   withSids: boolean,
 ): Promise<{ outcomes: Record<Action, Outcome[]>; sidsFrom?: 'answer' | 'emulator' }> {
-  const { emu, rest, other } = await emulatorFor(tr);
+  const { emu, webhooks, rest, other } = await emulatorFor(tr);
   const outcomes: Record<Action, Outcome[]> = { hold: [], unhold: [] };
   let sidsFrom: 'answer' | 'emulator' | undefined;
   try {
@@ -158,7 +163,8 @@ async function run(
         extra = {};
       }
       for (const action of ['hold', 'unhold'] as const) {
-        const outcome = await control(tr, action, { CallSid: callSid, ...extra }, rest, other);
+        // The webhooks the request sets off wait until it is answered: counted, they would be theirs.
+        const outcome = await webhooks.heldWhile(() => control(tr, action, { CallSid: callSid, ...extra }, rest, other));
         outcomes[action].push(outcome);
         await emu.settle();
         await emu.advance(1000);

@@ -167,7 +167,8 @@ function roundTripSection(r: BenchResults): string {
 
 Counted in the emulator's log while the function serves one \`POST /hold\` or \`POST /unhold\`
 (\`bench/hold-round-trip.ts\`): the built functions under the real twilio-run, the emulator as
-Twilio, one request at a time, the emulator settled between requests. "SIDs passed back": the
+Twilio, one request at a time, the emulator settled between requests, and the webhooks a request
+sets off held back until it is answered (they are other functions' requests). "SIDs passed back": the
 request carries the SID the previous answer returned (\`ConferenceSid\` in conference mode,
 \`AgentCallSid\` in dial mode; where this run's answers did not carry it yet, it was read from the
 emulator's state, which changes nothing in the count). The first hold of each call cannot have

@@ -3,8 +3,8 @@
 // `npm run simulate` both start it from here, so a simulation shows exactly what the tests exercise.
 // Run `npm run build` first.
 import { type ConferenceView, type Emulator, type Hearing, startEmulator } from '../emulator';
-import { HttpWebhookTransport, type WebhookRequest, type WebhookResponse } from '../emulator/engine/webhooks';
 import { type FunctionsServer, startFunctionsServer } from './functions-server';
+import { GatedWebhookTransport } from './gated-webhooks';
 
 export const BUSINESS_NUMBER = '+15550100000';
 export const CALLER_NUMBER = '+15551230000';
@@ -84,27 +84,6 @@ export interface E2eHarness {
 export interface E2eOptions {
   mode: 'conference' | 'dial';
   env?: Record<string, string>;
-}
-
-/** The emulator's webhook client over HTTP, which can hold back what it sends while a gate is shut. */
-class GatedWebhookTransport extends HttpWebhookTransport {
-  private gate: Promise<void> | undefined;
-
-  async heldWhile<T>(run: () => Promise<T>): Promise<T> {
-    let open!: () => void;
-    this.gate = new Promise((done) => (open = done));
-    try {
-      return await run();
-    } finally {
-      this.gate = undefined;
-      open();
-    }
-  }
-
-  override async send(request: WebhookRequest, signal: AbortSignal): Promise<WebhookResponse> {
-    if (this.gate) await this.gate;
-    return super.send(request, signal);
-  }
 }
 
 export async function startE2e(options: E2eOptions): Promise<E2eHarness> {
