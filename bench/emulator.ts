@@ -21,6 +21,7 @@ import {
   DEFAULT_AUTH_TOKEN,
   startEmulator,
   type Emulator,
+  type EmulatorOptions,
   type WebhookRequest,
   type WebhookResponse,
   type WebhookTransport,
@@ -474,6 +475,21 @@ interface TwilioRunStats {
   eluIdle: number;
 }
 
+/** The emulator as Twilio for the built functions under `tr`: on the port they call, its number answered by /incoming-call. */
+export function startEmulatorFor(tr: TwilioRun, options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({
+    accountSid: FN_ACCOUNT_SID,
+    authToken: FN_AUTH_TOKEN,
+    port: tr.emulatorPort,
+    clock: 'virtual',
+    logLimit: 0,
+    callsPerSecond: 0,
+    numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
+    defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
+    ...options,
+  });
+}
+
 export interface TwilioRunOptions {
   mode?: 'conference' | 'dial';
   /** twilio-run's default: a forked process per request (npm start used to serve this way). */
@@ -543,16 +559,7 @@ export class TwilioRun {
  * emulator. Everything between the emulator and twilio-run is real HTTP.
  */
 export async function benchFunctions(calls: number, driver: FunctionsProcess, tr: TwilioRun): Promise<BenchRow> {
-  const emu = await startEmulator({
-    accountSid: FN_ACCOUNT_SID,
-    authToken: FN_AUTH_TOKEN,
-    port: tr.emulatorPort,
-    clock: 'virtual',
-    logLimit: 0,
-    callsPerSecond: 0,
-    numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
-    defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
-  });
+  const emu = await startEmulatorFor(tr);
   const { engine } = emu;
   // The log keeps nothing (logLimit 0); count webhooks (incl. status callbacks) and REST requests as they pass.
   const counts = { webhook: 0, rest: 0 };

@@ -8,9 +8,9 @@
 // Requests are sequential: each is timed alone, and the emulator then settles (its virtual clock
 // advanced 1 s) outside the timed part, so the next one meets a call in a steady state.
 import { performance } from 'node:perf_hooks';
-import { startEmulator, type Emulator } from '../emulator';
+import type { Emulator } from '../emulator';
 import { GatedWebhookTransport } from '../harness/gated-webhooks';
-import { AGENT_ANSWERS_AFTER_MS, BUSINESS, FN_ACCOUNT_SID, FN_AUTH_TOKEN, HOLD_API_TOKEN, TwilioRun } from './emulator';
+import { AGENT_ANSWERS_AFTER_MS, BUSINESS, HOLD_API_TOKEN, startEmulatorFor, TwilioRun } from './emulator';
 
 export type Mode = 'conference' | 'dial';
 type Action = 'hold' | 'unhold';
@@ -60,17 +60,7 @@ async function emulatorFor(
   tr: TwilioRun,
 ): Promise<{ emu: Emulator; webhooks: GatedWebhookTransport; rest: () => number; other: () => number }> {
   const webhooks = new GatedWebhookTransport();
-  const emu = await startEmulator({
-    webhookTransport: webhooks,
-    accountSid: FN_ACCOUNT_SID,
-    authToken: FN_AUTH_TOKEN,
-    port: tr.emulatorPort,
-    clock: 'virtual',
-    logLimit: 0,
-    callsPerSecond: 0,
-    numbers: [{ phoneNumber: BUSINESS, voiceUrl: `${tr.url}/incoming-call`, voiceMethod: 'POST' }],
-    defaultParty: { behavior: 'answer', afterMs: AGENT_ANSWERS_AFTER_MS },
-  });
+  const emu = await startEmulatorFor(tr, { webhookTransport: webhooks });
   // Voice API requests (2010-04-01: calls, conferences, queues) and the rest (Sync: the call
   // records of the console), counted apart: the floor of 1 is about the first.
   let rest = 0;

@@ -185,35 +185,40 @@ function changeAndDeliver(
 }
 
 /**
- * reportOverdueLimit, with the log line that goes with a report (docs/hold-experience.md). The
- * change may run again on a fresh read after a race: the line is written once per report made.
+ * reportOverdueLimit for one change, with the log line that goes with a report
+ * (docs/hold-experience.md): the change may run again on a fresh read after a write race, so the
+ * line is written once the change is done, by what its last run found.
  */
-function reportedOverdue(callerCallSid: string, record: CallRecord, at: Date, overdue: OverdueAfter | undefined): CallRecord {
-  const reported = reportOverdueLimit(record, at, overdue);
-  if (reported !== record && !loggedOverdue.has(`${callerCallSid}@${record.holdStartedAt}`)) {
-    if (loggedOverdue.size >= 1000) loggedOverdue.clear();
-    loggedOverdue.add(`${callerCallSid}@${record.holdStartedAt}`);
-    const heldFor = Math.round((at.getTime() - Date.parse(record.holdStartedAt ?? '')) / 1000);
-    console.error(`hold limit of ${callerCallSid} not enforced: found at the end of the hold, after ${heldFor} s`);
-  }
-  return reported;
+function overdueReport(callerCallSid: string, at: Date, overdue: OverdueAfter | undefined) {
+  let heldFor: number | undefined;
+  return {
+    apply(record: CallRecord): CallRecord {
+      const reported = reportOverdueLimit(record, at, overdue);
+      heldFor = reported === record ? undefined : Math.round((at.getTime() - Date.parse(record.holdStartedAt ?? '')) / 1000);
+      return reported;
+    },
+    log(): void {
+      if (heldFor !== undefined)
+        console.error(`hold limit of ${callerCallSid} not enforced: found at the end of the hold, after ${heldFor} s`);
+    },
+  };
 }
-const loggedOverdue = new Set<string>();
 
 /**
  * Something happened to a recorded call. 2 requests (read, write with If-Match), more on a race;
  * with HOLD_EVENTS_URL set, 1 more write once events were delivered. The events it adds (and the
  * call-connected event when the agent first answers) are delivered to HOLD_EVENTS_URL.
  */
-export function recordCallEvent(context: HoldContext, callerCallSid: string, event: CallEvent, overdue?: OverdueAfter): Promise<void> {
+export async function recordCallEvent(
+  context: HoldContext,
+  callerCallSid: string,
+  event: CallEvent,
+  overdue?: OverdueAfter,
+): Promise<void> {
   const now = new Date();
-  return changeAndDeliver(
-    context,
-    `record ${event.kind}`,
-    callerCallSid,
-    (record) => applyCallEvent(reportedOverdue(callerCallSid, record, event.kind === 'hold-ended' ? event.at : now, overdue), event, now),
-    now,
-  );
+  const report = overdueReport(callerCallSid, event.kind === 'hold-ended' ? event.at : now, overdue);
+  await changeAndDeliver(context, `record ${event.kind}`, callerCallSid, (record) => applyCallEvent(report.apply(record), event, now), now);
+  report.log();
 }
 
 /**
@@ -222,18 +227,20 @@ export function recordCallEvent(context: HoldContext, callerCallSid: string, eve
  * hang-up, the call's summary is its last event, and the record is kept ENDED_CALL_TTL_SECONDS
  * for its events, never listed as live. 2 requests (read, write), 1 more after a delivery.
  */
-export function recordCallEnded(
+export async function recordCallEnded(
   context: HoldContext,
   callerCallSid: string,
   at: Date = new Date(),
   heldSeconds?: number,
   overdue?: OverdueAfter,
 ): Promise<void> {
-  return changeAndDeliver(
+  const report = overdueReport(callerCallSid, at, overdue);
+  await changeAndDeliver(
     context,
     'record the end of the call',
     callerCallSid,
-    (record) => endCall(reportedOverdue(callerCallSid, record, at, overdue), at, heldSeconds),
+    (record) => endCall(report.apply(record), at, heldSeconds),
     at,
   );
+  report.log();
 }
