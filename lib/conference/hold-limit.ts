@@ -61,6 +61,11 @@ function timerRedirect(context: HoldContext, callerCallSid: string, heldFor: num
   return redirect(agentHoldTimerUrl(context, callerCallSid, heldForParam(heldFor), retry), { method: 'POST' });
 }
 
+/** A short silence, then the timer asks again: a resume that failed, or a caller that could not be read. */
+function askAgainSoon(context: HoldContext, callerCallSid: string, held: number): Twiml {
+  return twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS));
+}
+
 /** What the agent hears until the next step is due: words, a silence, then the timer asks again. */
 export function agentTimerTwiml(context: HoldContext, callerCallSid: string, limit: HoldLimit, held: number): Twiml {
   const first = held === 0;
@@ -96,18 +101,9 @@ export async function handleAgentHoldTimer(context: HoldContext, event: Function
     return twimlResponse(twiml());
   }
   if (!limit) return twimlResponse(twiml());
-  if (event.Step === 'retry') {
-    return twimlResponse(twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS)));
-  }
-  if (held < limit.maxSeconds || caller === 'unknown') {
-    // Past the limit with the caller unread: wait a little and read again.
-    if (held >= limit.maxSeconds) {
-      return twimlResponse(
-        twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS)),
-      );
-    }
-    return twimlResponse(agentTimerTwiml(context, callerCallSid, limit, held));
-  }
+  if (held < limit.maxSeconds && event.Step !== 'retry') return twimlResponse(agentTimerTwiml(context, callerCallSid, limit, held));
+  // A retry after a failed resume, or past the limit with the caller unread: wait a little, ask again.
+  if (event.Step === 'retry' || caller === 'unknown') return twimlResponse(askAgainSoon(context, callerCallSid, held));
   return twimlResponse(await resumeAtLimit(context, client, callerCallSid, caller.conferenceSid, held));
 }
 
@@ -164,7 +160,7 @@ async function resumeAtLimit(context: HoldContext, client: Twilio, callerCallSid
     return twiml();
   } catch {
     // The agent's hold is still this document (the agent update was what failed): it asks again.
-    return twiml(pause({ length: LIMIT_RETRY_SECONDS }), timerRedirect(context, callerCallSid, held + LIMIT_RETRY_SECONDS));
+    return askAgainSoon(context, callerCallSid, held);
   }
 }
 
