@@ -131,7 +131,7 @@ export type CallEvent =
   | { kind: 'agent-connected'; agentCallSid: string; conferenceSid?: string }
   /**
    * `party` defaults to the caller, `by` to the API. `limitTimer`: conference mode with a hold
-   * limit, where an agent held while its caller is held is the limit's timer, not a hold of its own.
+   * limit, where the agent's hold may be the limit's timer: not booked (docs/hold-experience.md).
    */
   | { kind: 'hold-started'; at: Date; party?: HeldParty; by?: HoldCause; limitTimer?: boolean }
   /** `heldSeconds`: Twilio's own measure when it gives one (QueueTime in dial mode). */
@@ -178,7 +178,9 @@ export function applyCallEvent(record: CallRecord, event: CallEvent, now: Date =
     case 'hold-started':
       if (event.party === 'agent') {
         if (record.agentHoldStartedAt !== null || record.state === 'agent-gone') return record;
-        if (event.limitTimer && record.state === 'on-hold') return record;
+        // The callbacks of the caller's hold and of the timer's hold of the agent come together and
+        // may be booked in either order, so no order tells them apart: with a limit, none is booked.
+        if (event.limitTimer) return record;
         return withEvent({ ...record, agentHoldStartedAt: event.at.toISOString() }, 'hold', 'agent', event.at, 0, event.by);
       }
       // Holding a held caller is a no-op for the API, and so it is here.

@@ -191,7 +191,7 @@ describe('conference status callback', () => {
     expect(meaning({ StatusCallbackEvent: 'participant-mute', CallSid: CALLER })).toBeUndefined();
   });
 
-  it("with a hold limit, marks the agent's hold as possibly the limit's timer, which a record of a held caller does not count", () => {
+  it("with a hold limit, marks the agent's hold as possibly the limit's timer, which the record does not book", () => {
     const withLimit = callEventOfConference(
       parseConferenceStatus({ ...base, StatusCallbackEvent: 'participant-hold', CallSid: AGENT }, T0),
       true,
@@ -199,8 +199,10 @@ describe('conference status callback', () => {
     expect(withLimit).toEqual({ kind: 'hold-started', at: at(30), party: 'agent', limitTimer: true });
     const held = applyCallEvent(talking(), { kind: 'hold-started', at: at(20) });
     expect(applyCallEvent(held, withLimit as CallEvent)).toBe(held);
-    // The caller not held: a hold of the agent's own (Participant=agent), counted.
-    expect(applyCallEvent(talking(), withLimit as CallEvent)).toMatchObject({ agentHoldStartedAt: at(30).toISOString() });
+    // Nor before the caller's hold is booked: the two callbacks of one hold may be booked in either
+    // order (the hold limit's property test met the timer's first).
+    const live = talking();
+    expect(applyCallEvent(live, withLimit as CallEvent)).toBe(live);
   });
 
   it('uses its own clock without a Timestamp, and refuses a conference not named after a call', () => {
